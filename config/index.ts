@@ -1,0 +1,120 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { defaults } from "./defaults.ts";
+
+export const supportedLanguages = ["en", "fr"] as const;
+export type Language = (typeof supportedLanguages)[number];
+
+/** Environment variable → config key. The names are a public contract (README, Dockerfile). */
+const envNames = {
+  AGORA_PORT: "port",
+  AGORA_HOST: "host",
+  AGORA_BASE_URL: "baseUrl",
+  AGORA_DATA_DIR: "dataDir",
+  AGORA_UPLOADS_DIR: "uploadsDir",
+  DATABASE_URL: "databaseUrl",
+  AGORA_REDIS_URL: "redisUrl",
+  AGORA_SMTP_URL: "smtpUrl",
+  AGORA_MAIL_FROM: "mailFrom",
+  AGORA_SESSION_SECRET: "sessionSecret",
+  AGORA_SESSION_DAYS: "sessionDays",
+  AGORA_LOG_LEVEL: "logLevel",
+  AGORA_THEME: "theme",
+  AGORA_MODULE_PATHS: "modulePaths",
+  AGORA_BODY_LIMIT_KB: "bodyLimitKb",
+  AGORA_UPLOAD_LIMIT_MB: "uploadLimitMb",
+  AGORA_TRUST_PROXY: "trustProxy",
+  AGORA_ADMIN_EMAIL: "adminEmail",
+  AGORA_ADMIN_PASSWORD: "adminPassword",
+  AGORA_ADMIN_NAME: "adminName",
+  AGORA_SITE_NAME: "siteName",
+  AGORA_DEFAULT_LANGUAGE: "defaultLanguage",
+  AGORA_LOGIN_ATTEMPTS_PER_ACCOUNT: "loginAttemptsPerAccount",
+  AGORA_LOGIN_ATTEMPTS_PER_IP: "loginAttemptsPerIp",
+  AGORA_LOGIN_LOCK_MINUTES: "loginLockMinutes",
+} as const satisfies Record<string, keyof typeof defaults>;
+
+const envKeyOf = Object.fromEntries(Object.entries(envNames).map(([env, key]) => [key, env])) as Record<string, string>;
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    if (value === "") return true;
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.join(" or ")}`);
+
+const flag = z.union([z.boolean(), z.enum(["1", "0", "true", "false", "yes", "no"])]).transform((v) => v === true || v === "1" || v === "true" || v === "yes");
+
+const schema = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  baseUrl: url(["http:", "https:"]).refine((v) => v !== "", "must not be empty"),
+  dataDir: z.string().min(1),
+  uploadsDir: z.string().min(1),
+  databaseUrl: url(["postgres:", "postgresql:", "sqlite:"]),
+  redisUrl: url(["redis:", "rediss:"]),
+  smtpUrl: url(["smtp:", "smtps:"]),
+  mailFrom: z.string().min(3),
+  sessionSecret: z.string().refine((v) => v === "" || v.length >= 32, "must be at least 32 characters"),
+  sessionDays: z.coerce.number().int().min(1).max(365),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  theme: z.string().regex(/^[a-z0-9-]+$/, "must be a theme folder name"),
+  modulePaths: z.union([z.array(z.string()), z.string().transform((v) => v.split(path.delimiter).filter(Boolean))]),
+  bodyLimitKb: z.coerce.number().int().min(1).max(102400),
+  uploadLimitMb: z.coerce.number().int().min(1).max(10240),
+  trustProxy: flag,
+  adminEmail: z.union([z.literal(""), z.string().email("must be an e-mail address")]),
+  adminPassword: z.string(),
+  adminName: z.string().min(1).max(100),
+  siteName: z.string().min(1).max(100),
+  defaultLanguage: z.enum(supportedLanguages),
+  loginAttemptsPerAccount: z.coerce.number().int().min(1),
+  loginAttemptsPerIp: z.coerce.number().int().min(1),
+  loginLockMinutes: z.coerce.number().int().min(1),
+});
+
+export type Config = z.infer<typeof schema> & { sessionSecret: string; isHttps: boolean };
+
+/** Raised when a setting is invalid: the message names the variable so an admin can fix it. */
+export class ConfigError extends Error {}
+
+/** Reads defaults, then AGORA_* variables from `env`, validates, and fills generated secrets. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = { ...defaults, modulePaths: [...defaults.modulePaths] };
+  for (const [envName, key] of Object.entries(envNames)) {
+    const value = env[envName];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      return `${envKeyOf[key] ?? key} (${String(raw[key])}): ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const config = parsed.data;
+  if (config.adminEmail && config.adminPassword.length < 10) {
+    throw new ConfigError("Invalid configuration:\n  AGORA_ADMIN_PASSWORD: must be at least 10 characters when AGORA_ADMIN_EMAIL is set");
+  }
+  config.dataDir = path.resolve(config.dataDir);
+  config.uploadsDir = path.resolve(config.uploadsDir);
+  const sessionSecret = config.sessionSecret || generatedSecret(config.dataDir, "session-secret");
+  return { ...config, sessionSecret, isHttps: config.baseUrl.startsWith("https:") };
+}
+
+/** A secret made once and kept in the data dir, so sessions survive restarts without setup. */
+function generatedSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(`${file}.tmp`, secret, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return secret;
+}

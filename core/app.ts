@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import Koa from "koa";
+import session from "koa-session";
+import koaPassport from "koa-passport";
+import pino, { type Logger } from "pino";
+import { Redis } from "ioredis";
+import type { Config } from "../config/index.ts";
+import { createSequelize } from "./db/sequelize.ts";
+import { migrate, type MigrationSource } from "./db/migrate.ts";
+import { initCoreModels } from "./models/index.ts";
+import { ModuleRegistry } from "./modules/registry.ts";
+import { can } from "./policies/index.ts";
+import { createI18n } from "./views/i18n.ts";
+import { themeChain } from "./views/themes.ts";
+import { createTemplateEnvironment } from "./views/environment.ts";
+import { renderer } from "./views/render.ts";
+import { SettingsStore } from "./settings.ts";
+import { createMailer } from "./mail/mailer.ts";
+import { createLoginLimiter } from "./auth/login-limiter.ts";
+import { localStrategy } from "./auth/local.ts";
+import { sessionStore } from "./auth/session-store.ts";
+import { csrfProtection } from "./auth/csrf.ts";
+import { currentUser } from "./auth/current-user.ts";
+import { errorHandler } from "./http/error-handler.ts";
+import { requestLog } from "./http/request-log.ts";
+import { securityHeaders } from "./http/security-headers.ts";
+import { bodyParser } from "./http/body.ts";
+import { language } from "./http/language.ts";
+import type { AppContextExtras, AppState } from "./http/context.ts";
+import { themeAssets } from "./routes/assets.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { coreRoutes } from "./routes/index.ts";
+import { setupGate } from "./routes/setup.ts";
+import { ensureAdminFromEnvironment } from "./commands/setup-completer.ts";
+import type { AppServices } from "./services.ts";
+
+export const coreMigrations: MigrationSource = { namespace: "core", directory: new URL("./migrations", import.meta.url).pathname };
+
+const packageVersion: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+
+export interface AgoraApp extends AppServices {
+  koa: Koa<AppState, AppContextExtras>;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: "agora" } });
+}
+
+/** Connects and migrates the database, loads modules and builds the Koa app; listening is server.ts's job. */
+export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<AgoraApp> {
+  const sequelize = await createSequelize(config);
+  initCoreModels(sequelize);
+  const registry = new ModuleRegistry(sequelize, logger);
+  await registry.load(config.modulePaths);
+  await migrate(sequelize, [coreMigrations, ...registry.migrationSources()], logger);
+  await registry.registerAll((user, permissionId, container) => can(registry, user, permissionId, container));
+
+  const i18n = await createI18n(registry.localeDirectories());
+  const themes = themeChain(config.theme);
+  const templates = createTemplateEnvironment(themes, registry.templateDirectories(), process.env.NODE_ENV === "development");
+  const settings = new SettingsStore({
+    siteName: config.siteName,
+    logoFile: "",
+    registrationMode: "closed",
+    defaultLanguage: config.defaultLanguage,
+    isSetupComplete: false,
+  });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+  const passport = new koaPassport.KoaPassport();
+  passport.use("local", localStrategy());
+  const services: AppServices = {
+    config,
+    logger,
+    sequelize,
+    registry,
+    settings,
+    mailer: createMailer(config, logger),
+    loginLimiter: createLoginLimiter(config, redis),
+    passport,
+    templates,
+    i18n,
+  };
+  await ensureAdminFromEnvironment(services);
+
+  const koa = new Koa<AppState, AppContextExtras>({ keys: [config.sessionSecret], proxy: config.trustProxy });
+  koa.silent = true;
+  koa.use(errorHandler(templates, i18n, logger));
+  koa.use(requestLog(logger));
+  koa.use(securityHeaders(config.isHttps));
+  koa.use(themeAssets(themes));
+  koa.use(healthRoutes(sequelize));
+  koa.use(bodyParser(config.bodyLimitKb));
+  koa.use(
+    session(
+      {
+        key: "agora.sid",
+        maxAge: config.sessionDays * 24 * 3600 * 1000,
+        httpOnly: true,
+        sameSite: "lax",
+        secure: config.isHttps,
+        signed: true,
+        renew: true,
+        store: sessionStore,
+      },
+      koa as never,
+    ) as never,
+  );
+  koa.use(currentUser());
+  koa.use(language(i18n, settings));
+  koa.use(renderer({ templates, settings, registry, assetVersion: packageVersion }));
+  koa.use(csrfProtection());
+  koa.use(setupGate(settings));
+  koa.use(coreRoutes(services));
+  koa.use(registry.routes() as never);
+
+  return {
+    ...services,
+    koa,
+    async close() {
+      services.mailer.close();
+      redis?.disconnect();
+      await sequelize.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { Op } from "sequelize";
+import { Session } from "../models/session.ts";
+
+interface StoredSession {
+  userId?: number;
+  [key: string]: unknown;
+}
+
+/** koa-session's external store over the `sessions` table; the user id is a column so sessions can be ended per user. */
+export const sessionStore = {
+  async get(key: string): Promise<StoredSession | undefined> {
+    const row = await Session.findByPk(key);
+    if (!row || row.expiresAt.getTime() < Date.now()) return undefined;
+    return JSON.parse(row.data) as StoredSession;
+  },
+  async set(key: string, session: StoredSession, maxAge: number | "session" | undefined) {
+    const lifetime = typeof maxAge === "number" ? maxAge : 24 * 3600 * 1000;
+    const { _expire, _maxAge, ...data } = session;
+    await Session.upsert({ id: key, userId: typeof session.userId === "number" ? session.userId : null, data: JSON.stringify(data), expiresAt: new Date(Date.now() + lifetime) });
+  },
+  async destroy(key: string) {
+    await Session.destroy({ where: { id: key } });
+  },
+};
+
+/** Ends every session of a user (disabled account, password reset). */
+export function endSessionsOf(userId: number, transaction?: import("sequelize").Transaction) {
+  return Session.destroy({ where: { userId }, transaction });
+}
+
+export function deleteExpiredSessions() {
+  return Session.destroy({ where: { expiresAt: { [Op.lt]: new Date() } } });
+}

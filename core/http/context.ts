@@ -1,0 +1,33 @@
+import type Router from "@koa/router";
+import type { ParameterizedContext } from "koa";
+import type { TFunction } from "i18next";
+import type { Language } from "../../config/index.ts";
+import type { User } from "../models/user.ts";
+import type { Container } from "../modules/types.ts";
+
+/** What every request carries in ctx.state, filled by core middleware before any route runs. */
+export interface AppState {
+  requestId: string;
+  user: User | null;
+  lang: Language;
+  t: TFunction;
+  csrfToken: string;
+  container?: Container;
+  /** Request body parsed by core/http/body.ts (forms and JSON). */
+  body: Record<string, unknown>;
+}
+
+export interface AppContextExtras {
+  render(template: string, locals?: Record<string, unknown>): Promise<void>;
+  session: (Record<string, unknown> & { userId?: number; csrfSecret?: string; flash?: Flash[] }) | null;
+}
+
+export interface Flash {
+  kind: "success" | "error" | "info";
+  /** Translation key; params are interpolated. */
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+export type AppContext = ParameterizedContext<AppState, AppContextExtras>;
+export type AppRouter = Router<AppState, AppContextExtras>;

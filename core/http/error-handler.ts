@@ -1,0 +1,49 @@
+import type { Middleware } from "koa";
+import type { Environment } from "nunjucks";
+import type { Logger } from "pino";
+import type { i18n } from "i18next";
+import type { AppContextExtras, AppState } from "./context.ts";
+import { HttpError } from "./errors.ts";
+
+const pageStatuses = new Set([403, 404, 500]);
+
+function wantsJson(ctx: Parameters<Middleware>[0]) {
+  return ctx.path.startsWith("/api/") || ctx.is("json") === "json" || ctx.accepts("html", "json") === "json";
+}
+
+/**
+ * Turns any error into a themed page or a JSON error in the user's language. A 5xx is logged with the
+ * request id and shown without detail; a 4xx says what was wrong.
+ */
+export function errorHandler(templates: Environment, i18next: i18n, logger: Logger): Middleware<AppState, AppContextExtras> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new HttpError(404);
+    } catch (error) {
+      const err = error as { status?: number; statusCode?: number; expose?: boolean; messageKey?: string; headers?: Record<string, string> };
+      const rawStatus = err.status ?? err.statusCode ?? 500;
+      const status = rawStatus >= 400 && rawStatus < 600 ? rawStatus : 500;
+      if (status >= 500) logger.error({ err: error, requestId: ctx.state.requestId, path: ctx.path }, "request failed");
+      const t = ctx.state.t ?? i18next.getFixedT("en");
+      const key = error instanceof HttpError ? error.messageKey : `errors:status.${status}`;
+      const message = i18next.exists(key) ? t(key) : t("errors:status.generic");
+      ctx.status = status;
+      if (status === 405 && err.headers?.Allow) ctx.set("Allow", err.headers.Allow);
+      if (wantsJson(ctx)) {
+        ctx.body = { error: { status, message, requestId: ctx.state.requestId } };
+        return;
+      }
+      const template = pageStatuses.has(status) ? `errors/${status}.njk` : "errors/error.njk";
+      const locals = { status, message, requestId: ctx.state.requestId };
+      try {
+        if (ctx.render) await ctx.render(template, locals);
+        else throw new Error("no renderer yet");
+      } catch {
+        ctx.type = "html";
+        ctx.body = templates.render(template, { ...locals, t, lang: ctx.state.lang ?? "en", site: { siteName: "Agora" }, asset: (f: string) => `/assets/${f}` });
+      }
+      ctx.status = status;
+    }
+  };
+}

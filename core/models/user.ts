@@ -1,0 +1,49 @@
+import { DataTypes, Model, type NonAttribute, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+
+export const instanceRoles = ["admin", "member", "guest"] as const;
+export type InstanceRole = (typeof instanceRoles)[number];
+export const userStatuses = ["active", "pending", "disabled"] as const;
+export type UserStatus = (typeof userStatuses)[number];
+
+export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
+  declare id: CreationOptional<number>;
+  declare email: string;
+  declare username: string;
+  declare displayName: string;
+  declare passwordHash: string | null;
+  declare role: CreationOptional<InstanceRole>;
+  declare status: CreationOptional<UserStatus>;
+  declare language: string | null;
+  declare authSource: CreationOptional<string>;
+  declare lastLoginAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  get isAdmin(): NonAttribute<boolean> {
+    return this.role === "admin";
+  }
+
+  get isActive(): NonAttribute<boolean> {
+    return this.status === "active";
+  }
+
+  static initModel(sequelize: Sequelize) {
+    User.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        email: { type: DataTypes.STRING(254), allowNull: false },
+        username: { type: DataTypes.STRING(64), allowNull: false },
+        displayName: { type: DataTypes.STRING(100), allowNull: false },
+        passwordHash: { type: DataTypes.STRING(255), allowNull: true },
+        role: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "member" },
+        status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "active" },
+        language: { type: DataTypes.STRING(8), allowNull: true },
+        authSource: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "local" },
+        lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: "users", underscored: true },
+    );
+  }
+}

@@ -1,0 +1,60 @@
+import type Router from "@koa/router";
+import type { Logger } from "pino";
+import type { Sequelize } from "sequelize";
+import type {
+  ActionHandler,
+  ActionHooks,
+  ContainerTypeDefinition,
+  ContentTypeDefinition,
+  FilterHandler,
+  FilterHooks,
+  Host,
+  MenuItemDefinition,
+  MenuLocation,
+  PermissionDefinition,
+} from "./types.ts";
+import type { User } from "../models/user.ts";
+import type { AnyAction, AnyFilter } from "./hooks.ts";
+import type { Container } from "./types.ts";
+
+/** Everything one module registered; the registry adopts it only if register() finished without throwing. */
+export interface Registrations {
+  routers: Router[];
+  containerRouters: { containerType: string; router: Router }[];
+  menus: { location: MenuLocation; item: MenuItemDefinition }[];
+  actions: { name: keyof ActionHooks; handler: AnyAction }[];
+  filters: { name: keyof FilterHooks; handler: AnyFilter }[];
+  permissions: PermissionDefinition[];
+  contentTypes: ContentTypeDefinition[];
+  containerTypes: ContainerTypeDefinition[];
+}
+
+export interface HostServices {
+  logger: Logger;
+  sequelize: Sequelize;
+  emit<K extends keyof ActionHooks>(name: K, payload: ActionHooks[K]): Promise<void>;
+  can(user: User | null, permissionId: string, container?: Container | null): Promise<boolean>;
+}
+
+export function emptyRegistrations(): Registrations {
+  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [] };
+}
+
+export function createHost(moduleId: string, services: HostServices, registrations: Registrations): Host {
+  return {
+    moduleId,
+    logger: services.logger.child({ module: moduleId }),
+    sequelize: services.sequelize,
+    routes: (router) => void registrations.routers.push(router),
+    groupRoutes: (router) => void registrations.containerRouters.push({ containerType: "group", router }),
+    containerRoutes: (containerType, router) => void registrations.containerRouters.push({ containerType, router }),
+    menu: (location, item) => void registrations.menus.push({ location, item }),
+    on: (name, handler) => void registrations.actions.push({ name, handler: handler as unknown as AnyAction }),
+    filter: (name, handler) => void registrations.filters.push({ name, handler: handler as unknown as AnyFilter }),
+    emit: (name, payload) => services.emit(name, payload),
+    permission: (definition) => void registrations.permissions.push(definition),
+    contentType: (definition) => void registrations.contentTypes.push(definition),
+    containerType: (definition) => void registrations.containerTypes.push(definition),
+    can: (user, permissionId, container) => services.can(user, permissionId, container),
+  };
+}

@@ -1,0 +1,253 @@
+import Router from "@koa/router";
+import type { Middleware } from "koa";
+import compose from "koa-compose";
+import path from "node:path";
+import type { Logger } from "pino";
+import type { Sequelize, Transaction } from "sequelize";
+import { ModuleState, type ModuleStateValue } from "../models/module-state.ts";
+import type { User } from "../models/user.ts";
+import type { MigrationSource } from "../db/migrate.ts";
+import { HookBus } from "./hooks.ts";
+import { createHost, emptyRegistrations, type Registrations } from "./host.ts";
+import { discoverModules, type DiscoveredModule } from "./loader.ts";
+import type { Container, ContainerTypeDefinition, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
+
+export interface ModuleInfo {
+  id: string;
+  version: string | null;
+  requires: string[];
+  scopes: string[];
+  state: ModuleStateValue;
+  isEnabled: boolean;
+  error: string | null;
+}
+
+export class ModuleError extends Error {}
+
+/** Loads modules, keeps their on/off state, and is the only place core reaches modules through. */
+export class ModuleRegistry {
+  private discovered: DiscoveredModule[] = [];
+  private registrations = new Map<string, Registrations>();
+  private instanceStates = new Map<string, ModuleStateValue>();
+  readonly hooks: HookBus;
+  readonly containerTypes = new Map<string, ContainerTypeDefinition>();
+  private containerTypeOwners = new Map<string, string>();
+  readonly permissions = new Map<string, PermissionDefinition & { moduleId: string }>();
+
+  constructor(
+    private sequelize: Sequelize,
+    private logger: Logger,
+  ) {
+    this.hooks = new HookBus((id) => this.isEnabled(id), logger);
+  }
+
+  /** Imports module code and binds its models; failures are recorded, never thrown. */
+  async load(modulePaths: string[]) {
+    this.discovered = await discoverModules(modulePaths, this.logger);
+    for (const module of this.usable()) {
+      try {
+        for (const model of module.definition!.models ?? []) model.initModel(this.sequelize);
+        for (const model of module.definition!.models ?? []) model.associate?.();
+      } catch (error) {
+        this.fail(module, error, "module models failed to initialise");
+      }
+    }
+  }
+
+  migrationSources(): MigrationSource[] {
+    return this.usable()
+      .filter((m) => m.definition!.migrations)
+      .map((m) => ({ namespace: m.id, directory: path.join(m.directory, m.definition!.migrations!) }));
+  }
+
+  /** Calls each module's register(host); what a module added is kept only if register() succeeded. */
+  async registerAll(can: (user: User | null, permissionId: string, container?: Container | null) => Promise<boolean>) {
+    const services = { logger: this.logger, sequelize: this.sequelize, emit: this.hooks.emit.bind(this.hooks), can };
+    for (const module of this.usable()) {
+      const definition = module.definition!;
+      const registrations = emptyRegistrations();
+      registrations.permissions.push(...(definition.permissions ?? []));
+      registrations.contentTypes.push(...(definition.contentTypes ?? []));
+      registrations.containerTypes.push(...(definition.containerTypes ?? []));
+      try {
+        await definition.register?.(createHost(module.id, services, registrations));
+      } catch (error) {
+        this.fail(module, error, "module failed to register");
+        continue;
+      }
+      this.adopt(module.id, registrations);
+    }
+    await this.refreshStates();
+  }
+
+  private adopt(moduleId: string, registrations: Registrations) {
+    this.registrations.set(moduleId, registrations);
+    for (const { name, handler } of registrations.actions) this.hooks.on(moduleId, name, handler);
+    for (const { name, handler } of registrations.filters) this.hooks.filter(moduleId, name, handler);
+    for (const permission of registrations.permissions) this.permissions.set(permission.id, { ...permission, moduleId });
+    for (const containerType of registrations.containerTypes) {
+      this.containerTypes.set(containerType.type, containerType);
+      this.containerTypeOwners.set(containerType.type, moduleId);
+    }
+  }
+
+  private fail(module: DiscoveredModule, error: unknown, message: string) {
+    this.logger.error({ module: module.id, err: error }, `${message}; it stays disabled`);
+    module.error = String((error as Error)?.message ?? error);
+  }
+
+  private usable() {
+    return this.discovered.filter((m) => m.definition && !m.error);
+  }
+
+  definition(moduleId: string): ModuleDefinition | null {
+    return this.discovered.find((m) => m.id === moduleId && !m.error)?.definition ?? null;
+  }
+
+  templateDirectories(): string[] {
+    return this.usable().map((m) => path.join(m.directory, "templates"));
+  }
+
+  localeDirectories(): { moduleId: string; directory: string }[] {
+    return this.usable().map((m) => ({ moduleId: m.id, directory: path.join(m.directory, "locales") }));
+  }
+
+  async refreshStates() {
+    const rows = await ModuleState.findAll({ where: { containerId: null } });
+    this.instanceStates = new Map(rows.map((row) => [row.moduleId, row.state]));
+  }
+
+  private instanceState(module: DiscoveredModule): ModuleStateValue {
+    return this.instanceStates.get(module.id) ?? (module.definition?.enabledByDefault ? "enabled" : "disabled");
+  }
+
+  /** On for the instance: loaded, registered, switched on, and every module it requires is on too. */
+  isEnabled(moduleId: string): boolean {
+    const module = this.discovered.find((m) => m.id === moduleId);
+    if (!module || module.error || !this.registrations.has(moduleId)) return false;
+    if (this.instanceState(module) === "disabled") return false;
+    return (module.definition!.requires ?? []).every((required) => this.isEnabled(required));
+  }
+
+  /** On in one container: on for the instance, then forced, or chosen by the container's admins. */
+  async isEnabledIn(moduleId: string, container: Container): Promise<boolean> {
+    if (!this.isEnabled(moduleId)) return false;
+    const module = this.discovered.find((m) => m.id === moduleId)!;
+    if (!module.definition!.scopes.includes(container.type)) return false;
+    if (this.instanceState(module) === "forced") return true;
+    const row = await ModuleState.findOne({ where: { moduleId, containerType: container.type, containerId: container.id } });
+    return row?.state === "enabled";
+  }
+
+  list(): ModuleInfo[] {
+    return this.discovered.map((m) => ({
+      id: m.id,
+      version: m.definition?.version ?? null,
+      requires: m.definition?.requires ?? [],
+      scopes: m.definition?.scopes ?? [],
+      state: this.instanceState(m),
+      isEnabled: this.isEnabled(m.id),
+      error: m.error,
+    }));
+  }
+
+  /** Switches a module on for the instance ("forced" also turns it on in every container). */
+  async enable(moduleId: string, state: "enabled" | "forced" = "enabled") {
+    const module = this.discovered.find((m) => m.id === moduleId);
+    if (!module || module.error || !this.registrations.has(moduleId)) throw new ModuleError("admin:modules.errors.unavailable");
+    for (const required of module.definition!.requires ?? []) {
+      if (!this.isEnabled(required)) throw new ModuleError("admin:modules.errors.requires");
+    }
+    await this.sequelize.transaction(async (transaction) => {
+      await this.writeInstanceState(moduleId, state, transaction);
+      await module.definition!.onEnable?.instance?.(transaction);
+    });
+    await this.refreshStates();
+    await this.hooks.emit("module.enabled", { moduleId });
+  }
+
+  /** Switches a module off; its onDisable clean-up runs in the same transaction as the switch. */
+  async disable(moduleId: string) {
+    const module = this.discovered.find((m) => m.id === moduleId);
+    if (!module) throw new ModuleError("admin:modules.errors.unavailable");
+    const dependents = this.discovered.filter((m) => m.definition?.requires?.includes(moduleId) && this.isEnabled(m.id));
+    if (dependents.length > 0) throw new ModuleError("admin:modules.errors.required");
+    await this.sequelize.transaction(async (transaction) => {
+      await this.writeInstanceState(moduleId, "disabled", transaction);
+      await module.definition?.onDisable?.instance?.(transaction);
+    });
+    await this.refreshStates();
+    await this.hooks.emit("module.disabled", { moduleId });
+  }
+
+  private async writeInstanceState(moduleId: string, state: ModuleStateValue, transaction: Transaction) {
+    const existing = await ModuleState.findOne({ where: { moduleId, containerId: null }, transaction });
+    if (existing) await existing.update({ state }, { transaction });
+    else await ModuleState.create({ moduleId, containerType: null, containerId: null, state }, { transaction });
+  }
+
+  /** Sets a module's state in one container; turning it off runs the module's clean-up for that container. */
+  async setContainerState(moduleId: string, container: Container, state: "enabled" | "disabled") {
+    const definition = this.definition(moduleId);
+    if (!definition || !this.isEnabled(moduleId) || !definition.scopes.includes(container.type)) {
+      throw new ModuleError("admin:modules.errors.unavailable");
+    }
+    await this.sequelize.transaction(async (transaction) => {
+      const where = { moduleId, containerType: container.type, containerId: container.id };
+      const existing = await ModuleState.findOne({ where, transaction });
+      if (existing) await existing.update({ state }, { transaction });
+      else await ModuleState.create({ ...where, state }, { transaction });
+      const cleanUp = definition.onDisable?.[container.type] as ((c: Container, t: Transaction) => Promise<unknown>) | undefined;
+      if (state === "disabled") await cleanUp?.(container, transaction);
+    });
+  }
+
+  /** One middleware mounting every module's routes; a disabled module's routes fall through to 404. */
+  routes(): Middleware {
+    const mounted: Middleware[] = [];
+    for (const [moduleId, registrations] of this.registrations) {
+      for (const router of registrations.routers) {
+        const routes = router.routes();
+        const methods = router.allowedMethods();
+        mounted.push((ctx, next) => (this.isEnabled(moduleId) ? routes(ctx as never, () => methods(ctx as never, next)) : next()));
+      }
+      for (const { containerType, router } of registrations.containerRouters) {
+        mounted.push(this.containerMount(moduleId, containerType, router));
+      }
+    }
+    return compose(mounted);
+  }
+
+  /** Mounts a module's container router at <prefix>/:slug/<module>/, resolving and checking the container once. */
+  private containerMount(moduleId: string, containerType: string, router: Router): Middleware {
+    const definition = this.containerTypes.get(containerType);
+    const owner = this.containerTypeOwners.get(containerType);
+    if (!definition || !owner) return (_ctx, next) => next();
+    const outer = new Router({ prefix: definition.routePrefix });
+    outer.use(`/:containerSlug/${moduleId}`, async (ctx, next) => {
+      const container = await definition.resolve(ctx.params.containerSlug);
+      if (!container || !(await definition.canRead(ctx.state.user ?? null, container))) return;
+      if (!(await this.isEnabledIn(moduleId, container))) return;
+      ctx.state.container = container;
+      await next();
+    }, router.routes(), router.allowedMethods());
+    const routes = outer.routes();
+    return (ctx, next) => (this.isEnabled(owner) && this.isEnabled(moduleId) ? routes(ctx as never, next) : next());
+  }
+
+  /** Menu entries of enabled modules for a location, permission-checked, ordered, then filtered by hooks. */
+  async menu(location: MenuLocation, context: HookContext, can: (permissionId: string) => Promise<boolean>): Promise<MenuEntry[]> {
+    const entries: MenuEntry[] = [];
+    for (const [moduleId, registrations] of this.registrations) {
+      for (const { location: where, item } of registrations.menus) {
+        if (where !== location) continue;
+        if (context.container ? !(await this.isEnabledIn(moduleId, context.container)) : !this.isEnabled(moduleId)) continue;
+        if (item.permission && !(await can(item.permission))) continue;
+        const href = typeof item.href === "function" ? (context.container ? item.href(context.container) : null) : item.href;
+        if (href) entries.push({ moduleId, label: item.label, href, order: item.order ?? 100, icon: item.icon });
+      }
+    }
+    entries.sort((a, b) => a.order - b.order);
+    return this.hooks.apply("menu.items", entries, context);
+  }
+}

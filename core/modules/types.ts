@@ -1,0 +1,143 @@
+import type Router from "@koa/router";
+import type { Logger } from "pino";
+import type { Sequelize, Transaction } from "sequelize";
+import type { User } from "../models/user.ts";
+
+/** A place content lives in and modules can be switched on for: a group, a user profile... */
+export interface Container {
+  type: string;
+  id: number;
+  slug: string;
+  name: string;
+}
+
+/** Actions: fired after something happened; handlers may not change it. Modules add names by declaration merging. */
+export interface ActionHooks {
+  "user.created": { user: User };
+  "user.disabled": { user: User };
+  "user.login": { user: User };
+  "module.enabled": { moduleId: string };
+  "module.disabled": { moduleId: string };
+}
+
+export interface FooterLink {
+  label: string;
+  href: string;
+}
+
+/** Filters: each handler receives the value and returns it, possibly changed. */
+export interface FilterHooks {
+  "layout.footer.links": FooterLink[];
+  "menu.items": MenuEntry[];
+}
+
+export interface HookContext {
+  user: User | null;
+  container?: Container | null;
+}
+
+export type ActionHandler<K extends keyof ActionHooks> = (payload: ActionHooks[K]) => void | Promise<void>;
+export type FilterHandler<K extends keyof FilterHooks> = (value: FilterHooks[K], context: HookContext) => FilterHooks[K] | Promise<FilterHooks[K]>;
+
+export type MenuLocation = "main" | "group" | "user" | "admin";
+
+export interface MenuItemDefinition {
+  /** A translation key, e.g. "polls:title". */
+  label: string;
+  href: string | ((container: Container) => string);
+  order?: number;
+  icon?: string;
+  /** Shown only to users who have this permission. */
+  permission?: string;
+}
+
+/** A menu item ready to render. */
+export interface MenuEntry {
+  moduleId: string;
+  label: string;
+  href: string;
+  order: number;
+  icon?: string;
+  isActive?: boolean;
+}
+
+export type PermissionScope = "instance" | "group";
+
+export interface PermissionDefinition {
+  id: string;
+  scope: PermissionScope;
+  /** Roles that hold it until an admin changes it: instance roles or container roles. */
+  defaults: string[];
+}
+
+export interface ContentTypeDefinition {
+  type: string;
+  template: string;
+  /** Batch-loads the module rows of a page of contents: one query per type, never one per entry. */
+  load: (refIds: number[]) => Promise<Map<number, unknown>>;
+}
+
+/** What the policy layer needs to know about a kind of container, answered by the module that owns it. */
+export interface ContainerTypeDefinition {
+  type: string;
+  /** URL prefix of its pages, e.g. "/g" for /g/:slug. */
+  routePrefix: string;
+  resolve(slug: string): Promise<Container | null>;
+  /** The user's role in the container ("owner", "admin", "member"...), or null if none. */
+  roleOf(user: User | null, container: Container): Promise<string | null>;
+  canRead(user: User | null, container: Container): Promise<boolean>;
+  /** Roles granted a permission in this container when its admins changed the defaults; null keeps them. */
+  grantedRoles?(container: Container, permissionId: string): Promise<string[] | null>;
+}
+
+export type ContainerDisableHandler = (container: Container, transaction: Transaction) => Promise<unknown>;
+
+export interface ModuleModel {
+  initModel(sequelize: Sequelize): void;
+  associate?(): void;
+}
+
+export interface ModuleDefinition {
+  id: string;
+  version: string;
+  requires?: string[];
+  /** Where it can be switched on: the instance, and containers of these types. */
+  scopes: ("instance" | "group" | string)[];
+  /** On for a new install until an admin turns it off. */
+  enabledByDefault?: boolean;
+  models?: ModuleModel[];
+  /** Folder of migrations, relative to the module folder. */
+  migrations?: string;
+  permissions?: PermissionDefinition[];
+  contentTypes?: ContentTypeDefinition[];
+  containerTypes?: ContainerTypeDefinition[];
+  register?(host: Host): void | Promise<void>;
+  onEnable?: { instance?: (transaction: Transaction) => Promise<unknown> };
+  onDisable?: {
+    instance?: (transaction: Transaction) => Promise<unknown>;
+    group?: ContainerDisableHandler;
+    [containerType: string]: ((...args: never[]) => Promise<unknown>) | undefined;
+  };
+}
+
+/** The narrow facade a module gets: everything it may touch in core, nothing else. */
+export interface Host {
+  readonly moduleId: string;
+  readonly logger: Logger;
+  readonly sequelize: Sequelize;
+  routes(router: Router): void;
+  groupRoutes(router: Router): void;
+  containerRoutes(containerType: string, router: Router): void;
+  menu(location: MenuLocation, item: MenuItemDefinition): void;
+  on<K extends keyof ActionHooks>(name: K, handler: ActionHandler<K>): void;
+  filter<K extends keyof FilterHooks>(name: K, handler: FilterHandler<K>): void;
+  emit<K extends keyof ActionHooks>(name: K, payload: ActionHooks[K]): Promise<void>;
+  permission(definition: PermissionDefinition): void;
+  contentType(definition: ContentTypeDefinition): void;
+  containerType(definition: ContainerTypeDefinition): void;
+  can(user: User | null, permissionId: string, container?: Container | null): Promise<boolean>;
+}
+
+export function defineModule(definition: ModuleDefinition): ModuleDefinition {
+  return definition;
+}

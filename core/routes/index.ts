@@ -1,0 +1,15 @@
+import type { Middleware } from "koa";
+import compose from "koa-compose";
+import type Router from "@koa/router";
+import type { AppContextExtras, AppState } from "../http/context.ts";
+import type { AppServices } from "../services.ts";
+import { authRoutes } from "./auth.ts";
+import { homeRoutes } from "./home.ts";
+import { setupRoutes } from "./setup.ts";
+
+/** Every core page, mounted in one place; modules' routes come after, through the registry. */
+export function coreRoutes(services: AppServices): Middleware<AppState, AppContextExtras> {
+  const routers: Router<AppState, AppContextExtras>[] = [setupRoutes(services), authRoutes(services), homeRoutes()];
+  const middleware = routers.flatMap((router) => [router.routes(), router.allowedMethods({ throw: true })]);
+  return compose(middleware as Middleware<AppState, AppContextExtras>[]);
+}

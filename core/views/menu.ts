@@ -1,0 +1,17 @@
+import type { AppContext } from "../http/context.ts";
+import type { ModuleRegistry } from "../modules/registry.ts";
+import type { MenuEntry } from "../modules/types.ts";
+import { can } from "../policies/index.ts";
+
+const coreEntries: MenuEntry[] = [{ moduleId: "core", label: "common:nav.home", href: "/", order: 0, icon: "home" }];
+
+/** The left navigation: core entries, then each enabled module's "main" entries in order. */
+export async function coreMenu(ctx: AppContext, registry: ModuleRegistry): Promise<MenuEntry[]> {
+  const user = ctx.state.user;
+  const moduleEntries = await registry.menu("main", { user }, (permissionId) => can(registry, user, permissionId));
+  const entries = [...coreEntries, ...moduleEntries].sort((a, b) => a.order - b.order);
+  return entries.map((entry) => ({
+    ...entry,
+    isActive: entry.href === "/" ? ctx.path === "/" : ctx.path === entry.href || ctx.path.startsWith(`${entry.href}/`),
+  }));
+}

@@ -1,0 +1,48 @@
+import type { Environment } from "nunjucks";
+import type { Middleware } from "koa";
+import type { ModuleRegistry } from "../modules/registry.ts";
+import type { SettingsStore } from "../settings.ts";
+import type { AppContext, AppContextExtras, AppState, Flash } from "../http/context.ts";
+import { coreMenu } from "./menu.ts";
+
+export interface RenderServices {
+  templates: Environment;
+  settings: SettingsStore;
+  registry: ModuleRegistry;
+  assetVersion: string;
+}
+
+/** Queues a message shown on the next page the user sees. */
+export function flash(ctx: AppContext, kind: Flash["kind"], message: string, params?: Flash["params"]) {
+  if (!ctx.session) return;
+  ctx.session.flash = [...(ctx.session.flash ?? []), { kind, message, params }];
+}
+
+/** Adds ctx.render: the one place that fills the page context every template gets (the theme globals). */
+export function renderer(services: RenderServices): Middleware<AppState, AppContextExtras> {
+  return async (ctx, next) => {
+    ctx.render = async (template, locals = {}) => {
+      const { user, t, lang, csrfToken } = ctx.state;
+      const site = await services.settings.get();
+      const flashes = ctx.session?.flash ?? [];
+      if (ctx.session?.flash) ctx.session.flash = [];
+      const mainMenu = user ? await coreMenu(ctx, services.registry) : [];
+      const footerLinks = await services.registry.hooks.apply("layout.footer.links", [], { user });
+      ctx.type = "html";
+      ctx.body = services.templates.render(template, {
+        ...locals,
+        t,
+        lang,
+        user,
+        site,
+        csrfToken,
+        flashes,
+        mainMenu,
+        footerLinks,
+        currentPath: ctx.path,
+        asset: (file: string) => `/assets/${file}?v=${services.assetVersion}`,
+      });
+    };
+    await next();
+  };
+}

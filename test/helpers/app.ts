@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { loadConfig, type Config } from "../../config/index.ts";
+import { createApp, type AgoraApp } from "../../core/app.ts";
+import { createAccount } from "../../core/commands/user-creator.ts";
+import type { InstanceRole, UserStatus } from "../../core/models/user.ts";
+import { Client } from "./client.ts";
+import { createPostgresDatabase, isPostgres } from "./database.ts";
+
+export const fixtureModules = path.resolve(import.meta.dirname, "../fixtures/modules");
+
+export interface TestApp {
+  app: AgoraApp;
+  config: Config;
+  url: string;
+  client(): Client;
+  /** A signed-in client for a new account with this role. */
+  signedIn(role?: InstanceRole, overrides?: Partial<TestAccount>): Promise<{ client: Client; account: TestAccount; userId: number }>;
+  createUser(overrides?: Partial<TestAccount> & { status?: UserStatus }): Promise<{ account: TestAccount; userId: number }>;
+  close(): Promise<void>;
+}
+
+export interface TestAccount {
+  email: string;
+  password: string;
+  displayName: string;
+  role: InstanceRole;
+}
+
+let counter = 0;
+let openApp: string | null = null;
+
+/**
+ * Starts a real Agora on a random port with its own data dir and database (SQLite file, or a fresh
+ * PostgreSQL database when AGORA_TEST_DATABASE_URL is set). `env` takes the same AGORA_* names as production.
+ */
+export async function startApp(env: Record<string, string> = {}, options: { setup?: boolean } = { setup: true }): Promise<TestApp> {
+  // Models are bound process-wide (one app per process, as in production), so apps in one test file take turns.
+  if (openApp) throw new Error(`another test app is still open (${openApp}); close it first or use one app per file`);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "agora-test-"));
+  const database = isPostgres ? await createPostgresDatabase() : null;
+  const config = loadConfig({
+    AGORA_DATA_DIR: dataDir,
+    AGORA_UPLOADS_DIR: path.join(dataDir, "uploads"),
+    AGORA_LOG_LEVEL: process.env.AGORA_TEST_LOG_LEVEL ?? "silent",
+    AGORA_MODULE_PATHS: ["modules", fixtureModules].join(path.delimiter),
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(options.setup ? { AGORA_ADMIN_EMAIL: "admin@example.test", AGORA_ADMIN_PASSWORD: "admin-password-1", AGORA_ADMIN_NAME: "Ada Admin" } : {}),
+    ...env,
+  });
+  const app = await createApp(config, pino({ level: config.logLevel }));
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.koa.listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  openApp = url;
+
+  const createUser: TestApp["createUser"] = async (overrides = {}) => {
+    counter += 1;
+    const account: TestAccount = {
+      email: `user${counter}-${process.pid}@example.test`,
+      password: "correct-horse-battery",
+      displayName: `Test User ${counter}`,
+      role: "member",
+      ...overrides,
+    };
+    const user = await createAccount({ ...account, status: overrides.status ?? "active" });
+    return { account, userId: user.id };
+  };
+
+  return {
+    app,
+    config,
+    url,
+    client: () => new Client(url),
+    createUser,
+    async signedIn(role = "member", overrides = {}) {
+      const { account, userId } = await createUser({ role, ...overrides });
+      const client = new Client(url);
+      await client.login(account.email, account.password);
+      return { client, account, userId };
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections?.();
+      await app.close();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+      openApp = null;
+    },
+  };
+}
+
+export const adminAccount = { email: "admin@example.test", password: "admin-password-1" };
