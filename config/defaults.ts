@@ -14,6 +14,7 @@ export const defaults = {
   logLevel: "info",
   theme: "default",
   modulePaths: ["modules"],
+  themePaths: ["themes"],
   bodyLimitKb: 512,
   uploadLimitMb: 10,
   trustProxy: false,

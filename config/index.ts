@@ -23,6 +23,7 @@ const envNames = {
   AGORA_LOG_LEVEL: "logLevel",
   AGORA_THEME: "theme",
   AGORA_MODULE_PATHS: "modulePaths",
+  AGORA_THEME_PATHS: "themePaths",
   AGORA_BODY_LIMIT_KB: "bodyLimitKb",
   AGORA_UPLOAD_LIMIT_MB: "uploadLimitMb",
   AGORA_TRUST_PROXY: "trustProxy",
@@ -50,6 +51,8 @@ const url = (protocols: string[]) =>
 
 const flag = z.union([z.boolean(), z.enum(["1", "0", "true", "false", "yes", "no"])]).transform((v) => v === true || v === "1" || v === "true" || v === "yes");
 
+const pathList = z.union([z.array(z.string()), z.string().transform((v) => v.split(path.delimiter).filter(Boolean))]);
+
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1),
@@ -64,7 +67,8 @@ const schema = z.object({
   sessionDays: z.coerce.number().int().min(1).max(365),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   theme: z.string().regex(/^[a-z0-9-]+$/, "must be a theme folder name"),
-  modulePaths: z.union([z.array(z.string()), z.string().transform((v) => v.split(path.delimiter).filter(Boolean))]),
+  modulePaths: pathList,
+  themePaths: pathList,
   bodyLimitKb: z.coerce.number().int().min(1).max(102400),
   uploadLimitMb: z.coerce.number().int().min(1).max(10240),
   trustProxy: flag,
@@ -85,7 +89,7 @@ export class ConfigError extends Error {}
 
 /** Reads defaults, then AGORA_* variables from `env`, validates, and fills generated secrets. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const raw: Record<string, unknown> = { ...defaults, modulePaths: [...defaults.modulePaths] };
+  const raw: Record<string, unknown> = { ...defaults, modulePaths: [...defaults.modulePaths], themePaths: [...defaults.themePaths] };
   for (const [envName, key] of Object.entries(envNames)) {
     const value = env[envName];
     if (value !== undefined && value !== "") raw[key] = value;

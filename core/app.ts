@@ -57,7 +57,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   await registry.registerAll((user, permissionId, container) => can(registry, user, permissionId, container));
 
   const i18n = await createI18n(registry.localeDirectories());
-  const themes = themeChain(config.theme);
+  const themes = themeChain(config.theme, config.themePaths);
   const templates = createTemplateEnvironment(themes, registry.templateDirectories(), process.env.NODE_ENV === "development");
   const settings = new SettingsStore({
     siteName: config.siteName,

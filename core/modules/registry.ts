@@ -154,9 +154,9 @@ export class ModuleRegistry {
   /** Switches a module on for the instance ("forced" also turns it on in every container). */
   async enable(moduleId: string, state: "enabled" | "forced" = "enabled") {
     const module = this.discovered.find((m) => m.id === moduleId);
-    if (!module || module.error || !this.registrations.has(moduleId)) throw new ModuleError("admin:modules.errors.unavailable");
+    if (!module || module.error || !this.registrations.has(moduleId)) throw new ModuleError("modules:errors.unavailable");
     for (const required of module.definition!.requires ?? []) {
-      if (!this.isEnabled(required)) throw new ModuleError("admin:modules.errors.requires");
+      if (!this.isEnabled(required)) throw new ModuleError("modules:errors.requires");
     }
     await this.sequelize.transaction(async (transaction) => {
       await this.writeInstanceState(moduleId, state, transaction);
@@ -169,9 +169,9 @@ export class ModuleRegistry {
   /** Switches a module off; its onDisable clean-up runs in the same transaction as the switch. */
   async disable(moduleId: string) {
     const module = this.discovered.find((m) => m.id === moduleId);
-    if (!module) throw new ModuleError("admin:modules.errors.unavailable");
+    if (!module) throw new ModuleError("modules:errors.unavailable");
     const dependents = this.discovered.filter((m) => m.definition?.requires?.includes(moduleId) && this.isEnabled(m.id));
-    if (dependents.length > 0) throw new ModuleError("admin:modules.errors.required");
+    if (dependents.length > 0) throw new ModuleError("modules:errors.required");
     await this.sequelize.transaction(async (transaction) => {
       await this.writeInstanceState(moduleId, "disabled", transaction);
       await module.definition?.onDisable?.instance?.(transaction);
@@ -190,7 +190,7 @@ export class ModuleRegistry {
   async setContainerState(moduleId: string, container: Container, state: "enabled" | "disabled") {
     const definition = this.definition(moduleId);
     if (!definition || !this.isEnabled(moduleId) || !definition.scopes.includes(container.type)) {
-      throw new ModuleError("admin:modules.errors.unavailable");
+      throw new ModuleError("modules:errors.unavailable");
     }
     await this.sequelize.transaction(async (transaction) => {
       const where = { moduleId, containerType: container.type, containerId: container.id };

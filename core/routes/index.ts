@@ -6,10 +6,21 @@ import type { AppServices } from "../services.ts";
 import { authRoutes } from "./auth.ts";
 import { homeRoutes } from "./home.ts";
 import { setupRoutes } from "./setup.ts";
+import { registerRoutes } from "./register.ts";
+import { passwordRoutes } from "./password.ts";
+import { accountRoutes } from "./account.ts";
+import { adminRoutes } from "./admin/index.ts";
 
 /** Every core page, mounted in one place; modules' routes come after, through the registry. */
 export function coreRoutes(services: AppServices): Middleware<AppState, AppContextExtras> {
-  const routers: Router<AppState, AppContextExtras>[] = [setupRoutes(services), authRoutes(services), homeRoutes()];
-  const middleware = routers.flatMap((router) => [router.routes(), router.allowedMethods({ throw: true })]);
-  return compose(middleware as Middleware<AppState, AppContextExtras>[]);
+  const routers: Router<AppState, AppContextExtras>[] = [
+    setupRoutes(services),
+    authRoutes(services),
+    registerRoutes(services),
+    passwordRoutes(services),
+    accountRoutes(services),
+    homeRoutes(),
+  ];
+  const middleware = routers.flatMap((router) => [router.routes(), router.allowedMethods({ throw: true })]) as Middleware<AppState, AppContextExtras>[];
+  return compose([adminRoutes(services), ...middleware]);
 }

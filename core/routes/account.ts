@@ -1,0 +1,8 @@
+import Router from "@koa/router";
+import type { AppContextExtras, AppState } from "../http/context.ts";
+import type { AppServices } from "../services.ts";
+
+// Placeholder while these pages are being written.
+export function accountRoutes(_services: AppServices) {
+  return new Router<AppState, AppContextExtras>();
+}

@@ -1,0 +1,8 @@
+import Router from "@koa/router";
+import type { AppContextExtras, AppState } from "../../http/context.ts";
+import type { AppServices } from "../../services.ts";
+
+// Placeholder while this admin page is being written.
+export function settingsRoutes(_services: AppServices) {
+  return new Router<AppState, AppContextExtras>();
+}
