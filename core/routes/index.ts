@@ -10,6 +10,7 @@ import { registerRoutes } from "./register.ts";
 import { passwordRoutes } from "./password.ts";
 import { accountRoutes } from "./account.ts";
 import { adminRoutes } from "./admin/index.ts";
+import { profileRoutes } from "./profile.ts";
 
 /** Every core page, mounted in one place; modules' routes come after, through the registry. */
 export function coreRoutes(services: AppServices): Middleware<AppState, AppContextExtras> {
@@ -20,6 +21,7 @@ export function coreRoutes(services: AppServices): Middleware<AppState, AppConte
     passwordRoutes(services),
     accountRoutes(services),
     homeRoutes(),
+    profileRoutes(),
   ];
   const middleware = routers.flatMap((router) => [router.routes(), router.allowedMethods({ throw: true })]) as Middleware<AppState, AppContextExtras>[];
   return compose([adminRoutes(services), ...middleware]);
