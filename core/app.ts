@@ -90,6 +90,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   koa.use(securityHeaders(config.isHttps));
   koa.use(themeAssets(themes));
   koa.use(healthRoutes(sequelize));
+  // Module switches made by another process sharing the database are picked up within 5 s.
+  koa.use(async (_ctx, next) => {
+    await registry.refreshIfStale();
+    await next();
+  });
   koa.use(bodyParser(config.bodyLimitKb));
   koa.use(
     session(

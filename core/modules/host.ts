@@ -45,9 +45,10 @@ export function createHost(moduleId: string, services: HostServices, registratio
     moduleId,
     logger: services.logger.child({ module: moduleId }),
     sequelize: services.sequelize,
-    routes: (router) => void registrations.routers.push(router),
-    groupRoutes: (router) => void registrations.containerRouters.push({ containerType: "group", router }),
-    containerRoutes: (containerType, router) => void registrations.containerRouters.push({ containerType, router }),
+    // Routers are stored untyped: each one only ever sees the request state core fills in.
+    routes: (router) => void registrations.routers.push(router as unknown as Router),
+    groupRoutes: (router) => void registrations.containerRouters.push({ containerType: "group", router: router as unknown as Router }),
+    containerRoutes: (containerType, router) => void registrations.containerRouters.push({ containerType, router: router as unknown as Router }),
     menu: (location, item) => void registrations.menus.push({ location, item }),
     on: (name, handler) => void registrations.actions.push({ name, handler: handler as unknown as AnyAction }),
     filter: (name, handler) => void registrations.filters.push({ name, handler: handler as unknown as AnyFilter }),

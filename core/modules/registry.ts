@@ -29,6 +29,7 @@ export class ModuleRegistry {
   private discovered: DiscoveredModule[] = [];
   private registrations = new Map<string, Registrations>();
   private instanceStates = new Map<string, ModuleStateValue>();
+  private refreshedAt = 0;
   readonly hooks: HookBus;
   readonly containerTypes = new Map<string, ContainerTypeDefinition>();
   private containerTypeOwners = new Map<string, string>();
@@ -71,6 +72,7 @@ export class ModuleRegistry {
       registrations.containerTypes.push(...(definition.containerTypes ?? []));
       try {
         await definition.register?.(createHost(module.id, services, registrations));
+        this.checkContainerTypes(module.id, registrations);
       } catch (error) {
         this.fail(module, error, "module failed to register");
         continue;
@@ -78,6 +80,14 @@ export class ModuleRegistry {
       this.adopt(module.id, registrations);
     }
     await this.refreshStates();
+  }
+
+  /** Two modules claiming one container type would silently take over each other's pages: the second one fails. */
+  private checkContainerTypes(moduleId: string, registrations: Registrations) {
+    for (const { type } of registrations.containerTypes) {
+      const owner = this.containerTypeOwners.get(type);
+      if (owner && owner !== moduleId) throw new Error(`container type "${type}" is already registered by module "${owner}"`);
+    }
   }
 
   private adopt(moduleId: string, registrations: Registrations) {
@@ -115,6 +125,12 @@ export class ModuleRegistry {
   async refreshStates() {
     const rows = await ModuleState.findAll({ where: { containerId: null } });
     this.instanceStates = new Map(rows.map((row) => [row.moduleId, row.state]));
+    this.refreshedAt = Date.now();
+  }
+
+  /** Several app processes share one database: picks up switches made by the others, at most once per interval. */
+  async refreshIfStale(maxAgeMs = 5000) {
+    if (Date.now() - this.refreshedAt >= maxAgeMs) await this.refreshStates();
   }
 
   private instanceState(module: DiscoveredModule): ModuleStateValue {
@@ -151,23 +167,28 @@ export class ModuleRegistry {
     }));
   }
 
-  /** Switches a module on for the instance ("forced" also turns it on in every container). */
-  async enable(moduleId: string, state: "enabled" | "forced" = "enabled") {
+  /**
+   * Switches a module on for the instance ("forced" also turns it on in every container).
+   * `alongside` runs in the same transaction as the switch (e.g. the audit entry).
+   */
+  async enable(moduleId: string, state: "enabled" | "forced" = "enabled", alongside?: (transaction: Transaction) => Promise<unknown>) {
     const module = this.discovered.find((m) => m.id === moduleId);
     if (!module || module.error || !this.registrations.has(moduleId)) throw new ModuleError("modules:errors.unavailable");
+    if (state === "forced" && !module.definition!.scopes.some((scope) => scope !== "instance")) throw new ModuleError("modules:errors.notForceable");
     for (const required of module.definition!.requires ?? []) {
       if (!this.isEnabled(required)) throw new ModuleError("modules:errors.requires");
     }
     await this.sequelize.transaction(async (transaction) => {
       await this.writeInstanceState(moduleId, state, transaction);
       await module.definition!.onEnable?.instance?.(transaction);
+      await alongside?.(transaction);
     });
     await this.refreshStates();
     await this.hooks.emit("module.enabled", { moduleId });
   }
 
-  /** Switches a module off; its onDisable clean-up runs in the same transaction as the switch. */
-  async disable(moduleId: string) {
+  /** Switches a module off; its onDisable clean-up (and `alongside`) runs in the same transaction as the switch. */
+  async disable(moduleId: string, alongside?: (transaction: Transaction) => Promise<unknown>) {
     const module = this.discovered.find((m) => m.id === moduleId);
     if (!module) throw new ModuleError("modules:errors.unavailable");
     const dependents = this.discovered.filter((m) => m.definition?.requires?.includes(moduleId) && this.isEnabled(m.id));
@@ -175,6 +196,7 @@ export class ModuleRegistry {
     await this.sequelize.transaction(async (transaction) => {
       await this.writeInstanceState(moduleId, "disabled", transaction);
       await module.definition?.onDisable?.instance?.(transaction);
+      await alongside?.(transaction);
     });
     await this.refreshStates();
     await this.hooks.emit("module.disabled", { moduleId });

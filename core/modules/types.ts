@@ -3,6 +3,9 @@ import type { Logger } from "pino";
 import type { Sequelize, Transaction } from "sequelize";
 import type { User } from "../models/user.ts";
 
+/** What a module's route handlers find on ctx.state and ctx (re-exported: modules import core types from here). */
+export type { AppState, AppContextExtras } from "../http/context.ts";
+
 /** A place content lives in and modules can be switched on for: a group, a user profile... */
 export interface Container {
   type: string;
@@ -125,9 +128,10 @@ export interface Host {
   readonly moduleId: string;
   readonly logger: Logger;
   readonly sequelize: Sequelize;
-  routes(router: Router): void;
-  groupRoutes(router: Router): void;
-  containerRoutes(containerType: string, router: Router): void;
+  /** Usually a Router<AppState, AppContextExtras>, so handlers see ctx.state.user, ctx.state.t and ctx.render. */
+  routes<S, C>(router: Router<S, C>): void;
+  groupRoutes<S, C>(router: Router<S, C>): void;
+  containerRoutes<S, C>(containerType: string, router: Router<S, C>): void;
   menu(location: MenuLocation, item: MenuItemDefinition): void;
   on<K extends keyof ActionHooks>(name: K, handler: ActionHandler<K>): void;
   filter<K extends keyof FilterHooks>(name: K, handler: FilterHandler<K>): void;
