@@ -11,7 +11,12 @@ export function currentUser(): Middleware<AppState, AppContextExtras> {
     if (typeof userId === "number") {
       const user = await User.findByPk(userId);
       if (user?.isActive) ctx.state.user = user;
-      else ctx.session = null;
+      else {
+        // The account is gone or no longer active: drop its stored session and go on with a fresh
+        // anonymous one (CSRF needs a session object).
+        delete ctx.session!.userId;
+        await (ctx.session as unknown as { regenerate(): Promise<void> }).regenerate();
+      }
     }
     await next();
   };

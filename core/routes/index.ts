@@ -11,6 +11,7 @@ import { passwordRoutes } from "./password.ts";
 import { accountRoutes } from "./account.ts";
 import { adminRoutes } from "./admin/index.ts";
 import { profileRoutes } from "./profile.ts";
+import { siteLogoRoutes } from "./site-logo.ts";
 
 /** Every core page, mounted in one place; modules' routes come after, through the registry. */
 export function coreRoutes(services: AppServices): Middleware<AppState, AppContextExtras> {
@@ -22,6 +23,7 @@ export function coreRoutes(services: AppServices): Middleware<AppState, AppConte
     accountRoutes(services),
     homeRoutes(),
     profileRoutes(),
+    siteLogoRoutes(services),
   ];
   const middleware = routers.flatMap((router) => [router.routes(), router.allowedMethods({ throw: true })]) as Middleware<AppState, AppContextExtras>[];
   return compose([adminRoutes(services), ...middleware]);

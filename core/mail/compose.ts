@@ -1,0 +1,32 @@
+import type { Language } from "../../config/index.ts";
+import type { AppServices } from "../services.ts";
+import type { MailMessage } from "./mailer.ts";
+
+export type MailKind = "invitation" | "passwordReset";
+
+/**
+ * Builds a mail in the recipient's language from the `mail` catalogue: mail:<kind>.subject, .intro,
+ * .action, .expiry and .ignore, with one call-to-action link. HTML from mail/message.njk (a theme can
+ * override it), plain text alongside for clients that prefer it.
+ */
+export async function composeMail(
+  services: Pick<AppServices, "templates" | "i18n" | "settings" | "config">,
+  mail: { to: string; lang: Language; kind: MailKind; url: string; params?: Record<string, string | number> },
+): Promise<MailMessage> {
+  const t = services.i18n.getFixedT(mail.lang);
+  const { siteName } = await services.settings.get();
+  const params = { siteName, ...mail.params };
+  const key = (part: string) => t(`mail:${mail.kind}.${part}`, params);
+  const content = {
+    subject: key("subject"),
+    intro: key("intro"),
+    action: key("action"),
+    expiry: key("expiry"),
+    ignore: key("ignore"),
+    footer: t("mail:footer", { siteName, baseUrl: services.config.baseUrl }),
+    url: mail.url,
+  };
+  const text = [content.intro, "", `${content.action}:`, content.url, "", content.expiry, content.ignore, "", "-- ", content.footer].join("\n");
+  const html = services.templates.render("mail/message.njk", { ...content, lang: mail.lang });
+  return { to: mail.to, subject: content.subject, text, html, headers: { "Auto-Submitted": "auto-generated" } };
+}
