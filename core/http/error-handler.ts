@@ -4,11 +4,18 @@ import type { Logger } from "pino";
 import type { i18n } from "i18next";
 import type { AppContextExtras, AppState } from "./context.ts";
 import { HttpError } from "./errors.ts";
+import { pickLanguage } from "../views/i18n.ts";
 
 const pageStatuses = new Set([403, 404, 500]);
 
 function wantsJson(ctx: Parameters<Middleware>[0]) {
   return ctx.path.startsWith("/api/") || ctx.is("json") === "json" || ctx.accepts("html", "json") === "json";
+}
+
+/** The methods of the routes that matched the path (a router that throws 405 does not set Allow itself). */
+function allowedMethods(ctx: Parameters<Middleware>[0]): string {
+  const layers = (ctx as { matched?: { methods?: string[] }[] }).matched ?? [];
+  return [...new Set(layers.flatMap((layer) => layer.methods ?? []))].join(", ");
 }
 
 /**
@@ -19,17 +26,20 @@ export function errorHandler(templates: Environment, i18next: i18n, logger: Logg
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new HttpError(404);
+      // A middleware that only set an error status (a router's 405, nothing matched: 404) gets the same page.
+      if (ctx.status >= 400 && (ctx.body === undefined || ctx.body === null)) throw new HttpError(ctx.status);
     } catch (error) {
       const err = error as { status?: number; statusCode?: number; expose?: boolean; messageKey?: string; headers?: Record<string, string> };
       const rawStatus = err.status ?? err.statusCode ?? 500;
       const status = rawStatus >= 400 && rawStatus < 600 ? rawStatus : 500;
       if (status >= 500) logger.error({ err: error, requestId: ctx.state.requestId, path: ctx.path }, "request failed");
-      const t = ctx.state.t ?? i18next.getFixedT("en");
+      // Errors raised before the language middleware (body too large...) still follow Accept-Language.
+      const lang = ctx.state.lang ?? pickLanguage(null, ctx.get("accept-language"), "en");
+      const t = ctx.state.t ?? i18next.getFixedT(lang);
       const key = error instanceof HttpError ? error.messageKey : `errors:status.${status}`;
       const message = i18next.exists(key) ? t(key) : t("errors:status.generic");
       ctx.status = status;
-      if (status === 405 && err.headers?.Allow) ctx.set("Allow", err.headers.Allow);
+      if (status === 405 && !ctx.response.get("Allow")) ctx.set("Allow", err.headers?.Allow ?? allowedMethods(ctx));
       if (wantsJson(ctx)) {
         ctx.body = { error: { status, message, requestId: ctx.state.requestId } };
         return;
@@ -41,7 +51,7 @@ export function errorHandler(templates: Environment, i18next: i18n, logger: Logg
         else throw new Error("no renderer yet");
       } catch {
         ctx.type = "html";
-        ctx.body = templates.render(template, { ...locals, t, lang: ctx.state.lang ?? "en", site: { siteName: "Agora" }, asset: (f: string) => `/assets/${f}` });
+        ctx.body = templates.render(template, { ...locals, t, lang, site: { siteName: "Agora" }, asset: (f: string) => `/assets/${f}` });
       }
       ctx.status = status;
     }

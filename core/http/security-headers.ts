@@ -20,6 +20,8 @@ export function securityHeaders(isHttps: boolean): Middleware {
         ...(isHttps ? { upgradeInsecureRequests: [] } : {}),
       },
     },
+    // Matches frame-ancestors 'none' for browsers that only know the older header.
+    xFrameOptions: { action: "deny" },
     strictTransportSecurity: isHttps ? { maxAge: 15552000 } : false,
     crossOriginEmbedderPolicy: false,
   });

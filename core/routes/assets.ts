@@ -4,6 +4,7 @@ import type { Middleware } from "koa";
 import type { Theme } from "../views/themes.ts";
 
 const yearInSeconds = 365 * 24 * 3600;
+const dayInSeconds = 24 * 3600;
 
 /**
  * Serves /assets/* from the theme chain (the active theme first). URLs carry ?v=<version>, so files
@@ -11,16 +12,30 @@ const yearInSeconds = 365 * 24 * 3600;
  */
 export function themeAssets(themes: Theme[]): Middleware {
   const roots = themes.map((theme) => path.join(theme.directory, "static"));
-  return async (ctx, next) => {
-    if (!ctx.path.startsWith("/assets/") || !["GET", "HEAD"].includes(ctx.method)) return next();
-    const file = ctx.path.slice("/assets/".length);
+  /** Sends the first theme's copy of a file; false when no theme has it. */
+  const sendFromThemes = async (ctx: Parameters<Middleware>[0], file: string, options: send.SendOptions) => {
     for (const root of roots) {
       try {
-        await send(ctx, file, { root, maxage: yearInSeconds * 1000, immutable: true, hidden: false });
-        return;
+        if (await send(ctx, file, { ...options, root, hidden: false })) return true;
       } catch (error) {
         if ((error as { status?: number }).status !== 404) throw error;
       }
+    }
+    return false;
+  };
+  return async (ctx, next) => {
+    if (!["GET", "HEAD"].includes(ctx.method)) return next();
+    if (ctx.path.startsWith("/assets/")) {
+      const found = await sendFromThemes(ctx, ctx.path.slice("/assets/".length), { maxage: yearInSeconds * 1000, immutable: true });
+      return found ? undefined : next();
+    }
+    // Browsers ask for /favicon.ico on every page whatever the markup says: answer from the theme, or
+    // with an empty 204, never with a rendered 404 page.
+    if (ctx.path === "/favicon.ico") {
+      if (await sendFromThemes(ctx, "favicon.ico", { maxage: dayInSeconds * 1000 })) return;
+      ctx.status = 204;
+      ctx.set("Cache-Control", `public, max-age=${dayInSeconds}`);
+      return;
     }
     return next();
   };

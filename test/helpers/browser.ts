@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+
+/** Debian's Chromium (`apt-get install chromium`); playwright-core brings no browser of its own. */
+export const chromiumPath = "/usr/bin/chromium";
+
+/** Screenshots land here; the folder is git-ignored. */
+export const artifactsDir = path.resolve(import.meta.dirname, "../artifacts");
+
+export const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+export const phone: BrowserContextOptions = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+
+/**
+ * Whether browser tests can run here. CI sets AGORA_REQUIRE_BROWSER=1 so that a missing Chromium is a
+ * failure there rather than a silently skipped test.
+ */
+export function browserAvailability(): { isAvailable: boolean; isRequired: boolean; reason: string } {
+  const isAvailable = existsSync(chromiumPath);
+  return {
+    isAvailable,
+    isRequired: process.env.AGORA_REQUIRE_BROWSER === "1",
+    reason: isAvailable ? "" : `${chromiumPath} not found: install it with "apt-get install -y chromium"`,
+  };
+}
+
+/**
+ * Headless Chromium with no network chatter of its own. chromium.launch gives every run a fresh
+ * temporary profile (user-data-dir) and deletes it on close.
+ */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/**
+ * Collects what a broken page would say in the console: script errors, CSP violations ("Refused to
+ * ..."), failed asset loads. Read `problems` at the end of a test.
+ */
+export function watchPage(page: Page, baseUrl: string): { problems: string[] } {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") problems.push(`console ${message.type()}: ${message.text()} (${message.location().url})`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`));
+  page.on("request", (request) => {
+    if (!request.url().startsWith(baseUrl) && !request.url().startsWith("data:")) problems.push(`request to another origin: ${request.url()}`);
+  });
+  return { problems };
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** True when the page is wider than the window: a horizontal scroll bar on a phone. */
+export function hasHorizontalScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+}
+
+/** The document's scroll width, for messages. */
+export function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
