@@ -71,7 +71,7 @@ test.serial("a real PNG becomes the logo, served with its type; a new one replac
   t.regex(firstFile, /^[a-f0-9]{32}\.png$/);
   t.is((await app.app.settings.get()).logoFile, firstFile);
   const layout = await app.client().get("/login");
-  t.regex(layout.text, /<img src="\/site\/logo"/);
+  t.regex(layout.text, /<img src="\/site\/logo\?v=[0-9a-f]+\.(png|jpg|webp|gif)"/);
 
   const second = await postMultipart({}, { bytes: tinyPng(3, 3), name: "other.PNG", type: "application/octet-stream" });
   t.is(second.status, 302);
@@ -120,7 +120,7 @@ test.serial("the logo can be removed, and then /site/logo is a 404", async (t) =
   t.is((await app.app.settings.get()).logoFile, "");
   t.deepEqual(filesInUploads(), []);
   t.is((await fetch(`${app.url}/site/logo`)).status, 404);
-  t.notRegex((await app.client().get("/login")).text, /<img src="\/site\/logo"/);
+  t.notRegex((await app.client().get("/login")).text, /<img src="\/site\/logo\?v=[0-9a-f]+\.(png|jpg|webp|gif)"/);
 });
 
 test.serial("the default language applies to a visitor whose browser asks for none", async (t) => {
