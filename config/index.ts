@@ -49,12 +49,21 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.join(" or ")}`);
 
-const flag = z.union([z.boolean(), z.enum(["1", "0", "true", "false", "yes", "no"])]).transform((v) => v === true || v === "1" || v === "true" || v === "yes");
+const flag = z
+  .union([z.boolean(), z.enum(["1", "0", "true", "false", "yes", "no"])], "must be one of 1, 0, true, false, yes, no")
+  .transform((v) => v === true || v === "1" || v === "true" || v === "yes");
+
+/** A whole number, from a default or from digits only: " ", "1e3" and "0x10" are mistakes, not numbers. */
+const integer = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  z
+    .union([z.number(), z.string().trim().regex(/^\d+$/, "must be a whole number")], "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const pathList = z.union([z.array(z.string()), z.string().transform((v) => v.split(path.delimiter).filter(Boolean))]);
 
 const schema = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
+  port: integer(0, 65535),
   host: z.string().min(1),
   baseUrl: url(["http:", "https:"]).refine((v) => v !== "", "must not be empty"),
   dataDir: z.string().min(1),
@@ -64,22 +73,22 @@ const schema = z.object({
   smtpUrl: url(["smtp:", "smtps:"]),
   mailFrom: z.string().min(3),
   sessionSecret: z.string().refine((v) => v === "" || v.length >= 32, "must be at least 32 characters"),
-  sessionDays: z.coerce.number().int().min(1).max(365),
-  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  sessionDays: integer(1, 365),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], "must be one of fatal, error, warn, info, debug, trace, silent"),
   theme: z.string().regex(/^[a-z0-9-]+$/, "must be a theme folder name"),
   modulePaths: pathList,
   themePaths: pathList,
-  bodyLimitKb: z.coerce.number().int().min(1).max(102400),
-  uploadLimitMb: z.coerce.number().int().min(1).max(10240),
+  bodyLimitKb: integer(1, 102400),
+  uploadLimitMb: integer(1, 10240),
   trustProxy: flag,
   adminEmail: z.union([z.literal(""), z.string().email("must be an e-mail address")]),
   adminPassword: z.string(),
   adminName: z.string().min(1).max(100),
   siteName: z.string().min(1).max(100),
-  defaultLanguage: z.enum(supportedLanguages),
-  loginAttemptsPerAccount: z.coerce.number().int().min(1),
-  loginAttemptsPerIp: z.coerce.number().int().min(1),
-  loginLockMinutes: z.coerce.number().int().min(1),
+  defaultLanguage: z.enum(supportedLanguages, `must be one of ${supportedLanguages.join(", ")}`),
+  loginAttemptsPerAccount: integer(1),
+  loginAttemptsPerIp: integer(1),
+  loginLockMinutes: integer(1),
 });
 
 export type Config = z.infer<typeof schema> & { sessionSecret: string; isHttps: boolean };
@@ -98,7 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]);
-      return `${envKeyOf[key] ?? key} (${String(raw[key])}): ${issue.message}`;
+      return `${envKeyOf[key] ?? key} (${shown(key, raw[key])}): ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
@@ -108,8 +117,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   config.dataDir = path.resolve(config.dataDir);
   config.uploadsDir = path.resolve(config.uploadsDir);
-  const sessionSecret = config.sessionSecret || generatedSecret(config.dataDir, "session-secret");
+  let sessionSecret = config.sessionSecret;
+  try {
+    sessionSecret ||= generatedSecret(config.dataDir, "session-secret");
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  AGORA_DATA_DIR (${config.dataDir}): cannot keep the generated session secret there (${(error as Error).message})`);
+  }
   return { ...config, sessionSecret, isHttps: config.baseUrl.startsWith("https:") };
+}
+
+const secretKeys = new Set(["sessionSecret", "adminPassword"]);
+
+/** The value as an error message may show it: secrets hidden, passwords in URLs masked (messages end up in logs). */
+function shown(key: string, value: unknown): string {
+  if (secretKeys.has(key)) return "hidden";
+  return String(value).replace(/\/\/([^/@:]*):[^/@]*@/, "//$1:***@");
 }
 
 /** A secret made once and kept in the data dir, so sessions survive restarts without setup. */

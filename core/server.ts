@@ -30,7 +30,12 @@ async function main() {
 
   let isStopping = false;
   const stop = (signal: string) => {
-    if (isStopping) return;
+    if (isStopping) {
+      // A second signal (Ctrl-C twice): stop waiting for slow requests.
+      logger.warn({ signal }, "second signal: closing remaining connections now");
+      server.closeAllConnections();
+      return;
+    }
     isStopping = true;
     logger.info({ signal }, "shutting down: finishing in-flight requests");
     clearInterval(sweep);
@@ -40,12 +45,21 @@ async function main() {
     }, shutdownGraceMs);
     force.unref();
     server.close(async () => {
-      await app.close();
-      logger.info("stopped");
-      process.exit(0);
+      try {
+        await app.close();
+        logger.info("stopped");
+        process.exit(0);
+      } catch (error) {
+        logger.error({ err: error }, "error while closing the database");
+        process.exit(1);
+      }
     });
     server.closeIdleConnections();
   };
+  // While stopping, a finished response frees its keep-alive connection at once, not after keepAliveTimeout.
+  server.on("request", (_request, response) => {
+    response.once("finish", () => isStopping && setImmediate(() => server.closeIdleConnections()));
+  });
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }

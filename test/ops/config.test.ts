@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "ava";
+import { ConfigError, loadConfig } from "../../config/index.ts";
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "agora-config-"));
+test.after.always(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const load = (env: Record<string, string>) => loadConfig({ AGORA_DATA_DIR: dataDir, ...env });
+
+test("defaults: port 3000, SQLite under the data dir, info logs, a generated 64-hex session secret", (t) => {
+  const config = load({});
+  t.is(config.port, 3000);
+  t.is(config.databaseUrl, "");
+  t.is(config.logLevel, "info");
+  t.is(config.dataDir, dataDir);
+  t.regex(config.sessionSecret, /^[0-9a-f]{64}$/);
+  t.is(readFileSync(path.join(dataDir, "session-secret"), "utf8"), config.sessionSecret);
+  t.is(load({}).sessionSecret, config.sessionSecret, "kept, not regenerated");
+  t.false(config.isHttps);
+});
+
+test("AGORA_* variables override the defaults and are converted", (t) => {
+  const config = load({
+    AGORA_PORT: "8080",
+    DATABASE_URL: "postgres://agora@db:5432/agora",
+    AGORA_LOG_LEVEL: "warn",
+    AGORA_BASE_URL: "https://social.example.test",
+    AGORA_TRUST_PROXY: "yes",
+    AGORA_SESSION_SECRET: "s".repeat(40),
+    AGORA_MODULE_PATHS: ["modules", "/opt/agora-modules"].join(path.delimiter),
+  });
+  t.is(config.port, 8080);
+  t.is(config.databaseUrl, "postgres://agora@db:5432/agora");
+  t.is(config.logLevel, "warn");
+  t.true(config.isHttps);
+  t.true(config.trustProxy);
+  t.is(config.sessionSecret, "s".repeat(40));
+  t.deepEqual(config.modulePaths, ["modules", "/opt/agora-modules"]);
+});
+
+const badSettings: [Record<string, string>, RegExp][] = [
+  [{ AGORA_PORT: "abc" }, /AGORA_PORT \(abc\): must be a whole number/],
+  [{ AGORA_PORT: "1e3" }, /AGORA_PORT \(1e3\): must be a whole number/],
+  [{ AGORA_PORT: "70000" }, /AGORA_PORT \(70000\): must be at most 65535/],
+  [{ DATABASE_URL: "mysql://root:s3cret@db/agora" }, /DATABASE_URL \(mysql:\/\/root:\*\*\*@db\/agora\): must be a URL starting with postgres:/],
+  [{ AGORA_LOG_LEVEL: "loud" }, /AGORA_LOG_LEVEL \(loud\): must be one of fatal, error, warn/],
+  [{ AGORA_SESSION_SECRET: "too-short" }, /AGORA_SESSION_SECRET \(hidden\): must be at least 32 characters/],
+  [{ AGORA_ADMIN_EMAIL: "root@example.test" }, /AGORA_ADMIN_PASSWORD: must be at least 10 characters when AGORA_ADMIN_EMAIL is set/],
+  [{ AGORA_ADMIN_EMAIL: "root@example.test", AGORA_ADMIN_PASSWORD: "short" }, /AGORA_ADMIN_PASSWORD: must be at least 10 characters/],
+  [{ AGORA_ADMIN_EMAIL: "root" }, /AGORA_ADMIN_EMAIL \(root\): must be an e-mail address/],
+  [{ AGORA_BASE_URL: "localhost:3000" }, /AGORA_BASE_URL \(localhost:3000\): must be a URL starting with http: or https:/],
+  [{ AGORA_SMTP_URL: "http://mail" }, /AGORA_SMTP_URL \(http:\/\/mail\): must be a URL starting with smtp: or smtps:/],
+  [{ AGORA_REDIS_URL: "localhost:6379" }, /AGORA_REDIS_URL \(localhost:6379\): must be a URL starting with redis: or rediss:/],
+  [{ AGORA_TRUST_PROXY: "maybe" }, /AGORA_TRUST_PROXY \(maybe\): must be one of 1, 0, true, false, yes, no/],
+  [{ AGORA_DEFAULT_LANGUAGE: "de" }, /AGORA_DEFAULT_LANGUAGE \(de\): must be one of en, fr/],
+  [{ AGORA_SESSION_DAYS: "0" }, /AGORA_SESSION_DAYS \(0\): must be at least 1/],
+  [{ AGORA_THEME: "../evil" }, /AGORA_THEME \(\.\.\/evil\): must be a theme folder name/],
+];
+
+for (const [env, message] of badSettings) {
+  test(`rejects ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}`, (t) => {
+    const error = t.throws(() => load(env), { instanceOf: ConfigError });
+    t.regex(error.message, /^Invalid configuration:/);
+    t.regex(error.message, message);
+  });
+}
+
+test("every bad setting is reported at once", (t) => {
+  const error = t.throws(() => load({ AGORA_PORT: "abc", AGORA_LOG_LEVEL: "loud" }), { instanceOf: ConfigError });
+  t.regex(error.message, /AGORA_PORT/);
+  t.regex(error.message, /AGORA_LOG_LEVEL/);
+});
+
+test("secrets never appear in the message", (t) => {
+  const error = t.throws(() => load({ AGORA_SESSION_SECRET: "leaky-secret", DATABASE_URL: "mysql://root:leaky-password@db/x" }), { instanceOf: ConfigError });
+  t.notRegex(error.message, /leaky/);
+});
+
+test("a data dir that cannot hold the session secret is a configuration error naming AGORA_DATA_DIR", (t) => {
+  const file = path.join(dataDir, "not-a-directory");
+  writeFileSync(file, "");
+  const error = t.throws(() => loadConfig({ AGORA_DATA_DIR: file }), { instanceOf: ConfigError });
+  t.regex(error.message, /AGORA_DATA_DIR \(.*not-a-directory\): cannot keep the generated session secret there/);
+});
