@@ -47,25 +47,35 @@ export function createLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { service: "agora" } });
 }
 
-/** Connects and migrates the database, loads modules and builds the Koa app; listening is server.ts's job. */
-export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<AgoraApp> {
+/** Everything but HTTP: database, core and module models, migrations, module registrations, settings, i18n. */
+export async function openCore(config: Config, logger: Logger) {
   const sequelize = await createSequelize(config);
-  initCoreModels(sequelize);
-  const registry = new ModuleRegistry(sequelize, logger);
-  await registry.load(config.modulePaths);
-  await migrate(sequelize, [coreMigrations, ...registry.migrationSources()], logger);
-  await registry.registerAll((user, permissionId, container) => can(registry, user, permissionId, container));
+  try {
+    initCoreModels(sequelize);
+    const registry = new ModuleRegistry(sequelize, logger);
+    await registry.load(config.modulePaths);
+    const applied = await migrate(sequelize, [coreMigrations, ...registry.migrationSources()], logger);
+    await registry.registerAll((user, permissionId, container) => can(registry, user, permissionId, container));
+    const settings = new SettingsStore({
+      siteName: config.siteName,
+      logoFile: "",
+      registrationMode: "closed",
+      defaultLanguage: config.defaultLanguage,
+      isSetupComplete: false,
+    });
+    const i18n = await createI18n(registry.localeDirectories());
+    return { sequelize, registry, settings, i18n, appliedMigrations: applied.map((migration) => migration.name) };
+  } catch (error) {
+    await sequelize.close();
+    throw error;
+  }
+}
 
-  const i18n = await createI18n(registry.localeDirectories());
+/** Opens the core (openCore) and builds the Koa app around it; listening is server.ts's job. */
+export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<AgoraApp> {
+  const { sequelize, registry, settings, i18n } = await openCore(config, logger);
   const themes = themeChain(config.theme, config.themePaths);
   const templates = createTemplateEnvironment(themes, registry.templateDirectories(), process.env.NODE_ENV === "development");
-  const settings = new SettingsStore({
-    siteName: config.siteName,
-    logoFile: "",
-    registrationMode: "closed",
-    defaultLanguage: config.defaultLanguage,
-    isSetupComplete: false,
-  });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
   const passport = new koaPassport.KoaPassport();
   passport.use("local", localStrategy());
@@ -86,10 +96,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const koa = new Koa<AppState, AppContextExtras>({ keys: [config.sessionSecret], proxy: config.trustProxy });
   koa.silent = true;
   koa.use(errorHandler(templates, i18n, logger));
-  koa.use(requestLog(logger));
   koa.use(securityHeaders(config.isHttps));
-  koa.use(themeAssets(themes));
+  // Health checks every few seconds would drown the request log.
   koa.use(healthRoutes(sequelize));
+  koa.use(requestLog(logger));
+  koa.use(themeAssets(themes));
   // Module switches made by another process sharing the database are picked up within 5 s.
   koa.use(async (_ctx, next) => {
     await registry.refreshIfStale();

@@ -5,15 +5,10 @@ import type { i18n } from "i18next";
 import { Op, type Sequelize, type WhereOptions } from "sequelize";
 import { z } from "zod";
 import { ConfigError, loadConfig, type Config } from "../config/index.ts";
-import { coreMigrations } from "./app.ts";
-import { createSequelize } from "./db/sequelize.ts";
-import { migrate } from "./db/migrate.ts";
-import { initCoreModels } from "./models/index.ts";
+import { openCore } from "./app.ts";
 import { User, instanceRoles, userStatuses } from "./models/user.ts";
 import { ModuleError, ModuleRegistry } from "./modules/registry.ts";
-import { can } from "./policies/index.ts";
 import { SettingsStore } from "./settings.ts";
-import { createI18n } from "./views/i18n.ts";
 import { accountFields, AccountTakenError, createAccount } from "./commands/user-creator.ts";
 import { completeSetup } from "./commands/setup-completer.ts";
 import { audit } from "./commands/audit.ts";
@@ -62,20 +57,7 @@ function printTable(header: string[] | null, rows: string[][], widths?: number[]
 
 /** Core and module models, migrations and module registrations: everything but HTTP. */
 async function openInstance(config: Config, logger: Logger): Promise<Instance> {
-  const sequelize = await createSequelize(config);
-  try {
-    initCoreModels(sequelize);
-    const registry = new ModuleRegistry(sequelize, logger);
-    await registry.load(config.modulePaths);
-    const applied = await migrate(sequelize, [coreMigrations, ...registry.migrationSources()], logger);
-    await registry.registerAll((user, permissionId, container) => can(registry, user, permissionId, container));
-    const settings = new SettingsStore({ siteName: config.siteName, logoFile: "", registrationMode: "closed", defaultLanguage: config.defaultLanguage, isSetupComplete: false });
-    const i18n = await createI18n(registry.localeDirectories());
-    return { config, logger, sequelize, registry, settings, i18n, appliedMigrations: applied.map((m) => m.name) };
-  } catch (error) {
-    await sequelize.close();
-    throw error;
-  }
+  return { config, logger, ...(await openCore(config, logger)) };
 }
 
 /** Validation messages are translation keys; the CLI speaks English. */
