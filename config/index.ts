@@ -115,6 +115,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.adminEmail && config.adminPassword.length < 10) {
     throw new ConfigError("Invalid configuration:\n  AGORA_ADMIN_PASSWORD: must be at least 10 characters when AGORA_ADMIN_EMAIL is set");
   }
+  // Without a trailing slash, every link is simply baseUrl + path.
+  config.baseUrl = config.baseUrl.replace(/\/+$/, "");
   config.dataDir = path.resolve(config.dataDir);
   config.uploadsDir = path.resolve(config.uploadsDir);
   let sessionSecret = config.sessionSecret;

@@ -30,7 +30,6 @@ export interface SentInvitation {
   isSent: boolean;
 }
 
-export const invitationLink = (baseUrl: string, token: string) => `${baseUrl.replace(/\/$/, "")}/register?invite=${token}`;
 
 /**
  * Invites people by e-mail. Re-inviting an address replaces its pending invitation (the old link stops
@@ -56,7 +55,7 @@ export async function sendInvitations(services: AppServices, inviter: User, emai
   const { defaultLanguage } = await services.settings.get();
   const results: SentInvitation[] = [];
   for (const { email, token } of tokens) {
-    const link = invitationLink(services.config.baseUrl, token);
+    const link = `${services.config.baseUrl}/register?invite=${token}`;
     let isSent = true;
     try {
       const message = await composeMail(services, { to: email, lang: defaultLanguage, kind: "invitation", url: link, params: { inviter: inviter.displayName } });

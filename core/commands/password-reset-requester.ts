@@ -26,7 +26,7 @@ export async function requestPasswordReset(services: AppServices, email: string)
     await PasswordReset.create({ userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + passwordResetLifetimeMs), usedAt: null }, { transaction });
   });
   const { defaultLanguage } = await services.settings.get();
-  const url = `${services.config.baseUrl.replace(/\/$/, "")}/password/reset?token=${token}`;
+  const url = `${services.config.baseUrl}/password/reset?token=${token}`;
   void (async () => {
     const message = await composeMail(services, { to: user.email, lang: isLanguage(user.language) ? user.language : defaultLanguage, kind: "passwordReset", url, params: { name: user.displayName } });
     await services.mailer.send(message);

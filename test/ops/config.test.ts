@@ -21,6 +21,11 @@ test("defaults: port 3000, SQLite under the data dir, info logs, a generated 64-
   t.false(config.isHttps);
 });
 
+test("the base URL loses trailing slashes, so links are base URL + path", (t) => {
+  t.is(load({ AGORA_BASE_URL: "https://social.example.test/agora//" }).baseUrl, "https://social.example.test/agora");
+  t.is(load({ AGORA_BASE_URL: "https://social.example.test/" }).baseUrl, "https://social.example.test");
+});
+
 test("AGORA_* variables override the defaults and are converted", (t) => {
   const config = load({
     AGORA_PORT: "8080",
