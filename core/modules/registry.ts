@@ -147,12 +147,20 @@ export class ModuleRegistry {
 
   /** On in one container: on for the instance, then forced, or chosen by the container's admins. */
   async isEnabledIn(moduleId: string, container: Container): Promise<boolean> {
-    if (!this.isEnabled(moduleId)) return false;
-    const module = this.discovered.find((m) => m.id === moduleId)!;
-    if (!module.definition!.scopes.includes(container.type)) return false;
-    if (this.instanceState(module) === "forced") return true;
-    const row = await ModuleState.findOne({ where: { moduleId, containerType: container.type, containerId: container.id } });
-    return row?.state === "enabled";
+    return (await this.enabledIn(container, [moduleId])).has(moduleId);
+  }
+
+  /** Which of these modules are on in one container, answered with one query whatever their number. */
+  private async enabledIn(container: Container, moduleIds: string[]): Promise<Set<string>> {
+    const candidates = moduleIds.filter((id) => this.isEnabled(id) && this.definition(id)!.scopes.includes(container.type));
+    const forced = candidates.filter((id) => this.instanceStates.get(id) === "forced");
+    const chosen = candidates.filter((id) => !forced.includes(id));
+    if (chosen.length === 0) return new Set(forced);
+    const rows = await ModuleState.findAll({
+      where: { moduleId: chosen, containerType: container.type, containerId: container.id, state: "enabled" },
+      attributes: ["moduleId"],
+    });
+    return new Set([...forced, ...rows.map((row) => row.moduleId)]);
   }
 
   list(): ModuleInfo[] {
@@ -259,15 +267,17 @@ export class ModuleRegistry {
 
   /** Menu entries of enabled modules for a location, permission-checked, ordered, then filtered by hooks. */
   async menu(location: MenuLocation, context: HookContext, can: (permissionId: string) => Promise<boolean>): Promise<MenuEntry[]> {
+    const items = [...this.registrations].flatMap(([moduleId, registrations]) =>
+      registrations.menus.filter((menu) => menu.location === location).map(({ item }) => ({ moduleId, item })),
+    );
+    const moduleIds = [...new Set(items.map(({ moduleId }) => moduleId))];
+    const enabled = context.container ? await this.enabledIn(context.container, moduleIds) : new Set(moduleIds.filter((id) => this.isEnabled(id)));
     const entries: MenuEntry[] = [];
-    for (const [moduleId, registrations] of this.registrations) {
-      for (const { location: where, item } of registrations.menus) {
-        if (where !== location) continue;
-        if (context.container ? !(await this.isEnabledIn(moduleId, context.container)) : !this.isEnabled(moduleId)) continue;
-        if (item.permission && !(await can(item.permission))) continue;
-        const href = typeof item.href === "function" ? (context.container ? item.href(context.container) : null) : item.href;
-        if (href) entries.push({ moduleId, label: item.label, href, order: item.order ?? 100, icon: item.icon });
-      }
+    for (const { moduleId, item } of items) {
+      if (!enabled.has(moduleId)) continue;
+      if (item.permission && !(await can(item.permission))) continue;
+      const href = typeof item.href === "function" ? (context.container ? item.href(context.container) : null) : item.href;
+      if (href) entries.push({ moduleId, label: item.label, href, order: item.order ?? 100, icon: item.icon });
     }
     entries.sort((a, b) => a.order - b.order);
     return this.hooks.apply("menu.items", entries, context);
