@@ -10,6 +10,8 @@ import { migrate, type MigrationSource } from "./db/migrate.ts";
 import { initCoreModels } from "./models/index.ts";
 import { ModuleRegistry } from "./modules/registry.ts";
 import { can } from "./policies/index.ts";
+import { companyContainerType, userContainerType } from "./content/core-containers.ts";
+import { postContentType } from "./content/post-type.ts";
 import { createI18n } from "./views/i18n.ts";
 import { themeChain } from "./views/themes.ts";
 import { createTemplateEnvironment } from "./views/environment.ts";
@@ -53,6 +55,7 @@ export async function openCore(config: Config, logger: Logger) {
   try {
     initCoreModels(sequelize);
     const registry = new ModuleRegistry(sequelize, logger);
+    registry.addCore({ containerTypes: [companyContainerType, userContainerType], contentTypes: [postContentType] });
     await registry.load(config.modulePaths);
     const applied = await migrate(sequelize, [coreMigrations, ...registry.migrationSources()], logger);
     await registry.registerAll((user, permissionId, container) => can(registry, user, permissionId, container));

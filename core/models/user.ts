@@ -16,6 +16,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare language: string | null;
   declare authSource: CreationOptional<string>;
   declare lastLoginAt: Date | null;
+  declare streamSeenAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -40,6 +41,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         language: { type: DataTypes.STRING(8), allowNull: true },
         authSource: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "local" },
         lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+        streamSeenAt: { type: DataTypes.DATE, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -10,7 +10,7 @@ import type { MigrationSource } from "../db/migrate.ts";
 import { HookBus } from "./hooks.ts";
 import { createHost, emptyRegistrations, type Registrations } from "./host.ts";
 import { discoverModules, type DiscoveredModule } from "./loader.ts";
-import type { Container, ContainerTypeDefinition, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
+import type { Container, ContainerTypeDefinition, ContentTypeDefinition, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
 
 export interface ModuleInfo {
   id: string;
@@ -34,12 +34,35 @@ export class ModuleRegistry {
   readonly containerTypes = new Map<string, ContainerTypeDefinition>();
   private containerTypeOwners = new Map<string, string>();
   readonly permissions = new Map<string, PermissionDefinition & { moduleId: string }>();
+  readonly contentTypes = new Map<string, ContentTypeDefinition & { moduleId: string }>();
 
   constructor(
     private sequelize: Sequelize,
     private logger: Logger,
   ) {
     this.hooks = new HookBus((id) => this.isEnabled(id), logger);
+  }
+
+  /** Core's own container and content types (company stream, profiles, posts): registered before any module, always on. */
+  addCore(definitions: { containerTypes?: ContainerTypeDefinition[]; contentTypes?: ContentTypeDefinition[] }) {
+    for (const containerType of definitions.containerTypes ?? []) {
+      this.containerTypes.set(containerType.type, containerType);
+      this.containerTypeOwners.set(containerType.type, "core");
+    }
+    for (const contentType of definitions.contentTypes ?? []) this.contentTypes.set(contentType.type, { ...contentType, moduleId: "core" });
+  }
+
+  /** A container type whose owner is on (core's are always on). */
+  containerType(type: string): ContainerTypeDefinition | null {
+    const owner = this.containerTypeOwners.get(type);
+    if (!owner || !(owner === "core" || this.isEnabled(owner))) return null;
+    return this.containerTypes.get(type) ?? null;
+  }
+
+  /** A content type whose module is on; content of a switched-off module disappears from streams. */
+  contentType(type: string): ContentTypeDefinition | null {
+    const definition = this.contentTypes.get(type);
+    return definition && (definition.moduleId === "core" || this.isEnabled(definition.moduleId)) ? definition : null;
   }
 
   /** Imports module code and binds its models; failures are recorded, never thrown. */
@@ -95,6 +118,7 @@ export class ModuleRegistry {
     for (const { name, handler } of registrations.actions) this.hooks.on(moduleId, name, handler);
     for (const { name, handler } of registrations.filters) this.hooks.filter(moduleId, name, handler);
     for (const permission of registrations.permissions) this.permissions.set(permission.id, { ...permission, moduleId });
+    for (const contentType of registrations.contentTypes) this.contentTypes.set(contentType.type, { ...contentType, moduleId });
     for (const containerType of registrations.containerTypes) {
       this.containerTypes.set(containerType.type, containerType);
       this.containerTypeOwners.set(containerType.type, moduleId);
@@ -262,7 +286,7 @@ export class ModuleRegistry {
       await next();
     }, router.routes(), router.allowedMethods());
     const routes = outer.routes();
-    return (ctx, next) => (this.isEnabled(owner) && this.isEnabled(moduleId) ? routes(ctx as never, next) : next());
+    return (ctx, next) => ((owner === "core" || this.isEnabled(owner)) && this.isEnabled(moduleId) ? routes(ctx as never, next) : next());
   }
 
   /** Menu entries of enabled modules for a location, permission-checked, ordered, then filtered by hooks. */

@@ -2,6 +2,7 @@ import type Router from "@koa/router";
 import type { Logger } from "pino";
 import type { Sequelize, Transaction } from "sequelize";
 import type { User } from "../models/user.ts";
+import type { Content } from "../models/content.ts";
 
 /** What a module's route handlers find on ctx.state and ctx (re-exported: modules import core types from here). */
 export type { AppState, AppContextExtras } from "../http/context.ts";
@@ -21,6 +22,10 @@ export interface ActionHooks {
   "user.login": { user: User };
   "module.enabled": { moduleId: string };
   "module.disabled": { moduleId: string };
+  /** A post or a module's content was written; mentions are the readers allowed to see it. */
+  "content.created": { content: Content; author: User; mentionedUserIds: number[]; mentionsContainer: boolean };
+  "content.updated": { content: Content; editor: User; mentionedUserIds: number[] };
+  "content.deleted": { content: Content; by: User };
 }
 
 export interface FooterLink {
@@ -75,6 +80,7 @@ export interface PermissionDefinition {
 
 export interface ContentTypeDefinition {
   type: string;
+  /** Renders the body of a stream entry; it gets `entry` (see core/content/entries.ts) with `entry.item` = what load returned. */
   template: string;
   /** Batch-loads the module rows of a page of contents: one query per type, never one per entry. */
   load: (refIds: number[]) => Promise<Map<number, unknown>>;
@@ -83,12 +89,27 @@ export interface ContentTypeDefinition {
 /** What the policy layer needs to know about a kind of container, answered by the module that owns it. */
 export interface ContainerTypeDefinition {
   type: string;
-  /** URL prefix of its pages, e.g. "/g" for /g/:slug. */
+  /** URL prefix of its pages, e.g. "/g" for /g/:slug; a container's page is `${routePrefix}/${slug}`. */
   routePrefix: string;
   resolve(slug: string): Promise<Container | null>;
-  /** The user's role in the container ("owner", "admin", "member"...), or null if none. */
+  /** Containers by id, for a page of stream entries: one query whatever their number. */
+  byIds(ids: number[]): Promise<Map<number, Container>>;
+  /**
+   * The user's role in the container, or null if none. Core reads "owner" and "admin" as managers
+   * (pin, announce, @-mention the whole container) and "moderator" as able to moderate content.
+   */
   roleOf(user: User | null, container: Container): Promise<string | null>;
+  /** roleOf for many containers of this type at once (a page of stream entries). */
+  rolesOf(user: User, ids: number[]): Promise<Map<number, string>>;
   canRead(user: User | null, container: Container): Promise<boolean>;
+  /** May the user write content here (archived or read-only containers say no)? */
+  canPost(user: User, container: Container): Promise<boolean>;
+  /** Ids of this type the user may read, or "all": one indexed query (topic pages, search, feeds). */
+  readableIds(user: User): Promise<number[] | "all">;
+  /** Ids of this type whose content appears on the user's dashboard (memberships shown there). */
+  dashboardIds(user: User): Promise<number[]>;
+  /** Ids of the users who hold a role in the container (for @-mentions of the whole container). */
+  memberIds?(container: Container): Promise<number[]>;
   /** Roles granted a permission in this container when its admins changed the defaults; null keeps them. */
   grantedRoles?(container: Container, permissionId: string): Promise<string[] | null>;
 }

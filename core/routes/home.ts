@@ -1,12 +1,69 @@
 import Router from "@koa/router";
 import type { AppContextExtras, AppState } from "../http/context.ts";
+import type { AppServices } from "../services.ts";
 import { requireUser } from "../auth/current-user.ts";
+import { streamKeyOf } from "../models/content.ts";
+import { User } from "../models/user.ts";
+import { Topic } from "../models/topic.ts";
+import { companyContainer } from "../content/core-containers.ts";
+import { dashboardKeys, authoredBy, mentioning, taggedWith } from "../content/dashboard.ts";
+import { countNewer, decodeCursor, encodeCursor, readablePage, streamPage, type StreamPage } from "../content/stream.ts";
+import { loadEntries } from "../content/entries.ts";
+import { policyOf, queryValue } from "../content/request.ts";
+import { topicName } from "../content/markdown.ts";
 
-/** The dashboard; the stream fills it in a later issue. */
-export function homeRoutes() {
+export const dashboardFilters = ["all", "posts", "mine", "mentions"] as const;
+export const pageSize = 20;
+
+/** The dashboard: announcements, a composer, then everything the user follows, newest activity first, with filters. */
+export function homeRoutes(services: AppServices) {
   const router = new Router<AppState, AppContextExtras>();
   router.get("/", requireUser, async (ctx) => {
-    await ctx.render("home.njk");
+    const user = ctx.state.user!;
+    const policy = policyOf(ctx, services.registry);
+    const filter = queryValue(ctx, "filter", dashboardFilters) ?? "all";
+    const topicParam = queryValue(ctx, "topic");
+    const before = decodeCursor(ctx.query.before);
+    const keys = await dashboardKeys(services.registry, user);
+    const keep = (contents: Parameters<typeof policy.filterReadable>[0]) => policy.filterReadable(contents);
+
+    let page: StreamPage;
+    let topic: Topic | null = null;
+    if (topicParam) {
+      topic = await Topic.findOne({ where: { name: topicName(topicParam.slice(0, 64)) } });
+      page = topic ? await readablePage(taggedWith(services.sequelize, topic.id), keep, before, pageSize) : { contents: [], next: null };
+    } else if (filter === "mine") page = await readablePage(authoredBy(services.sequelize, user.id), keep, before, pageSize);
+    else if (filter === "mentions") page = await readablePage(mentioning(services.sequelize, user.id), keep, before, pageSize);
+    else page = await streamPage(services.sequelize, { streamKeys: keys, before, limit: pageSize, type: filter === "posts" ? "post" : undefined });
+
+    const entries = await loadEntries(services.registry, policy, page.contents);
+    const query = new URLSearchParams({ ...(filter !== "all" ? { filter } : {}), ...(topicParam ? { topic: topicParam } : {}) });
+    const nextUrl = page.next ? `/?${new URLSearchParams([...query, ["before", encodeCursor(page.next)]])}` : null;
+    if (ctx.query.partial === "1") {
+      await ctx.render("stream/page.njk", { entries, nextUrl });
+      return;
+    }
+
+    // "N new posts since your last visit": counted on the first page, then the visit is remembered.
+    let newCount = 0;
+    if (!before) {
+      newCount = await countNewer(services.sequelize, keys, user.streamSeenAt ?? user.createdAt);
+      await User.update({ streamSeenAt: new Date() }, { where: { id: user.id } });
+    }
+    const targets = [];
+    if (await policy.canPostIn(companyContainer)) targets.push({ value: streamKeyOf("company", 0), label: ctx.state.t("stream:targets.company") });
+    targets.push({ value: streamKeyOf("user", user.id), label: ctx.state.t("stream:targets.profile") });
+    await ctx.render("home.njk", {
+      title: ctx.state.t("common:nav.home"),
+      entries,
+      nextUrl,
+      filter,
+      topic,
+      topicParam,
+      newCount,
+      filters: dashboardFilters,
+      composer: { targets, returnTo: "/" },
+    });
   });
   return router;
 }

@@ -12,6 +12,8 @@ import { accountRoutes } from "./account.ts";
 import { adminRoutes } from "./admin/index.ts";
 import { profileRoutes } from "./profile.ts";
 import { siteLogoRoutes } from "./site-logo.ts";
+import { postRoutes } from "./posts.ts";
+import { topicRoutes } from "./topics.ts";
 
 /** Every core page, mounted in one place; modules' routes come after, through the registry. */
 export function coreRoutes(services: AppServices): Middleware<AppState, AppContextExtras> {
@@ -21,7 +23,9 @@ export function coreRoutes(services: AppServices): Middleware<AppState, AppConte
     registerRoutes(services),
     passwordRoutes(services),
     accountRoutes(services),
-    homeRoutes(),
+    homeRoutes(services),
+    postRoutes(services),
+    topicRoutes(services),
     profileRoutes(),
     siteLogoRoutes(services),
   ];

@@ -1,0 +1,10 @@
+import { Op } from "sequelize";
+import { Post } from "../models/post.ts";
+import type { ContentTypeDefinition } from "../modules/types.ts";
+
+/** Core's own content type: a Markdown post with an optional title. */
+export const postContentType: ContentTypeDefinition = {
+  type: "post",
+  template: "stream/post.njk",
+  load: async (refIds) => new Map((await Post.findAll({ where: { id: { [Op.in]: refIds } } })).map((post) => [post.id, post])),
+};

@@ -1,0 +1,124 @@
+import { QueryTypes, type Sequelize } from "sequelize";
+import { Content } from "../models/content.ts";
+import { badRequest } from "../http/errors.ts";
+
+/** Keyset position in a stream: entries strictly older than (sortAt, id). */
+export interface StreamCursor {
+  sortAt: Date;
+  id: number;
+}
+
+export function encodeCursor(cursor: StreamCursor) {
+  return `${cursor.sortAt.getTime()}-${cursor.id}`;
+}
+
+/** Reads ?before=; anything but "<ms>-<id>" is a 400, not a silent first page. */
+export function decodeCursor(value: unknown): StreamCursor | null {
+  if (value === undefined || value === "") return null;
+  const match = typeof value === "string" ? /^(\d{1,15})-(\d{1,10})$/.exec(value) : null;
+  if (!match) throw badRequest("stream:errors.cursor");
+  return { sortAt: new Date(Number(match[1])), id: Number(match[2]) };
+}
+
+export interface StreamPage {
+  contents: Content[];
+  next: StreamCursor | null;
+}
+
+export interface StreamQuery {
+  /** "<container_type>:<container_id>" of every container shown. */
+  streamKeys: string[];
+  before?: StreamCursor | null;
+  limit: number;
+  /** Only contents of this type ("post"). */
+  type?: string;
+}
+
+/**
+ * Newest-activity-first page of live contents across many containers, in two queries whatever the page size.
+ * SQLite walks the (stream_key, sort_at, id) index once per IN term and stops early; PostgreSQL would
+ * scan and sort the whole IN list, so it probes each container with a LATERAL LIMIT instead (DESIGN.md).
+ */
+export async function streamPage(sequelize: Sequelize, query: StreamQuery): Promise<StreamPage> {
+  const keys = [...new Set(query.streamKeys)];
+  if (keys.length === 0) return { contents: [], next: null };
+  const limit = query.limit + 1;
+  const replacements: Record<string, unknown> = { keys, limit, type: query.type ?? null };
+  const after = query.before ? "AND (sort_at < :sortAt OR (sort_at = :sortAt AND id < :id))" : "";
+  if (query.before) Object.assign(replacements, { sortAt: query.before.sortAt, id: query.before.id });
+  const typeFilter = query.type ? "AND type = :type" : "";
+  const live = "deleted_at IS NULL AND hidden_at IS NULL";
+  const sql =
+    sequelize.getDialect() === "postgres"
+      ? `SELECT c.id FROM unnest(ARRAY[:keys]::varchar[]) AS k(key)
+         CROSS JOIN LATERAL (SELECT id, sort_at FROM contents WHERE stream_key = k.key AND ${live} ${after} ${typeFilter}
+                             ORDER BY sort_at DESC, id DESC LIMIT :limit) c
+         ORDER BY c.sort_at DESC, c.id DESC LIMIT :limit`
+      : `SELECT id FROM contents WHERE stream_key IN (:keys) AND ${live} ${after} ${typeFilter}
+         ORDER BY sort_at DESC, id DESC LIMIT :limit`;
+  const rows = await sequelize.query<{ id: number }>(sql, { replacements, type: QueryTypes.SELECT });
+  return pageOf(await byIdsInOrder(rows.map((row) => Number(row.id))), query.limit);
+}
+
+/** Loads contents by id keeping the given order (one query). */
+export async function byIdsInOrder(ids: number[]): Promise<Content[]> {
+  if (ids.length === 0) return [];
+  const found = new Map((await Content.findAll({ where: { id: ids } })).map((content) => [content.id, content]));
+  return ids.map((id) => found.get(id)).filter((content): content is Content => Boolean(content));
+}
+
+/** Trims the one extra row fetched to know whether there is a next page. */
+export function pageOf(contents: Content[], limit: number): StreamPage {
+  const page = contents.slice(0, limit);
+  const last = page.at(-1);
+  return { contents: page, next: contents.length > limit && last ? { sortAt: last.sortAt, id: last.id } : null };
+}
+
+/** Counts, up to a cap, live contents newer than a moment in these containers: "N new posts". */
+export async function countNewer(sequelize: Sequelize, streamKeys: string[], since: Date, cap = 99): Promise<number> {
+  if (streamKeys.length === 0) return 0;
+  const [row] = await sequelize.query<{ count: number }>(
+    `SELECT COUNT(*) AS count FROM (SELECT id FROM contents WHERE stream_key IN (:keys) AND deleted_at IS NULL AND hidden_at IS NULL
+       AND sort_at > :since AND created_at > :since AND type = 'post' LIMIT :cap) newer`,
+    { replacements: { keys: [...new Set(streamKeys)], since, cap: cap + 1 }, type: QueryTypes.SELECT },
+  );
+  return Number(row?.count ?? 0);
+}
+
+/** One candidate of a filtered stream, with the key its list is ordered by. */
+export interface Candidate {
+  id: number;
+  key: StreamCursor;
+}
+
+/**
+ * A page of a list that cannot be restricted to readable containers in SQL (my posts, mentions, a topic):
+ * fetches candidates by keyset in batches and keeps the readable ones, a bounded number of rounds.
+ */
+export async function readablePage(
+  fetch: (before: StreamCursor | null, limit: number) => Promise<Candidate[]>,
+  keep: (contents: Content[]) => Promise<Content[]>,
+  before: StreamCursor | null,
+  limit: number,
+  maxRounds = 4,
+): Promise<StreamPage> {
+  const kept: { content: Content; key: StreamCursor }[] = [];
+  let cursor = before;
+  const batchSize = limit * 2 + 1;
+  for (let round = 0; round < maxRounds && kept.length <= limit; round += 1) {
+    const candidates = await fetch(cursor, batchSize);
+    const contents = await byIdsInOrder(candidates.map((candidate) => candidate.id));
+    const readable = new Set((await keep(contents)).map((content) => content.id));
+    const byId = new Map(contents.map((content) => [content.id, content]));
+    for (const candidate of candidates) {
+      if (readable.has(candidate.id)) kept.push({ content: byId.get(candidate.id)!, key: candidate.key });
+      if (kept.length > limit) break;
+    }
+    if (candidates.length < batchSize) return { contents: kept.slice(0, limit).map((k) => k.content), next: null };
+    cursor = candidates.at(-1)!.key;
+  }
+  const page = kept.slice(0, limit);
+  // More candidates remain (or one more readable entry was found): continue after the last one shown, or the last one scanned.
+  const next = kept.length > limit ? page.at(-1)!.key : cursor;
+  return { contents: page.map((k) => k.content), next };
+}

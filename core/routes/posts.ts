@@ -1,0 +1,127 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
+import type { AppServices } from "../services.ts";
+import { requireUser, safeNext } from "../auth/current-user.ts";
+import { notFound } from "../http/errors.ts";
+import { validateForm, type FieldErrors } from "./form.ts";
+import { flash } from "../views/render.ts";
+import { Post, ContentRevision } from "../models/post.ts";
+import { User } from "../models/user.ts";
+import type { Container } from "../modules/types.ts";
+import { createPost, deleteContent, editPost, readableContent, restoreContent } from "../commands/post-writer.ts";
+import { loadEntries } from "../content/entries.ts";
+import { idParam, policyOf } from "../content/request.ts";
+import { receiveForm } from "../content/attachments/uploads.ts";
+
+export const postBodyMaxLength = 20_000;
+
+const postForm = z.object({
+  target: z.string().regex(/^[a-z][a-z0-9-]{0,31}:\d{1,10}$/, "stream:errors.target"),
+  title: z
+    .string()
+    .trim()
+    .max(200, "validation:tooLong")
+    .optional()
+    .transform((value) => value || null),
+  body: z.string().trim().min(1, "stream:errors.bodyRequired").max(postBodyMaxLength, "stream:errors.bodyTooLong"),
+  returnTo: z.string().optional(),
+});
+
+const editForm = postForm.omit({ target: true, returnTo: true });
+
+/** Finds the container a "type:id" target names, if its type exists and is on. */
+async function containerOf(services: AppServices, target: string): Promise<Container | null> {
+  const [type, id] = target.split(":");
+  const definition = services.registry.containerType(type);
+  return definition ? ((await definition.byIds([Number(id)])).get(Number(id)) ?? null) : null;
+}
+
+/** Posts, their permalink (/c/:id), edit, delete, restore and edit history. */
+export function postRoutes(services: AppServices) {
+  const router = new Router<AppState, AppContextExtras>();
+
+  // Nothing typed is lost: a refused post comes back on its own page, filled in, with the reason.
+  async function renderRefused(ctx: AppContext, status: number, errors: FieldErrors) {
+    const { _csrf, ...values } = ctx.state.body;
+    ctx.status = status;
+    await ctx.render("stream/compose.njk", { title: ctx.state.t("stream:compose.title"), values, errors });
+    ctx.status = status;
+  }
+
+  router.post("/posts", requireUser, async (ctx) => {
+    const uploads = await receiveForm(ctx, services.config);
+    const { data, errors } = validateForm(postForm, ctx.state.body);
+    const container = data ? await containerOf(services, data.target) : null;
+    if (!data || !container) return renderRefused(ctx, 422, errors ?? { target: "stream:errors.target" });
+    const policy = policyOf(ctx, services.registry);
+    if (!(await policy.canPostIn(container))) return renderRefused(ctx, 403, { target: "stream:errors.cannotPost" });
+    const content = await createPost(services, policy, container, { title: data.title, body: data.body }, uploads);
+    flash(ctx, "success", "stream:posted");
+    ctx.redirect(data.returnTo ? safeNext(data.returnTo) : `/c/${content.id}`);
+  });
+
+  router.get("/c/:id", requireUser, async (ctx) => {
+    const policy = policyOf(ctx, services.registry);
+    const content = await readableContent(policy, idParam(ctx.params.id));
+    const [entry] = await loadEntries(services.registry, policy, [content], { full: true });
+    if (!entry) throw notFound();
+    const post = entry.item instanceof Post ? entry.item : null;
+    await ctx.render("content/show.njk", { entry, title: post?.title ?? ctx.state.t("stream:post.permalinkTitle", { name: entry.author?.displayName ?? "" }) });
+  });
+
+  async function editablePost(ctx: AppContext, id: string) {
+    const policy = policyOf(ctx, services.registry);
+    const content = await readableContent(policy, idParam(id));
+    if (content.type !== "post" || !(await policy.canEdit(content))) throw notFound();
+    return { policy, content, post: (await Post.findByPk(content.refId!))! };
+  }
+
+  router.get("/c/:id/edit", requireUser, async (ctx) => {
+    const { content, post } = await editablePost(ctx, ctx.params.id);
+    await ctx.render("content/edit.njk", { content, values: { title: post.title ?? "", body: post.body }, errors: {}, title: ctx.state.t("stream:edit.title") });
+  });
+
+  router.post("/c/:id/edit", requireUser, async (ctx) => {
+    const { policy, content } = await editablePost(ctx, ctx.params.id);
+    const { data, errors } = validateForm(editForm, ctx.state.body);
+    if (!data) {
+      ctx.status = 422;
+      await ctx.render("content/edit.njk", { content, values: ctx.state.body, errors, title: ctx.state.t("stream:edit.title") });
+      ctx.status = 422;
+      return;
+    }
+    await editPost(services, policy, content, data);
+    flash(ctx, "success", "stream:edit.saved");
+    ctx.redirect(`/c/${content.id}`);
+  });
+
+  router.post("/c/:id/delete", requireUser, async (ctx) => {
+    const policy = policyOf(ctx, services.registry);
+    const content = await readableContent(policy, idParam(ctx.params.id));
+    await deleteContent(services, policy, content);
+    flash(ctx, "success", "stream:deleted");
+    ctx.redirect(await policy.canRestore(content) ? `/c/${content.id}` : "/");
+  });
+
+  router.post("/c/:id/restore", requireUser, async (ctx) => {
+    const policy = policyOf(ctx, services.registry);
+    const content = await readableContent(policy, idParam(ctx.params.id));
+    await restoreContent(services, policy, content);
+    flash(ctx, "success", "stream:restored");
+    ctx.redirect(`/c/${content.id}`);
+  });
+
+  // The text before each edit: for moderators, who must see what was said before it was changed.
+  router.get("/c/:id/history", requireUser, async (ctx) => {
+    const policy = policyOf(ctx, services.registry);
+    const content = await readableContent(policy, idParam(ctx.params.id));
+    if (!(await policy.canModerate(content))) throw notFound();
+    const revisions = await ContentRevision.findAll({ where: { contentId: content.id }, order: [["id", "DESC"]], limit: 100 });
+    const editors = new Map((await User.findAll({ where: { id: [...new Set(revisions.map((r) => r.editorId))] } })).map((u) => [u.id, u]));
+    const current = content.refId ? await Post.findByPk(content.refId) : null;
+    await ctx.render("content/history.njk", { content, current, revisions: revisions.map((revision) => ({ revision, editor: editors.get(revision.editorId) })), title: ctx.state.t("stream:history.title") });
+  });
+
+  return router;
+}

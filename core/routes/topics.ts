@@ -1,0 +1,58 @@
+import Router from "@koa/router";
+import type { AppContextExtras, AppState } from "../http/context.ts";
+import type { AppServices } from "../services.ts";
+import { requireUser } from "../auth/current-user.ts";
+import { notFound } from "../http/errors.ts";
+import { Topic, TopicFollow } from "../models/topic.ts";
+import { taggedWith } from "../content/dashboard.ts";
+import { decodeCursor, encodeCursor, readablePage } from "../content/stream.ts";
+import { loadEntries } from "../content/entries.ts";
+import { policyOf } from "../content/request.ts";
+import { topicName } from "../content/markdown.ts";
+import { flash } from "../views/render.ts";
+import { pageSize } from "./home.ts";
+
+/** /topics: the ones you follow; /topics/:name: what the viewer may read under a #topic; follow and unfollow. */
+export function topicRoutes(services: AppServices) {
+  const router = new Router<AppState, AppContextExtras>();
+
+  async function topicOf(name: string) {
+    const topic = name.length <= 64 ? await Topic.findOne({ where: { name: topicName(name) } }) : null;
+    if (!topic) throw notFound();
+    return topic;
+  }
+
+  router.get("/topics", requireUser, async (ctx) => {
+    const follows = await TopicFollow.findAll({ where: { userId: ctx.state.user!.id }, limit: 500 });
+    const topics = follows.length ? await Topic.findAll({ where: { id: follows.map((follow) => follow.topicId) }, order: [["name", "ASC"]] }) : [];
+    await ctx.render("topics/index.njk", { topics, title: ctx.state.t("stream:topics.title") });
+  });
+
+  router.get("/topics/:name", requireUser, async (ctx) => {
+    const topic = await topicOf(ctx.params.name);
+    const policy = policyOf(ctx, services.registry);
+    const before = decodeCursor(ctx.query.before);
+    const page = await readablePage(taggedWith(services.sequelize, topic.id), (contents) => policy.filterReadable(contents), before, pageSize);
+    const entries = await loadEntries(services.registry, policy, page.contents);
+    const nextUrl = page.next ? `/topics/${encodeURIComponent(topic.name)}?before=${encodeCursor(page.next)}` : null;
+    if (ctx.query.partial === "1") return ctx.render("stream/page.njk", { entries, nextUrl });
+    const isFollowing = Boolean(await TopicFollow.findOne({ where: { topicId: topic.id, userId: ctx.state.user!.id } }));
+    await ctx.render("topics/show.njk", { topic, entries, nextUrl, isFollowing, title: `#${topic.label}` });
+  });
+
+  router.post("/topics/:name/follow", requireUser, async (ctx) => {
+    const topic = await topicOf(ctx.params.name);
+    await TopicFollow.bulkCreate([{ topicId: topic.id, userId: ctx.state.user!.id }], { ignoreDuplicates: true });
+    flash(ctx, "success", "stream:topics.followed", { topic: topic.label });
+    ctx.redirect(`/topics/${encodeURIComponent(topic.name)}`);
+  });
+
+  router.post("/topics/:name/unfollow", requireUser, async (ctx) => {
+    const topic = await topicOf(ctx.params.name);
+    await TopicFollow.destroy({ where: { topicId: topic.id, userId: ctx.state.user!.id } });
+    flash(ctx, "success", "stream:topics.unfollowed", { topic: topic.label });
+    ctx.redirect(`/topics/${encodeURIComponent(topic.name)}`);
+  });
+
+  return router;
+}
