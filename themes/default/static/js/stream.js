@@ -1,0 +1,58 @@
+// Stream enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  // Drafts: what is typed in a composer is kept in this browser until it is published, so a crash,
+  // a closed tab or an expired session never loses it.
+  document.querySelectorAll("form[data-draft]").forEach((form) => {
+    const key = `agora.draft.${form.dataset.draft}`;
+    const fields = [...form.querySelectorAll("input[name=title], textarea[name=body]")];
+    let saved = {};
+    try {
+      saved = JSON.parse(window.localStorage.getItem(key) || "{}");
+    } catch {
+      saved = {};
+    }
+    fields.forEach((field) => {
+      if (!field.value && saved[field.name]) field.value = saved[field.name];
+      field.addEventListener("input", () => {
+        const draft = Object.fromEntries(fields.map((f) => [f.name, f.value]));
+        if (Object.values(draft).some(Boolean)) window.localStorage.setItem(key, JSON.stringify(draft));
+        else window.localStorage.removeItem(key);
+      });
+    });
+    // Cleared once the post is accepted: the next page shows the "published" message.
+    if (document.querySelector(".flash-success")) window.localStorage.removeItem(key);
+  });
+
+  // "Load more" becomes infinite scroll: the next page is fetched as a fragment and appended.
+  const loadMore = (link) => {
+    if (link.dataset.loading) return;
+    link.dataset.loading = "1";
+    const url = new URL(link.href, window.location.href);
+    url.searchParams.set("partial", "1");
+    fetch(url, { credentials: "same-origin", headers: { accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(new Error(String(response.status)))))
+      .then((html) => {
+        const holder = document.createElement("div");
+        holder.innerHTML = html;
+        const page = holder.querySelector(".stream-page");
+        const container = link.closest(".load-more");
+        if (page && container) container.replaceWith(...page.childNodes);
+        observe();
+      })
+      .catch(() => {
+        // The plain link still works.
+        delete link.dataset.loading;
+        window.location.href = link.href;
+      });
+  };
+  const observer = "IntersectionObserver" in window ? new IntersectionObserver((entries) => entries.forEach((entry) => entry.isIntersecting && loadMore(entry.target)), { rootMargin: "400px" }) : null;
+  const observe = () => document.querySelectorAll("a[data-load-more]:not([data-observed])").forEach((link) => {
+    link.dataset.observed = "1";
+    observer?.observe(link);
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      loadMore(link);
+    });
+  });
+  observe();
+});
