@@ -3,7 +3,10 @@ import type { ModuleRegistry } from "../modules/registry.ts";
 import type { MenuEntry } from "../modules/types.ts";
 import { can } from "../policies/index.ts";
 
-const coreEntries: MenuEntry[] = [{ moduleId: "core", label: "common:nav.home", href: "/", order: 0, icon: "home" }];
+const coreEntries: MenuEntry[] = [
+  { moduleId: "core", label: "common:nav.home", href: "/", order: 0, icon: "home" },
+  { moduleId: "core", label: "common:nav.topics", href: "/topics", order: 80, icon: "hash" },
+];
 
 /** The left navigation: core entries, then each enabled module's "main" entries in order. */
 export async function coreMenu(ctx: AppContext, registry: ModuleRegistry): Promise<MenuEntry[]> {
