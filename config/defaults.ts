@@ -26,4 +26,8 @@ export const defaults = {
   loginAttemptsPerAccount: 5,
   loginAttemptsPerIp: 30,
   loginLockMinutes: 15,
+  redisPrefix: "agora:",
+  jobsPollMs: 1000,
+  jobsRetryMs: 30000,
+  jobsLeaseMs: 60000,
 } as const;

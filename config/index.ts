@@ -35,6 +35,10 @@ const envNames = {
   AGORA_LOGIN_ATTEMPTS_PER_ACCOUNT: "loginAttemptsPerAccount",
   AGORA_LOGIN_ATTEMPTS_PER_IP: "loginAttemptsPerIp",
   AGORA_LOGIN_LOCK_MINUTES: "loginLockMinutes",
+  AGORA_REDIS_PREFIX: "redisPrefix",
+  AGORA_JOBS_POLL_MS: "jobsPollMs",
+  AGORA_JOBS_RETRY_MS: "jobsRetryMs",
+  AGORA_JOBS_LEASE_MS: "jobsLeaseMs",
 } as const satisfies Record<string, keyof typeof defaults>;
 
 const envKeyOf = Object.fromEntries(Object.entries(envNames).map(([env, key]) => [key, env])) as Record<string, string>;
@@ -89,9 +93,42 @@ const schema = z.object({
   loginAttemptsPerAccount: integer(1),
   loginAttemptsPerIp: integer(1),
   loginLockMinutes: integer(1),
+  redisPrefix: z.string().regex(/^[\w:.-]{0,64}$/, "must be letters, digits, _ : . or - (64 at most)"),
+  jobsPollMs: integer(10, 600000),
+  jobsRetryMs: integer(10, 86400000),
+  jobsLeaseMs: integer(1000, 3600000),
 });
 
-export type Config = z.infer<typeof schema> & { sessionSecret: string; isHttps: boolean };
+/** AGORA_LDAP_*: directory sign-in settings; each one set here wins over the admin console's (core/auth/ldap/settings.ts). */
+export const ldapEnvNames = {
+  AGORA_LDAP_URL: "urls",
+  AGORA_LDAP_BIND_DN: "bindDn",
+  AGORA_LDAP_BIND_PASSWORD: "bindPassword",
+  AGORA_LDAP_BASE_DN: "baseDns",
+  AGORA_LDAP_USER_FILTER: "userFilter",
+  AGORA_LDAP_CA_FILE: "caFile",
+  AGORA_LDAP_STARTTLS: "startTls",
+  AGORA_LDAP_TIMEOUT: "timeoutSeconds",
+  AGORA_LDAP_SYNC_INTERVAL: "syncIntervalMinutes",
+} as const;
+
+const ldapSchema = z.object({
+  // Space-separated, tried in order: the first server that answers is used.
+  urls: z.string().transform((v) => v.split(/\s+/).filter(Boolean)).pipe(z.array(url(["ldap:", "ldaps:"])).min(1)).optional(),
+  bindDn: z.string().optional(),
+  bindPassword: z.string().optional(),
+  // Several base DNs are separated by ";" (a ";" inside a DN is escaped as "\;").
+  baseDns: z.string().transform((v) => v.split(/(?<!\\);/).map((dn) => dn.trim()).filter(Boolean)).optional(),
+  userFilter: z.string().refine((v) => v.includes("{{username}}"), "must contain {{username}} where the login goes").optional(),
+  caFile: z.string().refine((file) => existsSync(file), "no such file").optional(),
+  startTls: flag.optional(),
+  timeoutSeconds: integer(1, 300).optional(),
+  syncIntervalMinutes: integer(0, 525600).optional(),
+});
+
+export type LdapEnvironment = z.infer<typeof ldapSchema>;
+
+export type Config = z.infer<typeof schema> & { sessionSecret: string; isHttps: boolean; ldap: LdapEnvironment };
 
 /** Raised when a setting is invalid: the message names the variable so an admin can fix it. */
 export class ConfigError extends Error {}
@@ -104,11 +141,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (value !== undefined && value !== "") raw[key] = value;
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+  const ldapRaw = Object.fromEntries(Object.entries(ldapEnvNames).flatMap(([envName, key]) => (env[envName] ? [[key, env[envName]]] : [])));
+  const ldap = ldapSchema.safeParse(ldapRaw);
+  if (!parsed.success || !ldap.success) {
+    const problems = (parsed.error?.issues ?? []).map((issue) => {
       const key = String(issue.path[0]);
       return `${envKeyOf[key] ?? key} (${shown(key, raw[key])}): ${issue.message}`;
     });
+    for (const issue of ldap.error?.issues ?? []) {
+      const key = String(issue.path[0]) as keyof LdapEnvironment;
+      const envName = Object.entries(ldapEnvNames).find(([, name]) => name === key)![0];
+      problems.push(`${envName} (${key === "bindPassword" ? "hidden" : ldapRaw[key]}): ${issue.message}`);
+    }
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const config = parsed.data;
@@ -125,7 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  AGORA_DATA_DIR (${config.dataDir}): cannot keep the generated session secret there (${(error as Error).message})`);
   }
-  return { ...config, sessionSecret, isHttps: config.baseUrl.startsWith("https:") };
+  return { ...config, sessionSecret, isHttps: config.baseUrl.startsWith("https:"), ldap: ldap.data };
 }
 
 const secretKeys = new Set(["sessionSecret", "adminPassword"]);

@@ -12,6 +12,7 @@ import { ModuleRegistry } from "./modules/registry.ts";
 import { can } from "./policies/index.ts";
 import { companyContainerType, userContainerType } from "./content/core-containers.ts";
 import { postContentType } from "./content/post-type.ts";
+import { installSearch } from "./search/install.ts";
 import { createI18n } from "./views/i18n.ts";
 import { themeChain } from "./views/themes.ts";
 import { createTemplateEnvironment } from "./views/environment.ts";
@@ -20,6 +21,8 @@ import { SettingsStore } from "./settings.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { localStrategy } from "./auth/local.ts";
+import { ldapStrategy } from "./auth/ldap-strategy.ts";
+import { startSyncScheduler } from "./auth/ldap/scheduler.ts";
 import { sessionStore } from "./auth/session-store.ts";
 import { csrfProtection } from "./auth/csrf.ts";
 import { currentUser } from "./auth/current-user.ts";
@@ -34,6 +37,9 @@ import { healthRoutes } from "./routes/health.ts";
 import { coreRoutes } from "./routes/index.ts";
 import { setupGate } from "./routes/setup.ts";
 import { ensureAdminFromEnvironment } from "./commands/setup-completer.ts";
+import { createLiveHub } from "./live/create.ts";
+import { startNotifications } from "./notifications/service.ts";
+import { unsubscribeRoutes } from "./routes/notifications.ts";
 import type { AppServices } from "./services.ts";
 
 export const coreMigrations: MigrationSource = { namespace: "core", directory: new URL("./migrations", import.meta.url).pathname };
@@ -59,6 +65,7 @@ export async function openCore(config: Config, logger: Logger) {
     await registry.load(config.modulePaths);
     const applied = await migrate(sequelize, [coreMigrations, ...registry.migrationSources()], logger);
     await registry.registerAll((user, permissionId, container) => can(registry, user, permissionId, container));
+    await installSearch(sequelize, registry, logger);
     const settings = new SettingsStore({
       siteName: config.siteName,
       logoFile: "",
@@ -93,8 +100,12 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     passport,
     templates,
     i18n,
+    live: await createLiveHub(config, logger),
   };
   await ensureAdminFromEnvironment(services);
+  passport.use("ldap", ldapStrategy(services));
+  const directorySync = startSyncScheduler(services);
+  const notificationWorker = startNotifications(services);
 
   const koa = new Koa<AppState, AppContextExtras>({ keys: [config.sessionSecret], proxy: config.trustProxy });
   koa.silent = true;
@@ -128,6 +139,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   koa.use(currentUser());
   koa.use(language(i18n, settings));
   koa.use(renderer({ templates, settings, registry, assetVersion: packageVersion }));
+  // One-click unsubscribe (RFC 8058) comes from mail clients without a session: its signed token is the check.
+  koa.use(unsubscribeRoutes(services));
   koa.use(csrfProtection());
   koa.use(setupGate(settings));
   koa.use(coreRoutes(services));
@@ -137,6 +150,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     ...services,
     koa,
     async close() {
+      await directorySync.stop();
+      await notificationWorker.stop();
+      await services.live.close();
       services.mailer.close();
       redis?.disconnect();
       await sequelize.close();

@@ -16,6 +16,8 @@ import { changeUserStatus } from "./commands/user-status-changer.ts";
 import { AdminActionRefusedError } from "./commands/admin-guard.ts";
 import { endSessionsOf } from "./auth/session-store.ts";
 import { hashPassword } from "./auth/passwords.ts";
+import { DirectoryError } from "./auth/ldap/directory.ts";
+import { SyncBusyError, syncDirectory, syncReportText } from "./commands/ldap-sync.ts";
 
 /** Exit codes (sysexits): 64 bad arguments, 78 bad configuration, 1 anything else. */
 const exitCodes = { usage: 64, config: 78, failure: 1 } as const;
@@ -231,6 +233,29 @@ const commands: Record<string, Command> = {
     summary: "set an account's password and end its sessions",
     options: { email: { type: "string" }, password: { type: "string" } },
     run: setPassword,
+  },
+  "ldap:sync": {
+    usage: "ldap:sync",
+    summary: "sync accounts with the LDAP/AD directory: create, update, disable; print the counts",
+    async run(instance) {
+      try {
+        const report = await syncDirectory(instance);
+        print(syncReportText(report));
+        if (report.failure) throw new CommandError("the directory sync failed; see above");
+      } catch (error) {
+        if (error instanceof DirectoryError || error instanceof SyncBusyError) throw new CommandError(error.message);
+        throw error;
+      }
+    },
+  },
+  "search:reindex": {
+    usage: "search:reindex",
+    summary: "rebuild the search index from the data (people, groups, posts, comments, files, modules' content)",
+    async run(instance) {
+      const started = Date.now();
+      const counts = await (await import("./search/install.ts")).reindexAll(instance.sequelize, instance.registry, instance.logger);
+      print(`Indexed ${[...counts].map(([kind, count]) => `${count} ${kind}`).join(", ") || "nothing"} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    },
   },
   "module:list": {
     usage: "module:list",

@@ -8,6 +8,7 @@ import type { LoginLimiter } from "./auth/login-limiter.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import type { ModuleRegistry } from "./modules/registry.ts";
 import type { SettingsStore } from "./settings.ts";
+import type { LiveHub } from "./live/hub.ts";
 
 /** What route factories and commands are given; built once in createApp. */
 export interface AppServices {
@@ -21,4 +22,6 @@ export interface AppServices {
   passport: InstanceType<typeof koaPassport.KoaPassport>;
   templates: Environment;
   i18n: i18n;
+  /** Live updates (Server-Sent Events) of this process; over Redis when configured. */
+  live: LiveHub;
 }

@@ -43,6 +43,8 @@ export const userContainerType: ContainerTypeDefinition = {
   canPost: async (user, container) => user.isActive && (user.id === container.id || user.isAdmin),
   readableIds: async (user) => (isStaff(user) ? "all" : [user.id]),
   dashboardIds: async (user) => {
+    // Guests read no one's profile but their own, whatever they followed before a change of role.
+    if (!isStaff(user)) return [user.id];
     const follows = await UserFollow.findAll({ where: { followerId: user.id }, attributes: ["followedId"] });
     return [user.id, ...follows.map((follow) => follow.followedId)];
   },

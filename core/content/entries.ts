@@ -7,6 +7,7 @@ import type { ContentPolicy } from "../policies/content.ts";
 import { addComments } from "./comments/entries.ts";
 import { addReactions } from "./reactions/entries.ts";
 import { addAttachments } from "./attachments/entries.ts";
+import { addFollowing } from "../notifications/entries.ts";
 
 /** What features add to an entry (comments, reactions, attachments...): each declares its field by declaration merging. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -31,7 +32,7 @@ export interface EntryOptions {
 }
 
 /** Features that decorate a page of entries, each in a bounded number of queries. */
-const decorators = [addComments, addReactions, addAttachments];
+const decorators = [addComments, addReactions, addAttachments, addFollowing];
 
 /**
  * Turns readable contents into entries: authors, containers and each type's rows are batch-loaded
@@ -54,7 +55,7 @@ export async function loadEntries(registry: ModuleRegistry, policy: ContentPolic
 
   const items = new Map<string, unknown>();
   for (const [type, refIds] of groupBy(shown, (content) => content.type, (content) => content.refId ?? content.id)) {
-    const loaded = await registry.contentType(type)!.load([...new Set(refIds)]);
+    const loaded = await registry.contentType(type)!.load([...new Set(refIds)], policy);
     for (const [refId, item] of loaded) items.set(`${type}:${refId}`, item);
   }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Sequelize, Transaction } from "sequelize";
@@ -6,7 +7,8 @@ interface SqliteConnection {
   configure(option: "busyTimeout", value: number): void;
 }
 
-const busyTimeoutMs = 5000;
+// A write waits this long for another to finish before failing: long enough for a burst on a loaded machine.
+const busyTimeoutMs = 15_000;
 const configured = new WeakSet<SqliteConnection>();
 import type { Config } from "../../config/index.ts";
 
@@ -37,10 +39,33 @@ export async function createSequelize(config: Config): Promise<Sequelize> {
     }
     return connection;
   };
+  serializeTransactions(sequelize);
   for (const pragma of ["journal_mode = WAL", "foreign_keys = ON", `busy_timeout = ${busyTimeoutMs}`, "synchronous = NORMAL"]) {
     await sequelize.query(`PRAGMA ${pragma}`);
   }
   return sequelize;
+}
+
+/**
+ * SQLite has one writer at a time, and node-sqlite3 waits for a busy lock on a libuv thread (4 by
+ * default): a few transactions queued on the lock used up every thread, so the one holding it could
+ * not run its next statement until the waits timed out. Transactions of this process therefore
+ * take turns in memory and only one at a time waits on the database lock (other processes still
+ * wait on busy_timeout). A transaction must not start another one inside its callback (it never
+ * could on SQLite: that second BEGIN IMMEDIATE waits for the first).
+ */
+function serializeTransactions(sequelize: Sequelize) {
+  const transaction = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  let turn: Promise<unknown> = Promise.resolve();
+  const inside = new AsyncLocalStorage<boolean>();
+  (sequelize as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args: unknown[]) => {
+    const isManaged = args.some((arg) => typeof arg === "function");
+    // Unmanaged transactions, and savepoints opened inside a transaction ({ transaction: parent }), go straight through.
+    if (!isManaged || inside.getStore()) return transaction(...args);
+    const run = turn.then(() => inside.run(true, () => transaction(...args)));
+    turn = run.catch(() => undefined);
+    return run;
+  };
 }
 
 export function dialectOf(sequelize: Sequelize): Dialect {

@@ -14,8 +14,11 @@ import type {
   PermissionDefinition,
 } from "./types.ts";
 import type { User } from "../models/user.ts";
+import type { ModuleRegistry } from "./registry.ts";
 import type { AnyAction, AnyFilter } from "./hooks.ts";
 import type { Container } from "./types.ts";
+import { NotificationTypes, type NotificationTypeDefinition } from "../notifications/types.ts";
+import { requestNotifications } from "../notifications/requests.ts";
 
 /** Everything one module registered; the registry adopts it only if register() finished without throwing. */
 export interface Registrations {
@@ -27,17 +30,19 @@ export interface Registrations {
   permissions: PermissionDefinition[];
   contentTypes: ContentTypeDefinition[];
   containerTypes: ContainerTypeDefinition[];
+  notificationTypes: NotificationTypeDefinition[];
 }
 
 export interface HostServices {
   logger: Logger;
   sequelize: Sequelize;
+  registry: ModuleRegistry;
   emit<K extends keyof ActionHooks>(name: K, payload: ActionHooks[K]): Promise<void>;
   can(user: User | null, permissionId: string, container?: Container | null): Promise<boolean>;
 }
 
 export function emptyRegistrations(): Registrations {
-  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [] };
+  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [] };
 }
 
 export function createHost(moduleId: string, services: HostServices, registrations: Registrations): Host {
@@ -45,6 +50,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
     moduleId,
     logger: services.logger.child({ module: moduleId }),
     sequelize: services.sequelize,
+    registry: services.registry,
     // Routers are stored untyped: each one only ever sees the request state core fills in.
     routes: (router) => void registrations.routers.push(router as unknown as Router),
     groupRoutes: (router) => void registrations.containerRouters.push({ containerType: "group", router: router as unknown as Router }),
@@ -57,5 +63,11 @@ export function createHost(moduleId: string, services: HostServices, registratio
     contentType: (definition) => void registrations.contentTypes.push(definition),
     containerType: (definition) => void registrations.containerTypes.push(definition),
     can: (user, permissionId, container) => services.can(user, permissionId, container),
+    notificationType: (definition) => {
+      NotificationTypes.check(moduleId, definition);
+      if (services.registry.notificationTypes.get(definition.id)) throw new Error(`notification type "${definition.id}" is already registered`);
+      registrations.notificationTypes.push(definition);
+    },
+    notify: (request) => requestNotifications(services.registry, moduleId, [request]),
   };
 }

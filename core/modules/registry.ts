@@ -10,6 +10,7 @@ import type { MigrationSource } from "../db/migrate.ts";
 import { HookBus } from "./hooks.ts";
 import { createHost, emptyRegistrations, type Registrations } from "./host.ts";
 import { discoverModules, type DiscoveredModule } from "./loader.ts";
+import { NotificationTypes } from "../notifications/types.ts";
 import type { Container, ContainerTypeDefinition, ContentTypeDefinition, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
 
 export interface ModuleInfo {
@@ -35,12 +36,14 @@ export class ModuleRegistry {
   private containerTypeOwners = new Map<string, string>();
   readonly permissions = new Map<string, PermissionDefinition & { moduleId: string }>();
   readonly contentTypes = new Map<string, ContentTypeDefinition & { moduleId: string }>();
+  readonly notificationTypes = new NotificationTypes();
 
   constructor(
     private sequelize: Sequelize,
     private logger: Logger,
   ) {
-    this.hooks = new HookBus((id) => this.isEnabled(id), logger);
+    // Core's own listeners (notifications...) subscribe as "core" and are always on.
+    this.hooks = new HookBus((id) => id === "core" || this.isEnabled(id), logger);
   }
 
   /** Core's own container and content types (company stream, profiles, posts): registered before any module, always on. */
@@ -86,7 +89,7 @@ export class ModuleRegistry {
 
   /** Calls each module's register(host); what a module added is kept only if register() succeeded. */
   async registerAll(can: (user: User | null, permissionId: string, container?: Container | null) => Promise<boolean>) {
-    const services = { logger: this.logger, sequelize: this.sequelize, emit: this.hooks.emit.bind(this.hooks), can };
+    const services = { logger: this.logger, sequelize: this.sequelize, registry: this, emit: this.hooks.emit.bind(this.hooks), can };
     for (const module of this.usable()) {
       const definition = module.definition!;
       const registrations = emptyRegistrations();
@@ -119,6 +122,7 @@ export class ModuleRegistry {
     for (const { name, handler } of registrations.filters) this.hooks.filter(moduleId, name, handler);
     for (const permission of registrations.permissions) this.permissions.set(permission.id, { ...permission, moduleId });
     for (const contentType of registrations.contentTypes) this.contentTypes.set(contentType.type, { ...contentType, moduleId });
+    for (const notificationType of registrations.notificationTypes) this.notificationTypes.add(moduleId, notificationType);
     for (const containerType of registrations.containerTypes) {
       this.containerTypes.set(containerType.type, containerType);
       this.containerTypeOwners.set(containerType.type, moduleId);

@@ -3,6 +3,11 @@ import type { Logger } from "pino";
 import type { Sequelize, Transaction } from "sequelize";
 import type { User } from "../models/user.ts";
 import type { Content } from "../models/content.ts";
+import type { ContentPolicy } from "../policies/content.ts";
+import type { ModuleRegistry } from "./registry.ts";
+import type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
+
+export type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
 
 /** What a module's route handlers find on ctx.state and ctx (re-exported: modules import core types from here). */
 export type { AppState, AppContextExtras } from "../http/context.ts";
@@ -26,6 +31,13 @@ export interface ActionHooks {
   "content.created": { content: Content; author: User; mentionedUserIds: number[]; mentionsContainer: boolean };
   "content.updated": { content: Content; editor: User; mentionedUserIds: number[] };
   "content.deleted": { content: Content; by: User };
+  /** A comment or reply was written; mentionedUserIds are the mentioned people allowed to read the content. */
+  "comment.created": { comment: import("../models/comment.ts").Comment; content: Content; author: User; mentionedUserIds: number[]; mentionsContainer: boolean };
+  /** A reaction was added or changed to another kind (removals are not announced); comment is null for a reaction on the content. */
+  "reaction.added": { reaction: import("../models/reaction.ts").Reaction; content: Content; comment: import("../models/comment.ts").Comment | null; user: User };
+  /** Someone started following a person (their profile stream now reaches the follower's dashboard). */
+  "user.followed": { follower: User; followed: User };
+  "announcement.published": { announcement: import("../models/announcement.ts").Announcement; content: Content; by: User };
 }
 
 export interface FooterLink {
@@ -82,8 +94,10 @@ export interface ContentTypeDefinition {
   type: string;
   /** Renders the body of a stream entry; it gets `entry` (see core/content/entries.ts) with `entry.item` = what load returned. */
   template: string;
-  /** Batch-loads the module rows of a page of contents: one query per type, never one per entry. */
-  load: (refIds: number[]) => Promise<Map<number, unknown>>;
+  /** Batch-loads the module rows of a page of contents: one query per type, never one per entry. The viewer's policy lets a type show only what the viewer may read (a share of a private post). */
+  load: (refIds: number[], policy: ContentPolicy) => Promise<Map<number, unknown>>;
+  /** Makes this type's content searchable through database triggers (docs/search.md). */
+  search?: import("../search/types.ts").ContentSearch;
 }
 
 /** What the policy layer needs to know about a kind of container, answered by the module that owns it. */
@@ -112,6 +126,10 @@ export interface ContainerTypeDefinition {
   memberIds?(container: Container): Promise<number[]>;
   /** Roles granted a permission in this container when its admins changed the defaults; null keeps them. */
   grantedRoles?(container: Container, permissionId: string): Promise<string[] | null>;
+  /** Each member's notification level here (a user missing from the map gets "all"); without it, everyone gets "all". */
+  notificationLevels?(container: Container, userIds: number[]): Promise<Map<number, ContainerNotificationLevel>>;
+  /** Makes containers of this type searchable and offered by autocomplete (docs/search.md). */
+  search?: import("../search/types.ts").ContainerSearch;
 }
 
 export type ContainerDisableHandler = (container: Container, transaction: Transaction) => Promise<unknown>;
@@ -149,6 +167,8 @@ export interface Host {
   readonly moduleId: string;
   readonly logger: Logger;
   readonly sequelize: Sequelize;
+  /** Core's registry, for core's exported content functions (policyOf, loadEntries) and per-container module states and menus. */
+  readonly registry: ModuleRegistry;
   /** Usually a Router<AppState, AppContextExtras>, so handlers see ctx.state.user, ctx.state.t and ctx.render. */
   routes<S, C>(router: Router<S, C>): void;
   groupRoutes<S, C>(router: Router<S, C>): void;
@@ -161,6 +181,10 @@ export interface Host {
   contentType(definition: ContentTypeDefinition): void;
   containerType(definition: ContainerTypeDefinition): void;
   can(user: User | null, permissionId: string, container?: Container | null): Promise<boolean>;
+  /** Declares a notification type "<module id>.<name>": it appears in everyone's settings with its default channels. */
+  notificationType(definition: NotificationTypeDefinition): void;
+  /** Queues notifications of one of this module's types; core filters, groups, mails and pushes them (docs/modules.md). */
+  notify(request: NotifyRequest): Promise<void>;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -3,21 +3,22 @@ import type { AppContext, AppContextExtras, AppState } from "../http/context.ts"
 import type { AppServices } from "../services.ts";
 import type { User } from "../models/user.ts";
 import { requireUser, safeNext, signIn, signOut } from "../auth/current-user.ts";
-import type { LoginFailure } from "../auth/local.ts";
+import { authenticateLocalThenDirectory, type SignInFailure } from "../auth/ldap-strategy.ts";
 
-const failureMessages: Record<LoginFailure, string> = {
+const failureMessages: Record<SignInFailure, string> = {
   invalid: "auth:login.invalid",
+  unavailable: "ldap:login.unavailable",
   pending: "auth:login.pending",
   disabled: "auth:login.disabled",
 };
 
 /** Runs a passport strategy and resolves with the user, or with why it refused. */
-function authenticate(services: AppServices, strategy: string, ctx: AppContext): Promise<{ user: User | null; reason: LoginFailure }> {
+function authenticate(services: AppServices, strategy: string, ctx: AppContext): Promise<{ user: User | null; reason: SignInFailure }> {
   return new Promise((resolve, reject) => {
     (ctx.request as { body?: unknown }).body = ctx.state.body;
     const middleware = services.passport.authenticate(strategy, { session: false }, (error: unknown, user: User | false, info?: { message?: string }) => {
       if (error) return reject(error);
-      resolve({ user: user || null, reason: (info?.message as LoginFailure) ?? "invalid" });
+      resolve({ user: user || null, reason: (info?.message as SignInFailure) ?? "invalid" });
     });
     Promise.resolve(middleware(ctx as never, async () => {})).catch(reject);
   });
@@ -42,10 +43,10 @@ export function authRoutes(services: AppServices) {
       ctx.status = 429;
       return ctx.render("auth/login.njk", { values: { login }, next, registrationMode, error: "auth:login.locked", minutes: Math.ceil(retryAfter / 60) });
     }
-    const { user, reason } = await authenticate(services, "local", ctx);
+    const { user, reason } = await authenticateLocalThenDirectory(services, String(ctx.state.body.login ?? ""), (strategy) => authenticate(services, strategy, ctx));
     if (!user) {
       if (reason === "invalid") await services.loginLimiter.recordFailure(login, ctx.ip);
-      ctx.status = reason === "invalid" ? 401 : 403;
+      ctx.status = reason === "invalid" ? 401 : reason === "unavailable" ? 503 : 403;
       return ctx.render("auth/login.njk", { values: { login }, next, registrationMode, error: failureMessages[reason] });
     }
     await services.loginLimiter.recordSuccess(login);

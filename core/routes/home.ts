@@ -10,6 +10,7 @@ import { dashboardKeys, authoredBy, mentioning, taggedWith } from "../content/da
 import { countNewer, decodeCursor, encodeCursor, readablePage, streamPage, type StreamPage } from "../content/stream.ts";
 import { loadEntries } from "../content/entries.ts";
 import { policyOf, queryValue } from "../content/request.ts";
+import { dashboardAnnouncements } from "../content/announcements/running.ts";
 import { topicName } from "../content/markdown.ts";
 
 export const dashboardFilters = ["all", "posts", "mine", "mentions"] as const;
@@ -63,6 +64,7 @@ export function homeRoutes(services: AppServices) {
       newCount,
       filters: dashboardFilters,
       composer: { targets, returnTo: "/" },
+      announcements: await dashboardAnnouncements(services.registry, policy),
     });
   });
   return router;

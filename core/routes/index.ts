@@ -11,9 +11,18 @@ import { passwordRoutes } from "./password.ts";
 import { accountRoutes } from "./account.ts";
 import { adminRoutes } from "./admin/index.ts";
 import { profileRoutes } from "./profile.ts";
+import { peopleRoutes } from "./people.ts";
 import { siteLogoRoutes } from "./site-logo.ts";
 import { postRoutes } from "./posts.ts";
 import { topicRoutes } from "./topics.ts";
+import { commentRoutes } from "./comments.ts";
+import { reactionRoutes } from "./reactions.ts";
+import { moderationRoutes } from "./moderation.ts";
+import { announcementRoutes } from "./announcements.ts";
+import { fileRoutes } from "./files.ts";
+import { notificationRoutes } from "./notifications.ts";
+import { liveRoutes } from "../live/routes.ts";
+import { searchRoutes } from "./search.ts";
 
 /** Every core page, mounted in one place; modules' routes come after, through the registry. */
 export function coreRoutes(services: AppServices): Middleware<AppState, AppContextExtras> {
@@ -26,8 +35,17 @@ export function coreRoutes(services: AppServices): Middleware<AppState, AppConte
     homeRoutes(services),
     postRoutes(services),
     topicRoutes(services),
-    profileRoutes(),
+    commentRoutes(services),
+    reactionRoutes(services),
+    moderationRoutes(services),
+    announcementRoutes(services),
+    profileRoutes(services),
+    peopleRoutes(services),
     siteLogoRoutes(services),
+    fileRoutes(services),
+    notificationRoutes(services),
+    liveRoutes(services),
+    searchRoutes(services),
   ];
   const middleware = routers.flatMap((router) => [router.routes(), router.allowedMethods({ throw: true })]) as Middleware<AppState, AppContextExtras>[];
   return compose([adminRoutes(services), ...middleware]);

@@ -9,6 +9,8 @@ import { accountFields } from "../commands/user-creator.ts";
 import { requestPasswordReset } from "../commands/password-reset-requester.ts";
 import { ResetLinkInvalidError, findUsableReset, resetPassword } from "../commands/password-resetter.ts";
 import { renderInvalid, validateForm } from "./form.ts";
+import { flash } from "../views/render.ts";
+import { isDirectoryConfigured, ldapSettingsOf } from "../auth/ldap/settings.ts";
 
 const forgotForm = z.object({ email: accountFields.email });
 const resetForm = z
@@ -29,6 +31,8 @@ export function passwordRoutes(services: AppServices) {
   const router = new Router<AppState, AppContextExtras>();
 
   router.get("/password/forgot", async (ctx) => {
+    // Directory accounts get no reset link (their password lives in the directory): say so before they ask.
+    if (isDirectoryConfigured(await ldapSettingsOf(services.config).get())) flash(ctx, "info", "ldap:password.directory");
     await ctx.render("auth/password-forgot.njk", { values: {}, errors: {} });
   });
 

@@ -12,7 +12,7 @@ import type { Container } from "../modules/types.ts";
 import { createPost, deleteContent, editPost, readableContent, restoreContent } from "../commands/post-writer.ts";
 import { loadEntries } from "../content/entries.ts";
 import { idParam, policyOf } from "../content/request.ts";
-import { receiveForm } from "../content/attachments/uploads.ts";
+import { discardReceivedUploads, receiveForm } from "../content/attachments/uploads.ts";
 
 export const postBodyMaxLength = 20_000;
 
@@ -43,6 +43,7 @@ export function postRoutes(services: AppServices) {
 
   // Nothing typed is lost: a refused post comes back on its own page, filled in, with the reason.
   async function renderRefused(ctx: AppContext, status: number, errors: FieldErrors) {
+    await discardReceivedUploads(ctx);
     const { _csrf, ...values } = ctx.state.body;
     ctx.status = status;
     await ctx.render("stream/compose.njk", { title: ctx.state.t("stream:compose.title"), values, errors });

@@ -4,6 +4,7 @@ import type { ModuleRegistry } from "../modules/registry.ts";
 import type { SettingsStore } from "../settings.ts";
 import type { AppContext, AppContextExtras, AppState, Flash } from "../http/context.ts";
 import { coreMenu } from "./menu.ts";
+import { unreadCountFor } from "../notifications/unread.ts";
 
 export interface RenderServices {
   templates: Environment;
@@ -39,6 +40,7 @@ export function renderer(services: RenderServices): Middleware<AppState, AppCont
         flashes,
         mainMenu,
         footerLinks,
+        unreadCount: user ? await unreadCountFor(ctx, user.id) : 0,
         currentPath: ctx.path,
         asset: (file: string) => `/assets/${file}?v=${services.assetVersion}`,
       });

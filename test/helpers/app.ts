@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
+import { AsyncLocalStorage } from "node:async_hooks";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -31,6 +32,9 @@ export interface TestAccount {
   role: InstanceRole;
 }
 
+/** The SQL statements of the request being handled, when a test listens (see helpers/queries.ts). */
+export const requestScope = new AsyncLocalStorage<string[]>();
+
 let counter = 0;
 let openApp: string | null = null;
 
@@ -53,8 +57,10 @@ export async function startApp(env: Record<string, string> = {}, options: { setu
     ...env,
   });
   const app = await createApp(config, pino({ level: config.logLevel }));
+  const handle = app.koa.callback();
+  // Each request runs in its own async scope, so a test can count the SQL one request runs (helpers/queries.ts).
   const server: Server = await new Promise((resolve) => {
-    const listening = app.koa.listen(0, "127.0.0.1", () => resolve(listening));
+    const listening = createServer((request, response) => requestScope.run([], () => handle(request, response))).listen(0, "127.0.0.1", () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   openApp = url;

@@ -1,5 +1,81 @@
+import { Op } from "sequelize";
+import { Attachment } from "../../models/attachment.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
 import type { EntryOptions, StreamEntry } from "../entries.ts";
+import { kindOf, type FileKind } from "./file-types.ts";
+import { thumbnailSize } from "./images.ts";
 
-/** Adds the attachments of a page of entries (to be built: see the stream issue). */
-export async function addAttachments(_entries: StreamEntry[], _policy: ContentPolicy, _options: EntryOptions): Promise<void> {}
+/** An attachment as templates show it (stream/attachments.njk). */
+export interface AttachmentView {
+  id: number;
+  name: string;
+  mime: string;
+  kind: FileKind;
+  isImage: boolean;
+  /** The size in the unit a reader expects: size.unit is a key of attachments:size. */
+  size: { bytes: number; value: number; unit: "bytes" | "kb" | "mb" };
+  url: string;
+  thumbnailUrl: string | null;
+  thumbnail: { width: number; height: number } | null;
+}
+
+declare module "../entries.ts" {
+  interface StreamEntryExtras {
+    /** Files attached to the content itself (not to its comments), oldest first. */
+    attachments?: AttachmentView[];
+  }
+}
+
+function readableSize(bytes: number): AttachmentView["size"] {
+  if (bytes < 1024) return { bytes, value: bytes, unit: "bytes" };
+  if (bytes < 1024 * 1024) return { bytes, value: Math.round(bytes / 1024), unit: "kb" };
+  return { bytes, value: Math.round((bytes / (1024 * 1024)) * 10) / 10, unit: "mb" };
+}
+
+/** The name is only decoration in the URL (the id decides); "thumb" would collide with the thumbnail route. */
+function urlName(name: string) {
+  return name === "thumb" ? "file" : encodeURIComponent(name);
+}
+
+export function attachmentView(attachment: Attachment): AttachmentView {
+  const hasThumbnail = Boolean(attachment.thumbnailKey);
+  return {
+    id: attachment.id,
+    name: attachment.originalName,
+    mime: attachment.mime,
+    kind: kindOf(attachment.mime),
+    isImage: attachment.isImage && hasThumbnail,
+    size: readableSize(attachment.size),
+    url: `/files/${attachment.id}/${urlName(attachment.originalName)}`,
+    thumbnailUrl: hasThumbnail ? `/files/${attachment.id}/thumb` : null,
+    thumbnail: hasThumbnail ? thumbnailSize(attachment.width, attachment.height) : null,
+  };
+}
+
+function grouped(attachments: Attachment[], key: (attachment: Attachment) => number | null): Map<number, AttachmentView[]> {
+  const groups = new Map<number, AttachmentView[]>();
+  for (const attachment of attachments) {
+    const id = key(attachment);
+    if (id !== null) groups.set(id, [...(groups.get(id) ?? []), attachmentView(attachment)]);
+  }
+  return groups;
+}
+
+/** Adds the attachments of a page of (already readable) entries, in one query. */
+export async function addAttachments(entries: StreamEntry[], _policy: ContentPolicy, _options: EntryOptions): Promise<void> {
+  if (entries.length === 0) return;
+  const contentIds = [...new Set(entries.map((entry) => entry.content.id))];
+  const attachments = await Attachment.findAll({ where: { contentId: { [Op.in]: contentIds }, commentId: null }, order: [["id", "ASC"]] });
+  const byContent = grouped(attachments, (attachment) => attachment.contentId);
+  for (const entry of entries) entry.attachments = byContent.get(entry.content.id) ?? [];
+}
+
+/**
+ * The attachments of a batch of comments (call it once per page of comments, with the ids of
+ * comments the viewer may read): comment id → its files, oldest first.
+ */
+export async function attachmentsOfComments(commentIds: number[]): Promise<Map<number, AttachmentView[]>> {
+  if (commentIds.length === 0) return new Map();
+  const attachments = await Attachment.findAll({ where: { commentId: { [Op.in]: [...new Set(commentIds)] } }, order: [["id", "ASC"]] });
+  return grouped(attachments, (attachment) => attachment.commentId);
+}

@@ -1,7 +1,21 @@
+import { createWriteStream } from "node:fs";
+import { mkdir, rename } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import multer from "multer";
 import type { Transaction } from "sequelize";
 import type { Config } from "../../../config/index.ts";
 import type { AppContext } from "../../http/context.ts";
 import { HttpError } from "../../http/errors.ts";
+import { Attachment } from "../../models/attachment.ts";
+import { displayName } from "./file-names.ts";
+import { acceptedTypeOf, isImageType } from "./file-types.ts";
+import { processImage, UnreadableImageError } from "./images.ts";
+import { ensureDirectoryOf, newStorageKey, removeQuietly, storedPath, sweepStaleTemporaryFiles, temporaryDirectory, temporaryPath } from "./storage.ts";
+
+/** The file input's name in every form that takes attachments. */
+export const fileFieldName = "files";
+export const maxFilesPerForm = 10;
 
 /** A file received with a form, already on disk under a random temporary name and sniffed. */
 export interface ReceivedUpload {
@@ -9,21 +23,169 @@ export interface ReceivedUpload {
   originalName: string;
   mime: string;
   size: number;
+  width: number | null;
+  height: number | null;
+  thumbnailTempPath: string | null;
+  uploadsDir: string;
+  /** Final paths attachUploads moved the files to: discardUploads removes them too when the write fails. */
+  storedPaths: string[];
+}
+
+type MultipartFile = { path: string; originalname: string; size: number };
+type MultipartRequest = IncomingMessage & { body?: Record<string, unknown>; files?: MultipartFile[] };
+type StorageEngine = multer.StorageEngine;
+
+/** Streams each file to its own random temporary file and remembers every path it creates and when it is closed. */
+function temporaryStorage(uploadsDir: string, created: Set<string>, closing: Promise<void>[]): StorageEngine {
+  return {
+    _handleFile(_request, file, callback) {
+      const target = temporaryPath(uploadsDir);
+      created.add(target);
+      const output = createWriteStream(target, { flags: "wx", mode: 0o600 });
+      closing.push(new Promise((resolve) => output.once("close", () => resolve())));
+      pipeline(file.stream, output).then(
+        () => callback(null, { path: target, size: output.bytesWritten }),
+        (error: unknown) => callback(error),
+      );
+    },
+    _removeFile(_request, file, callback) {
+      void removeQuietly([file.path]).then(() => callback(null));
+    },
+  };
+}
+
+function readMultipart(ctx: AppContext, storage: StorageEngine, maxFileBytes: number): Promise<MultipartRequest> {
+  // Plain multer behind a promise: @koa/multer's type declarations widen Koa's context for the whole program.
+  const middleware = multer({
+    storage,
+    // Browsers send file names as raw UTF-8.
+    defParamCharset: "utf8",
+    limits: { fileSize: maxFileBytes, files: maxFilesPerForm, fields: 50, fieldSize: 200_000, fieldNameSize: 100, parts: maxFilesPerForm + 50, headerPairs: 20 },
+  }).array(fileFieldName, maxFilesPerForm) as unknown as (request: IncomingMessage, response: ServerResponse, done: (error?: unknown) => void) => void;
+  return new Promise((resolve, reject) => middleware(ctx.req, ctx.res, (error) => (error ? reject(error) : resolve(ctx.req as MultipartRequest))));
+}
+
+/** A refused form as the user should hear it; a disk or server failure stays a 500. */
+function refusal(error: unknown): unknown {
+  if (error instanceof multer.MulterError) {
+    if (error.code === "LIMIT_FILE_SIZE") return new HttpError(413, "attachments:errors.tooLarge");
+    if (error.code === "LIMIT_FILE_COUNT" || (error.code === "LIMIT_UNEXPECTED_FILE" && error.field === fileFieldName)) return new HttpError(413, "attachments:errors.tooMany");
+    if (error.code === "LIMIT_UNEXPECTED_FILE") return new HttpError(400, "attachments:errors.unexpectedField");
+    return new HttpError(413, "errors:body.tooLarge");
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return error;
+  return new HttpError(400, "errors:body.unreadable");
+}
+
+/** Checks what a received file really is; images are re-encoded (display version and thumbnail) on the way. */
+async function inspect(file: MultipartFile, uploadsDir: string, created: Set<string>): Promise<ReceivedUpload> {
+  const originalName = displayName(file.originalname);
+  if (file.size === 0) throw new HttpError(422, "attachments:errors.empty");
+  const mime = await acceptedTypeOf(file.path, originalName);
+  if (!mime) throw new HttpError(415, "attachments:errors.type");
+  const upload: ReceivedUpload = { tempPath: file.path, originalName, mime, size: file.size, width: null, height: null, thumbnailTempPath: null, uploadsDir, storedPaths: [] };
+  if (!isImageType(mime)) return upload;
+  const display = temporaryPath(uploadsDir);
+  const thumbnail = temporaryPath(uploadsDir);
+  created.add(display).add(thumbnail);
+  try {
+    const image = await processImage(file.path, mime, display, thumbnail);
+    await removeQuietly([file.path]);
+    return { ...upload, tempPath: display, thumbnailTempPath: thumbnail, size: image.size, width: image.width, height: image.height };
+  } catch (error) {
+    throw error instanceof UnreadableImageError ? new HttpError(422, "attachments:errors.image") : error;
+  }
+}
+
+const receivedByRequest = new WeakMap<object, ReceivedUpload[]>();
+
+function temporaryPathsOf(uploads: ReceivedUpload[]) {
+  return uploads.flatMap((upload) => [upload.tempPath, upload.thumbnailTempPath]);
+}
+
+/** Waits for the writes still open (a client that went away mid-file), but never forever. */
+function settled(closing: Promise<void>[]) {
+  return Promise.race([Promise.allSettled(closing), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
 }
 
 /**
- * Reads a multipart form (fields into ctx.state.body, files streamed to disk); a refused file is a 4xx
- * with nothing left behind. Not built yet: multipart forms are refused (see the stream issue).
+ * Reads a multipart form: fields into ctx.state.body, files (field "files") streamed to uploads/tmp
+ * and sniffed. A refused file is a 413/415/422 with nothing left behind. Whatever was received and not
+ * attached by the end of the response is deleted then; call discardUploads to delete it sooner.
  */
-export async function receiveForm(ctx: AppContext, _config: Config): Promise<ReceivedUpload[]> {
-  if (ctx.is("multipart")) throw new HttpError(415);
-  return [];
+export async function receiveForm(ctx: AppContext, config: Config): Promise<ReceivedUpload[]> {
+  if (!ctx.is("multipart")) return [];
+  const uploadsDir = config.uploadsDir;
+  await mkdir(temporaryDirectory(uploadsDir), { recursive: true });
+  await sweepStaleTemporaryFiles(uploadsDir);
+  const created = new Set<string>();
+  const closing: Promise<void>[] = [];
+  let request: MultipartRequest;
+  try {
+    request = await readMultipart(ctx, temporaryStorage(uploadsDir, created, closing), config.uploadLimitMb * 1024 * 1024);
+  } catch (error) {
+    await settled(closing);
+    await removeQuietly(created);
+    throw refusal(error);
+  }
+  ctx.state.body = { ...request.body };
+  const uploads: ReceivedUpload[] = [];
+  try {
+    for (const file of request.files ?? []) uploads.push(await inspect(file, uploadsDir, created));
+  } catch (error) {
+    await removeQuietly(created);
+    throw error;
+  }
+  receivedByRequest.set(ctx, uploads);
+  // A caller that forgets to attach or discard (a refused form, an exception) still leaves no temporary file.
+  ctx.res.once("close", () => void removeQuietly(temporaryPathsOf(uploads)));
+  return uploads;
 }
 
-/** Moves received files to their final place and records them on a content or comment, inside the write's transaction. */
-export async function attachUploads(_transaction: Transaction, _target: { contentId: number; commentId?: number | null; uploaderId: number }, uploads: ReceivedUpload[]): Promise<void> {
-  if (uploads.length) throw new Error("attachments are not built yet");
+/** Moves one file to its final key; the path is recorded first, so a discard after any failure finds it. */
+async function place(upload: ReceivedUpload, from: string, key: string) {
+  const destination = storedPath(upload.uploadsDir, key)!;
+  await ensureDirectoryOf(destination);
+  upload.storedPaths.push(destination);
+  await rename(from, destination);
 }
 
-/** Deletes received files that will not be attached (the write failed or was refused). */
-export async function discardUploads(_uploads: ReceivedUpload[]): Promise<void> {}
+/**
+ * Moves received files to their final place and records them on a content or comment, inside the
+ * write's transaction. For a comment, contentId is the comment's content: reading the file is
+ * reading that content. When the transaction fails, the caller must call discardUploads.
+ */
+export async function attachUploads(transaction: Transaction, target: { contentId: number; commentId?: number | null; uploaderId: number }, uploads: ReceivedUpload[]): Promise<void> {
+  if (uploads.length === 0) return;
+  const rows = [];
+  for (const upload of uploads) {
+    const storageKey = newStorageKey();
+    const thumbnailKey = upload.thumbnailTempPath ? newStorageKey() : null;
+    await place(upload, upload.tempPath, storageKey);
+    if (thumbnailKey) await place(upload, upload.thumbnailTempPath!, thumbnailKey);
+    rows.push({
+      contentId: target.contentId,
+      commentId: target.commentId ?? null,
+      uploaderId: target.uploaderId,
+      storageKey,
+      thumbnailKey,
+      originalName: upload.originalName,
+      mime: upload.mime,
+      size: upload.size,
+      width: upload.width,
+      height: upload.height,
+    });
+  }
+  await Attachment.bulkCreate(rows, { transaction });
+}
+
+/** Deletes received files that will not be attached (the write failed or was refused), wherever they are by now. */
+export async function discardUploads(uploads: ReceivedUpload[]): Promise<void> {
+  await removeQuietly([...temporaryPathsOf(uploads), ...uploads.flatMap((upload) => upload.storedPaths)]);
+}
+
+/** Discards what receiveForm received for this request: for a route that refuses the form after reading it. */
+export async function discardReceivedUploads(ctx: AppContext): Promise<void> {
+  await discardUploads(receivedByRequest.get(ctx) ?? []);
+}

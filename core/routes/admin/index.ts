@@ -8,10 +8,13 @@ import { userRoutes } from "./users.ts";
 import { settingsRoutes } from "./settings.ts";
 import { moduleRoutes } from "./modules.ts";
 import { invitationRoutes } from "./invitations.ts";
+import { auditRoutes } from "./audit.ts";
+import { profileFieldRoutes } from "./profile-fields.ts";
+import { ldapRoutes } from "./ldap.ts";
 
 /** The admin console: every page under /admin is for instance admins only (checked here, once). */
 export function adminRoutes(services: AppServices): Middleware<AppState, AppContextExtras> {
-  const routers = [overviewRoutes(services), userRoutes(services), invitationRoutes(services), moduleRoutes(services), settingsRoutes(services)];
+  const routers = [overviewRoutes(services), userRoutes(services), invitationRoutes(services), moduleRoutes(services), settingsRoutes(services), profileFieldRoutes(services), auditRoutes(services), ldapRoutes(services)];
   const inner = compose(routers.flatMap((router) => [router.routes(), router.allowedMethods({ throw: true })]) as Middleware<AppState, AppContextExtras>[]);
   return async (ctx, next) => {
     if (ctx.path !== "/admin" && !ctx.path.startsWith("/admin/")) return next();

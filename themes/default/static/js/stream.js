@@ -4,6 +4,8 @@ document.addEventListener("DOMContentLoaded", () => {
   // a closed tab or an expired session never loses it.
   document.querySelectorAll("form[data-draft]").forEach((form) => {
     const key = `agora.draft.${form.dataset.draft}`;
+    // Cleared once the post is accepted: the next page shows the "published" message.
+    if (document.querySelector(".flash-success")) window.localStorage.removeItem(key);
     const fields = [...form.querySelectorAll("input[name=title], textarea[name=body]")];
     let saved = {};
     try {
@@ -19,8 +21,6 @@ document.addEventListener("DOMContentLoaded", () => {
         else window.localStorage.removeItem(key);
       });
     });
-    // Cleared once the post is accepted: the next page shows the "published" message.
-    if (document.querySelector(".flash-success")) window.localStorage.removeItem(key);
   });
 
   // "Load more" becomes infinite scroll: the next page is fetched as a fragment and appended.

@@ -1,0 +1,34 @@
+import type { Sequelize } from "sequelize";
+import type { User } from "../models/user.ts";
+import { UserProfile } from "../models/profile.ts";
+import { removePhoto, storePhoto } from "../people/avatars.ts";
+
+/**
+ * Replaces a person's photo: the new sizes are written first and removed again if saving fails; the old
+ * files are deleted only once the new key is committed. Throws PhotoRejectedError for bytes that are not a photo.
+ */
+export async function setProfilePhoto(services: { sequelize: Sequelize; uploadsDir: string }, user: User, bytes: Buffer): Promise<string> {
+  const key = await storePhoto(services.uploadsDir, bytes);
+  let previous: string | null = null;
+  try {
+    await services.sequelize.transaction(async (transaction) => {
+      const [profile] = await UserProfile.findOrCreate({ where: { userId: user.id }, transaction });
+      previous = profile.photoKey;
+      await profile.update({ photoKey: key }, { transaction });
+    });
+  } catch (error) {
+    await removePhoto(services.uploadsDir, key);
+    throw error;
+  }
+  await removePhoto(services.uploadsDir, previous);
+  return key;
+}
+
+/** Goes back to the initial: the key is cleared, then the files go. */
+export async function removeProfilePhoto(services: { sequelize: Sequelize; uploadsDir: string }, user: User): Promise<void> {
+  const profile = await UserProfile.findByPk(user.id);
+  if (!profile?.photoKey) return;
+  const previous = profile.photoKey;
+  await profile.update({ photoKey: null });
+  await removePhoto(services.uploadsDir, previous);
+}

@@ -1,0 +1,89 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import Router from "@koa/router";
+import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
+import type { AppServices } from "../services.ts";
+import { requireUser } from "../auth/current-user.ts";
+import { notFound } from "../http/errors.ts";
+import { Attachment } from "../models/attachment.ts";
+import { Comment } from "../models/comment.ts";
+import { Content } from "../models/content.ts";
+import type { ContentPolicy } from "../policies/content.ts";
+import { idParam, policyOf } from "../content/request.ts";
+import { acceptedFileHint } from "../content/attachments/file-types.ts";
+import { maxFilesPerForm } from "../content/attachments/uploads.ts";
+import { storedPath } from "../content/attachments/storage.ts";
+
+/** A comment's file follows the comment: hidden ones only for moderators, deleted ones for their author and moderators. */
+async function canReadComment(policy: ContentPolicy, content: Content, commentId: number) {
+  const comment = await Comment.findByPk(commentId);
+  if (!comment || comment.contentId !== content.id) return false;
+  if (comment.hiddenAt && !(await policy.canModerate(content))) return false;
+  if (comment.deletedAt && comment.authorId !== policy.user?.id && !(await policy.canModerate(content))) return false;
+  return true;
+}
+
+/** The attachment, if the viewer may read what it is attached to; anything else is the same 404, so existence never leaks. */
+async function readableAttachment(ctx: AppContext, services: AppServices, id: string): Promise<Attachment> {
+  const attachment = await Attachment.findByPk(idParam(id));
+  const content = attachment?.contentId ? await Content.findByPk(attachment.contentId) : null;
+  const policy = policyOf(ctx, services.registry);
+  if (!attachment || !content || !(await policy.canRead(content))) throw notFound();
+  if (attachment.commentId !== null && !(await canReadComment(policy, content, attachment.commentId))) throw notFound();
+  return attachment;
+}
+
+/** An ASCII name for old browsers, next to the exact UTF-8 one (filename*): Latin-1 alone is read wrongly by some. */
+function asciiFallback(name: string) {
+  return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, "_");
+}
+
+/** Streams a stored file with headers that keep a browser from ever running it as a page of this site. */
+async function sendStored(ctx: AppContext, services: AppServices, file: { key: string | null; mime: string; etag: string; disposition: "inline" | "attachment"; name?: string }) {
+  const location = file.key ? storedPath(services.config.uploadsDir, file.key) : null;
+  const info = location ? await stat(location).catch(() => null) : null;
+  if (!location || !info?.isFile()) throw notFound();
+  ctx.status = 200;
+  // Private and revalidated each time: who may read it can change, and the 304 is checked after the permission.
+  ctx.set("Cache-Control", "private, no-cache");
+  ctx.etag = file.etag;
+  ctx.lastModified = info.mtime;
+  ctx.set("X-Content-Type-Options", "nosniff");
+  ctx.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  if (ctx.fresh) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.attachment(file.name, { type: file.disposition, fallback: file.name && asciiFallback(file.name) });
+  // After attachment(), which guesses a type from the name: the type sent is the sniffed one.
+  ctx.type = file.mime;
+  ctx.length = info.size;
+  ctx.body = createReadStream(location);
+}
+
+/**
+ * GET /files/:id/:name (the file; images inline, everything else as a download) and
+ * GET /files/:id/thumb (an image's thumbnail), for readers of the content it is attached to.
+ */
+export function fileRoutes(services: AppServices) {
+  // What the file inputs tell the user (stream/composer-files.njk), from the same settings the server enforces.
+  services.templates.addGlobal("attachmentLimits", { maxMb: services.config.uploadLimitMb, maxFiles: maxFilesPerForm, accept: acceptedFileHint });
+  const router = new Router<AppState, AppContextExtras>();
+
+  router.get("/files/:id/thumb", requireUser, async (ctx) => {
+    const attachment = await readableAttachment(ctx, services, ctx.params.id);
+    await sendStored(ctx, services, { key: attachment.thumbnailKey, mime: "image/webp", etag: `a${attachment.id}-thumb`, disposition: "inline" });
+  });
+
+  router.get("/files/:id/:name", requireUser, async (ctx) => {
+    const attachment = await readableAttachment(ctx, services, ctx.params.id);
+    await sendStored(ctx, services, {
+      key: attachment.storageKey,
+      mime: attachment.mime,
+      etag: `a${attachment.id}-${attachment.size}`,
+      disposition: attachment.isImage ? "inline" : "attachment",
+      name: attachment.originalName,
+    });
+  });
+  return router;
+}

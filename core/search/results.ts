@@ -1,0 +1,134 @@
+import { Op, QueryTypes, type Sequelize } from "sequelize";
+import { Attachment } from "../models/attachment.ts";
+import { Comment } from "../models/comment.ts";
+import { Content } from "../models/content.ts";
+import { User } from "../models/user.ts";
+import type { ModuleRegistry } from "../modules/registry.ts";
+import type { ContentPolicy } from "../policies/content.ts";
+import { attachmentView } from "../content/attachments/entries.ts";
+import { cardOf, personColumns, type PersonCard, type PersonRow } from "../people/cards.ts";
+import type { FieldSwitches } from "../people/profile-fields.ts";
+import type { Highlight, Hit } from "./engine.ts";
+import { hasMatch, markedHtml, markWords, plainHtml } from "./snippets.ts";
+import type { SearchKind } from "./sources.ts";
+
+/** One result as the results page shows it; the HTML fields are escaped, with <mark> around matches. */
+export interface ResultView {
+  id: number;
+  kind: SearchKind;
+  url: string;
+  titleHtml: string;
+  snippetHtml: string;
+  author: { displayName: string; username: string } | null;
+  container: { name: string; url: string | null; type: string } | null;
+  date: Date | null;
+  person: PersonCard | null;
+  /** Files: the page the file is attached to. */
+  contentUrl: string | null;
+}
+
+export interface ResultContext {
+  sequelize: Sequelize;
+  registry: ModuleRegistry;
+  policy: ContentPolicy;
+  fields: FieldSwitches;
+  kinds: SearchKind[];
+  /** The searched words, to mark file names the engine could not. */
+  words: string[];
+}
+
+const unique = (values: (number | null)[]) => [...new Set(values.filter((value): value is number => value !== null))];
+
+export async function people(sequelize: Sequelize, ids: number[], fields: FieldSwitches) {
+  if (ids.length === 0) return new Map<number, PersonCard>();
+  const rows = await sequelize.query<PersonRow>(`SELECT ${personColumns} FROM users u LEFT JOIN user_profiles p ON p.user_id = u.id WHERE u.id IN (:ids)`, {
+    replacements: { ids },
+    type: QueryTypes.SELECT,
+  });
+  return new Map(rows.map((row) => [Number(row.id), cardOf(row, fields)]));
+}
+
+/** Containers of several types, one query per type. */
+export async function containers(registry: ModuleRegistry, wanted: { type: string; id: number }[]) {
+  const found = new Map<string, { name: string; url: string | null; type: string }>();
+  const byType = new Map<string, number[]>();
+  for (const { type, id } of wanted) byType.set(type, [...(byType.get(type) ?? []), id]);
+  for (const [type, ids] of byType) {
+    const definition = registry.containerType(type);
+    if (!definition) continue;
+    for (const [id, container] of await definition.byIds([...new Set(ids)])) {
+      found.set(`${type}:${id}`, { name: container.name, url: type === "company" ? null : `${definition.routePrefix}/${container.slug}`, type });
+    }
+  }
+  return found;
+}
+
+/**
+ * Turns a page of hits into what the page shows, in a bounded number of queries (one per table and per
+ * container type, never per result). Content is checked once more against the policy: a hit whose
+ * content the viewer may not read (the index and the data disagreeing) is dropped, never shown.
+ */
+export async function describeHits(context: ResultContext, hits: Hit[], highlights: Map<number, Highlight>): Promise<ResultView[]> {
+  const { registry, policy } = context;
+  const kindOf = new Map(context.kinds.map((kind) => [kind.kind, kind]));
+  const contents = new Map((await Content.findAll({ where: { id: { [Op.in]: unique(hits.map((hit) => hit.contentId)) } } })).map((content) => [content.id, content]));
+  const readable = new Set((await policy.filterReadable([...contents.values()])).map((content) => content.id));
+  const commentIds = unique(hits.map((hit) => (hit.kind === "comment" ? hit.refId : null)));
+  const fileIds = unique(hits.map((hit) => (hit.kind === "file" ? hit.refId : null)));
+  const comments = new Map((commentIds.length ? await Comment.findAll({ where: { id: { [Op.in]: commentIds } }, attributes: ["id", "authorId", "createdAt"] }) : []).map((comment) => [comment.id, comment]));
+  const files = new Map((fileIds.length ? await Attachment.findAll({ where: { id: { [Op.in]: fileIds } } }) : []).map((file) => [file.id, file]));
+  const authorOf = (hit: Hit) => (hit.kind === "comment" ? comments.get(hit.refId)?.authorId : hit.kind === "file" ? files.get(hit.refId)?.uploaderId : contents.get(hit.contentId ?? 0)?.authorId);
+  const authors = new Map((await User.findAll({ where: { id: { [Op.in]: unique(hits.map((hit) => authorOf(hit) ?? null)) } }, attributes: ["id", "username", "displayName"] })).map((user) => [user.id, user]));
+  const cards = await people(context.sequelize, unique(hits.map((hit) => (hit.kind === "person" ? hit.refId : null))), context.fields);
+  const places = await containers(registry, hits.map((hit) => ({ type: hit.containerType, id: hit.containerId })));
+
+  const views: ResultView[] = [];
+  for (const hit of hits) {
+    const kind = kindOf.get(hit.kind);
+    if (!kind) continue;
+    const highlight = highlights.get(hit.id) ?? { title: null, snippet: "" };
+    const place = places.get(`${hit.containerType}:${hit.containerId}`) ?? null;
+    const view: ResultView = {
+      id: hit.id,
+      kind,
+      url: "",
+      titleHtml: markedHtml(highlight.title),
+      snippetHtml: markedHtml(highlight.snippet),
+      author: null,
+      container: null,
+      date: null,
+      person: null,
+      contentUrl: null,
+    };
+    if (kind.family === "person") {
+      view.person = cards.get(hit.refId) ?? null;
+      if (!view.person) continue;
+      view.url = `/u/${encodeURIComponent(view.person.username)}`;
+      // The profile fields are on the card; the snippet only adds what matched elsewhere (bio, skills).
+      if (!hasMatch(highlight.snippet)) view.snippetHtml = "";
+    } else if (kind.family === "container") {
+      if (!place?.url) continue;
+      view.url = place.url;
+      if (!highlight.title) view.titleHtml = plainHtml(place.name);
+    } else {
+      const content = contents.get(hit.contentId ?? 0);
+      if (!content || !readable.has(content.id)) continue;
+      const author = authors.get(authorOf(hit) ?? 0);
+      view.author = author ? { displayName: author.displayName, username: author.username } : null;
+      view.container = place;
+      view.url = hit.kind === "comment" ? `/c/${content.id}#comment-${hit.refId}` : `/c/${content.id}`;
+      view.date = hit.kind === "comment" ? (comments.get(hit.refId)?.createdAt ?? null) : content.createdAt;
+      if (hit.kind === "file") {
+        const file = files.get(hit.refId);
+        if (!file) continue;
+        view.url = attachmentView(file).url;
+        if (!hasMatch(highlight.title)) view.titleHtml = markedHtml(markWords(file.originalName, context.words));
+        view.contentUrl = `/c/${content.id}`;
+        view.date = file.createdAt;
+        view.snippetHtml = "";
+      }
+    }
+    views.push(view);
+  }
+  return views;
+}

@@ -1,0 +1,42 @@
+import type { Dialect } from "../db/sequelize.ts";
+
+/** SQL that may differ per database (string_agg on PostgreSQL, group_concat on SQLite). */
+export type SqlText = string | ((dialect: Dialect) => string);
+
+/**
+ * Makes a module's table searchable. Core turns this into database triggers, so every write to the
+ * table (by the module, another module, a script) updates the search index in the same transaction.
+ * Expressions are SQL over the table's row, aliased `r`; text is plain text (Markdown source is fine, not HTML).
+ */
+export interface SearchableTable {
+  /** Translation key of the results tab, e.g. "polls:search.tab". */
+  label: string;
+  /** The module's table; its primary key column is `id`. */
+  table: string;
+  /** The result's title (may be NULL) and the text searched and quoted in snippets. */
+  title: SqlText;
+  body: SqlText;
+  /** Updates of only these columns change the text (default: every update re-indexes the row). */
+  columns?: string[];
+  /** Other tables the text is read from, with their column that holds this table's id (poll_options.poll_id). */
+  related?: { table: string; column: string }[];
+}
+
+/**
+ * `ContentTypeDefinition.search`: one row of `table` per content of the type (`contents.ref_id` = `r.id`).
+ * Who may see a result is decided by the content's container, like the stream; deleted and hidden
+ * contents leave the index.
+ */
+export type ContentSearch = SearchableTable;
+
+/** `ContainerTypeDefinition.search`: one row of `table` per container (`r.id` is the container id). */
+export interface ContainerSearch extends SearchableTable {
+  /** SQL, true when every non-guest member may learn that the container exists (an open or private group), not only its readers. */
+  listed: SqlText;
+  /** SQL for the date shown (default: r.created_at). */
+  date?: SqlText;
+}
+
+export function sqlOf(text: SqlText, dialect: Dialect): string {
+  return typeof text === "function" ? text(dialect) : text;
+}

@@ -1,0 +1,114 @@
+import { UniqueConstraintError, type Transaction } from "sequelize";
+import { Content, streamKeyOf } from "../../../core/models/content.ts";
+import { ModuleState } from "../../../core/models/module-state.ts";
+import type { User } from "../../../core/models/user.ts";
+import type { ModuleRegistry } from "../../../core/modules/registry.ts";
+import type { ContainerDisableHandler } from "../../../core/modules/types.ts";
+import { audit } from "../../../core/commands/audit.ts";
+import { HttpError } from "../../../core/http/errors.ts";
+import { Group, containerOf, type Visibility } from "../models/group.ts";
+import { GroupMembership } from "../models/membership.ts";
+import { freeSlug, normalizeTags, slugify } from "../slugs.ts";
+import { plainText } from "../../../core/content/markdown.ts";
+
+/** Characters of the description shown on a directory card. */
+const summaryLength = 180;
+
+export interface GroupInput {
+  name: string;
+  slug?: string | null;
+  description: string;
+  visibility: Visibility;
+  categoryId: number | null;
+  tags: string;
+}
+
+/** A field the form should show an error on (slug taken...): the route re-renders the form with it. */
+export class GroupFieldError extends HttpError {
+  constructor(
+    readonly field: string,
+    key: string,
+  ) {
+    super(422, key);
+  }
+}
+
+const sequelize = () => Group.sequelize!;
+
+/** Creates a group with its creator as owner, in one transaction. */
+export async function createGroup(creator: User, input: GroupInput, transaction?: Transaction): Promise<Group> {
+  const slug = input.slug || (await freeSlug(slugify(input.name)));
+  const write = async (t: Transaction) => {
+    const group = await Group.create(
+      {
+        slug,
+        name: input.name,
+        sortName: input.name.toLowerCase(),
+        description: input.description,
+        summary: plainText(input.description, summaryLength),
+        visibility: input.visibility,
+        categoryId: input.categoryId,
+        tags: normalizeTags(input.tags),
+        createdBy: creator.id,
+        memberCount: 1,
+      },
+      { transaction: t },
+    );
+    await GroupMembership.create({ groupId: group.id, userId: creator.id, role: "owner" }, { transaction: t });
+    return group;
+  };
+  try {
+    return transaction ? await write(transaction) : await sequelize().transaction(write);
+  } catch (error) {
+    if (error instanceof UniqueConstraintError) throw new GroupFieldError("slug", "groups:errors.slugTaken");
+    throw error;
+  }
+}
+
+/** Name, description, visibility, category, tags and (for instance admins) the default-group flag. */
+export async function updateGroup(actor: User, group: Group, input: GroupInput & { isDefault?: boolean }): Promise<void> {
+  const changes = {
+    name: input.name,
+    sortName: input.name.toLowerCase(),
+    description: input.description,
+    summary: plainText(input.description, summaryLength),
+    visibility: input.visibility,
+    categoryId: input.categoryId,
+    tags: normalizeTags(input.tags),
+    ...(input.slug ? { slug: input.slug } : {}),
+    ...(actor.isAdmin && input.isDefault !== undefined ? { isDefault: input.isDefault } : {}),
+  };
+  try {
+    await group.update(changes);
+  } catch (error) {
+    if (error instanceof UniqueConstraintError) throw new GroupFieldError("slug", "groups:errors.slugTaken");
+    throw error;
+  }
+}
+
+/** Archived: read-only and out of the directory by default; restorable. */
+export async function setArchived(actor: User, group: Group, isArchived: boolean): Promise<void> {
+  await sequelize().transaction(async (transaction) => {
+    await group.update({ isArchived, archivedAt: isArchived ? new Date() : null }, { transaction });
+    await audit(actor, isArchived ? "group.archived" : "group.restored", { type: "group", id: group.id }, { slug: group.slug }, transaction);
+  });
+}
+
+/**
+ * Deletes a group and everything in it in one transaction: its stream's contents (comments, reactions,
+ * mentions, topics and attachments cascade), the clean-up of every module it used, its module states,
+ * then the group (memberships, requests, invitations, permissions and images cascade).
+ */
+export async function deleteGroup(registry: ModuleRegistry, actor: User, group: Group): Promise<void> {
+  const container = containerOf(group);
+  await sequelize().transaction(async (transaction) => {
+    for (const info of registry.list()) {
+      const cleanUp = registry.definition(info.id)?.onDisable?.group as ContainerDisableHandler | undefined;
+      if (cleanUp && info.scopes.includes("group")) await cleanUp(container, transaction);
+    }
+    await Content.destroy({ where: { streamKey: streamKeyOf("group", group.id) }, transaction });
+    await ModuleState.destroy({ where: { containerType: "group", containerId: group.id }, transaction });
+    await group.destroy({ transaction });
+    await audit(actor, "group.deleted", { type: "group", id: group.id }, { slug: group.slug, name: group.name }, transaction);
+  });
+}

@@ -1,0 +1,113 @@
+import { Op } from "sequelize";
+import { User } from "../../../core/models/user.ts";
+import { audit } from "../../../core/commands/audit.ts";
+import { hashSecretToken, newSecretToken } from "../../../core/commands/secret-token.ts";
+import { HttpError, forbidden } from "../../../core/http/errors.ts";
+import { Group } from "../models/group.ts";
+import { GroupMembership } from "../models/membership.ts";
+import { GroupInvitation } from "../models/invitation.ts";
+import { addMember } from "./membership-writer.ts";
+import type { GroupAccess } from "../access.ts";
+
+export const invitationLifetimeMs = 14 * 24 * 3600 * 1000;
+export const maxInviteesPerRequest = 50;
+
+const sequelize = () => Group.sequelize!;
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface InvitationResult {
+  /** People with an account, now invited (they see it on /groups and the group's page). */
+  invited: User[];
+  alreadyMembers: User[];
+  /** Addresses without an account: the link to pass on, valid for 14 days. */
+  links: { email: string; token: string }[];
+  /** Names that are neither an account nor an e-mail address; nothing was written when there are any. */
+  unknown: string[];
+}
+
+/** "ana, bob@example.com; @carl" → ["ana", "bob@example.com", "carl"] */
+export function parseInvitees(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((name) => name.trim().replace(/^@/, "").toLowerCase()).filter(Boolean))];
+}
+
+/**
+ * Invites accounts (by username or e-mail) and addresses without an account (a link with a token). An
+ * unknown name refuses the whole request, so the form comes back with the names to fix.
+ */
+export async function invite(access: GroupAccess, inviter: User, names: string[]): Promise<InvitationResult> {
+  if (names.length === 0 || names.length > maxInviteesPerRequest) throw new HttpError(422, "groups:errors.inviteesCount");
+  const users = await User.findAll({ where: { status: "active", [Op.or]: [{ username: { [Op.in]: names } }, { email: { [Op.in]: names } }] } });
+  const known = new Set(users.flatMap((user) => [user.username, user.email.toLowerCase()]));
+  const unknown = names.filter((name) => !known.has(name) && !emailPattern.test(name));
+  const emails = names.filter((name) => !known.has(name) && emailPattern.test(name));
+  const result: InvitationResult = { invited: [], alreadyMembers: [], links: [], unknown };
+  if (unknown.length) return result;
+  const memberIds = new Set(
+    (await GroupMembership.findAll({ where: { groupId: access.group.id, userId: { [Op.in]: users.map((user) => user.id) } }, attributes: ["userId"] })).map((m) => m.userId),
+  );
+  const expiresAt = new Date(Date.now() + invitationLifetimeMs);
+  await sequelize().transaction(async (transaction) => {
+    for (const user of users) {
+      if (memberIds.has(user.id)) {
+        result.alreadyMembers.push(user);
+        continue;
+      }
+      await GroupInvitation.destroy({ where: { groupId: access.group.id, userId: user.id }, transaction });
+      await GroupInvitation.create({ groupId: access.group.id, inviterId: inviter.id, userId: user.id, email: null, tokenHash: null, expiresAt }, { transaction });
+      result.invited.push(user);
+    }
+    for (const email of emails) {
+      // Re-inviting an address replaces its pending link.
+      await GroupInvitation.destroy({ where: { groupId: access.group.id, email, userId: null }, transaction });
+      const { token, hash } = newSecretToken();
+      await GroupInvitation.create({ groupId: access.group.id, inviterId: inviter.id, userId: null, email, tokenHash: hash, expiresAt }, { transaction });
+      result.links.push({ email, token });
+    }
+    await audit(inviter, "group.invited", { type: "group", id: access.group.id }, { userIds: result.invited.map((user) => user.id), emails }, transaction);
+  });
+  return result;
+}
+
+/** Accepting one's invitation: the invitee becomes a member. */
+export async function acceptInvitation(access: GroupAccess, user: User): Promise<void> {
+  if (!access.invitation) throw new HttpError(404, "groups:errors.noInvitation");
+  if (access.group.isArchived) throw forbidden("groups:errors.archived");
+  await sequelize().transaction((transaction) => addMember(access.group, user.id, "member", transaction));
+}
+
+export async function declineInvitation(access: GroupAccess, user: User): Promise<void> {
+  await GroupInvitation.destroy({ where: { groupId: access.group.id, userId: user.id } });
+}
+
+/** A group admin withdraws a pending invitation. */
+export async function revokeInvitation(access: GroupAccess, invitationId: number): Promise<void> {
+  if (!access.isManager) throw forbidden();
+  await GroupInvitation.destroy({ where: { id: invitationId, groupId: access.group.id } });
+}
+
+/** The invitation an e-mailed link names, if it is still valid. */
+export async function invitationByToken(token: string): Promise<GroupInvitation | null> {
+  const invitation = await GroupInvitation.findOne({ where: { tokenHash: hashSecretToken(token) } });
+  return invitation && invitation.expiresAt.getTime() > Date.now() ? invitation : null;
+}
+
+/** Whoever holds a valid link may use it once, signed in with any account: the link is the invitation. */
+export async function acceptByToken(invitation: GroupInvitation, user: User): Promise<Group> {
+  const group = await Group.findByPk(invitation.groupId);
+  if (!group) throw new HttpError(404, "groups:errors.noInvitation");
+  if (group.isArchived) throw forbidden("groups:errors.archived");
+  await sequelize().transaction(async (transaction) => {
+    await addMember(group, user.id, "member", transaction);
+    await invitation.destroy({ transaction });
+  });
+  return group;
+}
+
+/** A new account whose address was invited by e-mail finds those invitations waiting under its name. */
+export async function claimEmailInvitations(user: User): Promise<void> {
+  const pending = await GroupInvitation.findAll({ where: { email: user.email.toLowerCase(), userId: null, expiresAt: { [Op.gt]: new Date() } } });
+  for (const invitation of pending) {
+    const taken = await GroupInvitation.count({ where: { groupId: invitation.groupId, userId: user.id } });
+    if (!taken) await invitation.update({ userId: user.id, tokenHash: null });
+  }
+}

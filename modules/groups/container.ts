@@ -1,0 +1,91 @@
+import { Op, QueryTypes, type Sequelize } from "sequelize";
+import type { User } from "../../core/models/user.ts";
+import type { Container, ContainerTypeDefinition } from "../../core/modules/types.ts";
+import { Group, containerOf } from "./models/group.ts";
+import { GroupMembership } from "./models/membership.ts";
+import { grantedRoles, mayPost, mayRead, postingRoles } from "./access.ts";
+
+const isActive = (user: User | null): user is User => Boolean(user && user.isActive);
+
+/** One query: the group's visibility and archive flag with the user's role in it. */
+async function groupAndRole(sequelize: Sequelize, user: User, groupId: number) {
+  const [row] = await sequelize.query<{ visibility: string; is_archived: boolean | number; role: string | null }>(
+    `SELECT g.visibility, g.is_archived, m.role FROM "groups" g
+     LEFT JOIN group_memberships m ON m.group_id = g.id AND m.user_id = :userId WHERE g.id = :groupId`,
+    { replacements: { userId: user.id, groupId }, type: QueryTypes.SELECT },
+  );
+  return row ? { visibility: row.visibility as Group["visibility"], isArchived: Boolean(row.is_archived), role: row.role } : null;
+}
+
+/** The "group" container type: what core's policies ask about groups, each answered in one indexed query. */
+export function groupContainerType(sequelize: Sequelize): ContainerTypeDefinition {
+  return {
+    type: "group",
+    routePrefix: "/g",
+    async resolve(slug) {
+      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(slug)) return null;
+      const group = await Group.findOne({ where: { slug }, attributes: ["id", "slug", "name"] });
+      return group ? containerOf(group) : null;
+    },
+    async byIds(ids) {
+      if (ids.length === 0) return new Map();
+      const groups = await Group.findAll({ where: { id: { [Op.in]: ids } }, attributes: ["id", "slug", "name"] });
+      return new Map(groups.map((group) => [group.id, containerOf(group)]));
+    },
+    async roleOf(user, container) {
+      if (!isActive(user)) return null;
+      const membership = await GroupMembership.findOne({ where: { groupId: container.id, userId: user.id }, attributes: ["role"] });
+      return membership?.role ?? null;
+    },
+    async rolesOf(user, ids) {
+      if (!isActive(user) || ids.length === 0) return new Map();
+      const memberships = await GroupMembership.findAll({ where: { userId: user.id, groupId: { [Op.in]: ids } }, attributes: ["groupId", "role"] });
+      return new Map(memberships.map((membership) => [membership.groupId, membership.role]));
+    },
+    async canRead(user, container) {
+      if (!isActive(user)) return false;
+      const found = await groupAndRole(sequelize, user, container.id);
+      return Boolean(found && mayRead(user, found, found.role));
+    },
+    async canPost(user, container) {
+      if (!isActive(user)) return false;
+      const found = await groupAndRole(sequelize, user, container.id);
+      if (!found?.role) return false;
+      return mayPost(user, found, found.role, await postingRoles(container.id));
+    },
+    async readableIds(user) {
+      if (!isActive(user)) return [];
+      if (user.isAdmin) return "all";
+      const sql =
+        user.role === "guest"
+          ? `SELECT group_id AS id FROM group_memberships WHERE user_id = :userId`
+          : `SELECT id FROM "groups" WHERE visibility = 'open' UNION SELECT group_id AS id FROM group_memberships WHERE user_id = :userId`;
+      const rows = await sequelize.query<{ id: number }>(sql, { replacements: { userId: user.id }, type: QueryTypes.SELECT });
+      return rows.map((row) => Number(row.id));
+    },
+    async dashboardIds(user) {
+      if (!isActive(user)) return [];
+      const memberships = await GroupMembership.findAll({ where: { userId: user.id, showOnDashboard: true }, attributes: ["groupId"] });
+      return memberships.map((membership) => membership.groupId);
+    },
+    async memberIds(container: Container) {
+      const memberships = await GroupMembership.findAll({ where: { groupId: container.id }, attributes: ["userId"] });
+      return memberships.map((membership) => membership.userId);
+    },
+    grantedRoles: (container, permissionId) => grantedRoles(container.id, permissionId),
+    async notificationLevels(container, userIds) {
+      if (userIds.length === 0) return new Map();
+      const memberships = await GroupMembership.findAll({ where: { groupId: container.id, userId: { [Op.in]: userIds } }, attributes: ["userId", "notificationLevel"] });
+      return new Map(memberships.map((membership) => [membership.userId, membership.notificationLevel]));
+    },
+    // Search and autocomplete: open and private groups are listed to every member, secret ones only to theirs.
+    search: {
+      label: "groups:search.tab",
+      table: "groups",
+      title: "r.name",
+      body: "r.description || ' ' || r.tags",
+      listed: "r.visibility <> 'secret'",
+      columns: ["name", "description", "tags", "visibility"],
+    },
+  };
+}

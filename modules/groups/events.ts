@@ -1,0 +1,20 @@
+import type { User } from "../../core/models/user.ts";
+import type { ActionHooks, Container, Host } from "../../core/modules/types.ts";
+
+/** What the groups module tells other modules (notifications, search...), by declaration merging. */
+declare module "../../core/modules/types.ts" {
+  interface ActionHooks {
+    "groups.member.joined": { group: Container; userId: number };
+    "groups.requested": { group: Container; userId: number };
+    "groups.request.approved": { group: Container; userId: number; by: User };
+    /** userId for an account, email for an address invited by link. */
+    "groups.invited": { group: Container; userId: number | null; email: string | null; by: User };
+    "groups.deleted": { group: Container; by: User };
+  }
+}
+
+type GroupEvent = Extract<keyof ActionHooks, `groups.${string}`>;
+
+export function emitGroupEvent<K extends GroupEvent>(host: Host, name: K, payload: ActionHooks[K]) {
+  return host.emit(name, payload);
+}

@@ -1,0 +1,38 @@
+import { Op } from "sequelize";
+import type { Host } from "../../core/modules/types.ts";
+import { GroupMembership } from "./models/membership.ts";
+import { managerRoles } from "./access.ts";
+import "./events.ts";
+
+/**
+ * The group's own notifications: an invitation (to the invitee), a request to join (to the group's owners
+ * and admins) and its approval (to the requester). Core delivers them (web, e-mail, settings, grouping).
+ */
+export function registerNotifications(host: Host) {
+  const always = { level: "always" as const };
+  host.notificationType({ id: "groups.invitation", label: "groups:notifications.types.invitation", message: "groups:notifications.invited", defaults: { web: true, email: true }, ...always });
+  host.notificationType({ id: "groups.request", label: "groups:notifications.types.request", message: "groups:notifications.requested", defaults: { web: true, email: true }, ...always });
+  host.notificationType({ id: "groups.approved", label: "groups:notifications.types.approved", message: "groups:notifications.approved", defaults: { web: true, email: true }, ...always });
+
+  host.on("groups.invited", async ({ group, userId, by }) => {
+    if (!userId) return;
+    await host.notify({ type: "groups.invitation", recipients: [userId], actor: by, subject: { container: group, url: `/g/${group.slug}`, title: group.name }, groupKey: `group:${group.id}` });
+  });
+
+  host.on("groups.requested", async ({ group, userId }) => {
+    const managers = await GroupMembership.findAll({ where: { groupId: group.id, role: { [Op.in]: [...managerRoles] } }, attributes: ["userId"] });
+    const { User } = await import("../../core/models/user.ts");
+    const requester = await User.findByPk(userId);
+    await host.notify({
+      type: "groups.request",
+      recipients: managers.map((membership) => membership.userId),
+      actor: requester,
+      subject: { container: group, url: `/g/${group.slug}/members#requests`, title: group.name },
+      groupKey: `group:${group.id}`,
+    });
+  });
+
+  host.on("groups.request.approved", async ({ group, userId, by }) => {
+    await host.notify({ type: "groups.approved", recipients: [userId], actor: by, subject: { container: group, url: `/g/${group.slug}`, title: group.name }, groupKey: `group:${group.id}` });
+  });
+}

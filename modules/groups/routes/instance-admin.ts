@@ -1,0 +1,109 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import type { AppContextExtras, AppState } from "../../../core/http/context.ts";
+import type { Host } from "../../../core/modules/types.ts";
+import { requireAdmin } from "../../../core/auth/current-user.ts";
+import { HttpError } from "../../../core/http/errors.ts";
+import { validateForm } from "../../../core/routes/form.ts";
+import { flash } from "../../../core/views/render.ts";
+import { audit } from "../../../core/commands/audit.ts";
+import { User } from "../../../core/models/user.ts";
+import { Group } from "../models/group.ts";
+import { GroupCategory } from "../models/category.ts";
+import { forgetCategories } from "../categories.ts";
+import { GroupProposal } from "../models/request.ts";
+import { creationPolicies, groupsSettings, saveGroupsSettings } from "../group-settings.ts";
+import { createGroup } from "../commands/group-writer.ts";
+import { visibilities } from "../models/group.ts";
+import { categoryLabel, numberParam } from "./context.ts";
+
+const policyForm = z.object({ creationPolicy: z.enum(creationPolicies, "validation:invalid") });
+const categoryForm = z.object({ name: z.string().trim().min(1, "validation:required").max(64, "validation:tooLong") });
+
+/** /admin/groups: who may create groups, the category list, group requests, default groups. Instance admins only. */
+export function instanceAdminRoutes(host: Host) {
+  const router = new Router<AppState, AppContextExtras>({ prefix: "/admin/groups" });
+  router.use(requireAdmin);
+
+  router.get("/", async (ctx) => {
+    const [settings, categories, proposals, defaults] = await Promise.all([
+      groupsSettings(),
+      GroupCategory.findAll({ order: [["position", "ASC"], ["id", "ASC"]] }),
+      GroupProposal.findAll({ order: [["id", "ASC"]], limit: 100 }),
+      Group.findAll({ where: { isDefault: true }, order: [["sortName", "ASC"]], limit: 100 }),
+    ]);
+    const requesters = new Map((proposals.length ? await User.findAll({ where: { id: proposals.map((p) => p.userId) } }) : []).map((u) => [u.id, u]));
+    await ctx.render("groups/admin.njk", {
+      title: ctx.state.t("groups:admin.title"),
+      settings,
+      policies: creationPolicies,
+      categories: categories.map((category) => ({ id: category.id, label: categoryLabel(category, ctx.state.t), name: category.name ?? "" })),
+      proposals: proposals.map((proposal) => ({ proposal, requester: requesters.get(proposal.userId) })),
+      defaults,
+    });
+  });
+
+  router.post("/settings", async (ctx) => {
+    const { data } = validateForm(policyForm, ctx.state.body);
+    if (!data) throw new HttpError(422, "validation:invalid");
+    await host.sequelize.transaction(async (transaction) => {
+      await saveGroupsSettings(data, transaction);
+      await audit(ctx.state.user, "groups.settings", null, data, transaction);
+    });
+    flash(ctx, "success", "groups:admin.saved");
+    ctx.redirect("/admin/groups");
+  });
+
+  router.post("/categories", async (ctx) => {
+    const { data } = validateForm(categoryForm, ctx.state.body);
+    if (!data) throw new HttpError(422, "groups:admin.errors.categoryName");
+    const last = await GroupCategory.max<number, GroupCategory>("position");
+    await GroupCategory.create({ slug: null, name: data.name, position: (last ?? 0) + 1 });
+    forgetCategories();
+    flash(ctx, "success", "groups:admin.categoryAdded");
+    ctx.redirect("/admin/groups");
+  });
+
+  router.post("/categories/:id", async (ctx) => {
+    const category = await GroupCategory.findByPk(numberParam(ctx.params.id));
+    if (!category) throw new HttpError(404);
+    const { data } = validateForm(categoryForm, ctx.state.body);
+    if (!data) throw new HttpError(422, "groups:admin.errors.categoryName");
+    await category.update({ name: data.name });
+    forgetCategories();
+    flash(ctx, "success", "groups:admin.categoryRenamed");
+    ctx.redirect("/admin/groups");
+  });
+
+  // Its groups keep existing, without a category (the foreign key sets it to null).
+  router.post("/categories/:id/delete", async (ctx) => {
+    const category = await GroupCategory.findByPk(numberParam(ctx.params.id));
+    if (!category) throw new HttpError(404);
+    await category.destroy();
+    forgetCategories();
+    flash(ctx, "success", "groups:admin.categoryDeleted");
+    ctx.redirect("/admin/groups");
+  });
+
+  router.post("/proposals/:id/:decision", async (ctx) => {
+    const decision = ctx.params.decision;
+    if (decision !== "approve" && decision !== "decline") throw new HttpError(404);
+    const proposal = await GroupProposal.findByPk(numberParam(ctx.params.id));
+    if (!proposal) throw new HttpError(404);
+    const requester = await User.findByPk(proposal.userId);
+    if (decision === "approve" && requester && visibilities.includes(proposal.visibility as never)) {
+      const group = await host.sequelize.transaction(async (transaction) => {
+        const created = await createGroup(requester, { name: proposal.name, description: proposal.description, visibility: proposal.visibility as Group["visibility"], categoryId: null, tags: "" }, transaction);
+        await proposal.destroy({ transaction });
+        return created;
+      });
+      flash(ctx, "success", "groups:admin.proposalApproved", { name: group.name });
+    } else {
+      await proposal.destroy();
+      flash(ctx, "success", "groups:admin.proposalDeclined");
+    }
+    ctx.redirect("/admin/groups");
+  });
+
+  return router;
+}

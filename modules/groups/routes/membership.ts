@@ -1,0 +1,137 @@
+import Router from "@koa/router";
+import type { AppContext, AppContextExtras, AppState } from "../../../core/http/context.ts";
+import type { Host } from "../../../core/modules/types.ts";
+import { requireUser } from "../../../core/auth/current-user.ts";
+import { HttpError, forbidden } from "../../../core/http/errors.ts";
+import { validateForm } from "../../../core/routes/form.ts";
+import { flash } from "../../../core/views/render.ts";
+import { containerOf } from "../models/group.ts";
+import { inviteForm, preferencesForm, requestForm, roleForm } from "../forms.ts";
+import { invitePermission, type GroupAccess } from "../access.ts";
+import { changeRole, decideRequest, join, leave, removeMember, requestToJoin, updatePreferences, withdrawRequest } from "../commands/membership-writer.ts";
+import { acceptInvitation, declineInvitation, invite, parseInvitees, revokeInvitation } from "../commands/invitation-writer.ts";
+import { groupLocals, groupOf, numberParam, readableGroupOf } from "./context.ts";
+import { emitGroupEvent } from "../events.ts";
+
+/** A form that fails validation on these small POSTs is a 422 with the first error, nothing changed. */
+function formData<T>(result: { data: T; errors: null } | { data: null; errors: Record<string, string> }): T {
+  if (!result.data) throw new HttpError(422, Object.values(result.errors!)[0] ?? "validation:invalid");
+  return result.data;
+}
+
+/** Join, leave, requests, invitations, roles and the member's own preferences: POST forms that redirect back. */
+export function membershipRoutes(host: Host) {
+  const router = new Router<AppState, AppContextExtras>({ prefix: "/g/:slug" });
+  const back = (ctx: AppContext, access: GroupAccess, path = "") => ctx.redirect(`${access.group.url}${path}`);
+
+  router.post("/join", requireUser, async (ctx) => {
+    const access = await groupOf(ctx);
+    await join(access, ctx.state.user!);
+    await emitGroupEvent(host, "groups.member.joined", { group: containerOf(access.group), userId: ctx.state.user!.id });
+    flash(ctx, "success", "groups:membership.joined", { name: access.group.name });
+    back(ctx, access);
+  });
+
+  router.post("/leave", requireUser, async (ctx) => {
+    const access = await groupOf(ctx);
+    await leave(access, ctx.state.user!);
+    flash(ctx, "success", "groups:membership.left", { name: access.group.name });
+    ctx.redirect(access.group.visibility === "open" ? access.group.url : "/groups");
+  });
+
+  router.post("/request", requireUser, async (ctx) => {
+    const access = await groupOf(ctx);
+    const { message } = formData(validateForm(requestForm, ctx.state.body));
+    await requestToJoin(access, ctx.state.user!, message);
+    await emitGroupEvent(host, "groups.requested", { group: containerOf(access.group), userId: ctx.state.user!.id });
+    flash(ctx, "success", "groups:membership.requested");
+    back(ctx, access);
+  });
+
+  router.post("/request/withdraw", requireUser, async (ctx) => {
+    const access = await groupOf(ctx);
+    await withdrawRequest(access, ctx.state.user!);
+    flash(ctx, "success", "groups:membership.withdrawn");
+    back(ctx, access);
+  });
+
+  router.post("/requests/:id/:decision", requireUser, async (ctx) => {
+    const access = await readableGroupOf(ctx);
+    const decision = ctx.params.decision;
+    if (decision !== "approve" && decision !== "decline") throw new HttpError(404);
+    const request = await decideRequest(access, ctx.state.user!, numberParam(ctx.params.id), decision === "approve");
+    if (decision === "approve") await emitGroupEvent(host, "groups.request.approved", { group: containerOf(access.group), userId: request.userId, by: ctx.state.user! });
+    flash(ctx, "success", decision === "approve" ? "groups:requests.approved" : "groups:requests.declined");
+    back(ctx, access, "/members");
+  });
+
+  router.post("/invitation/accept", requireUser, async (ctx) => {
+    const access = await groupOf(ctx);
+    await acceptInvitation(access, ctx.state.user!);
+    await emitGroupEvent(host, "groups.member.joined", { group: containerOf(access.group), userId: ctx.state.user!.id });
+    flash(ctx, "success", "groups:membership.joined", { name: access.group.name });
+    back(ctx, access);
+  });
+
+  router.post("/invitation/decline", requireUser, async (ctx) => {
+    const access = await groupOf(ctx);
+    await declineInvitation(access, ctx.state.user!);
+    flash(ctx, "success", "groups:invitations.declined");
+    ctx.redirect("/groups");
+  });
+
+  router.post("/invitations", requireUser, async (ctx) => {
+    const access = await readableGroupOf(ctx);
+    const user = ctx.state.user!;
+    if (!(await host.can(user, invitePermission, containerOf(access.group)))) throw forbidden();
+    if (access.group.isArchived) throw forbidden("groups:errors.archived");
+    const { people } = formData(validateForm(inviteForm, ctx.state.body));
+    const result = await invite(access, user, parseInvitees(people));
+    if (result.unknown.length) {
+      ctx.status = 422;
+      await ctx.render("groups/invite-refused.njk", { ...(await groupLocals(ctx, host, access, "members")), people, unknown: result.unknown });
+      ctx.status = 422;
+      return;
+    }
+    for (const invitee of result.invited) await emitGroupEvent(host, "groups.invited", { group: containerOf(access.group), userId: invitee.id, email: null, by: user });
+    for (const link of result.links) await emitGroupEvent(host, "groups.invited", { group: containerOf(access.group), userId: null, email: link.email, by: user });
+    if (result.invited.length) flash(ctx, "success", "groups:invitations.sent", { count: result.invited.length });
+    if (result.alreadyMembers.length) flash(ctx, "info", "groups:invitations.alreadyMembers", { names: result.alreadyMembers.map((u) => u.displayName).join(", ") });
+    for (const link of result.links) flash(ctx, "info", "groups:invitations.link", { email: link.email, url: `${ctx.origin}/groups/invitations/${link.token}` });
+    back(ctx, access, "/members");
+  });
+
+  router.post("/invitations/:id/revoke", requireUser, async (ctx) => {
+    const access = await readableGroupOf(ctx);
+    await revokeInvitation(access, numberParam(ctx.params.id));
+    flash(ctx, "success", "groups:invitations.revoked");
+    back(ctx, access, "/members");
+  });
+
+  router.post("/members/:userId/role", requireUser, async (ctx) => {
+    const access = await readableGroupOf(ctx);
+    const { role } = formData(validateForm(roleForm, ctx.state.body));
+    await changeRole(access, ctx.state.user!, numberParam(ctx.params.userId), role);
+    flash(ctx, "success", "groups:members.roleChanged");
+    back(ctx, access, "/members");
+  });
+
+  router.post("/members/:userId/remove", requireUser, async (ctx) => {
+    const access = await readableGroupOf(ctx);
+    const userId = numberParam(ctx.params.userId);
+    if (userId === ctx.state.user!.id) await leave(access, ctx.state.user!);
+    else await removeMember(access, ctx.state.user!, userId);
+    flash(ctx, "success", "groups:members.removed");
+    back(ctx, access, "/members");
+  });
+
+  router.post("/preferences", requireUser, async (ctx) => {
+    const access = await readableGroupOf(ctx);
+    const data = formData(validateForm(preferencesForm, ctx.state.body));
+    await updatePreferences(access, { notificationLevel: data.notificationLevel, showOnDashboard: data.showOnDashboard === "1" });
+    flash(ctx, "success", "groups:preferences.saved");
+    back(ctx, access);
+  });
+
+  return router;
+}

@@ -1,0 +1,75 @@
+import test from "ava";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import type { Browser, Page } from "playwright-core";
+import { startApp, type TestApp } from "../helpers/app.ts";
+import { browserAvailability, launchBrowser, phone, screenshot, scrollWidth, watchPage } from "../helpers/browser.ts";
+import { usernameOf } from "../helpers/content.ts";
+
+const availability = browserAvailability();
+let app: TestApp;
+let browser: Browser;
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${app.url}/login`);
+  await page.fill('input[name="login"]', email);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type="submit"]')]);
+}
+
+if (!availability.isAvailable) {
+  if (availability.isRequired) test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
+  else test.skip(`browser tests skipped: ${availability.reason}`, () => {});
+} else {
+  test.before(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+  });
+  test.after.always(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  test.serial("on a phone: a post with an image and a mention, a comment, a reaction; the dashboard fits the screen", async (t) => {
+    const colleague = await app.createUser({ displayName: "Colin Colleague", email: "colin.colleague@example.test" });
+    const colleagueName = await usernameOf(colleague.userId);
+    const { account } = await app.createUser({ displayName: "Wendy Writer" });
+    const picture = path.join(mkdtempSync(path.join(os.tmpdir(), "agora-browser-")), "site-visit.png");
+    await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toFile(picture);
+
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    const watcher = watchPage(page, app.url);
+    await signIn(page, account.email, account.password);
+
+    const composer = page.locator("form.composer");
+    await composer.locator('textarea[name="body"]').fill(`Site visit done, thanks @${colleagueName}! #fieldwork`);
+    await composer.locator('input[type="file"]').setInputFiles(picture);
+    await Promise.all([page.waitForURL(`${app.url}/`), composer.locator('button[type="submit"]').click()]);
+
+    const entry = page.locator("article.entry", { hasText: "Site visit done" }).first();
+    await entry.waitFor();
+    t.is(await entry.locator(`a.mention[href="/u/${colleagueName}"]`).count(), 1, "the mention links the colleague");
+    t.is(await entry.locator('a.topic[href="/topics/fieldwork"]').count(), 1);
+    const thumbnail = entry.locator("img").first();
+    await thumbnail.waitFor();
+    t.true(await thumbnail.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0), "the thumbnail loads");
+
+    await entry.locator('textarea[name="body"]').first().fill("Great photo!");
+    await Promise.all([page.waitForLoadState("load"), entry.locator("form.comment-form button[type=submit]").first().click()]);
+    const commented = page.locator("article.entry", { hasText: "Site visit done" }).first();
+    await commented.getByText("Great photo!").waitFor();
+
+    await commented.locator("details.reaction-picker summary").first().click();
+    await commented.locator('details.reaction-picker button[value="celebrate"]').first().click();
+    await page.locator("article.entry", { hasText: "Site visit done" }).first().locator(".reaction-chip.is-mine").first().waitFor();
+
+    await page.goto(`${app.url}/`);
+    t.true((await scrollWidth(page)) <= 360, `the dashboard is ${await scrollWidth(page)} px wide`);
+    await screenshot(page, "dashboard-phone");
+    t.deepEqual(watcher.problems, []);
+    await context.close();
+  });
+}

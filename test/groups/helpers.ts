@@ -1,0 +1,25 @@
+import type { Client } from "../helpers/client.ts";
+
+export interface CreatedGroup {
+  id: number;
+  slug: string;
+  url: string;
+}
+
+/** Creates a group through the real form and returns its id and address. */
+export async function createGroup(client: Client, fields: { name: string; visibility: "open" | "private" | "secret"; slug?: string; description?: string; tags?: string }): Promise<CreatedGroup> {
+  const response = await client.post("/groups/new", { description: "", tags: "", ...fields });
+  const match = /^\/g\/([a-z0-9-]+)$/.exec(response.location);
+  if (response.status !== 302 || !match) throw new Error(`group refused: ${response.status} ${response.text.slice(0, 500)}`);
+  const { Group } = await import("../../modules/groups/models/group.ts");
+  const group = (await Group.findOne({ where: { slug: match[1] } }))!;
+  return { id: group.id, slug: group.slug, url: `/g/${group.slug}` };
+}
+
+/** Adds someone to a group with a role, straight in the database (set-up only; the HTTP flows are tested on their own). */
+export async function addMember(groupId: number, userId: number, role: "owner" | "admin" | "moderator" | "member" = "member") {
+  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
+  const { Group } = await import("../../modules/groups/models/group.ts");
+  await GroupMembership.create({ groupId, userId, role });
+  await Group.increment("memberCount", { by: 1, where: { id: groupId } });
+}

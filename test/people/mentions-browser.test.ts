@@ -1,0 +1,74 @@
+import test from "ava";
+import type { Browser, Page } from "playwright-core";
+import { startApp, type TestApp } from "../helpers/app.ts";
+import { browserAvailability, launchBrowser, phone, screenshot, scrollWidth, watchPage } from "../helpers/browser.ts";
+import { usernameOf } from "../helpers/content.ts";
+
+const availability = browserAvailability();
+let app: TestApp;
+let browser: Browser;
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${app.url}/login`);
+  await page.fill('input[name="login"]', email);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type="submit"]')]);
+}
+
+/** The layout may not load mentions.js yet (the lead adds the line): load it the same way, from our origin. */
+async function ensureMentionsScript(page: Page) {
+  const loaded = await page.evaluate(() => Boolean(document.querySelector('script[src*="js/mentions.js"]')));
+  if (!loaded) await page.addScriptTag({ url: "/assets/js/mentions.js" });
+}
+
+if (!availability.isAvailable) {
+  if (availability.isRequired) test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
+  else test.skip(`browser tests skipped: ${availability.reason}`, () => {});
+} else {
+  test.before(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+  });
+  test.after.always(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  test.serial("typing @ offers colleagues, picked with the keyboard or a tap; people pages fit a phone", async (t) => {
+    await app.createUser({ displayName: "Nadia Mention", email: "nadia.mention@example.test" });
+    await app.createUser({ displayName: "Nadine Other", email: "nadine.other@example.test" });
+    const { account, userId } = await app.createUser({ displayName: "Walter Writer" });
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    const watcher = watchPage(page, app.url);
+    await signIn(page, account.email, account.password);
+    await ensureMentionsScript(page);
+
+    const body = page.locator("textarea[data-mentions]").first();
+    await body.click();
+    await body.pressSequentially("Thanks @nadi", { delay: 20 });
+    const options = page.locator(".mention-suggestions:not([hidden]) li");
+    await options.first().waitFor();
+    t.deepEqual(await options.locator("strong").allTextContents(), ["Nadia Mention", "Nadine Other"]);
+    await body.press("ArrowDown");
+    await body.press("Enter");
+    t.is(await body.inputValue(), "Thanks @nadine.other ");
+
+    await body.pressSequentially("and @nadia", { delay: 20 });
+    await options.first().waitFor();
+    await options.first().tap();
+    t.is(await body.inputValue(), "Thanks @nadine.other and @nadia.mention ");
+    await body.press("Escape");
+
+    await page.goto(`${app.url}/people`);
+    t.true((await scrollWidth(page)) <= 360, `directory is ${await scrollWidth(page)} px wide`);
+    await screenshot(page, "people-directory-360");
+    await page.goto(`${app.url}/u/${await usernameOf(userId)}`);
+    t.true((await scrollWidth(page)) <= 360, `profile is ${await scrollWidth(page)} px wide`);
+    await screenshot(page, "profile-360");
+    await page.goto(`${app.url}/account/profile`);
+    t.true((await scrollWidth(page)) <= 360, `profile form is ${await scrollWidth(page)} px wide`);
+    t.deepEqual(watcher.problems, []);
+    await context.close();
+  });
+}
