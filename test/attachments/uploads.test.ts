@@ -297,7 +297,9 @@ test.serial("a comment's files are not listed on the post, and follow the commen
   t.is(attachment.commentId, comment.id);
   const views = await attachmentsOfComments([comment.id]);
   t.is(views.get(comment.id)?.[0].name, "comment.pdf");
-  t.false((await reader.client.get(`/c/${contentId}`)).text.includes(`href="/files/${attachment.id}/`), "not shown as the post's own file");
+  const page = (await reader.client.get(`/c/${contentId}`)).text;
+  const link = page.indexOf(`href="/files/${attachment.id}/`);
+  t.true(link > page.indexOf("see file"), "shown under the comment, not as the post's own file");
 
   t.is((await reader.client.get(`/files/${attachment.id}/comment.pdf`)).status, 200);
   await comment.update({ hiddenAt: new Date() });
@@ -306,4 +308,26 @@ test.serial("a comment's files are not listed on the post, and follow the commen
   await comment.update({ hiddenAt: null, deletedAt: new Date() });
   t.is((await reader.client.get(`/files/${attachment.id}/comment.pdf`)).status, 404);
   t.is((await author.client.get(`/files/${attachment.id}/comment.pdf`)).status, 200);
+});
+
+test.serial("a comment takes files through its own form; they show under the comment, for readers only", async (t) => {
+  const author = await app.signedIn("member");
+  const reader = await app.signedIn("member");
+  const guest = await app.signedIn("guest");
+  const posted = await postMultipart(author.client, "/posts", { target: "company:0", body: "Post awaiting a commented file" });
+  const contentId = contentIdOf(posted.location);
+  const commented = await postMultipart(reader.client, `/c/${contentId}/comments`, { body: "Here is the plan" }, [{ name: "plan.pdf", data: pdfDocument("floor plan") }]);
+  t.is(commented.status, 302);
+  const page = (await author.client.get(`/c/${contentId}`)).text;
+  const comment = page.slice(page.indexOf("Here is the plan"));
+  const link = /href="(\/files\/\d+\/[^"]+)"/.exec(comment);
+  t.truthy(link, "the file is listed under the comment");
+  t.true(comment.includes("plan.pdf"));
+  const download = await author.client.get(link![1]);
+  t.is(download.status, 200);
+  t.is(download.headers.get("content-type"), "application/pdf");
+  t.is((await guest.client.get(link![1])).status, 404);
+
+  const refused = await postMultipart(reader.client, `/c/${contentId}/comments`, { body: "A page" }, [{ name: "page.png", data: Buffer.from("<html><script>alert(1)</script></html>") }]);
+  t.is(refused.status, 415);
 });

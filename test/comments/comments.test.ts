@@ -46,7 +46,7 @@ test.serial("a comment and replies: a reply to a reply joins its thread; counts 
   t.true(html.includes("Yes, every day.") && html.includes("Great, thanks!"));
   t.true(html.indexOf(`id="comment-${top}"`) < html.indexOf(`id="comment-${reply}"`));
   t.regex(html, new RegExp(`<input type="hidden" name="parentId" value="${top}">`), "each thread has a reply form");
-  t.true(html.includes(`action="/c/${id}/comments"`));
+  t.true(html.includes(`action="/c/${id}/comments?_csrf=`));
 });
 
 test.serial("the stream shows the latest two threads with three replies each and links to all; the permalink shows all", async (t) => {

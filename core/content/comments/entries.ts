@@ -7,6 +7,7 @@ import type { EntryOptions, StreamEntry } from "../entries.ts";
 import type { ReactionSummary } from "../reactions/summary.ts";
 import { canDeleteComment, canEditComment } from "./access.ts";
 import { latestReplies, latestTopLevel } from "./queries.ts";
+import { attachmentsOfComments, type AttachmentView } from "../attachments/entries.ts";
 
 /** In the stream: the latest two threads of each entry with their latest three replies; the permalink pages by 50 threads. */
 export const streamThreads = 2;
@@ -28,6 +29,8 @@ export interface CommentView {
   can: { edit: boolean; delete: boolean; react: boolean };
   /** Added by the reactions feature (not on placeholders). */
   reactions?: ReactionSummary;
+  /** Files attached to the comment. */
+  attachments: AttachmentView[];
 }
 
 export interface EntryComments {
@@ -92,6 +95,7 @@ export async function addComments(entries: StreamEntry[], policy: ContentPolicy,
   const byId = new Map(rows.map((row) => [row.id, row]));
   const authorIds = [...new Set(rows.map((row) => row.authorId))];
   const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } } }) : []).map((user) => [user.id, user]));
+  const files = await attachmentsOfComments(ids);
 
   const repliesOf = new Map<number, { ids: number[]; total: number }>();
   for (const reply of replies) {
@@ -109,6 +113,7 @@ export async function addComments(entries: StreamEntry[], policy: ContentPolicy,
       isHidden: Boolean(comment.hiddenAt),
       replies: [],
       moreReplies: 0,
+      attachments: comment.deletedAt ? [] : (files.get(comment.id) ?? []),
       can: {
         edit: canEditComment(policy, entry.content, comment),
         delete: await canDeleteComment(policy, entry.content, comment),
