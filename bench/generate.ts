@@ -31,7 +31,10 @@ const counts = {
   groups: positiveInteger("groups", options.groups),
   contents: positiveInteger("contents", options.contents),
 };
-if (counts.users < 100) throw new Error("--users must be at least 100");
+if (counts.users < 100) {
+  console.error("--users must be at least 100 (the bench reader follows 20 people and joins 50 groups)");
+  process.exit(2);
+}
 const random = seededRandom(positiveInteger("seed", options.seed));
 const startedAt = performance.now();
 const now = Date.now();

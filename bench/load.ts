@@ -42,7 +42,9 @@ async function pickTargets() {
   const [profile] = await queryDatabase<{ id: number; contents: number }>(options.db, busiest("user", `SELECT followed_id FROM user_follows WHERE follower_id = ${bench}`));
   const [groupRow] = group ? await queryDatabase<{ slug: string; member_count: number }>(options.db, `SELECT slug, member_count FROM groups WHERE id = ${Number(group.id)}`) : [];
   const [person] = profile ? await queryDatabase<{ username: string }>(options.db, `SELECT username FROM users WHERE id = ${Number(profile.id)}`) : [];
+  const [memberships] = await queryDatabase<{ count: number }>(options.db, `SELECT COUNT(*) AS count FROM group_memberships WHERE user_id = ${bench}`).catch(() => [{ count: 0 }]);
   return {
+    groupCount: Number(memberships.count),
     group: groupRow ? { path: `/g/${groupRow.slug}`, note: `${groupRow.member_count} members, ${group.contents} contents` } : null,
     profile: person ? { path: `/u/${person.username}`, note: `${profile.contents} contents` } : null,
   };
@@ -143,7 +145,7 @@ async function main() {
     const targets = await pickTargets();
 
     const plan: [string, string | null, string][] = [
-      ["dashboard", "/", `user in 50 groups`],
+      ["dashboard", "/", `user in ${targets.groupCount} groups`],
       ["page2", secondPage ?? null, "dashboard ?before= cursor"],
       ["group", targets.group?.path ?? null, targets.group?.note ?? ""],
       ["profile", targets.profile?.path ?? null, targets.profile?.note ?? ""],

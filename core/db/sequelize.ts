@@ -43,6 +43,9 @@ export async function createSequelize(config: Config): Promise<Sequelize> {
   for (const pragma of ["journal_mode = WAL", "foreign_keys = ON", `busy_timeout = ${busyTimeoutMs}`, "synchronous = NORMAL"]) {
     await sequelize.query(`PRAGMA ${pragma}`);
   }
+  // Planner statistics, as SQLite advises for long-lived connections: without them an index on a
+  // column with one value (contents.type) looks selective and a query walks a million rows.
+  await sequelize.query("PRAGMA optimize = 0x10002");
   return sequelize;
 }
 

@@ -39,7 +39,8 @@ export async function up(qi: MigrationContext) {
     where: { deleted_at: null, hidden_at: null },
   });
   await qi.addIndex("contents", ["author_id", "sort_at", "id"], { name: "contents_author", where: { deleted_at: null, hidden_at: null } });
-  await qi.addIndex("contents", ["type", "ref_id"], { name: "contents_ref" });
+  // ref_id first: with type first, SQLite (no statistics) took `type = 'post'` alone as selective and walked every post.
+  await qi.addIndex("contents", ["ref_id", "type"], { name: "contents_ref" });
   await qi.addIndex("contents", ["stream_key", "pinned_at"], { name: "contents_pinned", where: { pinned_at: { [Op.ne]: null } } });
 
   await qi.createTable("posts", {
