@@ -54,11 +54,17 @@ async function sqliteUp(qi: MigrationContext) {
   // porter: English stemming (the only stemmer FTS5 ships); unicode61 remove_diacritics 2: "elodie" finds "Élodie".
   // columnsize=0: no per-row sizes, which only bm25() needs (results are ranked without it, see core/search/search.ts).
   await run(`CREATE VIRTUAL TABLE search_fts USING fts5(title, body, kind, content='search_documents', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', columnsize=0)`);
+  // Titles only: "title matches first" walks only documents that have a title, not every match of a word.
+  // Its content is a view of the titled documents, so the index and its content agree row for row.
+  await run("CREATE VIEW search_titled AS SELECT id, title, kind FROM search_documents WHERE title IS NOT NULL");
+  await run(`CREATE VIRTUAL TABLE search_titles USING fts5(title, kind, content='search_titled', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', columnsize=0)`);
   // Names only (people, groups), unstemmed, with prefix indexes: autocomplete.
   await run(`CREATE VIRTUAL TABLE search_names USING fts5(name, content='search_documents', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3', columnsize=0)`);
   const insertNew = `INSERT INTO search_fts(rowid, title, body, kind) VALUES (NEW.id, NEW.title, NEW.body, NEW.kind);
+    INSERT INTO search_titles(rowid, title, kind) SELECT NEW.id, NEW.title, NEW.kind WHERE NEW.title IS NOT NULL;
     INSERT INTO search_names(rowid, name) SELECT NEW.id, NEW.name WHERE NEW.name IS NOT NULL;`;
   const deleteOld = `INSERT INTO search_fts(search_fts, rowid, title, body, kind) VALUES ('delete', OLD.id, OLD.title, OLD.body, OLD.kind);
+    INSERT INTO search_titles(search_titles, rowid, title, kind) SELECT 'delete', OLD.id, OLD.title, OLD.kind WHERE OLD.title IS NOT NULL;
     INSERT INTO search_names(search_names, rowid, name) SELECT 'delete', OLD.id, OLD.name WHERE OLD.name IS NOT NULL;`;
   await run(`CREATE TRIGGER search_documents_insert AFTER INSERT ON search_documents WHEN ${notBulk} BEGIN ${insertNew} END`);
   await run(`CREATE TRIGGER search_documents_delete AFTER DELETE ON search_documents WHEN ${notBulk} BEGIN ${deleteOld} END`);
@@ -116,6 +122,8 @@ export async function down(qi: MigrationContext) {
     const triggers = (await qi.sequelize.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_%' ESCAPE '\\'"))[0] as { name: string }[];
     for (const { name } of triggers) await run(`DROP TRIGGER IF EXISTS "${name}"`);
     await run("DROP TABLE IF EXISTS search_names");
+    await run("DROP TABLE IF EXISTS search_titles");
+    await run("DROP VIEW IF EXISTS search_titled");
     await run("DROP TABLE IF EXISTS search_fts");
     await qi.dropTable("search_documents");
   }

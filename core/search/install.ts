@@ -84,6 +84,8 @@ async function rebuild(sequelize: Sequelize, sources: SearchSource[], transactio
     await query("ANALYZE search_documents");
   } else {
     await query("INSERT INTO search_fts(search_fts) VALUES ('rebuild')");
+    await query("INSERT INTO search_titles(search_titles) VALUES ('delete-all')");
+    await query("INSERT INTO search_titles(rowid, title, kind) SELECT id, title, kind FROM search_documents WHERE title IS NOT NULL");
     await query("INSERT INTO search_names(search_names) VALUES ('delete-all')");
     await query("INSERT INTO search_names(rowid, name) SELECT id, name FROM search_documents WHERE name IS NOT NULL");
     await query("DELETE FROM search_sources WHERE kind = '*bulk'");

@@ -4,9 +4,9 @@ import type { VisibilityFilter } from "./visibility.ts";
 import { hitColumns, hitOf, markClose, markOpen, nameCandidates, type FindRequest, type Highlight, type Hit, type NameHit, type SearchEngine } from "./engine.ts";
 
 /** Terms as an FTS5 expression: every word quoted (no FTS5 syntax gets through), all required. */
-function textMatch(terms: SearchTerm[], inTitle = false) {
+function textMatch(terms: SearchTerm[], columns = "{title body}") {
   const parts = terms.map((term) => `"${term.words.join(" ")}"${term.isPrefix ? " *" : ""}`);
-  return `${inTitle ? "title" : "{title body}"} : (${parts.join(" AND ")})`;
+  return `${columns} : (${parts.join(" AND ")})`;
 }
 
 /** The tab's kinds are matched in the FTS index itself, so a tab never walks the other kinds' matches. */
@@ -24,17 +24,19 @@ export class SqliteEngine implements SearchEngine {
 
   async find(request: FindRequest): Promise<Hit[]> {
     if (request.terms.length === 0 || request.kinds.length === 0) return [];
+    // Title matches come from the titles-only index: its lists hold only documents that have a title.
+    const index = request.inTitle ? "search_titles" : "search_fts";
     const replacements: Record<string, unknown> = {
       ...request.filter.replacements,
-      match: `${textMatch(request.terms, request.inTitle)} AND ${kindMatch(request.kinds)}`,
+      match: `${textMatch(request.terms, request.inTitle ? "title" : "{title body}")} AND ${kindMatch(request.kinds)}`,
       limit: request.limit,
     };
-    const before = request.before ? "AND search_fts.rowid < :before" : "";
+    const before = request.before ? `AND ${index}.rowid < :before` : "";
     if (request.before) replacements.before = request.before;
     const rows = await this.sequelize.query<Parameters<typeof hitOf>[0]>(
-      `SELECT ${hitColumns} FROM search_fts CROSS JOIN search_documents d
-       WHERE search_fts MATCH :match AND d.id = search_fts.rowid AND ${request.filter.sql} ${before}
-       ORDER BY search_fts.rowid DESC LIMIT :limit`,
+      `SELECT ${hitColumns} FROM ${index} CROSS JOIN search_documents d
+       WHERE ${index} MATCH :match AND d.id = ${index}.rowid AND ${request.filter.sql} ${before}
+       ORDER BY ${index}.rowid DESC LIMIT :limit`,
       { replacements, type: QueryTypes.SELECT },
     );
     return rows.map(hitOf);
