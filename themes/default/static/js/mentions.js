@@ -18,7 +18,6 @@
 
     let people = [];
     let active = -1;
-    let range = null; // [start, end] of the text the pick replaces
     let timer = 0;
     let sequence = 0;
 
@@ -37,8 +36,10 @@
     };
 
     const pick = (person) => {
-      if (!person || !range) return;
-      const [start, end] = range;
+      // The word under the caret now, not when the answer came: the user may have typed on since.
+      const current = typed();
+      if (!person || !current) return close();
+      const { start, end } = current;
       const insert = isSingle ? person.username : `@${person.username} `;
       field.value = field.value.slice(0, start) + insert + field.value.slice(end);
       const caret = start + insert.length;
@@ -49,6 +50,8 @@
     };
 
     const show = (found) => {
+      // A newer answer for the same word must not move the highlight the user chose with the arrow keys.
+      const chosen = people[active]?.username;
       people = found;
       list.replaceChildren();
       if (people.length === 0) return close();
@@ -81,7 +84,7 @@
       list.style.top = `${box.bottom + window.scrollY + 2}px`;
       list.hidden = false;
       field.setAttribute("aria-expanded", "true");
-      highlight(0);
+      highlight(Math.max(0, people.findIndex((person) => person.username === chosen)));
     };
 
     /** What is being typed: the @word just before the caret (or the whole single field), and where it is. */
@@ -106,7 +109,6 @@
           .then((found) => {
             // An older answer arriving late must not replace a newer one.
             if (mine !== sequence) return;
-            range = [current.start, current.end];
             show(Array.isArray(found) ? found : []);
           })
           .catch(close);
