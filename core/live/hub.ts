@@ -70,6 +70,8 @@ export class LiveHub {
   }
 
   private send(connection: Connection, event: "unread" | "posts", data: { count: number }) {
+    // The viewer may have left while the count was read: a write after end would be an unhandled stream error.
+    if (connection.stream.writableEnded) return;
     const payload = event === "unread" ? { ...data, label: unreadLabel(data.count) } : { ...data, text: connection.t("notifications:live.newPosts", { count: data.count }) };
     connection.stream.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
   }

@@ -26,6 +26,7 @@ import { tagListField } from "../people/tags.ts";
 import { ProfileRejectedError, updateProfile, type ProfileInput } from "../commands/profile-updater.ts";
 import { removeProfilePhoto, setProfilePhoto } from "../commands/profile-photo.ts";
 import { follow, unfollow } from "../commands/follow-writer.ts";
+import { directoryManagedFields, type ManagedField } from "../auth/ldap/managed-fields.ts";
 
 const usernamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const streamPageSize = 20;
@@ -64,8 +65,10 @@ const profileSchema = z.object({
 type SchemaField = keyof typeof profileSchema.shape;
 const schemaFields = Object.keys(profileSchema.shape) as SchemaField[];
 
-function formSchema(fields: FieldSwitches) {
-  return profileSchema.pick(Object.fromEntries(schemaFields.filter((field) => fields[field]).map((field) => [field, true])) as Partial<Record<SchemaField, true>>);
+/** The fields the person may change: switched on by the admin, and not managed by the company directory (those are ignored, never saved). */
+function formSchema(fields: FieldSwitches, managed: Set<ManagedField>) {
+  const editable = schemaFields.filter((field) => fields[field] && !managed.has(field as ManagedField));
+  return profileSchema.pick(Object.fromEntries(editable.map((field) => [field, true])) as Partial<Record<SchemaField, true>>);
 }
 
 /** An active person by the :username in the URL, or a 404 (disabled and pending accounts are not shown). */
@@ -166,13 +169,21 @@ export function profileRoutes(services: AppServices) {
     ctx.redirect(`/u/${person.username}`);
   });
 
-  /** The edit page's locals besides values and errors: which fields to show and the current photo. */
-  async function editLocals(ctx: AppContext, fields: FieldSwitches, photoErrors: FieldErrors = {}) {
+  /**
+   * The edit page's locals besides values and errors: which fields to show, the current photo, and the
+   * fields the company directory manages, shown read-only with their stored values (never what was posted).
+   */
+  async function editLocals(ctx: AppContext, fields: FieldSwitches, managed: Set<ManagedField>, photoErrors: FieldErrors = {}) {
     const user = ctx.state.user!;
     const profile = await UserProfile.findByPk(user.id);
     const facets = await directoryFacets(services.sequelize, fields);
-    return { fields, facets, photoErrors, photo: photoUrl(user.username, profile?.photoKey ?? null, "large"), title: ctx.state.t("profile:edit.title") };
+    // Only the fields this page shows (name and e-mail live on the account page).
+    const shown = [...managed].filter((field) => (fields as Record<string, boolean>)[field]);
+    const directory = shown.length > 0 ? { managed: Object.fromEntries(shown.map((field) => [field, true])), values: await currentValues(user) } : null;
+    return { fields, facets, photoErrors, directory, photo: photoUrl(user.username, profile?.photoKey ?? null, "large"), title: ctx.state.t("profile:edit.title") };
   }
+
+  const managedFieldsOf = (ctx: AppContext) => directoryManagedFields(services.config, ctx.state.user!);
 
   async function currentValues(user: User) {
     const profile = await UserProfile.findByPk(user.id);
@@ -193,18 +204,20 @@ export function profileRoutes(services: AppServices) {
 
   router.get("/account/profile", requireUser, async (ctx) => {
     const fields = await enabledFields(services.settings);
-    await ctx.render("profile/edit.njk", { ...(await editLocals(ctx, fields)), values: await currentValues(ctx.state.user!), errors: {} });
+    await ctx.render("profile/edit.njk", { ...(await editLocals(ctx, fields, await managedFieldsOf(ctx))), values: await currentValues(ctx.state.user!), errors: {} });
   });
 
   router.post("/account/profile", requireUser, async (ctx) => {
     const fields = await enabledFields(services.settings);
-    const { data, errors } = validateForm(formSchema(fields), ctx.state.body);
-    if (!data) return renderInvalid(ctx, "profile/edit.njk", errors, await editLocals(ctx, fields));
+    // The form has no inputs for directory-managed fields; a request that sends them anyway is not obeyed on them.
+    const managed = await managedFieldsOf(ctx);
+    const { data, errors } = validateForm(formSchema(fields, managed), ctx.state.body);
+    if (!data) return renderInvalid(ctx, "profile/edit.njk", errors, await editLocals(ctx, fields, managed));
     try {
       await updateProfile(services.sequelize, ctx.state.user!, data as ProfileInput);
     } catch (error) {
       if (!(error instanceof ProfileRejectedError)) throw error;
-      return renderInvalid(ctx, "profile/edit.njk", { [error.field]: error.messageKey }, await editLocals(ctx, fields));
+      return renderInvalid(ctx, "profile/edit.njk", { [error.field]: error.messageKey }, await editLocals(ctx, fields, managed));
     }
     flash(ctx, "success", "profile:edit.saved");
     ctx.redirect("/account/profile");
@@ -212,13 +225,19 @@ export function profileRoutes(services: AppServices) {
 
   async function refusePhoto(ctx: AppContext, fields: FieldSwitches, status: number, error: string) {
     ctx.status = status;
-    await ctx.render("profile/edit.njk", { ...(await editLocals(ctx, fields, { photo: error })), values: await currentValues(ctx.state.user!), errors: {} });
+    await ctx.render("profile/edit.njk", { ...(await editLocals(ctx, fields, await managedFieldsOf(ctx), { photo: error })), values: await currentValues(ctx.state.user!), errors: {} });
     ctx.status = status;
+  }
+
+  /** The photo routes answer 403 when the photo is switched off, or is the company directory's. */
+  async function requireEditablePhoto(ctx: AppContext, fields: FieldSwitches) {
+    if (!fields.photo) throw forbidden("profile:errors.fieldOff");
+    if ((await managedFieldsOf(ctx)).has("photo")) throw forbidden("ldap:profile.photoManaged");
   }
 
   router.post("/account/profile/photo", requireUser, async (ctx) => {
     const fields = await enabledFields(services.settings);
-    if (!fields.photo) throw forbidden("profile:errors.fieldOff");
+    await requireEditablePhoto(ctx, fields);
     const received = await receivePhoto(ctx);
     if ("error" in received) return refusePhoto(ctx, fields, received.status, received.error);
     try {
@@ -233,7 +252,7 @@ export function profileRoutes(services: AppServices) {
 
   router.post("/account/profile/photo/remove", requireUser, async (ctx) => {
     const fields = await enabledFields(services.settings);
-    if (!fields.photo) throw forbidden("profile:errors.fieldOff");
+    await requireEditablePhoto(ctx, fields);
     await removeProfilePhoto({ sequelize: services.sequelize, uploadsDir }, ctx.state.user!);
     flash(ctx, "success", "profile:photo.removed");
     ctx.redirect("/account/profile");

@@ -11,6 +11,15 @@ export { fixture };
 /** The test slapd started by test/ldap/slapd.sh (and by .ci/run). */
 export const directoryUrl = process.env.AGORA_LDAP_TEST_URL ?? `ldap://127.0.0.1:${process.env.AGORA_LDAP_TEST_PORT ?? "3389"}`;
 
+/** Where test/ldap/slapd.sh keeps its files, and the TLS material it makes there (a throwaway CA, and a CA that signed nothing). */
+const slapdDir = process.env.AGORA_LDAP_TEST_DIR ?? "/tmp/agora-test-slapd";
+export const tlsFixture = {
+  /** LDAPS beside the StartTLS-capable ldap:// port. */
+  ldapsUrl: process.env.AGORA_LDAP_TEST_TLS_URL ?? `ldaps://127.0.0.1:${process.env.AGORA_LDAP_TEST_TLS_PORT ?? "3636"}`,
+  caFile: `${slapdDir}/tls/ca.pem`,
+  otherCaFile: `${slapdDir}/tls/other-ca.pem`,
+};
+
 /** AGORA_LDAP_* for an app that signs people in against ou=people of the test directory. */
 export function directoryEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {

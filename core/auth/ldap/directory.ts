@@ -68,18 +68,28 @@ export const directoryErrorKinds = ["unreachable", "timeout", "tls", "invalidCre
 export type DirectoryErrorKind = (typeof directoryErrorKinds)[number];
 
 /**
+ * What went wrong in a secure connection, for the admin to act on: the certificate is signed by a CA
+ * that is not trusted (with or without a CA file set), names another host, is out of date; the server
+ * does not speak TLS on that port or refuses StartTLS; the CA file cannot be read; anything else.
+ */
+export const tlsProblems = ["untrusted", "untrustedNoCa", "hostname", "expired", "notTls", "startTlsRefused", "caFile", "handshake"] as const;
+export type TlsProblem = (typeof tlsProblems)[number];
+
+/**
  * A directory failure sorted into what an admin can act on; `messageKey` is its plain-words
- * explanation ("ldap:errors.<kind>"), `detail` the server's own words for the log and the admin page.
+ * explanation ("ldap:errors.<kind>", or "ldap:tlsErrors.<problem>" for a TLS failure whose cause is
+ * known), `detail` the server's own words for the log and the admin page.
  */
 export class DirectoryError extends Error {
   constructor(
     readonly kind: DirectoryErrorKind,
     readonly detail: string,
+    readonly tlsProblem?: TlsProblem,
   ) {
     super(`${kind}: ${detail}`);
   }
 
   get messageKey(): string {
-    return `ldap:errors.${this.kind}`;
+    return this.kind === "tls" && this.tlsProblem ? `ldap:tlsErrors.${this.tlsProblem}` : `ldap:errors.${this.kind}`;
   }
 }

@@ -1,5 +1,6 @@
 import ldap from "ldapjs";
-import { DirectoryEntry, DirectoryError, type DirectoryClient, type DirectoryConnectionOptions, type DirectoryErrorKind } from "./directory.ts";
+import { isIP } from "node:net";
+import { DirectoryEntry, DirectoryError, type DirectoryClient, type DirectoryConnectionOptions, type DirectoryErrorKind, type TlsProblem } from "./directory.ts";
 import { hexEscapedDn, readableDnOrRaw } from "./dn.ts";
 
 /** LDAP result codes worth telling apart (RFC 4511 §4.1.9). */
@@ -14,23 +15,36 @@ const kindOfResultCode: Record<number, DirectoryErrorKind> = {
 
 const unreachableCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EAI_AGAIN", "EPIPE"]);
 
-/** Sorts whatever ldapjs or the socket threw into a DirectoryError. */
-export function toDirectoryError(error: unknown): DirectoryError {
+/** Node's certificate-check codes (tls.TLSSocket.authorizationError), by what the admin must fix. */
+const untrustedCodes = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_SIGNATURE_FAILURE", "CERT_UNTRUSTED", "CERT_REJECTED"]);
+const expiredCodes = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"]);
+
+/** Why a TLS failure happened, when its code or message says; null when the error is not about TLS. */
+function tlsProblemOf(code: unknown, detail: string, hasCa: boolean): TlsProblem | null {
+  if (typeof code === "string") {
+    if (untrustedCodes.has(code)) return hasCa ? "untrusted" : "untrustedNoCa";
+    if (expiredCodes.has(code)) return "expired";
+    if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return "hostname";
+  }
+  // An ldaps:// address on a port that speaks plain LDAP: the first bytes back are no TLS record.
+  // Or one that hangs up on the handshake it cannot read (OpenLDAP does).
+  if (/wrong version number|packet length too long|unknown protocol|disconnected before secure TLS connection/i.test(detail)) return "notTls";
+  if ((typeof code === "string" && /CERT|SSL|TLS|SIGNATURE|ALTNAME/.test(code)) || /certificate|tls|ssl/i.test(detail)) return "handshake";
+  return null;
+}
+
+/** Sorts whatever ldapjs or the socket threw into a DirectoryError; `hasCa` tells "untrusted despite the CA file" from "no CA file set". */
+export function toDirectoryError(error: unknown, hasCa = false): DirectoryError {
   if (error instanceof DirectoryError) return error;
   const failure = error as { name?: string; code?: number | string; message?: string } | undefined;
   const detail = failure?.message || String(error);
   const code = failure?.code;
-  const kind: DirectoryErrorKind =
-    typeof code === "number" && kindOfResultCode[code]
-      ? kindOfResultCode[code]
-      : failure?.name === "TimeoutError" || /timeout/i.test(detail)
-        ? "timeout"
-        : typeof code === "string" && (/CERT|SSL|TLS|SIGNATURE|ALTNAME/.test(code) || /certificate|tls|ssl/i.test(detail))
-          ? "tls"
-          : (typeof code === "string" && unreachableCodes.has(code)) || failure?.name === "ConnectionError" || /closed|connect/i.test(detail)
-            ? "unreachable"
-            : "other";
-  return new DirectoryError(kind, detail);
+  if (typeof code === "number" && kindOfResultCode[code]) return new DirectoryError(kindOfResultCode[code], detail);
+  if (failure?.name === "TimeoutError" || /timeout/i.test(detail)) return new DirectoryError("timeout", detail);
+  const tlsProblem = tlsProblemOf(code, detail, hasCa);
+  if (tlsProblem) return new DirectoryError("tls", detail, tlsProblem);
+  const isUnreachable = (typeof code === "string" && unreachableCodes.has(code)) || failure?.name === "ConnectionError" || /closed|connect/i.test(detail);
+  return new DirectoryError(isUnreachable ? "unreachable" : "other", detail);
 }
 
 function callbackPromise<T = void>(run: (done: (error: unknown, value?: T) => void) => void): Promise<T> {
@@ -43,13 +57,13 @@ function callbackPromise<T = void>(run: (done: (error: unknown, value?: T) => vo
   });
 }
 
-/** Waits for the first server of the list that accepts a connection (ldapjs tries them in order). */
-function connected(client: ldap.Client, timeoutMs: number): Promise<void> {
+/** Waits for the server to accept the connection (for ldaps://, the TLS handshake and certificate check included). */
+function connected(client: ldap.Client, timeoutMs: number, hasCa: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
     const settle = (error?: unknown) => {
       clearTimeout(timer);
       for (const event of ["connect", "connectRefused", "connectTimeout", "setupError", "error"]) client.removeListener(event, listeners[event]);
-      if (error) reject(toDirectoryError(error));
+      if (error) reject(toDirectoryError(error, hasCa));
       else resolve();
     };
     const listeners: Record<string, (error?: unknown) => void> = {
@@ -70,39 +84,75 @@ function toEntry(entry: ldap.SearchEntry): DirectoryEntry {
   return new DirectoryEntry(readableDnOrRaw(entry.objectName?.toString() ?? ""), attributes);
 }
 
-/** Opens a connection (trying each URL in turn), upgraded with StartTLS when asked. */
-export async function openLdapjsDirectory(options: DirectoryConnectionOptions): Promise<DirectoryClient> {
-  const tlsOptions = { ca: options.ca ?? undefined, rejectUnauthorized: options.verifyCertificate };
-  const client = ldap.createClient({
-    url: options.urls,
-    tlsOptions,
-    timeout: options.timeoutMs,
-    connectTimeout: options.connectTimeoutMs,
-    reconnect: false,
-  });
+/**
+ * TLS options for one server: the CA to trust, checking on unless turned off, and the host name the
+ * certificate must carry (SNI only for a name: RFC 6066 forbids an IP address there).
+ */
+function tlsOptionsFor(url: string, options: DirectoryConnectionOptions) {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  return { ca: options.ca ?? undefined, rejectUnauthorized: options.verifyCertificate, host, ...(isIP(host) ? {} : { servername: host }) };
+}
+
+/** A connection to one server, upgraded with StartTLS when asked (StartTLS on an ldaps:// address is pointless and skipped). */
+async function connectTo(url: string, options: DirectoryConnectionOptions): Promise<ldap.Client> {
+  const tlsOptions = tlsOptionsFor(url, options);
+  const client = ldap.createClient({ url: [url], tlsOptions, timeout: options.timeoutMs, connectTimeout: options.connectTimeoutMs, reconnect: false });
   // ldapjs reports socket trouble as "error" events: without a listener they would crash the process.
   client.on("error", () => {});
+  const hasCa = options.ca !== null;
+  try {
+    await connected(client, options.connectTimeoutMs + 1000, hasCa);
+    if (options.startTls && url.startsWith("ldap:")) {
+      await new Promise<void>((resolve, reject) => {
+        try {
+          client.starttls(tlsOptions, [], (error: unknown) => (error ? reject(error) : resolve()));
+        } catch (error) {
+          reject(error);
+        }
+      }).catch((error: unknown) => {
+        const sorted = toDirectoryError(error, hasCa);
+        // The server answered the StartTLS request with an LDAP error: it does not offer TLS.
+        throw sorted.kind === "tls" || sorted.kind === "timeout" || sorted.kind === "unreachable" ? sorted : new DirectoryError("tls", sorted.detail, "startTlsRefused");
+      });
+    }
+    return client;
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+}
+
+/**
+ * Opens a connection to the first server of the list that answers (failover), each tried on its own
+ * so that StartTLS checks the certificate against the name of the server actually reached. When none
+ * answers, the last failure is thrown, naming its server.
+ */
+export async function openLdapjsDirectory(options: DirectoryConnectionOptions): Promise<DirectoryClient> {
+  if (options.urls.length === 0) throw new DirectoryError("unreachable", "no server URL is set");
+  let client: ldap.Client | null = null;
+  let lastFailure: DirectoryError | null = null;
+  for (const url of options.urls) {
+    try {
+      client = await connectTo(url, options);
+      break;
+    } catch (error) {
+      const failure = toDirectoryError(error, options.ca !== null);
+      lastFailure = new DirectoryError(failure.kind, `${url}: ${failure.detail}`, failure.tlsProblem);
+    }
+  }
+  if (!client) throw lastFailure!;
+  const connection = client;
   const close = () =>
     new Promise<void>((resolve) => {
-      client.unbind(() => {
-        client.destroy();
+      connection.unbind(() => {
+        connection.destroy();
         resolve();
       });
     });
-  try {
-    await connected(client, options.connectTimeoutMs * options.urls.length + 1000);
-    if (options.startTls) {
-      const servername = new URL(options.urls[0]).hostname;
-      await callbackPromise((done) => client.starttls({ ...tlsOptions, servername }, [], done));
-    }
-  } catch (error) {
-    client.destroy();
-    throw toDirectoryError(error);
-  }
   return {
     async bind(dn, password) {
       if (password === "") throw new DirectoryError("invalidCredentials", "empty password");
-      await callbackPromise((done) => client.bind(hexEscapedDn(dn), password, done));
+      await callbackPromise((done) => connection.bind(hexEscapedDn(dn), password, done));
     },
     search(base, query) {
       return new Promise((resolve, reject) => {
@@ -111,7 +161,7 @@ export async function openLdapjsDirectory(options: DirectoryConnectionOptions): 
         const options: ldap.SearchOptions = { filter: query.filter, scope: query.scope, attributes: query.attributes, sizeLimit: query.sizeLimit ?? 0 };
         if (query.pageSize > 0) options.paged = { pageSize: query.pageSize };
         try {
-          client.search(hexEscapedDn(base), options, (error, response) => {
+          connection.search(hexEscapedDn(base), options, (error, response) => {
             if (error) return fail(error);
             response.on("searchEntry", (entry) => {
               try {

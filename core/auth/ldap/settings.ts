@@ -129,8 +129,9 @@ export function connectionOptions(settings: LdapSettings): DirectoryConnectionOp
     try {
       ca = readFileSync(settings.caFile);
     } catch (error) {
-      throw new DirectoryError("tls", `cannot read the CA file ${settings.caFile}: ${(error as Error).message}`);
+      throw new DirectoryError("tls", `cannot read the CA file ${settings.caFile}: ${(error as Error).message}`, "caFile");
     }
+    if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new DirectoryError("tls", `the CA file ${settings.caFile} holds no PEM certificate`, "caFile");
   }
   const timeoutMs = settings.timeoutSeconds * 1000;
   return { urls: settings.urls, startTls: settings.startTls, ca, verifyCertificate: settings.verifyCertificate, timeoutMs, connectTimeoutMs: timeoutMs };
