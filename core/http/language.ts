@@ -1,7 +1,7 @@
 import type { Middleware } from "koa";
 import type { i18n } from "i18next";
 import type { SettingsStore } from "../settings.ts";
-import { pickLanguage } from "../views/i18n.ts";
+import { pickLanguage, translatorFor } from "../views/i18n.ts";
 import type { AppContextExtras, AppState } from "./context.ts";
 
 /** Picks the request's language and binds the translation function every template and route uses. */
@@ -9,7 +9,7 @@ export function language(i18next: i18n, settings: SettingsStore): Middleware<App
   return async (ctx, next) => {
     const { defaultLanguage } = await settings.get();
     ctx.state.lang = pickLanguage(ctx.state.user?.language, ctx.get("accept-language"), defaultLanguage);
-    ctx.state.t = i18next.getFixedT(ctx.state.lang);
+    ctx.state.t = translatorFor(i18next, ctx.state.lang);
     ctx.set("Content-Language", ctx.state.lang);
     await next();
   };

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import i18next, { type i18n, type Resource } from "i18next";
+import i18next, { type i18n, type Resource, type TFunction } from "i18next";
 import { supportedLanguages, type Language } from "../../config/index.ts";
 
 const coreLocales = path.resolve(import.meta.dirname, "../locales");
@@ -55,4 +55,52 @@ export function pickLanguage(userLanguage: string | null | undefined, acceptLang
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === "string" && (supportedLanguages as readonly string[]).includes(value);
+}
+
+const translators = new WeakMap<i18n, Map<string, TFunction>>();
+const cacheLimit = 20_000;
+
+/**
+ * The request's translation function, remembering what it returned: the catalogues never change while the
+ * server runs, and a stream page asks for the same few dozen labels hundreds of times (i18next's own lookup
+ * cost about a third of a dashboard's CPU). Calls with object-valued options are passed through.
+ */
+export function translatorFor(instance: i18n, lang: Language): TFunction {
+  let byLanguage = translators.get(instance);
+  if (!byLanguage) translators.set(instance, (byLanguage = new Map()));
+  const known = byLanguage.get(lang);
+  if (known) return known;
+  const fixed = instance.getFixedT(lang);
+  const results = new Map<string, string>();
+  const translate = (key: string | string[], options?: Record<string, unknown>) => {
+    const cacheKey = cacheKeyOf(key, options);
+    if (cacheKey === null) return fixed(key as string, options as never);
+    let result = results.get(cacheKey);
+    if (result === undefined) {
+      result = fixed(key as string, options as never) as unknown as string;
+      if (typeof result !== "string") return result;
+      if (results.size >= cacheLimit) results.clear();
+      results.set(cacheKey, result);
+    }
+    return result;
+  };
+  const t = translate as unknown as TFunction;
+  byLanguage.set(lang, t);
+  return t;
+}
+
+/** A key for the call, or null when an option is not a plain string, number or boolean (not safe to remember). */
+function cacheKeyOf(key: string | string[], options?: Record<string, unknown>): string | null {
+  const base = Array.isArray(key) ? key.join("\u0001") : key;
+  if (typeof base !== "string") return null;
+  if (options === undefined || options === null) return base;
+  if (typeof options !== "object") return null;
+  let cacheKey = base;
+  for (const name in options) {
+    const value = options[name];
+    const kind = typeof value;
+    if (kind !== "string" && kind !== "number" && kind !== "boolean" && value !== undefined) return null;
+    cacheKey += `\u0000${name}\u0002${String(value)}`;
+  }
+  return cacheKey;
 }
