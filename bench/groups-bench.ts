@@ -78,7 +78,7 @@ async function generate() {
       while (members.size < size) members.add(2 + below(counts.users - 1));
       if (Math.floor(index % readerEvery) === 0 && memberships.filter((m) => m.user_id === 1).length < counts.memberships) members.add(1);
       const owner = [...members][0];
-      groups.push({ id, slug: `group-${id}`, name, sort_name: name.toLowerCase(), description: `The ${name} group: news, questions and files.`, summary: `The ${name} group: news, questions and files.`, category_id: categories[below(categories.length)] ?? null, tags: ` ${words[below(words.length)].toLowerCase()} `, visibility, is_archived: random() < 0.05, is_default: false, member_count: members.size, created_by: owner, created_at: now, updated_at: now });
+      groups.push({ id, slug: `group-${id}`, name, sort_name: name.toLowerCase(), description: `The ${name} group: news, questions and files.`, summary: `The ${name} group: news, questions and files.`, category_id: categories[below(categories.length)] ?? null, tags: ` ${words[below(words.length)].toLowerCase()} `, visibility, is_archived: random() < 0.05, is_default: false, member_count: 0 /* the memberships trigger counts them */, created_by: owner, created_at: now, updated_at: now });
       for (const userId of members) memberships.push({ group_id: id, user_id: userId, role: userId === owner ? "owner" : "member", show_on_dashboard: true, notification_level: "all", created_at: now, updated_at: now });
     }
     await insertInBatches(qi, "groups", groups);

@@ -19,6 +19,7 @@ import { createTemplateEnvironment } from "./views/environment.ts";
 import { renderer } from "./views/render.ts";
 import { SettingsStore } from "./settings.ts";
 import { createMailer } from "./mail/mailer.ts";
+import { keyedMailHandler } from "./mail/jobs.ts";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { localStrategy } from "./auth/local.ts";
 import { ldapStrategy } from "./auth/ldap-strategy.ts";
@@ -106,6 +107,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   passport.use("ldap", ldapStrategy(services));
   const directorySync = startSyncScheduler(services);
   const notificationWorker = startNotifications(services);
+  notificationWorker.register(keyedMailHandler(services));
 
   const koa = new Koa<AppState, AppContextExtras>({ keys: [config.sessionSecret], proxy: config.trustProxy });
   koa.silent = true;

@@ -141,7 +141,7 @@ export async function createGroups(writer: BulkWriter, random: Random, count: nu
     slugs.add(slug);
     const visibility = random() < 0.7 ? "open" : random() < 0.85 ? "private" : "secret";
     const created = writer.date(now - (730 + below(random, 300)) * dayMs);
-    groupRows.push([id, slug, name, name.toLowerCase(), `The ${name} group.`, categoryIds.length ? pick(random, categoryIds) : null, "", visibility, false, false, members.length, members[0], created, created]);
+    groupRows.push([id, slug, name, name.toLowerCase(), `The ${name} group.`, categoryIds.length ? pick(random, categoryIds) : null, "", visibility, false, false, 0, members[0], created, created]); // member_count: the memberships trigger counts them
     members.forEach((userId, index) => {
       const role = index === 0 && userId !== benchId ? "owner" : index <= 2 && userId !== benchId ? "admin" : index === 3 && userId !== benchId ? "moderator" : "member";
       membershipRows.push([id, userId, role, true, "all", created, created]);

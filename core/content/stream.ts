@@ -1,6 +1,39 @@
-import { QueryTypes, type Sequelize } from "sequelize";
+import { Op, QueryTypes, type Sequelize } from "sequelize";
 import { Content } from "../models/content.ts";
 import { badRequest } from "../http/errors.ts";
+import type { ModuleRegistry } from "../modules/registry.ts";
+
+/** The registry of the app using this database, for module switches per container (set when modules register). */
+const registries = new WeakMap<Sequelize, ModuleRegistry>();
+
+export function bindStreamRegistry(sequelize: Sequelize, registry: ModuleRegistry) {
+  registries.set(sequelize, registry);
+}
+
+/**
+ * A SQL condition, true for a content that may show: content of a module that its container's admins can
+ * switch on and off shows only where it is on (forced modules are on everywhere; core types always show).
+ * `table` qualifies the columns (type, container_type, container_id; search_documents names its type
+ * column content_type); values are escaped inline so the fragment fits any query.
+ */
+export function moduleGateSql(sequelize: Sequelize, table: string, typeColumn = "type"): string {
+  const registry = registries.get(sequelize);
+  if (!registry) return "1 = 1";
+  const states = new Map(registry.list().map((module) => [module.id, module.state]));
+  const q = (value: string) => sequelize.escape(value);
+  const off: string[] = [];
+  for (const [type, definition] of registry.contentTypes) {
+    if (definition.moduleId === "core" || states.get(definition.moduleId) === "forced") continue;
+    const containerTypes = (registry.definition(definition.moduleId)?.scopes ?? []).filter((scope) => scope !== "instance");
+    if (containerTypes.length === 0) continue;
+    off.push(
+      `(${table}.${typeColumn} = ${q(type)} AND ${table}.container_type IN (${containerTypes.map(q).join(", ")}) AND NOT EXISTS (
+         SELECT 1 FROM module_states gate WHERE gate.module_id = ${q(definition.moduleId)} AND gate.container_type = ${table}.container_type
+         AND gate.container_id = ${table}.container_id AND gate.state = 'enabled'))`,
+    );
+  }
+  return off.length ? `NOT (${off.join(" OR ")})` : "1 = 1";
+}
 
 /** Keyset position in a stream: entries strictly older than (sortAt, id). */
 export interface StreamCursor {
@@ -47,7 +80,7 @@ export async function streamPage(sequelize: Sequelize, query: StreamQuery): Prom
   const after = query.before ? "AND (sort_at < :sortAt OR (sort_at = :sortAt AND id < :id))" : "";
   if (query.before) Object.assign(replacements, { sortAt: query.before.sortAt, id: query.before.id });
   const typeFilter = query.type ? "AND type = :type" : "";
-  const live = "deleted_at IS NULL AND hidden_at IS NULL";
+  const live = `deleted_at IS NULL AND hidden_at IS NULL AND ${moduleGateSql(sequelize, "contents")}`;
   const sql =
     sequelize.getDialect() === "postgres"
       ? `SELECT c.id FROM unnest(ARRAY[:keys]::varchar[]) AS k(key)
@@ -60,10 +93,12 @@ export async function streamPage(sequelize: Sequelize, query: StreamQuery): Prom
   return pageOf(await byIdsInOrder(rows.map((row) => Number(row.id))), query.limit);
 }
 
-/** Loads contents by id keeping the given order (one query). */
-export async function byIdsInOrder(ids: number[]): Promise<Content[]> {
+/** Loads contents by id keeping the given order (one query); `gated` leaves out content of modules switched off in its container. */
+export async function byIdsInOrder(ids: number[], gated = false): Promise<Content[]> {
   if (ids.length === 0) return [];
-  const found = new Map((await Content.findAll({ where: { id: ids } })).map((content) => [content.id, content]));
+  const sequelize = Content.sequelize!;
+  const where = gated ? { id: ids, [Op.and]: [sequelize.literal(moduleGateSql(sequelize, sequelize.getQueryInterface().quoteIdentifier("Content")))] } : { id: ids };
+  const found = new Map((await Content.findAll({ where })).map((content) => [content.id, content]));
   return ids.map((id) => found.get(id)).filter((content): content is Content => Boolean(content));
 }
 
@@ -107,7 +142,7 @@ export async function readablePage(
   const batchSize = limit * 2 + 1;
   for (let round = 0; round < maxRounds && kept.length <= limit; round += 1) {
     const candidates = await fetch(cursor, batchSize);
-    const contents = await byIdsInOrder(candidates.map((candidate) => candidate.id));
+    const contents = await byIdsInOrder(candidates.map((candidate) => candidate.id), true);
     const readable = new Set((await keep(contents)).map((content) => content.id));
     const byId = new Map(contents.map((content) => [content.id, content]));
     for (const candidate of candidates) {

@@ -19,6 +19,8 @@ import type { AnyAction, AnyFilter } from "./hooks.ts";
 import type { Container } from "./types.ts";
 import { NotificationTypes, type NotificationTypeDefinition } from "../notifications/types.ts";
 import { requestNotifications } from "../notifications/requests.ts";
+import { enqueueMail } from "../mail/jobs.ts";
+import { bindStreamRegistry } from "../content/stream.ts";
 
 /** Everything one module registered; the registry adopts it only if register() finished without throwing. */
 export interface Registrations {
@@ -46,6 +48,7 @@ export function emptyRegistrations(): Registrations {
 }
 
 export function createHost(moduleId: string, services: HostServices, registrations: Registrations): Host {
+  bindStreamRegistry(services.sequelize, services.registry);
   return {
     moduleId,
     logger: services.logger.child({ module: moduleId }),
@@ -69,5 +72,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
       registrations.notificationTypes.push(definition);
     },
     notify: (request) => requestNotifications(services.registry, moduleId, [request]),
+    // A module writes its mails from its own catalogue only.
+    mail: (mail, options) => enqueueMail({ ...mail, keys: `${moduleId}:${mail.keys}` }, options),
   };
 }

@@ -6,6 +6,12 @@ import type { Content } from "../models/content.ts";
 import type { ContentPolicy } from "../policies/content.ts";
 import type { ModuleRegistry } from "./registry.ts";
 import type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
+import type { KeyedMail } from "../mail/keyed.ts";
+
+/** A mail of a module: `keys` is a prefix in the module's own catalogue ("mail.invitation" → `<module>:mail.invitation.subject`...). */
+export interface ModuleMail extends Omit<KeyedMail, "keys"> {
+  keys: string;
+}
 
 export type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
 
@@ -185,6 +191,11 @@ export interface Host {
   notificationType(definition: NotificationTypeDefinition): void;
   /** Queues notifications of one of this module's types; core filters, groups, mails and pushes them (docs/modules.md). */
   notify(request: NotifyRequest): Promise<void>;
+  /**
+   * Queues an e-mail written from this module's own catalogue (see ModuleMail); a job sends it, never the
+   * request. Pass the transaction of the write that causes it: no mail if that write rolls back.
+   */
+  mail(mail: ModuleMail, options?: { transaction?: Transaction; key?: string }): Promise<void>;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -19,7 +19,5 @@ export async function createGroup(client: Client, fields: { name: string; visibi
 /** Adds someone to a group with a role, straight in the database (set-up only; the HTTP flows are tested on their own). */
 export async function addMember(groupId: number, userId: number, role: "owner" | "admin" | "moderator" | "member" = "member") {
   const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
-  const { Group } = await import("../../modules/groups/models/group.ts");
   await GroupMembership.create({ groupId, userId, role });
-  await Group.increment("memberCount", { by: 1, where: { id: groupId } });
 }

@@ -62,12 +62,10 @@ export async function applyDirectoryMemberships(user: User, groupDns: readonly s
       await GroupMembership.bulkCreate(toAdd.map(([groupId, role]) => ({ groupId, userId: user.id, role, source: "directory" as const })), { transaction });
       await GroupRequest.destroy({ where: { userId: user.id, groupId: { [Op.in]: groupIds } }, transaction });
       await GroupInvitation.destroy({ where: { userId: user.id, groupId: { [Op.in]: groupIds } }, transaction });
-      await Group.increment("memberCount", { by: 1, where: { id: { [Op.in]: groupIds } }, transaction });
       changes.added = toAdd.length;
     }
     if (toRemove.length) {
       await GroupMembership.destroy({ where: { userId: user.id, source: "directory", groupId: { [Op.in]: toRemove } }, transaction });
-      await Group.increment("memberCount", { by: -1, where: { id: { [Op.in]: toRemove } }, transaction });
       changes.removed = toRemove.length;
     }
     // At most one UPDATE per role (three), not one per group.

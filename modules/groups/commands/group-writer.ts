@@ -50,7 +50,8 @@ export async function createGroup(creator: User, input: GroupInput, transaction?
         categoryId: input.categoryId,
         tags: normalizeTags(input.tags),
         createdBy: creator.id,
-        memberCount: 1,
+        // The owner's membership below counts them (trigger).
+        memberCount: 0,
       },
       { transaction: t },
     );

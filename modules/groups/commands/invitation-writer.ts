@@ -8,6 +8,7 @@ import { GroupMembership } from "../models/membership.ts";
 import { GroupInvitation } from "../models/invitation.ts";
 import { addMember } from "./membership-writer.ts";
 import type { GroupAccess } from "../access.ts";
+import type { Host } from "../../../core/modules/types.ts";
 
 export const invitationLifetimeMs = 14 * 24 * 3600 * 1000;
 export const maxInviteesPerRequest = 50;
@@ -31,10 +32,11 @@ export function parseInvitees(text: string): string[] {
 }
 
 /**
- * Invites accounts (by username or e-mail) and addresses without an account (a link with a token). An
- * unknown name refuses the whole request, so the form comes back with the names to fix.
+ * Invites accounts (by username or e-mail) and addresses without an account (a link with a token, e-mailed
+ * by a queued job in the instance's default language: they have no language yet). An unknown name refuses
+ * the whole request, so the form comes back with the names to fix.
  */
-export async function invite(access: GroupAccess, inviter: User, names: string[]): Promise<InvitationResult> {
+export async function invite(access: GroupAccess, inviter: User, names: string[], mail: Host["mail"]): Promise<InvitationResult> {
   if (names.length === 0 || names.length > maxInviteesPerRequest) throw new HttpError(422, "groups:errors.inviteesCount");
   const users = await User.findAll({ where: { status: "active", [Op.or]: [{ username: { [Op.in]: names } }, { email: { [Op.in]: names } }] } });
   const known = new Set(users.flatMap((user) => [user.username, user.email.toLowerCase()]));
@@ -60,7 +62,11 @@ export async function invite(access: GroupAccess, inviter: User, names: string[]
       // Re-inviting an address replaces its pending link.
       await GroupInvitation.destroy({ where: { groupId: access.group.id, email, userId: null }, transaction });
       const { token, hash } = newSecretToken();
-      await GroupInvitation.create({ groupId: access.group.id, inviterId: inviter.id, userId: null, email, tokenHash: hash, expiresAt }, { transaction });
+      const invitation = await GroupInvitation.create({ groupId: access.group.id, inviterId: inviter.id, userId: null, email, tokenHash: hash, expiresAt }, { transaction });
+      await mail(
+        { to: email, lang: null, keys: "mail.invitation", path: `/groups/invitations/${token}`, params: { inviter: inviter.displayName, group: access.group.name } },
+        { transaction, key: `groups:invitation:${invitation.id}` },
+      );
       result.links.push({ email, token });
     }
     await audit(inviter, "group.invited", { type: "group", id: access.group.id }, { userIds: result.invited.map((user) => user.id), emails }, transaction);

@@ -21,7 +21,7 @@ export async function addMember(group: Group, userId: number, role: GroupRole, t
   const [, created] = await GroupMembership.findOrCreate({ where: { groupId: group.id, userId }, defaults: { groupId: group.id, userId, role }, transaction });
   await GroupRequest.destroy({ where: { groupId: group.id, userId }, transaction });
   await GroupInvitation.destroy({ where: { groupId: group.id, userId }, transaction });
-  if (created) await Group.increment("memberCount", { by: 1, where: { id: group.id }, transaction });
+  // groups.member_count follows by trigger (migration member-count-triggers).
   return created;
 }
 
@@ -33,7 +33,6 @@ async function ownerCount(group: Group, transaction: Transaction) {
 async function removeMembership(group: Group, membership: GroupMembership, transaction: Transaction) {
   if (membership.role === "owner" && (await ownerCount(group, transaction)) <= 1) throw conflict("groups:errors.lastOwner");
   await membership.destroy({ transaction });
-  await Group.increment("memberCount", { by: -1, where: { id: group.id }, transaction });
 }
 
 /** Joining an open group (or any group, for an instance admin); the route checked access.canJoin. */

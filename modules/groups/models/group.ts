@@ -19,6 +19,7 @@ export class Group extends Model<InferAttributes<Group>, InferCreationAttributes
   declare isDefault: CreationOptional<boolean>;
   declare coverKey: CreationOptional<string | null>;
   declare iconKey: CreationOptional<string | null>;
+  /** Kept by database triggers on group_memberships (migration member-count-triggers): never written by the application. */
   declare memberCount: CreationOptional<number>;
   declare createdBy: number | null;
   declare archivedAt: CreationOptional<Date | null>;

@@ -86,7 +86,7 @@ export function membershipRoutes(host: Host) {
     if (!(await host.can(user, invitePermission, containerOf(access.group)))) throw forbidden();
     if (access.group.isArchived) throw forbidden("groups:errors.archived");
     const { people } = formData(validateForm(inviteForm, ctx.state.body));
-    const result = await invite(access, user, parseInvitees(people));
+    const result = await invite(access, user, parseInvitees(people), host.mail);
     if (result.unknown.length) {
       ctx.status = 422;
       await ctx.render("groups/invite-refused.njk", { ...(await groupLocals(ctx, host, access, "members")), people, unknown: result.unknown });

@@ -9,6 +9,7 @@ import { policyOf, queryValue } from "../../../core/content/request.ts";
 import { decodeCursor, encodeCursor, streamPage } from "../../../core/content/stream.ts";
 import { loadEntries } from "../../../core/content/entries.ts";
 import { pinnedIn } from "../../../core/content/announcements/pinned.ts";
+import { announcementsIn } from "../../../core/content/announcements/running.ts";
 import { User } from "../../../core/models/user.ts";
 import { renderMarkdown } from "../../../core/content/markdown.ts";
 import { containerOf } from "../models/group.ts";
@@ -56,6 +57,8 @@ export function pageRoutes(host: Host) {
     const container = containerOf(group);
     await ctx.render("groups/show.njk", {
       ...locals,
+      // The group's running announcements (not dismissed or acknowledged by the viewer) above everything else.
+      announcements: await announcementsIn(host.registry, policy, streamKey),
       entries,
       nextUrl,
       pageContainer: container,
