@@ -19,43 +19,66 @@ export interface AnnouncementView {
   canSeeReaders: boolean;
 }
 
+/** Running announcements of a container the viewer may read, before their entries are loaded. */
+export interface RunningAnnouncements {
+  /** Readable live contents, newest announcement first. */
+  contents: Content[];
+  byContent: Map<number, Announcement>;
+}
+
 /**
  * Running announcements of a container (stream key "type:id") that the viewer has neither dismissed nor
  * acknowledged, newest first: deleted or hidden contents are left out in SQL, unreadable ones by the policy.
- * A bounded number of queries whatever the number of announcements.
+ * Two queries whatever the number; the caller loads their entries, with its own page's if it has one.
  */
-export async function announcementsIn(registry: ModuleRegistry, policy: ContentPolicy, streamKey: string): Promise<AnnouncementView[]> {
+export async function runningAnnouncements(policy: ContentPolicy, streamKey: string): Promise<RunningAnnouncements> {
   const viewer = policy.user;
-  if (!viewer || !viewer.isActive) return [];
+  if (!viewer || !viewer.isActive) return { contents: [], byContent: new Map() };
   const sequelize = Announcement.sequelize!;
+  // CROSS JOIN makes SQLite start from the few running announcements, not from the container's whole stream.
   const rows = await sequelize.query<{ id: number; content_id: number }>(
-    `SELECT a.id, a.content_id FROM announcements a JOIN contents c ON c.id = a.content_id
-     WHERE a.ended_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > :now)
+    `SELECT a.id, a.content_id FROM announcements a CROSS JOIN contents c
+     WHERE c.id = a.content_id AND a.ended_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > :now)
        AND c.stream_key = :streamKey AND c.deleted_at IS NULL AND c.hidden_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM announcement_receipts r WHERE r.announcement_id = a.id AND r.user_id = :userId
                        AND (r.dismissed_at IS NOT NULL OR r.acknowledged_at IS NOT NULL))
      ORDER BY a.created_at DESC, a.id DESC LIMIT :limit`,
     { replacements: { now: new Date(), streamKey, userId: viewer.id, limit: maxAnnouncementsShown }, type: QueryTypes.SELECT },
   );
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { contents: [], byContent: new Map() };
   const [announcements, contents] = await Promise.all([
     Announcement.findAll({ where: { id: rows.map((row) => Number(row.id)) } }),
     byIdsInOrder(rows.map((row) => Number(row.content_id))),
   ]);
-  const readable: Content[] = (await policy.filterReadable(contents)).filter((content) => content.isLive);
-  const entries = new Map((await loadEntries(registry, policy, readable)).map((entry) => [entry.content.id, entry]));
-  const byContent = new Map(announcements.map((announcement) => [announcement.contentId, announcement]));
+  return {
+    contents: (await policy.filterReadable(contents)).filter((content) => content.isLive),
+    byContent: new Map(announcements.map((announcement) => [announcement.contentId, announcement])),
+  };
+}
+
+/** The views of running announcements, from entries loaded for them (and possibly for other contents). */
+export async function announcementViews(policy: ContentPolicy, running: RunningAnnouncements, entries: StreamEntry[]): Promise<AnnouncementView[]> {
+  const byId = new Map(entries.map((entry) => [entry.content.id, entry]));
   const views: AnnouncementView[] = [];
-  for (const content of readable) {
-    const entry = entries.get(content.id);
-    const announcement = byContent.get(content.id);
+  for (const content of running.contents) {
+    const entry = byId.get(content.id);
+    const announcement = running.byContent.get(content.id);
     if (!entry || !announcement) continue;
     views.push({ announcement, entry, canSeeReaders: await canSeeReaders(policy, announcement, content) });
   }
   return views;
 }
 
+/** Running announcements of a container with their entries (a bounded number of queries). */
+export async function announcementsIn(registry: ModuleRegistry, policy: ContentPolicy, streamKey: string): Promise<AnnouncementView[]> {
+  const running = await runningAnnouncements(policy, streamKey);
+  if (running.contents.length === 0) return [];
+  return announcementViews(policy, running, await loadEntries(registry, policy, running.contents));
+}
+
+export const companyStreamKey = streamKeyOf(companyContainer.type, companyContainer.id);
+
 /** The company-wide announcements at the top of the viewer's dashboard. */
 export function dashboardAnnouncements(registry: ModuleRegistry, policy: ContentPolicy): Promise<AnnouncementView[]> {
-  return announcementsIn(registry, policy, streamKeyOf(companyContainer.type, companyContainer.id));
+  return announcementsIn(registry, policy, companyStreamKey);
 }

@@ -5,7 +5,7 @@ import type { EntryOptions, StreamEntry } from "../entries.ts";
 import { kindOf, type FileKind } from "./file-types.ts";
 import { thumbnailSize } from "./images.ts";
 
-/** An attachment as templates show it (stream/attachments.njk). */
+/** An attachment as templates show it (stream/entry-macros.njk). */
 export interface AttachmentView {
   id: number;
   name: string;
