@@ -8,9 +8,8 @@ import { Topic } from "../models/topic.ts";
 import { companyContainer } from "../content/core-containers.ts";
 import { dashboardKeys, authoredBy, mentioning, taggedWith } from "../content/dashboard.ts";
 import { countNewer, decodeCursor, encodeCursor, readablePage, streamPage, type StreamPage } from "../content/stream.ts";
-import { loadEntries } from "../content/entries.ts";
 import { policyOf, queryValue } from "../content/request.ts";
-import { announcementViews, companyStreamKey, runningAnnouncements } from "../content/announcements/running.ts";
+import { companyStreamKey, entriesWithAnnouncements } from "../content/announcements/running.ts";
 import { topicName } from "../content/markdown.ts";
 
 export const dashboardFilters = ["all", "posts", "mine", "mentions"] as const;
@@ -37,13 +36,8 @@ export function homeRoutes(services: AppServices) {
     else if (filter === "mentions") page = await readablePage(mentioning(services.sequelize, user.id), keep, before, pageSize);
     else page = await streamPage(services.sequelize, { streamKeys: keys, before, limit: pageSize, type: filter === "posts" ? "post" : undefined });
 
-    // The announcements' entries are loaded in the same batch as the page's: one set of queries, not two.
     const isPartial = ctx.query.partial === "1";
-    const running = isPartial ? null : await runningAnnouncements(policy, companyStreamKey);
-    const onPage = new Set(page.contents.map((content) => content.id));
-    const extra = running ? running.contents.filter((content) => !onPage.has(content.id)) : [];
-    const loaded = await loadEntries(services.registry, policy, [...page.contents, ...extra]);
-    const entries = loaded.filter((entry) => onPage.has(entry.content.id));
+    const { entries, announcements } = await entriesWithAnnouncements(services.registry, policy, page.contents, isPartial ? null : companyStreamKey);
     const query = new URLSearchParams({ ...(filter !== "all" ? { filter } : {}), ...(topicParam ? { topic: topicParam } : {}) });
     const nextUrl = page.next ? `/?${new URLSearchParams([...query, ["before", encodeCursor(page.next)]])}` : null;
     if (isPartial) {
@@ -70,7 +64,7 @@ export function homeRoutes(services: AppServices) {
       newCount,
       filters: dashboardFilters,
       composer: { targets, returnTo: "/" },
-      announcements: running ? await announcementViews(policy, running, loaded) : [],
+      announcements,
     });
   });
   return router;

@@ -82,3 +82,20 @@ export const companyStreamKey = streamKeyOf(companyContainer.type, companyContai
 export function dashboardAnnouncements(registry: ModuleRegistry, policy: ContentPolicy): Promise<AnnouncementView[]> {
   return announcementsIn(registry, policy, companyStreamKey);
 }
+
+/**
+ * A page's entries and, unless streamKey is null (a partial page), the container's running announcements:
+ * both loaded in one batch, so the page costs one set of entry queries, not two. An announcement shown at the
+ * top is not repeated in the stream below it (one entry, one set of element ids, on a page).
+ */
+export async function entriesWithAnnouncements(registry: ModuleRegistry, policy: ContentPolicy, contents: Content[], streamKey: string | null) {
+  const running = streamKey ? await runningAnnouncements(policy, streamKey) : null;
+  const announced = new Set(running?.contents.map((content) => content.id));
+  const below = contents.filter((content) => !announced.has(content.id));
+  const loaded = await loadEntries(registry, policy, [...below, ...(running?.contents ?? [])]);
+  const onPage = new Set(below.map((content) => content.id));
+  return {
+    entries: loaded.filter((entry) => onPage.has(entry.content.id)),
+    announcements: running ? await announcementViews(policy, running, loaded) : [],
+  };
+}

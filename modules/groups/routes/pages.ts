@@ -7,9 +7,8 @@ import { badRequest, notFound } from "../../../core/http/errors.ts";
 import { streamKeyOf } from "../../../core/models/content.ts";
 import { policyOf, queryValue } from "../../../core/content/request.ts";
 import { decodeCursor, encodeCursor, streamPage } from "../../../core/content/stream.ts";
-import { loadEntries } from "../../../core/content/entries.ts";
 import { pinnedIn } from "../../../core/content/announcements/pinned.ts";
-import { announcementsIn } from "../../../core/content/announcements/running.ts";
+import { entriesWithAnnouncements } from "../../../core/content/announcements/running.ts";
 import { User } from "../../../core/models/user.ts";
 import { renderMarkdown } from "../../../core/content/markdown.ts";
 import { containerOf } from "../models/group.ts";
@@ -51,14 +50,15 @@ export function pageRoutes(host: Host) {
     const pinnedIds = new Set(pinned.map((content) => content.id));
     const page = await streamPage(host.sequelize, { streamKeys: [streamKey], before, limit: streamPageSize });
     const shown = await withoutSwitchedOff(host, containerOf(group), [...pinned, ...page.contents.filter((content) => !pinnedIds.has(content.id))]);
-    const entries = await loadEntries(host.registry, policy, shown);
+    const isPartial = ctx.query.partial === "1";
+    const { entries, announcements } = await entriesWithAnnouncements(host.registry, policy, shown, isPartial ? null : streamKey);
     const nextUrl = page.next ? `${group.url}?before=${encodeCursor(page.next)}` : null;
-    if (ctx.query.partial === "1") return ctx.render("stream/page.njk", { entries, nextUrl });
+    if (isPartial) return ctx.render("stream/page.njk", { entries, nextUrl });
     const container = containerOf(group);
     await ctx.render("groups/show.njk", {
       ...locals,
       // The group's running announcements (not dismissed or acknowledged by the viewer) above everything else.
-      announcements: await announcementsIn(host.registry, policy, streamKey),
+      announcements,
       entries,
       nextUrl,
       pageContainer: container,
