@@ -9,6 +9,10 @@
  *     Migrates an empty database, bulk-inserts the users (accented names, profiles; the search triggers index
  *     them as any writer), then GET /search/suggest (the top box's autocomplete) for several prefixes.
  *
+ *   npx tsx bench/search-bench.ts autocomplete --db <a database made by bench/generate.ts, e.g. --users 10000>
+ *     GET /search/suggest (people and groups) and /people/suggest (@mentions) as the bench reader, on the
+ *     generated people and groups: prefixes that match many, few and none.
+ *
  * The app runs in its own process (bench/serve.ts); autocannon keeps every response time so p95 is exact.
  */
 import { fork, type ChildProcess } from "node:child_process";
@@ -27,8 +31,8 @@ import { BenchSession } from "./lib/session.ts";
 
 const mode = process.argv[2];
 process.argv.splice(2, 1);
-const usage = "npx tsx bench/search-bench.ts search|suggest --db sqlite:/path|postgres://... [--duration 10] [--connections 10] [--users 10000]";
-if (mode !== "search" && mode !== "suggest") {
+const usage = "npx tsx bench/search-bench.ts search|suggest|autocomplete --db sqlite:/path|postgres://... [--duration 10] [--connections 10] [--users 10000]";
+if (mode !== "search" && mode !== "suggest" && mode !== "autocomplete") {
   console.error(`usage: ${usage}`);
   process.exit(2);
 }
@@ -49,7 +53,21 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
 
 const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
 
-async function measure(baseUrl: string, session: BenchSession, label: string, path: string, accept: string) {
+/** CPU time the app process has used (user + system), asked over IPC as bench/load.ts does: it holds on a busy machine. */
+function appCpuMs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const listener = (message: { cpu?: NodeJS.CpuUsage }) => {
+      if (!message.cpu) return;
+      child.off("message", listener);
+      resolve((message.cpu.user + message.cpu.system) / 1000);
+    };
+    child.on("message", listener);
+    child.send("cpu");
+  });
+}
+
+async function measure(server: { url: string; child: ChildProcess }, session: BenchSession, label: string, path: string, accept: string) {
+  const baseUrl = server.url;
   const probe = await session.request("GET", path);
   if (probe.status !== 200) throw new Error(`${path}: status ${probe.status}`);
   const run = (seconds: number) => {
@@ -62,7 +80,9 @@ async function measure(baseUrl: string, session: BenchSession, label: string, pa
     });
   };
   await run(2);
+  const cpuBefore = await appCpuMs(server.child);
   const { result, latencies } = await run(duration);
+  const cpuMs = (await appCpuMs(server.child)) - cpuBefore;
   const row = {
     label,
     path,
@@ -73,8 +93,9 @@ async function measure(baseUrl: string, session: BenchSession, label: string, pa
     total: result.requests.total,
     failed: result.non2xx + result.errors + result.timeouts,
     load: os.loadavg()[0],
+    cpuMsPerRequest: cpuMs / Math.max(1, result.requests.total),
   };
-  console.log(`${label.padEnd(22)} ${row.rps.toFixed(0).padStart(5)} req/s  p50 ${row.p50.toFixed(1)}  p95 ${row.p95.toFixed(1)}  p99 ${row.p99.toFixed(1)} ms  (${row.total} req, ${row.failed} failed, load ${row.load.toFixed(2)})  ${path}`);
+  console.log(`${label.padEnd(22)} ${row.rps.toFixed(0).padStart(5)} req/s  p50 ${row.p50.toFixed(1)}  p95 ${row.p95.toFixed(1)}  p99 ${row.p99.toFixed(1)} ms  (${row.total} req, ${row.failed} failed, app CPU ${row.cpuMsPerRequest.toFixed(1)} ms/req, load ${row.load.toFixed(2)})  ${path}`);
   return row;
 }
 
@@ -101,6 +122,20 @@ const suggestPlan: [string, string][] = [
   ["last name", "/search/suggest?q=mart"],
   ["two words", "/search/suggest?q=jean+du"],
   ["no match", "/search/suggest?q=zyx"],
+];
+
+// Names of bench/lib/text.ts: first and last names, group words and places.
+const autocompletePlan: [string, string][] = [
+  ["one letter", "/search/suggest?q=m"],
+  ["two letters", "/search/suggest?q=ma"],
+  ["first name", "/search/suggest?q=elena"],
+  ["last name", "/search/suggest?q=fontai"],
+  ["two words", "/search/suggest?q=maria+du"],
+  ["group word", "/search/suggest?q=sales"],
+  ["group place", "/search/suggest?q=lyo"],
+  ["no match", "/search/suggest?q=zyx"],
+  ["@mention, 2 letters", "/people/suggest?q=ma"],
+  ["@mention, name", "/people/suggest?q=elena+mar"],
 ];
 
 const firstNames = ["Élodie", "Hélène", "Jérôme", "Anaïs", "Zoé", "François", "Chloé", "Noël", "Anna", "Bruno", "Jean", "Marie", "Paul", "Léa", "Ines", "Omar", "Ada", "Yann"];
@@ -143,10 +178,11 @@ async function main() {
     const session = new BenchSession(server.url);
     await session.signIn(benchUser.username, benchUser.password);
     const rows = [];
-    for (const [label, url] of mode === "search" ? searchPlan : suggestPlan) rows.push(await measure(server.url, session, label, url, mode === "search" ? "text/html" : "application/json"));
-    console.log(`\n| query | path | req/s | p50 ms | p95 ms | p99 ms | requests | failed | load |\n|---|---|---|---|---|---|---|---|---|`);
+    const plan = mode === "search" ? searchPlan : mode === "suggest" ? suggestPlan : autocompletePlan;
+    for (const [label, url] of plan) rows.push(await measure(server, session, label, url, mode === "search" ? "text/html" : "application/json"));
+    console.log(`\n| query | path | req/s | p50 ms | p95 ms | p99 ms | requests | failed | app CPU ms/req | load |\n|---|---|---|---|---|---|---|---|---|---|`);
     for (const row of rows) {
-      console.log(`| ${row.label} | \`${row.path}\` | ${row.rps.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.total} | ${row.failed} | ${row.load.toFixed(2)} |`);
+      console.log(`| ${row.label} | \`${row.path}\` | ${row.rps.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.total} | ${row.failed} | ${row.cpuMsPerRequest.toFixed(1)} | ${row.load.toFixed(2)} |`);
     }
   } finally {
     server.child.kill("SIGTERM");

@@ -33,6 +33,8 @@ export class NotificationSetting extends Model<InferAttributes<NotificationSetti
   declare quietStart: number | null;
   declare quietEnd: number | null;
   declare timeZone: string | null;
+  /** Local hour of summaries (0-23); null: the default, 8:00. */
+  declare digestHour: number | null;
   declare nextDigestAt: Date | null;
   declare updatedAt: CreationOptional<Date>;
 
@@ -44,6 +46,7 @@ export class NotificationSetting extends Model<InferAttributes<NotificationSetti
         quietStart: { type: DataTypes.INTEGER, allowNull: true },
         quietEnd: { type: DataTypes.INTEGER, allowNull: true },
         timeZone: { type: DataTypes.STRING(64), allowNull: true },
+        digestHour: { type: DataTypes.INTEGER, allowNull: true },
         nextDigestAt: { type: DataTypes.DATE, allowNull: true },
         updatedAt: DataTypes.DATE,
       },

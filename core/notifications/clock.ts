@@ -50,14 +50,17 @@ export function localTime(date: Date, timeZone: string): LocalTime {
 /** The instant at which the wall clock in timeZone shows this date and hour (the later one across a DST gap). */
 export function atLocalHour(timeZone: string, year: number, month: number, day: number, hour: number): Date {
   const wanted = Date.UTC(year, month - 1, day, hour);
-  let guess = wanted;
-  for (let round = 0; round < 3; round += 1) {
-    const seen = localTime(new Date(guess), timeZone);
-    const shown = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute);
-    if (shown === wanted) break;
-    guess += wanted - shown;
-  }
-  return new Date(guess);
+  const shown = (instant: number) => {
+    const seen = localTime(new Date(instant), timeZone);
+    return Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute);
+  };
+  // The zone's offset at the wanted time, then at the guess: one of the two is right unless the hour is skipped.
+  const guess = wanted - (shown(wanted) - wanted);
+  if (shown(guess) === wanted) return new Date(guess);
+  const other = wanted - (shown(guess) - guess);
+  if (shown(other) === wanted) return new Date(other);
+  // A gap (clocks jump from 2:00 to 3:00): this hour never shows; take the instant the clocks change, shown as the next hour.
+  return new Date(Math.max(guess, other));
 }
 
 /** The local calendar day `days` after the given one (month and year roll over). */
@@ -87,14 +90,20 @@ export function quietUntil(date: Date, quiet: QuietHours): Date | null {
   return atLocalHour(quiet.timeZone, day.year, day.month, day.day, quiet.end!);
 }
 
-/** Digests go out at this local hour (daily), on Mondays for weekly ones, pushed past quiet hours. */
+/** Digests go out at this local hour unless the person chose another (daily; Mondays for weekly ones). */
 export const digestHour = 8;
 
-export function nextDigestAt(frequency: "daily" | "weekly", after: Date, quiet: QuietHours): Date {
+export function isHour(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 23;
+}
+
+/** The next digest time after `after`: the chosen local hour (8:00 by default), pushed past quiet hours. */
+export function nextDigestAt(frequency: "daily" | "weekly", after: Date, quiet: QuietHours, hour: number | null = digestHour): Date {
+  const at = isHour(hour) ? hour : digestHour;
   const local = localTime(after, quiet.timeZone);
   for (let offset = 0; offset <= 8; offset += 1) {
     const day = addDays(local, offset);
-    const candidate = atLocalHour(quiet.timeZone, day.year, day.month, day.day, digestHour);
+    const candidate = atLocalHour(quiet.timeZone, day.year, day.month, day.day, at);
     const weekday = new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay();
     if (candidate <= after || (frequency === "weekly" && weekday !== 1)) continue;
     return quietUntil(candidate, quiet) ?? candidate;

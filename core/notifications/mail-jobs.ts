@@ -102,7 +102,7 @@ export async function scheduleDigests(now = new Date()): Promise<void> {
       await enqueueJob(digestJobKind, { userId: settings.userId }, { key: `digest:${settings.userId}:${dueAt.toISOString()}` });
     }
     const quiet = { start: settings.quietStart, end: settings.quietEnd, timeZone: settings.timeZone ?? serverTimeZone };
-    const next = frequency === "daily" || frequency === "weekly" ? nextDigestAt(frequency, now, quiet) : null;
+    const next = frequency === "daily" || frequency === "weekly" ? nextDigestAt(frequency, now, quiet, settings.digestHour) : null;
     await NotificationSetting.update({ nextDigestAt: next }, { where: { userId: settings.userId, nextDigestAt: dueAt } });
   }
 }

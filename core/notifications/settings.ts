@@ -1,6 +1,6 @@
 import { Op, type Transaction } from "sequelize";
 import { NotificationPreference, NotificationSetting, type Channel, type EmailFrequency } from "../models/notification-settings.ts";
-import { nextDigestAt, serverTimeZone, type QuietHours } from "./clock.ts";
+import { digestHour, nextDigestAt, serverTimeZone, type QuietHours } from "./clock.ts";
 import type { RegisteredNotificationType } from "./types.ts";
 
 export type Channels = Record<Channel, boolean>;
@@ -9,13 +9,19 @@ export type Channels = Record<Channel, boolean>;
 export interface MailSettings {
   emailFrequency: EmailFrequency;
   quiet: QuietHours;
+  /** Local hour (0-23, in quiet.timeZone) at which summaries go out. */
+  digestHour: number;
 }
 
-export const defaultMailSettings = (): MailSettings => ({ emailFrequency: "immediate", quiet: { start: null, end: null, timeZone: serverTimeZone } });
+export const defaultMailSettings = (): MailSettings => ({ emailFrequency: "immediate", quiet: { start: null, end: null, timeZone: serverTimeZone }, digestHour });
 
 function mailSettingsOf(row: NotificationSetting | undefined): MailSettings {
   if (!row) return defaultMailSettings();
-  return { emailFrequency: row.emailFrequency, quiet: { start: row.quietStart, end: row.quietEnd, timeZone: row.timeZone ?? serverTimeZone } };
+  return {
+    emailFrequency: row.emailFrequency,
+    quiet: { start: row.quietStart, end: row.quietEnd, timeZone: row.timeZone ?? serverTimeZone },
+    digestHour: row.digestHour ?? digestHour,
+  };
 }
 
 /** Each recipient's channels for one type: their stored choices over the type's defaults (one query). */
@@ -61,6 +67,8 @@ export interface SettingsInput {
   quietStart: number | null;
   quietEnd: number | null;
   timeZone: string;
+  /** Local hour of the daily or weekly summary; null keeps the default (8:00). */
+  digestHour: number | null;
 }
 
 /** Saves the whole settings form: every listed type's two channels, and the mail timing. */
@@ -78,7 +86,8 @@ export async function saveSettings(userId: number, types: RegisteredNotification
       quietStart: input.quietStart,
       quietEnd: input.quietEnd,
       timeZone: input.timeZone,
-      nextDigestAt: isDigest ? nextDigestAt(input.emailFrequency as "daily" | "weekly", new Date(), quiet) : null,
+      digestHour: input.digestHour,
+      nextDigestAt: isDigest ? nextDigestAt(input.emailFrequency as "daily" | "weekly", new Date(), quiet, input.digestHour) : null,
     },
     { transaction },
   );
@@ -89,5 +98,5 @@ export async function unsubscribe(userId: number, type: RegisteredNotificationTy
   if (type !== "digest") return storeChoice(userId, type, "email", false, transaction);
   const existing = await NotificationSetting.findByPk(userId, { transaction });
   if (existing) await existing.update({ emailFrequency: "never", nextDigestAt: null }, { transaction });
-  else await NotificationSetting.create({ userId, emailFrequency: "never", quietStart: null, quietEnd: null, timeZone: null, nextDigestAt: null }, { transaction });
+  else await NotificationSetting.create({ userId, emailFrequency: "never", quietStart: null, quietEnd: null, timeZone: null, digestHour: null, nextDigestAt: null }, { transaction });
 }

@@ -26,6 +26,14 @@ const hour = z
   .union([z.literal(""), z.string().regex(/^\d{1,2}$/, "validation:invalid")])
   .transform((value) => (value === "" ? null : Number(value)))
   .refine((value) => value === null || value <= 23, "validation:invalid");
+// The summary hour: a whole hour 0-23; left out by an older form, it keeps the default (8:00).
+const summaryHour = z
+  .string()
+  .regex(/^\d{1,2}$/, "validation:invalid")
+  .transform(Number)
+  .refine((value) => value <= 23, "validation:invalid")
+  .optional()
+  .transform((value) => value ?? null);
 const typeList = z
   .union([z.string(), z.array(z.string())])
   .optional()
@@ -38,6 +46,7 @@ const settingsForm = z
     emailFrequency: z.enum(emailFrequencies, "validation:invalid"),
     quietStart: hour,
     quietEnd: hour,
+    digestHour: summaryHour,
     timeZone: z.string().refine(isTimeZone, "notifications:settings.errors.timeZone"),
   })
   .refine((form) => (form.quietStart === null) === (form.quietEnd === null), { message: "notifications:settings.errors.quietHours", path: ["quietEnd"] });
@@ -100,7 +109,7 @@ export function notificationRoutes(services: AppServices) {
 
   router.get("/account/notifications", requireUser, async (ctx) => {
     const mail = await mailSettingsOfUser(ctx.state.user!.id);
-    const values = { emailFrequency: mail.emailFrequency, quietStart: mail.quiet.start ?? "", quietEnd: mail.quiet.end ?? "", timeZone: mail.quiet.timeZone };
+    const values = { emailFrequency: mail.emailFrequency, digestHour: mail.digestHour, quietStart: mail.quiet.start ?? "", quietEnd: mail.quiet.end ?? "", timeZone: mail.quiet.timeZone };
     await ctx.render("notifications/settings.njk", { ...(await settingsView(ctx)), values, errors: {} });
   });
 

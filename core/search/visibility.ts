@@ -1,4 +1,6 @@
 import type { ModuleRegistry } from "../modules/registry.ts";
+import { Content } from "../models/content.ts";
+import { moduleGateSql } from "../content/stream.ts";
 import type { ContentPolicy } from "../policies/content.ts";
 
 /** A WHERE fragment over search_documents (alias `d`) with its named replacements. */
@@ -10,8 +12,8 @@ export interface VisibilityFilter {
 /**
  * What the viewer may see, as SQL, so that counts and pages are exact: documents in containers the
  * policy lets them read (readableIds per container type: a set or "all"), plus listed documents (people,
- * open and private groups) for non-guest members. Content of switched-off modules and containers of
- * switched-off types are left out. Deleted and hidden items are not in the index at all.
+ * open and private groups) for non-guest members. Content of switched-off modules (for the instance, or
+ * in the document's container) and containers of switched-off types are left out. Deleted and hidden items are not in the index at all.
  */
 export async function visibilityFilter(registry: ModuleRegistry, policy: ContentPolicy): Promise<VisibilityFilter> {
   const replacements: Record<string, unknown> = {};
@@ -35,7 +37,8 @@ export async function visibilityFilter(registry: ModuleRegistry, policy: Content
   replacements.enabledContainerTypes = enabledContainerTypes;
   replacements.contentTypes = [...registry.contentTypes.keys()].filter((type) => registry.contentType(type));
   const sql = readable.length
-    ? `(${readable.join(" OR ")}) AND d.container_type IN (:enabledContainerTypes) AND (d.content_type IS NULL OR d.content_type IN (:contentTypes))`
+    ? `(${readable.join(" OR ")}) AND d.container_type IN (:enabledContainerTypes) AND (d.content_type IS NULL OR d.content_type IN (:contentTypes))
+       AND ${moduleGateSql(Content.sequelize!, "d", "content_type")}`
     : "1 = 0";
   return { sql, replacements };
 }

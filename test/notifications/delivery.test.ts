@@ -154,3 +154,23 @@ test.serial("marking read: one by opening it, then all; the list pages by keyset
   t.regex(after.text, /data-unread-count hidden>0</);
   t.false(after.text.includes("is-unread"));
 });
+
+test.serial("a new follower tells the person followed, on the site only; followers fold into one line while unread", async (t) => {
+  const followed = await app.signedIn("member");
+  const first = await app.signedIn("member");
+  const second = await app.signedIn("member");
+  const bystander = await app.signedIn("member");
+  const username = await usernameOf(followed.userId);
+  t.is((await first.client.post(`/u/${username}/follow`)).status, 302);
+  await queueDrained();
+  t.is((await first.client.post(`/u/${username}/follow`)).status, 302, "following twice is harmless");
+  t.is((await second.client.post(`/u/${username}/follow`)).status, 302);
+  await queueDrained();
+
+  const rows = await notificationsOf(followed.userId);
+  t.deepEqual(rows.map((n) => [n.type, n.actorCount, n.actorId]), [["follow", 2, second.userId]], "one line, two people, the latest named");
+  t.true((await followed.client.get("/notifications")).text.includes(`${second.account.displayName} and 1 other person started following you`));
+  for (const person of [first, second, bystander]) t.deepEqual(await typesOf(person), [], "nobody else hears of it");
+  await pause(200);
+  t.deepEqual(mailsTo(followed), [], "new followers are not mailed by default");
+});
