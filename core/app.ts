@@ -20,6 +20,7 @@ import { renderer } from "./views/render.ts";
 import { SettingsStore } from "./settings.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { keyedMailHandler } from "./mail/jobs.ts";
+import { purgeDeletedContents } from "./content/moderation/purge.ts";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { localStrategy } from "./auth/local.ts";
 import { ldapStrategy } from "./auth/ldap-strategy.ts";
@@ -108,6 +109,10 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const directorySync = startSyncScheduler(services);
   const notificationWorker = startNotifications(services);
   notificationWorker.register(keyedMailHandler(services));
+  // Soft-deleted content past its 30-day restore window goes for good, files included.
+  notificationWorker.every("contents.purge", 24 * 3600_000, async () => {
+    await purgeDeletedContents(services.sequelize);
+  });
 
   const koa = new Koa<AppState, AppContextExtras>({ keys: [config.sessionSecret], proxy: config.trustProxy });
   koa.silent = true;

@@ -10,6 +10,7 @@ import { extractTopics, renderMarkdown } from "../content/markdown.ts";
 import { recordMentions, resolveMentions } from "../content/mentions.ts";
 import { syncTopics } from "../content/topics.ts";
 import { attachUploads, discardUploads, type ReceivedUpload } from "../content/attachments/uploads.ts";
+import { detachAttachments } from "../content/attachments/removal.ts";
 import { audit } from "./audit.ts";
 
 export interface PostWriterServices {
@@ -32,11 +33,12 @@ function containerUrl(registry: ModuleRegistry, container: Container) {
  */
 export async function createPost(services: PostWriterServices, policy: ContentPolicy, container: Container, input: PostInput, uploads: ReceivedUpload[] = []): Promise<Content> {
   const author = policy.user!;
+  let written;
   try {
     if (!(await policy.canPostIn(container))) throw forbidden("stream:errors.cannotPost");
     const probe = { containerType: container.type, containerId: container.id };
     const mentions = await resolveMentions(services.registry, input.body, container, { mayMentionContainer: await policy.canManage(probe), containerUrl: containerUrl(services.registry, container) });
-    const content = await services.sequelize.transaction(async (transaction) => {
+    written = await services.sequelize.transaction(async (transaction) => {
       const post = await Post.create({ title: input.title, body: input.body, bodyHtml: renderMarkdown(input.body, mentions.targets) }, { transaction });
       const now = new Date();
       const content = await Content.create(
@@ -46,14 +48,15 @@ export async function createPost(services: PostWriterServices, policy: ContentPo
       await syncTopics(transaction, content, extractTopics(input.body));
       await recordMentions(transaction, { contentId: content.id }, mentions.readerIds);
       await attachUploads(transaction, { contentId: content.id, uploaderId: author.id }, uploads);
-      return content;
+      return { content, mentions };
     });
-    await services.registry.hooks.emit("content.created", { content, author, mentionedUserIds: mentions.readerIds, mentionsContainer: mentions.mentionsContainer });
-    return content;
   } catch (error) {
     await discardUploads(uploads);
     throw error;
   }
+  // After the commit: a failing listener must not discard files that are now the post's.
+  await services.registry.hooks.emit("content.created", { content: written.content, author, mentionedUserIds: written.mentions.readerIds, mentionsContainer: written.mentions.mentionsContainer });
+  return written.content;
 }
 
 /** Loads a post's content row by id, or 404 when it does not exist or the viewer may not read it. */
@@ -63,25 +66,49 @@ export async function readableContent(policy: ContentPolicy, id: number): Promis
   return content;
 }
 
-/** Edits a post: the old text goes to the edit history, the post is marked edited, topics and mentions follow the new text. */
-export async function editPost(services: PostWriterServices, policy: ContentPolicy, content: Content, input: PostInput): Promise<void> {
-  if (content.type !== "post") throw notFound();
-  if (!(await policy.canEdit(content))) throw forbidden();
+/** What an edit does to a post's own files: new uploads to attach, ids of attachments to remove. */
+export interface AttachmentChanges {
+  uploadsDir: string;
+  uploads: ReceivedUpload[];
+  removeIds: number[];
+}
+
+/**
+ * Edits a post: the old text goes to the edit history, the post is marked edited, topics and mentions
+ * follow the new text; files are attached and removed in the same transaction (the removed files
+ * leave the disk once it commits; on failure the new ones are discarded).
+ */
+export async function editPost(services: PostWriterServices, policy: ContentPolicy, content: Content, input: PostInput, files?: AttachmentChanges): Promise<void> {
   const editor = policy.user!;
-  const definition = services.registry.containerType(content.containerType);
-  const [container] = definition ? (await definition.byIds([content.containerId])).values() : [];
-  if (!container) throw notFound();
-  const mentions = await resolveMentions(services.registry, input.body, container, { mayMentionContainer: await policy.canManage(content), containerUrl: containerUrl(services.registry, container) });
-  const fresh = await services.sequelize.transaction(async (transaction) => {
-    const post = await Post.findByPk(content.refId!, { transaction, lock: transaction.LOCK.UPDATE });
-    if (!post) throw notFound();
-    if (post.title === input.title && post.body === input.body) return null;
-    await ContentRevision.create({ contentId: content.id, editorId: editor.id, title: post.title, body: post.body }, { transaction });
-    await post.update({ title: input.title, body: input.body, bodyHtml: renderMarkdown(input.body, mentions.targets) }, { transaction });
-    await content.update({ editedAt: new Date() }, { transaction });
-    await syncTopics(transaction, content, extractTopics(input.body));
-    return recordMentions(transaction, { contentId: content.id }, mentions.readerIds);
-  });
+  let fresh: number[] | null;
+  try {
+    if (content.type !== "post") throw notFound();
+    if (!(await policy.canEdit(content))) throw forbidden();
+    const definition = services.registry.containerType(content.containerType);
+    const [container] = definition ? (await definition.byIds([content.containerId])).values() : [];
+    if (!container) throw notFound();
+    const mentions = await resolveMentions(services.registry, input.body, container, { mayMentionContainer: await policy.canManage(content), containerUrl: containerUrl(services.registry, container) });
+    fresh = await services.sequelize.transaction(async (transaction) => {
+      const post = await Post.findByPk(content.refId!, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!post) throw notFound();
+      const removed = files ? await detachAttachments(transaction, files.uploadsDir, content.id, files.removeIds) : 0;
+      if (files) await attachUploads(transaction, { contentId: content.id, uploaderId: editor.id }, files.uploads);
+      const filesChanged = removed > 0 || (files?.uploads.length ?? 0) > 0;
+      const textChanged = post.title !== input.title || post.body !== input.body;
+      if (!textChanged) {
+        if (filesChanged) await content.update({ editedAt: new Date() }, { transaction });
+        return null;
+      }
+      await ContentRevision.create({ contentId: content.id, editorId: editor.id, title: post.title, body: post.body }, { transaction });
+      await post.update({ title: input.title, body: input.body, bodyHtml: renderMarkdown(input.body, mentions.targets) }, { transaction });
+      await content.update({ editedAt: new Date() }, { transaction });
+      await syncTopics(transaction, content, extractTopics(input.body));
+      return recordMentions(transaction, { contentId: content.id }, mentions.readerIds);
+    });
+  } catch (error) {
+    if (files) await discardUploads(files.uploads);
+    throw error;
+  }
   if (fresh) await services.registry.hooks.emit("content.updated", { content, editor, mentionedUserIds: fresh });
 }
 

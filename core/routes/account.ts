@@ -9,35 +9,42 @@ import { WrongPasswordError, changePassword, updateProfile } from "../commands/a
 import { renderInvalid, validateForm } from "./form.ts";
 import { flash } from "../views/render.ts";
 import { languageOptions } from "./register.ts";
+import { directoryManagedFields, type ManagedField } from "../auth/ldap/managed-fields.ts";
 
-const profileForm = z.object({
-  displayName: accountFields.displayName,
-  // "" follows the browser's language.
-  language: z.union([z.literal(""), accountFields.language]).transform((value) => value || null),
-});
+// "" follows the browser's language.
+const languageField = z.union([z.literal(""), accountFields.language]).transform((value) => value || null);
+const profileForm = z.object({ displayName: accountFields.displayName, language: languageField });
 const passwordForm = z
   .object({ currentPassword: z.string().min(1, "validation:required").max(1024, "validation:tooLong"), password: accountFields.password, passwordConfirm: z.string() })
   .refine((form) => form.password === form.passwordConfirm, { message: "validation:passwordMismatch", path: ["passwordConfirm"] });
 
 export function accountRoutes(services: AppServices) {
   const router = new Router<AppState, AppContextExtras>();
-  const settingsPage = (ctx: AppContext) => {
+  const settingsPage = async (ctx: AppContext, managed?: Set<ManagedField>) => {
     const user = ctx.state.user!;
+    managed ??= await directoryManagedFields(services.config, user);
     return {
       languageOptions: [{ value: "", label: ctx.state.t("account:profile.languageBrowser") }, ...languageOptions],
       hasLocalPassword: user.authSource === "local",
+      // The stored values of the fields the directory manages, shown read-only (the form has no inputs for them).
+      directory: managed.size > 0 ? { managed: Object.fromEntries([...managed].map((field) => [field, true])), displayName: user.displayName, email: user.email } : null,
     };
   };
 
   router.get("/account", requireUser, async (ctx) => {
     const user = ctx.state.user!;
-    await ctx.render("account/settings.njk", { ...settingsPage(ctx), values: { displayName: user.displayName, language: user.language ?? "" }, errors: {} });
+    await ctx.render("account/settings.njk", { ...(await settingsPage(ctx)), values: { displayName: user.displayName, language: user.language ?? "" }, errors: {} });
   });
 
   router.post("/account", requireUser, async (ctx) => {
-    const { data, errors } = validateForm(profileForm, ctx.state.body);
-    if (!data) return renderInvalid(ctx, "account/settings.njk", errors, settingsPage(ctx));
-    await updateProfile(ctx.state.user!, data);
+    const user = ctx.state.user!;
+    const managed = await directoryManagedFields(services.config, user);
+    // A directory account's name is the directory's (the next sign-in would undo a change): a forged
+    // POST of it is neither validated nor obeyed, the stored name stays.
+    const schema = managed.has("displayName") ? profileForm.extend({ displayName: z.unknown().transform((): string => user.displayName) }) : profileForm;
+    const { data, errors } = validateForm(schema, ctx.state.body);
+    if (!data) return renderInvalid(ctx, "account/settings.njk", errors, await settingsPage(ctx, managed));
+    await updateProfile(user, { displayName: data.displayName, language: data.language });
     flash(ctx, "success", "account:profile.saved");
     ctx.redirect("/account");
   });
@@ -48,7 +55,7 @@ export function accountRoutes(services: AppServices) {
     const profileValues = { displayName: user.displayName, language: user.language ?? "" };
     const invalid = (errors: Record<string, string>) => {
       ctx.status = 422;
-      return ctx.render("account/settings.njk", { ...settingsPage(ctx), values: profileValues, passwordErrors: errors, errors: {} }).then(() => {
+      return settingsPage(ctx).then((page) => ctx.render("account/settings.njk", { ...page, values: profileValues, passwordErrors: errors, errors: {} })).then(() => {
         ctx.status = 422;
       });
     };

@@ -12,7 +12,10 @@ import type { Container } from "../modules/types.ts";
 import { createPost, deleteContent, editPost, readableContent, restoreContent } from "../commands/post-writer.ts";
 import { loadEntries } from "../content/entries.ts";
 import { idParam, policyOf } from "../content/request.ts";
-import { discardReceivedUploads, receiveForm } from "../content/attachments/uploads.ts";
+import { discardReceivedUploads, maxFilesPerForm, receiveForm } from "../content/attachments/uploads.ts";
+import { Attachment } from "../models/attachment.ts";
+import { attachmentView } from "../content/attachments/entries.ts";
+import { removeAttachmentFilesOnHardDelete } from "../content/attachments/removal.ts";
 
 export const postBodyMaxLength = 20_000;
 
@@ -28,7 +31,14 @@ const postForm = z.object({
   returnTo: z.string().optional(),
 });
 
-const editForm = postForm.omit({ target: true, returnTo: true });
+const editForm = postForm.omit({ target: true, returnTo: true }).extend({
+  // Checkboxes of the post's own files to remove: one value or several.
+  removeFiles: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((value) => (value === undefined ? [] : [value].flat()))
+    .pipe(z.array(z.string().regex(/^\d{1,10}$/, "validation:invalid").transform(Number)).max(100, "validation:invalid")),
+});
 
 /** Finds the container a "type:id" target names, if its type exists and is on. */
 async function containerOf(services: AppServices, target: string): Promise<Container | null> {
@@ -40,6 +50,8 @@ async function containerOf(services: AppServices, target: string): Promise<Conta
 /** Posts, their permalink (/c/:id), edit, delete, restore and edit history. */
 export function postRoutes(services: AppServices) {
   const router = new Router<AppState, AppContextExtras>();
+  // Posts carry files: whoever hard-deletes contents (purge, group deletion) takes them off the disk.
+  removeAttachmentFilesOnHardDelete(services.config.uploadsDir);
 
   // Nothing typed is lost: a refused post comes back on its own page, filled in, with the reason.
   async function renderRefused(ctx: AppContext, status: number, errors: FieldErrors) {
@@ -78,21 +90,31 @@ export function postRoutes(services: AppServices) {
     return { policy, content, post: (await Post.findByPk(content.refId!))! };
   }
 
+  /** The post's own files (not its comments'), for the checkboxes of the edit form. */
+  const filesOf = async (contentId: number) => (await Attachment.findAll({ where: { contentId, commentId: null }, order: [["id", "ASC"]] })).map(attachmentView);
+
   router.get("/c/:id/edit", requireUser, async (ctx) => {
     const { content, post } = await editablePost(ctx, ctx.params.id);
-    await ctx.render("content/edit.njk", { content, values: { title: post.title ?? "", body: post.body }, errors: {}, title: ctx.state.t("stream:edit.title") });
+    await ctx.render("content/edit.njk", { content, files: await filesOf(content.id), values: { title: post.title ?? "", body: post.body, removeFiles: [] }, errors: {}, title: ctx.state.t("stream:edit.title") });
   });
 
   router.post("/c/:id/edit", requireUser, async (ctx) => {
     const { policy, content } = await editablePost(ctx, ctx.params.id);
+    // Same upload rules as a new post: a refused file is a clear 4xx and nothing stays on disk.
+    const uploads = await receiveForm(ctx, services.config);
     const { data, errors } = validateForm(editForm, ctx.state.body);
-    if (!data) {
+    const files = await filesOf(content.id);
+    const kept = data ? files.filter((file) => !data.removeFiles.includes(file.id)).length : 0;
+    const refusal = errors ?? (kept + uploads.length > maxFilesPerForm ? { files: "stream:edit.tooManyFiles" } : null);
+    if (!data || refusal) {
+      await discardReceivedUploads(ctx);
+      const { _csrf, ...values } = ctx.state.body;
       ctx.status = 422;
-      await ctx.render("content/edit.njk", { content, values: ctx.state.body, errors, title: ctx.state.t("stream:edit.title") });
+      await ctx.render("content/edit.njk", { content, files, values: { ...values, removeFiles: [values.removeFiles ?? []].flat() }, errors: refusal, title: ctx.state.t("stream:edit.title") });
       ctx.status = 422;
       return;
     }
-    await editPost(services, policy, content, data);
+    await editPost(services, policy, content, data, { uploadsDir: services.config.uploadsDir, uploads, removeIds: data.removeFiles });
     flash(ctx, "success", "stream:edit.saved");
     ctx.redirect(`/c/${content.id}`);
   });

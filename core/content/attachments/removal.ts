@@ -1,0 +1,78 @@
+import { Op, type Transaction, type WhereOptions } from "sequelize";
+import { Attachment } from "../../models/attachment.ts";
+import { Content } from "../../models/content.ts";
+import { removeQuietly, storedPath } from "./storage.ts";
+
+/** The file and thumbnail paths of attachment rows (only keys this feature made become paths). */
+export function storedPathsOf(uploadsDir: string, attachments: Pick<Attachment, "storageKey" | "thumbnailKey">[]): string[] {
+  const paths: string[] = [];
+  for (const attachment of attachments) {
+    for (const key of [attachment.storageKey, attachment.thumbnailKey]) {
+      const file = key ? storedPath(uploadsDir, key) : null;
+      if (file) paths.push(file);
+    }
+  }
+  return paths;
+}
+
+/** A savepoint "commits" while its parent may still roll back: only the outermost commit is final. */
+function outermost(transaction: Transaction): Transaction {
+  let root = transaction as Transaction & { parent?: Transaction };
+  while (root.parent) root = root.parent as Transaction & { parent?: Transaction };
+  return root;
+}
+
+/**
+ * Deletes the files of the attachments a transaction is about to lose (their rows deleted here or by
+ * a cascade), once it commits: never before, so a rollback keeps rows and files together. Call it
+ * inside the transaction, before the delete, with the rows' selection.
+ */
+export async function removeFilesAfterCommit(transaction: Transaction, uploadsDir: string, where: WhereOptions<Attachment>): Promise<Attachment[]> {
+  const attachments = await Attachment.findAll({ where, attributes: ["id", "storageKey", "thumbnailKey"], transaction });
+  const paths = storedPathsOf(uploadsDir, attachments);
+  if (paths.length > 0) outermost(transaction).afterCommit(() => removeQuietly(paths));
+  return attachments;
+}
+
+/** Detaches some of a content's own files (not its comments'): rows now, files after the commit. Ids of other contents are ignored. */
+export async function detachAttachments(transaction: Transaction, uploadsDir: string, contentId: number, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const where = { id: { [Op.in]: ids }, contentId, commentId: null };
+  const attachments = await removeFilesAfterCommit(transaction, uploadsDir, where);
+  if (attachments.length > 0) await Attachment.destroy({ where: { id: { [Op.in]: attachments.map((a) => a.id) } }, transaction });
+  return attachments.length;
+}
+
+type DestroyOptions = { where?: WhereOptions; transaction?: Transaction | null; attachmentFiles?: string[] };
+const hookName = "attachmentFilesOnHardDelete";
+
+/** Removes the files of these contents' attachments (comments' included) once the delete is final. */
+async function scheduleRemoval(uploadsDir: string, contentIds: number[], options: DestroyOptions) {
+  if (contentIds.length === 0) return;
+  const transaction = options.transaction ?? undefined;
+  const attachments = await Attachment.findAll({ where: { contentId: { [Op.in]: contentIds } }, attributes: ["storageKey", "thumbnailKey"], transaction });
+  const paths = storedPathsOf(uploadsDir, attachments);
+  if (paths.length === 0) return;
+  if (transaction) outermost(transaction).afterCommit(() => removeQuietly(paths));
+  else options.attachmentFiles = paths;
+}
+
+/**
+ * Any hard delete of contents (the purge of soft-deleted ones, a group's deletion, a module's clean-up)
+ * takes their files and thumbnails off the disk, comments' files included (their rows cascade): after
+ * the commit when inside a transaction, so a rollback keeps them; right after the delete otherwise.
+ * Installed once per app (the last app's uploads dir wins: one per process in practice).
+ */
+export function removeAttachmentFilesOnHardDelete(uploadsDir: string) {
+  for (const type of ["beforeBulkDestroy", "afterBulkDestroy", "beforeDestroy", "afterDestroy"] as const) Content.removeHook(type, hookName);
+  Content.addHook("beforeBulkDestroy", hookName, async (options: DestroyOptions) => {
+    const contents = await Content.findAll({ where: options.where ?? {}, attributes: ["id"], transaction: options.transaction ?? undefined });
+    await scheduleRemoval(uploadsDir, contents.map((content) => content.id), options);
+  });
+  Content.addHook("beforeDestroy", hookName, (content: Content, options: DestroyOptions) => scheduleRemoval(uploadsDir, [content.id], options));
+  const removeNow = async (options: DestroyOptions) => {
+    if (options.attachmentFiles) await removeQuietly(options.attachmentFiles);
+  };
+  Content.addHook("afterBulkDestroy", hookName, removeNow);
+  Content.addHook("afterDestroy", hookName, (_content: Content, options: DestroyOptions) => removeNow(options));
+}
