@@ -51,9 +51,18 @@ export interface FooterLink {
   href: string;
 }
 
+/** A short list beside the dashboard's stream (e.g. the reader's groups): title and more are translation keys. */
+export interface DashboardPanel {
+  title: string;
+  items: { label: string; href: string }[];
+  more?: { label: string; href: string };
+}
+
 /** Filters: each handler receives the value and returns it, possibly changed. */
 export interface FilterHooks {
   "layout.footer.links": FooterLink[];
+  /** Panels on the signed-in dashboard, for context.user. */
+  "dashboard.panels": DashboardPanel[];
   "menu.items": MenuEntry[];
 }
 

@@ -65,6 +65,7 @@ export function homeRoutes(services: AppServices) {
       filters: dashboardFilters,
       composer: { targets, returnTo: "/" },
       announcements,
+      panels: await services.registry.hooks.apply("dashboard.panels", [], { user }),
     });
   });
   return router;

@@ -10,6 +10,7 @@ import { applyDirectoryMemberships } from "./commands/directory-memberships.ts";
 import { directoryMappingRoutes } from "./routes/directory-mappings.ts";
 import type {} from "../../core/auth/ldap/hooks.ts";
 import { invitePermission, postPermission } from "./access.ts";
+import { myGroupsPanel } from "./queries/my-groups.ts";
 import { groupContainerType } from "./container.ts";
 import { shareContentType } from "./share.ts";
 import { joinDefaultGroups } from "./commands/membership-writer.ts";
@@ -58,6 +59,10 @@ export default defineModule({
     }
     registerNotifications(host);
     host.menu("main", { label: "groups:menu", href: "/groups", order: 30, icon: "groups" });
+    host.filter("dashboard.panels", async (panels, { user }) => {
+      const panel = user ? await myGroupsPanel(host.sequelize, user.id) : null;
+      return panel ? [...panels, panel] : panels;
+    });
     host.on("user.created", async ({ user }) => {
       await joinDefaultGroups(user);
       await claimEmailInvitations(user);

@@ -6,7 +6,7 @@ import { createGroup, type CreatedGroup } from "../groups/helpers.ts";
 import { directoryEnv, fixture, storeSettings, whenDirectoryAnswers } from "./helpers.ts";
 
 // A person signs in through the real login form with their directory account, lands on the dashboard,
-// and finds under "My groups" the Agora groups her directory groups are mapped to.
+// and finds there and under "My groups" the Agora groups her directory groups are mapped to.
 
 const availability = browserAvailability();
 let app: TestApp;
@@ -55,6 +55,9 @@ whenDirectoryAnswers(() => {
     await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type="submit"]')]);
     t.is(new URL(page.url()).pathname, "/");
     t.regex((await page.textContent("h1")) ?? "", /Alice Martin/);
+    // The dashboard lists the groups her directory groups are mapped to, and only those.
+    const onDashboard = await page.locator(".dashboard-panel a").allTextContents();
+    t.deepEqual(onDashboard.map((name) => name.trim()).sort(), ["Engineering Guild", "Intranet Admins"]);
     await screenshot(page, "ldap-dashboard");
     // Her directory groups brought her into the mapped Agora groups: "My groups" lists them, and only them.
     await Promise.all([page.waitForURL(`${app.url}/groups`), page.click('a[href="/groups"]')]);
