@@ -25,6 +25,9 @@ function adjustReactionCount(transaction: Transaction, subject: ReactionSubject,
 
 async function toggleOnce(services: ReactionWriterServices, subject: ReactionSubject, userId: number, kind: ReactionKind): Promise<Reaction | null> {
   return services.sequelize.transaction(async (transaction) => {
+    // Clicks on one item take turns on its content row (PostgreSQL; SQLite's writes already do): without it,
+    // concurrent toggles raced to the unique index or deadlocked on the count update.
+    await Content.findByPk(subject.content.id, { attributes: ["id"], transaction, lock: transaction.LOCK.UPDATE });
     const where = { contentId: subject.content.id, commentId: subject.comment?.id ?? null, userId };
     const existing = await Reaction.findOne({ where, transaction });
     if (existing?.kind === kind) {
