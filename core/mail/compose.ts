@@ -4,19 +4,25 @@ import type { MailMessage } from "./mailer.ts";
 
 export type MailKind = "invitation" | "passwordReset";
 
+/** What a call-to-action mail is written from: translation keys `${keys}.subject`, .intro, .action, .expiry and .ignore. */
+export interface MailFromKeys {
+  to: string;
+  lang: Language;
+  /** "<namespace>:<prefix>", e.g. "mail:invitation" or a module's "groups:mail.invitation". */
+  keys: string;
+  url: string;
+  params?: Record<string, string | number>;
+}
+
 /**
- * Builds a mail in the recipient's language from the `mail` catalogue: mail:<kind>.subject, .intro,
- * .action, .expiry and .ignore, with one call-to-action link. HTML from mail/message.njk (a theme can
- * override it), plain text alongside for clients that prefer it.
+ * Builds a mail in the recipient's language from translation keys, with one call-to-action link. HTML from
+ * mail/message.njk (a theme can override it), plain text alongside for clients that prefer it.
  */
-export async function composeMail(
-  services: Pick<AppServices, "templates" | "i18n" | "settings" | "config">,
-  mail: { to: string; lang: Language; kind: MailKind; url: string; params?: Record<string, string | number> },
-): Promise<MailMessage> {
+export async function composeFromKeys(services: Pick<AppServices, "templates" | "i18n" | "settings" | "config">, mail: MailFromKeys): Promise<MailMessage> {
   const t = services.i18n.getFixedT(mail.lang);
   const { siteName } = await services.settings.get();
   const params = { siteName, ...mail.params };
-  const key = (part: string) => t(`mail:${mail.kind}.${part}`, params);
+  const key = (part: string) => t(`${mail.keys}.${part}`, params);
   const content = {
     subject: key("subject"),
     intro: key("intro"),
@@ -29,4 +35,12 @@ export async function composeMail(
   const text = [content.intro, "", `${content.action}:`, content.url, "", content.expiry, content.ignore, "", "-- ", content.footer].join("\n");
   const html = services.templates.render("mail/message.njk", { ...content, lang: mail.lang });
   return { to: mail.to, subject: content.subject, text, html, headers: { "Auto-Submitted": "auto-generated" } };
+}
+
+/** A core mail from the `mail` catalogue: mail:<kind>.subject, .intro, .action, .expiry and .ignore. */
+export function composeMail(
+  services: Pick<AppServices, "templates" | "i18n" | "settings" | "config">,
+  mail: { to: string; lang: Language; kind: MailKind; url: string; params?: Record<string, string | number> },
+): Promise<MailMessage> {
+  return composeFromKeys(services, { to: mail.to, lang: mail.lang, keys: `mail:${mail.kind}`, url: mail.url, params: mail.params });
 }
