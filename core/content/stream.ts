@@ -32,7 +32,9 @@ export function moduleGateSql(sequelize: Sequelize, table: string, typeColumn = 
          AND gate.container_id = ${table}.container_id AND gate.state = 'enabled'))`,
     );
   }
-  return off.length ? `NOT (${off.join(" OR ")})` : "1 = 1";
+  // A row without a type (a search document for a person or a group) is no module's content; without the
+  // IS NULL test, NOT over NULL would drop it.
+  return off.length ? `(${table}.${typeColumn} IS NULL OR NOT (${off.join(" OR ")}))` : "1 = 1";
 }
 
 /** Keyset position in a stream: entries strictly older than (sortAt, id). */

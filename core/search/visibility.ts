@@ -36,11 +36,9 @@ export async function visibilityFilter(registry: ModuleRegistry, policy: Content
   const enabledContainerTypes = [...registry.containerTypes.keys()].filter((type) => registry.containerType(type));
   replacements.enabledContainerTypes = enabledContainerTypes;
   replacements.contentTypes = [...registry.contentTypes.keys()].filter((type) => registry.contentType(type));
-  // People and groups have no content type: the module gate (written for contents, whose type is never
-  // NULL) would turn NULL under NOT and drop them.
   const sql = readable.length
     ? `(${readable.join(" OR ")}) AND d.container_type IN (:enabledContainerTypes) AND (d.content_type IS NULL OR d.content_type IN (:contentTypes))
-       AND (d.content_type IS NULL OR ${moduleGateSql(Content.sequelize!, "d", "content_type")})`
+       AND ${moduleGateSql(Content.sequelize!, "d", "content_type")}`
     : "1 = 0";
   return { sql, replacements };
 }

@@ -71,17 +71,10 @@ export async function announcementViews(policy: ContentPolicy, running: RunningA
 
 /** Running announcements of a container with their entries (a bounded number of queries). */
 export async function announcementsIn(registry: ModuleRegistry, policy: ContentPolicy, streamKey: string): Promise<AnnouncementView[]> {
-  const running = await runningAnnouncements(policy, streamKey);
-  if (running.contents.length === 0) return [];
-  return announcementViews(policy, running, await loadEntries(registry, policy, running.contents));
+  return (await entriesWithAnnouncements(registry, policy, [], streamKey)).announcements;
 }
 
 export const companyStreamKey = streamKeyOf(companyContainer.type, companyContainer.id);
-
-/** The company-wide announcements at the top of the viewer's dashboard. */
-export function dashboardAnnouncements(registry: ModuleRegistry, policy: ContentPolicy): Promise<AnnouncementView[]> {
-  return announcementsIn(registry, policy, companyStreamKey);
-}
 
 /**
  * A page's entries and, unless streamKey is null (a partial page), the container's running announcements:
