@@ -1,15 +1,14 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { linkIn, startSmtp, type TestSmtp } from "../helpers/smtp.ts";
-import { queueDrained } from "../notifications/helpers.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { linkIn, type TestSmtp } from "../helpers/smtp.ts";
+import { queueDrained, startMailingApp } from "../notifications/helpers.ts";
 import { createGroup } from "./helpers.ts";
 
 // An invitation by e-mail is mailed by a queued job, in the instance's language, with the accept link.
 let app: TestApp;
 let smtp: TestSmtp;
 test.before(async () => {
-  smtp = await startSmtp();
-  app = await startApp({ AGORA_SMTP_URL: smtp.url, AGORA_JOBS_POLL_MS: "50", AGORA_JOBS_RETRY_MS: "200" });
+  ({ app, smtp } = await startMailingApp());
 });
 test.after.always(async () => {
   await app?.close();

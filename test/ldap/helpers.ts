@@ -111,3 +111,14 @@ export async function scratchDirectory() {
     },
   };
 }
+
+/** Signs a directory person in through /login with their fixture password; fails the set-up if refused. */
+export async function signInFromDirectory(app: TestApp, login: string) {
+  const { User } = await import("../../core/models/user.ts");
+  const client = app.client();
+  await client.get("/login");
+  const response = await client.post("/login", { login, password: fixture.passwordOf(login) });
+  if (response.status !== 302) throw new Error(`${login} could not sign in: ${response.status}`);
+  const user = (await User.findOne({ where: { username: login } }))!;
+  return { client, user };
+}

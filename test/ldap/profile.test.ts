@@ -1,22 +1,14 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { User } from "../../core/models/user.ts";
 import { UserProfile } from "../../core/models/profile.ts";
-import { directoryEnv, fixture, whenDirectoryAnswers } from "./helpers.ts";
+import { directoryEnv, signInFromDirectory, whenDirectoryAnswers } from "./helpers.ts";
 
 // The profile form of a directory account: the fields the directory maps are shown read-only with why,
 // and a forged POST cannot change them; the rest stays editable, and local accounts edit everything.
 
 let app: TestApp;
 
-async function signIn(login: string) {
-  const client = app.client();
-  await client.get("/login");
-  const response = await client.post("/login", { login, password: fixture.passwordOf(login) });
-  if (response.status !== 302) throw new Error(`${login} could not sign in: ${response.status}`);
-  const user = (await User.findOne({ where: { username: login } }))!;
-  return { client, user };
-}
+const signIn = (login: string) => signInFromDirectory(app, login);
 
 const profileOf = async (userId: number) => (await UserProfile.findByPk(userId))!;
 

@@ -1,6 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import type { Client } from "../helpers/client.ts";
+import { startApp, type TestApp } from "../helpers/app.ts";
+import { startSmtp, type TestSmtp } from "../helpers/smtp.ts";
 
 /** Polls until check() returns something truthy, or fails with the label after ms. */
 export async function waitUntil<T>(check: () => Promise<T> | T, label: string, ms = 8000): Promise<NonNullable<T>> {
@@ -129,4 +131,14 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * The app with a test SMTP server and a quick job queue (polled every 50 ms, retried after 200 ms), as the
+ * mail tests need; close the app before the SMTP server, so no mail is cut off.
+ */
+export async function startMailingApp(): Promise<{ app: TestApp; smtp: TestSmtp }> {
+  const smtp = await startSmtp();
+  const app = await startApp({ AGORA_SMTP_URL: smtp.url, AGORA_JOBS_POLL_MS: "50", AGORA_JOBS_RETRY_MS: "200" });
+  return { app, smtp };
 }

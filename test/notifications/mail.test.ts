@@ -1,16 +1,15 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
+import type { TestApp } from "../helpers/app.ts";
 import { publish, usernameOf } from "../helpers/content.ts";
-import { startSmtp, type TestSmtp } from "../helpers/smtp.ts";
+import type { TestSmtp } from "../helpers/smtp.ts";
 import type { Client } from "../helpers/client.ts";
 import { comment } from "../comments/helpers.ts";
-import { notificationsOf, pause, queueDrained, waitUntil } from "./helpers.ts";
+import { notificationsOf, pause, queueDrained, startMailingApp, waitUntil } from "./helpers.ts";
 
 let app: TestApp;
 let smtp: TestSmtp;
 test.before(async () => {
-  smtp = await startSmtp();
-  app = await startApp({ AGORA_SMTP_URL: smtp.url, AGORA_JOBS_POLL_MS: "50", AGORA_JOBS_RETRY_MS: "200" });
+  ({ app, smtp } = await startMailingApp());
 });
 test.after.always(async () => {
   await app?.close();
