@@ -8,7 +8,7 @@ export type MailKind = "invitation" | "passwordReset";
 export interface MailFromKeys {
   to: string;
   lang: Language;
-  /** "<namespace>:<prefix>", e.g. "mail:invitation" or a module's "groups:mail.invitation". */
+  /** <namespace>:<prefix> of the keys: mail:<kind> for core mails, the module's own for a module's. */
   keys: string;
   url: string;
   params?: Record<string, string | number>;
