@@ -3,7 +3,7 @@
  * loopback port, signs in as "bench" (a member of 50 groups), and runs autocannon on the signed-in
  * dashboard, its second page, a group stream and a profile page; prints requests/s and p50/p95/p99.
  *
- *   npx tsx bench/load.ts --db sqlite:/tmp/agora-bench.sqlite [--duration 20] [--connections 20] [--pages dashboard,page2,group,profile]
+ *   npx tsx bench/load.ts --db sqlite:/tmp/agora-bench.sqlite [--duration 20] [--connections 20] [--pages dashboard,page2,group,profile] [--workers 2]
  */
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
@@ -13,18 +13,20 @@ import { benchUser } from "./lib/people.ts";
 import { positiveInteger, readOptions } from "./lib/options.ts";
 import { BenchSession } from "./lib/session.ts";
 
-const usage = "npx tsx bench/load.ts --db sqlite:/path/file.sqlite|postgres://... [--duration 20] [--connections 20] [--warmup 3] [--timeout 30] [--pages dashboard,page2,group,profile] [--log-level warn]";
-const options = readOptions(usage, { db: undefined, duration: "20", connections: "20", warmup: "3", timeout: "30", pages: "dashboard,page2,group,profile", "log-level": "warn" });
+const usage = "npx tsx bench/load.ts --db sqlite:/path/file.sqlite|postgres://... [--duration 20] [--connections 20] [--warmup 3] [--timeout 30] [--pages dashboard,page2,group,profile] [--workers 1] [--log-level warn]";
+const options = readOptions(usage, { db: undefined, duration: "20", connections: "20", warmup: "3", timeout: "30", pages: "dashboard,page2,group,profile", workers: "1", "log-level": "warn" });
 const duration = positiveInteger("duration", options.duration);
 const connections = positiveInteger("connections", options.connections);
 const warmup = Number(options.warmup);
 const timeout = positiveInteger("timeout", options.timeout);
 const wanted = new Set(options.pages.split(","));
+// AGORA_WORKERS for the app: that many processes share the port, as `npm start` runs them.
+const workers = positiveInteger("workers", options.workers);
 
 function startServer(): Promise<{ child: ChildProcess; url: string; modules: string[] }> {
   const child = fork(new URL("./serve.ts", import.meta.url).pathname, {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: options.db, AGORA_LOG_LEVEL: options["log-level"] },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: options.db, AGORA_LOG_LEVEL: options["log-level"], AGORA_WORKERS: String(workers) },
   });
   return new Promise((resolve, reject) => {
     child.once("message", (message: { port: number; modules: string[] }) => resolve({ child, url: `http://127.0.0.1:${message.port}`, modules: message.modules }));

@@ -30,4 +30,5 @@ export const defaults = {
   jobsPollMs: 1000,
   jobsRetryMs: 30000,
   jobsLeaseMs: 60000,
+  workers: 1,
 } as const;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { defaults } from "./defaults.ts";
@@ -39,6 +40,7 @@ const envNames = {
   AGORA_JOBS_POLL_MS: "jobsPollMs",
   AGORA_JOBS_RETRY_MS: "jobsRetryMs",
   AGORA_JOBS_LEASE_MS: "jobsLeaseMs",
+  AGORA_WORKERS: "workers",
 } as const satisfies Record<string, keyof typeof defaults>;
 
 const envKeyOf = Object.fromEntries(Object.entries(envNames).map(([env, key]) => [key, env])) as Record<string, string>;
@@ -63,6 +65,8 @@ const integer = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
     .union([z.number(), z.string().trim().regex(/^\d+$/, "must be a whole number")], "must be a whole number")
     .transform(Number)
     .pipe(z.number().int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const maxWorkers = 64;
 
 const pathList = z.union([z.array(z.string()), z.string().transform((v) => v.split(path.delimiter).filter(Boolean))]);
 
@@ -97,6 +101,8 @@ const schema = z.object({
   jobsPollMs: integer(10, 600000),
   jobsRetryMs: integer(10, 86400000),
   jobsLeaseMs: integer(1000, 3600000),
+  // "auto": one worker process per CPU the machine offers.
+  workers: z.union([z.literal("auto").transform(() => Math.min(maxWorkers, os.availableParallelism())), integer(1, maxWorkers)], `must be a whole number from 1 to ${maxWorkers}, or auto`),
 });
 
 /** AGORA_LDAP_*: directory sign-in settings; each one set here wins over the admin console's (core/auth/ldap/settings.ts). */

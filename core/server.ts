@@ -1,7 +1,10 @@
+import cluster from "node:cluster";
 import type { Server } from "node:http";
-import { ConfigError, loadConfig } from "../config/index.ts";
+import type { Logger } from "pino";
+import { ConfigError, loadConfig, type Config } from "../config/index.ts";
 import { createApp, createLogger } from "./app.ts";
 import { deleteExpiredSessions } from "./auth/session-store.ts";
+import { superviseWorkers } from "./cluster/supervisor.ts";
 
 const shutdownGraceMs = 10_000;
 
@@ -17,12 +20,14 @@ async function main() {
     }
     throw error;
   }
-  const logger = createLogger(config);
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, createLogger(config));
+  const logger = cluster.isWorker ? createLogger(config).child({ worker: cluster.worker!.id }) : createLogger(config);
   const app = await createApp(config, logger);
   const server: Server = app.koa.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
-    logger.info({ port, baseUrl: config.baseUrl }, `Agora is listening on http://localhost:${port}`);
+    if (cluster.isWorker) logger.info({ port }, "worker listening");
+    else logger.info({ port, baseUrl: config.baseUrl }, `Agora is listening on http://localhost:${port}`);
   });
   server.keepAliveTimeout = 5_000;
   const sweep = setInterval(() => deleteExpiredSessions().catch((err) => logger.warn({ err }, "session sweep failed")), 3600_000);
@@ -60,6 +65,34 @@ async function main() {
   server.on("request", (_request, response) => {
     response.once("finish", () => isStopping && setImmediate(() => server.closeIdleConnections()));
   });
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  if (cluster.isWorker) {
+    // Ctrl-C reaches every process of the group: a worker waits for its primary's SIGTERM instead, and
+    // stops on its own if the primary is gone.
+    process.on("SIGINT", () => undefined);
+    process.on("disconnect", () => stop("disconnect"));
+  } else {
+    process.on("SIGINT", () => stop("SIGINT"));
+  }
+}
+
+/** AGORA_WORKERS > 1: runs the workers (core/cluster/supervisor.ts) and stops them on SIGTERM/SIGINT. */
+async function runPrimary(config: Config, logger: Logger) {
+  const supervisor = await superviseWorkers(config, logger, (code) => process.exit(code));
+  logger.info({ port: supervisor.port, workers: config.workers, baseUrl: config.baseUrl }, `Agora is listening on http://localhost:${supervisor.port}`);
+  let stopping: Promise<void> | null = null;
+  const stop = (signal: string) => {
+    if (stopping) {
+      // A second signal: the workers get theirs and close their remaining connections at once.
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+      return;
+    }
+    logger.info({ signal }, "shutting down: the workers finish their requests");
+    stopping = supervisor.stop().then(() => {
+      logger.info("stopped");
+      process.exit(0);
+    });
+  };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import cluster from "node:cluster";
+import { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/index.ts";
 
@@ -11,12 +12,19 @@ export interface LoginLimiter {
 
 /**
  * Failed logins are counted per account (stops guessing one password) and per IP (stops spraying many
- * accounts). In memory for one process; in Redis when several processes share the load.
+ * accounts). In memory for one process; in Redis when several processes share the load; without Redis,
+ * the workers of AGORA_WORKERS count in their primary (core/cluster/supervisor.ts).
  */
+// How long a worker waits for its primary's answer before the attempt fails (a 500, not a free pass).
+const clusterTimeoutMs = 5_000;
+
 export function createLoginLimiter(config: Config, redis: Redis | null): LoginLimiter {
   const duration = config.loginLockMinutes * 60;
-  const make = (keyPrefix: string, points: number): RateLimiterAbstract =>
-    redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration }) : new RateLimiterMemory({ keyPrefix, points, duration });
+  const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
+    if (redis) return new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration });
+    if (cluster.isWorker) return new RateLimiterCluster({ keyPrefix, points, duration, timeoutMs: clusterTimeoutMs });
+    return new RateLimiterMemory({ keyPrefix, points, duration });
+  };
   const perAccount = make("login_account", config.loginAttemptsPerAccount);
   const perIp = make("login_ip", config.loginAttemptsPerIp);
   const remaining = async (limiter: RateLimiterAbstract, key: string, points: number) => {

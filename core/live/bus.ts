@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
@@ -68,4 +69,43 @@ export async function redisBus(url: string, prefix: string, logger: Logger): Pro
       publisher.disconnect();
     },
   };
+}
+
+/** Worker ↔ primary messages that carry a live event (AGORA_WORKERS without Redis). */
+interface ClusterLiveMessage {
+  agoraLive: LiveEvent;
+}
+
+const isClusterLiveMessage = (message: unknown): message is ClusterLiveMessage =>
+  typeof message === "object" && message !== null && "agoraLive" in message;
+
+/** A worker of AGORA_WORKERS without Redis: events go to the primary, which sends them to every worker (this one too). */
+export function clusterBus(): LiveBus {
+  const listeners = new Set<LiveListener>();
+  const onMessage = (message: unknown) => {
+    if (!isClusterLiveMessage(message)) return;
+    for (const listener of listeners) listener(message.agoraLive);
+  };
+  process.on("message", onMessage);
+  return {
+    async publish(event) {
+      // The primary gone (the server is stopping) costs live updates only.
+      if (process.connected) process.send!({ agoraLive: event } satisfies ClusterLiveMessage);
+    },
+    subscribe: (listener) => void listeners.add(listener),
+    async close() {
+      listeners.clear();
+      process.off("message", onMessage);
+    },
+  };
+}
+
+/** In the primary: every live event a worker publishes goes to all workers. */
+export function relayLiveEventsBetweenWorkers() {
+  cluster.on("message", (_from, message: unknown) => {
+    if (!isClusterLiveMessage(message)) return;
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      if (worker?.isConnected()) worker.send(message);
+    }
+  });
 }

@@ -34,6 +34,8 @@ export async function queueDrained(ms = 8000) {
 export interface EventStream {
   events: { event: string; data: Record<string, unknown> }[];
   status: number;
+  /** X-Request-Id of the stream request: its log line (written when the stream ends) tells which process served it. */
+  requestId: string;
   waitFor(event: string, check?: (data: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
   close(): void;
 }
@@ -71,6 +73,7 @@ export async function openEvents(client: Client, path = "/live/events"): Promise
   return {
     events,
     status: response.status,
+    requestId: response.headers.get("x-request-id") ?? "",
     async waitFor(event, check = () => true, ms = 8000) {
       const found = await waitUntil(() => events.find((e) => e.event === event && check(e.data)), `event "${event}"`, ms);
       return found.data;

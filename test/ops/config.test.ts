@@ -89,3 +89,13 @@ test("a data dir that cannot hold the session secret is a configuration error na
   const error = t.throws(() => loadConfig({ AGORA_DATA_DIR: file }), { instanceOf: ConfigError });
   t.regex(error.message, /AGORA_DATA_DIR \(.*not-a-directory\): cannot keep the generated session secret there/);
 });
+
+test("AGORA_WORKERS: one process by default, a whole number up to 64, or auto (one per CPU)", (t) => {
+  t.is(load({}).workers, 1);
+  t.is(load({ AGORA_WORKERS: "4" }).workers, 4);
+  t.is(load({ AGORA_WORKERS: "auto" }).workers, Math.min(64, os.availableParallelism()));
+  for (const bad of ["0", "65", "two", "1.5"]) {
+    const error = t.throws(() => load({ AGORA_WORKERS: bad }), { instanceOf: ConfigError });
+    t.regex(error!.message, /AGORA_WORKERS/);
+  }
+});
