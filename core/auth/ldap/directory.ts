@@ -70,9 +70,9 @@ export type DirectoryErrorKind = (typeof directoryErrorKinds)[number];
 /**
  * What went wrong in a secure connection, for the admin to act on: the certificate is signed by a CA
  * that is not trusted (with or without a CA file set), names another host, is out of date; the server
- * does not speak TLS on that port or refuses StartTLS; the CA file cannot be read; anything else.
+ * does not speak TLS on that port, refuses StartTLS or hangs up on it; the CA file cannot be read; anything else.
  */
-export const tlsProblems = ["untrusted", "untrustedNoCa", "hostname", "expired", "notTls", "startTlsRefused", "caFile", "handshake"] as const;
+export const tlsProblems = ["untrusted", "untrustedNoCa", "hostname", "expired", "notTls", "startTlsRefused", "startTlsClosed", "caFile", "handshake"] as const;
 export type TlsProblem = (typeof tlsProblems)[number];
 
 /**

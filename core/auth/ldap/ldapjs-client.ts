@@ -111,8 +111,9 @@ async function connectTo(url: string, options: DirectoryConnectionOptions): Prom
         }
       }).catch((error: unknown) => {
         const sorted = toDirectoryError(error, hasCa);
-        // The server answered the StartTLS request with an LDAP error: it does not offer TLS.
-        throw sorted.kind === "tls" || sorted.kind === "timeout" || sorted.kind === "unreachable" ? sorted : new DirectoryError("tls", sorted.detail, "startTlsRefused");
+        if (sorted.kind === "tls" || sorted.kind === "timeout") throw sorted;
+        // Connected, then an LDAP error or a hang-up in answer to StartTLS: the server does not offer TLS there, it was reached.
+        throw new DirectoryError("tls", sorted.detail, sorted.kind === "unreachable" ? "startTlsClosed" : "startTlsRefused");
       });
     }
     return client;
