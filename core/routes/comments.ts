@@ -11,7 +11,7 @@ import type { Content } from "../models/content.ts";
 import { readableContent } from "../commands/post-writer.ts";
 import { createComment, deleteComment, editComment, reachableComment } from "../commands/comment-writer.ts";
 import { idParam, policyOf } from "../content/request.ts";
-import { receiveForm, discardUploads } from "../content/attachments/uploads.ts";
+import { receiveFormOrRefusal, discardUploads } from "../content/attachments/uploads.ts";
 import { canComment, canEditComment } from "../content/comments/access.ts";
 import { commentUrl } from "../content/comments/entries.ts";
 import { backTo, renderPermalink, wantsJson } from "../content/comments/page.ts";
@@ -57,8 +57,9 @@ export function commentRoutes(services: AppServices) {
     const policy = policyOf(ctx, services.registry);
     const content = await readableContent(policy, idParam(ctx.params.id));
     if (!canComment(policy, content)) throw forbidden("comments:errors.closed");
-    const uploads = await receiveForm(ctx, services.config);
+    const { uploads, refusal } = await receiveFormOrRefusal(ctx, services.config);
     const { data, errors } = validateForm(commentForm, ctx.state.body);
+    if (refusal) return refuse(ctx, content, refusal.status, { ...refusal.errors, ...errors });
     if (!data) {
       await discardUploads(uploads);
       return refuse(ctx, content, 422, errors);

@@ -8,13 +8,14 @@ import { validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
 import { Post, ContentRevision } from "../models/post.ts";
 import { User } from "../models/user.ts";
+import type { Content } from "../models/content.ts";
 import type { Container } from "../modules/types.ts";
-import { createPost, deleteContent, editPost, readableContent, restoreContent } from "../commands/post-writer.ts";
+import { createPost, deleteContent, editPost, readableContent, restoreContent, TooManyFilesError } from "../commands/post-writer.ts";
 import { loadEntries } from "../content/entries.ts";
 import { idParam, policyOf } from "../content/request.ts";
-import { discardReceivedUploads, maxFilesPerForm, receiveForm } from "../content/attachments/uploads.ts";
+import { discardReceivedUploads, maxFilesPerForm, receiveFormOrRefusal } from "../content/attachments/uploads.ts";
 import { Attachment } from "../models/attachment.ts";
-import { attachmentView } from "../content/attachments/entries.ts";
+import { attachmentView, type AttachmentView } from "../content/attachments/entries.ts";
 import { removeAttachmentFilesOnHardDelete } from "../content/attachments/removal.ts";
 
 export const postBodyMaxLength = 20_000;
@@ -63,8 +64,9 @@ export function postRoutes(services: AppServices) {
   }
 
   router.post("/posts", requireUser, async (ctx) => {
-    const uploads = await receiveForm(ctx, services.config);
+    const { uploads, refusal } = await receiveFormOrRefusal(ctx, services.config);
     const { data, errors } = validateForm(postForm, ctx.state.body);
+    if (refusal) return renderRefused(ctx, refusal.status, { ...refusal.errors, ...errors });
     const container = data ? await containerOf(services, data.target) : null;
     if (!data || !container) return renderRefused(ctx, 422, errors ?? { target: "stream:errors.target" });
     const policy = policyOf(ctx, services.registry);
@@ -93,6 +95,15 @@ export function postRoutes(services: AppServices) {
   /** The post's own files (not its comments'), for the checkboxes of the edit form. */
   const filesOf = async (contentId: number) => (await Attachment.findAll({ where: { contentId, commentId: null }, order: [["id", "ASC"]] })).map(attachmentView);
 
+  /** The edit form again, as typed (ticked files included), with the reason. */
+  async function renderEditRefused(ctx: AppContext, content: Content, files: AttachmentView[], status: number, errors: FieldErrors) {
+    await discardReceivedUploads(ctx);
+    const { _csrf, ...values } = ctx.state.body;
+    ctx.status = status;
+    await ctx.render("content/edit.njk", { content, files, values: { ...values, removeFiles: [values.removeFiles ?? []].flat() }, errors, title: ctx.state.t("stream:edit.title") });
+    ctx.status = status;
+  }
+
   router.get("/c/:id/edit", requireUser, async (ctx) => {
     const { content, post } = await editablePost(ctx, ctx.params.id);
     await ctx.render("content/edit.njk", { content, files: await filesOf(content.id), values: { title: post.title ?? "", body: post.body, removeFiles: [] }, errors: {}, title: ctx.state.t("stream:edit.title") });
@@ -100,21 +111,21 @@ export function postRoutes(services: AppServices) {
 
   router.post("/c/:id/edit", requireUser, async (ctx) => {
     const { policy, content } = await editablePost(ctx, ctx.params.id);
-    // Same upload rules as a new post: a refused file is a clear 4xx and nothing stays on disk.
-    const uploads = await receiveForm(ctx, services.config);
+    // Same upload rules as a new post: a refused file is a clear 4xx, the form comes back filled in, nothing stays on disk.
+    const { uploads, refusal: fileRefusal } = await receiveFormOrRefusal(ctx, services.config);
     const { data, errors } = validateForm(editForm, ctx.state.body);
     const files = await filesOf(content.id);
+    if (fileRefusal) return renderEditRefused(ctx, content, files, fileRefusal.status, { ...fileRefusal.errors, ...errors });
     const kept = data ? files.filter((file) => !data.removeFiles.includes(file.id)).length : 0;
     const refusal = errors ?? (kept + uploads.length > maxFilesPerForm ? { files: "stream:edit.tooManyFiles" } : null);
-    if (!data || refusal) {
-      await discardReceivedUploads(ctx);
-      const { _csrf, ...values } = ctx.state.body;
-      ctx.status = 422;
-      await ctx.render("content/edit.njk", { content, files, values: { ...values, removeFiles: [values.removeFiles ?? []].flat() }, errors: refusal, title: ctx.state.t("stream:edit.title") });
-      ctx.status = 422;
-      return;
+    if (!data || refusal) return renderEditRefused(ctx, content, files, 422, refusal ?? {});
+    try {
+      await editPost(services, policy, content, data, { uploadsDir: services.config.uploadsDir, uploads, removeIds: data.removeFiles });
+    } catch (error) {
+      // Another edit added files since the check above: the form again, with the files as they are now.
+      if (!(error instanceof TooManyFilesError)) throw error;
+      return renderEditRefused(ctx, content, await filesOf(content.id), 422, { files: "stream:edit.filesAddedMeanwhile" });
     }
-    await editPost(services, policy, content, data, { uploadsDir: services.config.uploadsDir, uploads, removeIds: data.removeFiles });
     flash(ctx, "success", "stream:edit.saved");
     ctx.redirect(`/c/${content.id}`);
   });

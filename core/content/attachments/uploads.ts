@@ -125,6 +125,8 @@ export async function receiveForm(ctx: AppContext, config: Config): Promise<Rece
   try {
     request = await readMultipart(ctx, temporaryStorage(uploadsDir, created, closing), config.uploadLimitMb * 1024 * 1024);
   } catch (error) {
+    // Multer stops at the refused part: the fields before it are parsed, and the form shows them again.
+    ctx.state.body = { ...(ctx.req as MultipartRequest).body };
     await settled(closing);
     await removeQuietly(created);
     throw refusal(error);
@@ -141,6 +143,26 @@ export async function receiveForm(ctx: AppContext, config: Config): Promise<Rece
   // A caller that forgets to attach or discard (a refused form, an exception) still leaves no temporary file.
   ctx.res.once("close", () => void removeQuietly(temporaryPathsOf(uploads)));
   return uploads;
+}
+
+/** A refused form as a route shows it again: the 4xx to answer, and the reason next to the file field. */
+export interface UploadRefusal {
+  status: number;
+  errors: { files: string };
+}
+
+/**
+ * receiveForm for a form that comes back filled in when a file is refused (too big, too many, a type
+ * we do not take): the refusal is returned, not thrown, and ctx.state.body holds the fields parsed
+ * before it (forms put their file input last, so the text is there). Nothing is left on disk.
+ */
+export async function receiveFormOrRefusal(ctx: AppContext, config: Config): Promise<{ uploads: ReceivedUpload[]; refusal: UploadRefusal | null }> {
+  try {
+    return { uploads: await receiveForm(ctx, config), refusal: null };
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status >= 500) throw error;
+    return { uploads: [], refusal: { status: error.status, errors: { files: error.messageKey } } };
+  }
 }
 
 /** Moves one file to its final key; the path is recorded first, so a discard after any failure finds it. */
