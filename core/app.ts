@@ -111,7 +111,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   notificationWorker.register(keyedMailHandler(services));
   // Soft-deleted content past its 30-day restore window goes for good, files included.
   notificationWorker.every("contents.purge", 24 * 3600_000, async () => {
-    await purgeDeletedContents(services.sequelize);
+    await purgeDeletedContents(services);
   });
 
   const koa = new Koa<AppState, AppContextExtras>({ keys: [config.sessionSecret], proxy: config.trustProxy });

@@ -1,4 +1,4 @@
-import type { Sequelize } from "sequelize";
+import type { Sequelize, Transaction } from "sequelize";
 import { Content, streamKeyOf } from "../models/content.ts";
 import { ContentRevision, Post } from "../models/post.ts";
 import type { User } from "../models/user.ts";
@@ -9,7 +9,8 @@ import { HttpError, forbidden, notFound } from "../http/errors.ts";
 import { extractTopics, renderMarkdown } from "../content/markdown.ts";
 import { recordMentions, resolveMentions } from "../content/mentions.ts";
 import { syncTopics } from "../content/topics.ts";
-import { attachUploads, discardUploads, type ReceivedUpload } from "../content/attachments/uploads.ts";
+import { attachUploads, discardUploads, maxFilesPerForm, type ReceivedUpload } from "../content/attachments/uploads.ts";
+import { Attachment } from "../models/attachment.ts";
 import { detachAttachments } from "../content/attachments/removal.ts";
 import { audit } from "./audit.ts";
 
@@ -74,6 +75,23 @@ export interface AttachmentChanges {
 }
 
 /**
+ * An edit would leave the post with more files than a form may carry: another edit added some since
+ * the form's own check. A 422 that says so; the edit route can show its form again instead.
+ */
+export class TooManyFilesError extends HttpError {
+  constructor() {
+    super(422, "stream:edit.filesAddedMeanwhile");
+  }
+}
+
+/** Refuses adding files past the limit, counting inside the edit's transaction, after its removals. */
+async function checkFileLimit(transaction: Transaction, contentId: number, adding: number) {
+  if (adding === 0) return;
+  const kept = await Attachment.count({ where: { contentId, commentId: null }, transaction });
+  if (kept + adding > maxFilesPerForm) throw new TooManyFilesError();
+}
+
+/**
  * Edits a post: the old text goes to the edit history, the post is marked edited, topics and mentions
  * follow the new text; files are attached and removed in the same transaction (the removed files
  * leave the disk once it commits; on failure the new ones are discarded).
@@ -89,9 +107,12 @@ export async function editPost(services: PostWriterServices, policy: ContentPoli
     if (!container) throw notFound();
     const mentions = await resolveMentions(services.registry, input.body, container, { mayMentionContainer: await policy.canManage(content), containerUrl: containerUrl(services.registry, container) });
     fresh = await services.sequelize.transaction(async (transaction) => {
+      // Concurrent edits of one post take turns from here (SQLite transactions already do), so the file count below is final.
+      await Content.findByPk(content.id, { attributes: ["id"], transaction, lock: transaction.LOCK.UPDATE });
       const post = await Post.findByPk(content.refId!, { transaction, lock: transaction.LOCK.UPDATE });
       if (!post) throw notFound();
       const removed = files ? await detachAttachments(transaction, files.uploadsDir, content.id, files.removeIds) : 0;
+      if (files) await checkFileLimit(transaction, content.id, files.uploads.length);
       if (files) await attachUploads(transaction, { contentId: content.id, uploaderId: editor.id }, files.uploads);
       const filesChanged = removed > 0 || (files?.uploads.length ?? 0) > 0;
       const textChanged = post.title !== input.title || post.body !== input.body;

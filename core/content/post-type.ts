@@ -7,4 +7,7 @@ export const postContentType: ContentTypeDefinition = {
   type: "post",
   template: "stream/post.njk",
   load: async (refIds) => new Map((await Post.findAll({ where: { id: { [Op.in]: refIds } } })).map((post) => [post.id, post])),
+  purge: async (refIds, { transaction }) => {
+    await Post.destroy({ where: { id: { [Op.in]: refIds } }, transaction });
+  },
 };

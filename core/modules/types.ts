@@ -113,6 +113,12 @@ export interface ContentTypeDefinition {
   load: (refIds: number[], policy: ContentPolicy) => Promise<Map<number, unknown>>;
   /** Makes this type's content searchable through database triggers (docs/search.md). */
   search?: import("../search/types.ts").ContentSearch;
+  /**
+   * Removes the rows behind these contents for good (their refIds), inside the purge's transaction:
+   * the daily purge of soft-deleted contents past their restore window calls it before deleting the
+   * content rows. Without it, only the content row goes.
+   */
+  purge?(refIds: number[], options: { transaction: Transaction }): Promise<void>;
 }
 
 /** What the policy layer needs to know about a kind of container, answered by the module that owns it. */

@@ -42,7 +42,7 @@ test.serial("the purge deletes for good what was deleted over 30 days ago, files
   await Content.update({ deletedAt: new Date(Date.now() - 31 * 24 * 3600 * 1000) }, { where: { id: old.contentId } });
   const refId = (await Content.findByPk(old.contentId))!.refId!;
 
-  t.true(await purgeDeletedContents(app.app.sequelize) >= 1);
+  t.true(await purgeDeletedContents(app.app) >= 1);
   t.is(await Content.findByPk(old.contentId), null);
   t.is(await Post.findByPk(refId), null);
   t.is(await Attachment.count({ where: { contentId: old.contentId } }), 0);

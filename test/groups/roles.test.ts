@@ -107,11 +107,14 @@ test.serial("an archived group refuses new posts and joins, and is restorable", 
 
 test.serial("deleting asks for the address, then removes the group and its content in one go", async (t) => {
   const { Content } = await import("../../core/models/content.ts");
+  const { Post } = await import("../../core/models/post.ts");
   const { Group } = await import("../../modules/groups/models/group.ts");
   const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
   const doomed = await createGroup(owner.client, { name: "Doomed", visibility: "open" });
   await addMember(doomed.id, people.member.userId);
   const postId = await publish(people.member.client, { target: `group:${doomed.id}`, body: "Soon gone" });
+  const postRowId = (await Content.findByPk(postId))!.refId!;
+  t.truthy(await Post.findByPk(postRowId));
   t.is((await owner.client.post(`${doomed.url}/delete`, { confirm: "wrong" })).status, 422);
   t.truthy(await Group.findByPk(doomed.id));
   const deleted = await owner.client.post(`${doomed.url}/delete`, { confirm: doomed.slug });
@@ -119,6 +122,7 @@ test.serial("deleting asks for the address, then removes the group and its conte
   t.is(deleted.location, "/groups");
   t.is(await Group.findByPk(doomed.id), null);
   t.is(await Content.findByPk(postId), null);
+  t.is(await Post.findByPk(postRowId), null, "the post's text goes with it");
   t.is(await GroupMembership.count({ where: { groupId: doomed.id } }), 0);
   t.is((await owner.client.get(doomed.url)).status, 404);
 });

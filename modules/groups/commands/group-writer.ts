@@ -5,6 +5,7 @@ import type { User } from "../../../core/models/user.ts";
 import type { ModuleRegistry } from "../../../core/modules/registry.ts";
 import type { ContainerDisableHandler } from "../../../core/modules/types.ts";
 import { audit } from "../../../core/commands/audit.ts";
+import { deleteContentsForGood } from "../../../core/content/moderation/purge.ts";
 import { HttpError } from "../../../core/http/errors.ts";
 import { Group, containerOf, type Visibility } from "../models/group.ts";
 import { GroupMembership } from "../models/membership.ts";
@@ -96,9 +97,10 @@ export async function setArchived(actor: User, group: Group, isArchived: boolean
 }
 
 /**
- * Deletes a group and everything in it in one transaction: its stream's contents (comments, reactions,
- * mentions, topics and attachments cascade), the clean-up of every module it used, its module states,
- * then the group (memberships, requests, invitations, permissions and images cascade).
+ * Deletes a group and everything in it in one transaction: the clean-up of every module it used, its
+ * stream's contents with the rows behind them (each content type's purge hook, switched on or not:
+ * post texts too), its module states, then the group (memberships, requests, invitations, permissions
+ * and images cascade).
  */
 export async function deleteGroup(registry: ModuleRegistry, actor: User, group: Group): Promise<void> {
   const container = containerOf(group);
@@ -107,7 +109,8 @@ export async function deleteGroup(registry: ModuleRegistry, actor: User, group: 
       const cleanUp = registry.definition(info.id)?.onDisable?.group as ContainerDisableHandler | undefined;
       if (cleanUp && info.scopes.includes("group")) await cleanUp(container, transaction);
     }
-    await Content.destroy({ where: { streamKey: streamKeyOf("group", group.id) }, transaction });
+    const contents = await Content.findAll({ where: { streamKey: streamKeyOf("group", group.id) }, attributes: ["id", "type", "refId"], transaction });
+    await deleteContentsForGood(registry.contentTypes, contents, transaction);
     await ModuleState.destroy({ where: { containerType: "group", containerId: group.id }, transaction });
     await group.destroy({ transaction });
     await audit(actor, "group.deleted", { type: "group", id: group.id }, { slug: group.slug, name: group.name }, transaction);
