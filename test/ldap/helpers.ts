@@ -122,3 +122,17 @@ export async function signInFromDirectory(app: TestApp, login: string) {
   const user = (await User.findOne({ where: { username: login } }))!;
   return { client, user };
 }
+
+/** Points the app's environment settings at one directory connection (URL, StartTLS, CA) and drops the cached settings. */
+export function useConnection(app: TestApp, connection: { url: string; startTls: boolean; caFile?: string }) {
+  app.config.ldap.urls = [connection.url];
+  app.config.ldap.startTls = connection.startTls;
+  app.config.ldap.caFile = connection.caFile;
+  ldapSettingsOf(app.config).forget();
+}
+
+/** The admin console's "test the connection" answer, as HTML, in a language. */
+export async function connectionTest(app: TestApp, language = "en") {
+  const { client } = await app.signedIn("admin");
+  return (await client.post("/admin/ldap/test", {}, { headers: { "accept-language": language } })).text;
+}

@@ -5,8 +5,7 @@ import ldap from "ldapjs";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { User } from "../../core/models/user.ts";
 import { DirectoryAccount } from "../../core/auth/ldap/directory-account.ts";
-import { ldapSettingsOf } from "../../core/auth/ldap/settings.ts";
-import { directoryEnv, directoryUrl, fixture, tlsFixture, whenDirectoryAnswers } from "./helpers.ts";
+import { connectionTest, directoryEnv, directoryUrl, fixture, useConnection, tlsFixture, whenDirectoryAnswers } from "./helpers.ts";
 
 // Secure connections that must fail, and say why to the admin: a certificate that does not name the
 // address used (the test slapd reached through 127.0.0.2, which its certificate does not carry), and
@@ -29,18 +28,6 @@ test.after.always(async () => {
 });
 
 /** The connection the app uses, set as AGORA_LDAP_* would (the environment wins over the console). */
-function useConnection(connection: { url: string; startTls: boolean; caFile?: string }) {
-  app.config.ldap.urls = [connection.url];
-  app.config.ldap.startTls = connection.startTls;
-  app.config.ldap.caFile = connection.caFile;
-  ldapSettingsOf(app.config).forget();
-}
-
-async function connectionTest(language = "en") {
-  const { client } = await app.signedIn("admin");
-  return (await client.post("/admin/ldap/test", {}, { headers: { "accept-language": language } })).text;
-}
-
 /** A directory person's sign-in through /login: refused with the "directory unreachable" page, and no account or link made. */
 async function assertSignInRefused(t: import("ava").ExecutionContext, login: string) {
   const [users, links] = [await User.count(), await DirectoryAccount.count()];
@@ -93,14 +80,14 @@ test.serial("an LDAP server that answers StartTLS with an error: refused, nothin
   const port = await new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve(Number(new URL(server.url).port))));
   closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  useConnection({ url: `ldap://127.0.0.1:${port}`, startTls: true });
+  useConnection(app, { url: `ldap://127.0.0.1:${port}`, startTls: true });
   await assertSignInRefused(t, "jsmith");
   t.true(startTlsAsked > 0, "StartTLS was asked for");
   t.is(binds, 0, "no password was sent in the clear");
-  const page = await connectionTest();
+  const page = await connectionTest(app);
   t.regex(page, /The server refused StartTLS/);
   t.regex(page, /The server said: <code>ldap:\/\/127\.0\.0\.1:\d+: Protocol Error/, "the server's own words beside");
-  t.regex(await connectionTest("fr"), /Le serveur a refusé StartTLS/);
+  t.regex(await connectionTest(app, "fr"), /Le serveur a refusé StartTLS/);
   t.is(binds, 0);
 });
 
@@ -115,11 +102,11 @@ test.serial("a server that hangs up on StartTLS: refused, nothing created, the a
   });
   const port = await listen(hangsUp);
 
-  useConnection({ url: `ldap://127.0.0.1:${port}`, startTls: true });
+  useConnection(app, { url: `ldap://127.0.0.1:${port}`, startTls: true });
   await assertSignInRefused(t, "lilei");
   t.true(received > 0, "the StartTLS request reached the server");
-  t.regex(await connectionTest(), /The server hung up when asked for StartTLS/);
-  t.regex(await connectionTest("fr"), /Le serveur a coupé la connexion à la demande de StartTLS/);
+  t.regex(await connectionTest(app), /The server hung up when asked for StartTLS/);
+  t.regex(await connectionTest(app, "fr"), /Le serveur a coupé la connexion à la demande de StartTLS/);
 });
 
 whenDirectoryAnswers(() => {
@@ -136,17 +123,17 @@ whenDirectoryAnswers(() => {
   ] as const) {
     test.serial(`${how} by an address the certificate does not name, with the right CA: refused, nothing created, the test says which host (en, fr)`, async (t) => {
       // The same relay on the address the certificate carries connects: only the host name is wrong.
-      useConnection({ url: `${scheme}://127.0.0.1:${await relayTo(portOf(slapdUrl), "127.0.0.1")}`, startTls, caFile: tlsFixture.caFile });
-      t.regex(await connectionTest(), /Connected and signed in as the service account/);
+      useConnection(app, { url: `${scheme}://127.0.0.1:${await relayTo(portOf(slapdUrl), "127.0.0.1")}`, startTls, caFile: tlsFixture.caFile });
+      t.regex(await connectionTest(app), /Connected and signed in as the service account/);
 
       const url = `${scheme}://${uncoveredAddress}:${await relayTo(portOf(slapdUrl), uncoveredAddress)}`;
 
-      useConnection({ url, startTls, caFile: tlsFixture.caFile });
+      useConnection(app, { url, startTls, caFile: tlsFixture.caFile });
       await assertSignInRefused(t, "zplus");
-      const page = await connectionTest();
+      const page = await connectionTest(app);
       t.regex(page, /certificate is for another host name\. Use in the URL the name \(or IP address\) the certificate was issued for/);
       t.regex(page, /The server said: <code>[^<]*IP: 127\.0\.0\.2 is not in the cert&#39;s list: 127\.0\.0\.1/, "Node's words name the address and what the certificate covers");
-      t.regex(await connectionTest("fr"), /le certificat du serveur est émis pour un autre nom d’hôte/);
+      t.regex(await connectionTest(app, "fr"), /le certificat du serveur est émis pour un autre nom d’hôte/);
     });
   }
 });
