@@ -1,6 +1,6 @@
 import { Op } from "sequelize";
 import type { Content } from "../models/content.ts";
-import { User } from "../models/user.ts";
+import { shownUserAttributes, User } from "../models/user.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import type { Container } from "../modules/types.ts";
 import type { ContentPolicy } from "../policies/content.ts";
@@ -44,7 +44,7 @@ export async function loadEntries(registry: ModuleRegistry, policy: ContentPolic
   await policy.loadRoles(shown);
 
   const authorIds = [...new Set(shown.map((content) => content.authorId))];
-  const authors = new Map((await User.findAll({ where: { id: { [Op.in]: authorIds } } })).map((user) => [user.id, user]));
+  const authors = new Map((await User.findAll({ where: { id: { [Op.in]: authorIds } }, attributes: shownUserAttributes })).map((user) => [user.id, user]));
 
   const containers = new Map<string, Container>();
   for (const [type, ids] of groupBy(shown, (content) => content.containerType, (content) => content.containerId)) {

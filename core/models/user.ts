@@ -5,6 +5,9 @@ export type InstanceRole = (typeof instanceRoles)[number];
 export const userStatuses = ["active", "pending", "disabled"] as const;
 export type UserStatus = (typeof userStatuses)[number];
 
+/** For loading people to show (authors, reactors, editors): everything but the password hash, which pages never need. */
+export const shownUserAttributes = { exclude: ["passwordHash"] };
+
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
   declare email: string;

@@ -6,7 +6,7 @@ import { requireUser } from "../auth/current-user.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { Comment } from "../models/comment.ts";
 import { Reaction, isReactionKind, reactionKinds } from "../models/reaction.ts";
-import { User } from "../models/user.ts";
+import { shownUserAttributes, User } from "../models/user.ts";
 import { readableContent } from "../commands/post-writer.ts";
 import { reachableComment } from "../commands/comment-writer.ts";
 import { toggleReaction, type ReactionSubject } from "../commands/reaction-writer.ts";
@@ -77,7 +77,7 @@ export function reactionRoutes(services: AppServices) {
     };
     const rows = await Reaction.findAll({ where, order: [["id", "DESC"]], limit: reactionListSize + 1 });
     const page = rows.slice(0, reactionListSize);
-    const users = new Map((page.length ? await User.findAll({ where: { id: { [Op.in]: page.map((row) => row.userId) } } }) : []).map((user) => [user.id, user]));
+    const users = new Map((page.length ? await User.findAll({ where: { id: { [Op.in]: page.map((row) => row.userId) } }, attributes: shownUserAttributes }) : []).map((user) => [user.id, user]));
     const people = page.map((row) => ({ user: users.get(row.userId) ?? null, kind: row.kind, emoji: reactionEmoji[row.kind], labelKey: reactionLabels[row.kind] }));
     const base = `${ctx.path}?${kind ? `kind=${kind}&` : ""}`;
     const nextUrl = rows.length > reactionListSize ? `${base}before=${page.at(-1)!.id}` : null;

@@ -1,6 +1,6 @@
 import { Op, QueryTypes, type Sequelize } from "sequelize";
 import { Content } from "../../core/models/content.ts";
-import { User } from "../../core/models/user.ts";
+import { shownUserAttributes, User } from "../../core/models/user.ts";
 import type { ModuleRegistry } from "../../core/modules/registry.ts";
 import type { Container, ContentTypeDefinition } from "../../core/modules/types.ts";
 import type { ContentPolicy } from "../../core/policies/content.ts";
@@ -50,7 +50,7 @@ export function shareContentType(registry: ModuleRegistry): ContentTypeDefinitio
         }
       }
       const authorIds = [...new Set(readable.map((content) => content.authorId))];
-      const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } } }) : []).map((user) => [user.id, user]));
+      const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } }, attributes: shownUserAttributes }) : []).map((user) => [user.id, user]));
       const byId = new Map(readable.map((content) => [content.id, content]));
       const result = new Map<number, SharedItem>();
       for (const refId of refIds) {

@@ -1,7 +1,7 @@
 import { Op } from "sequelize";
 import { Comment } from "../../models/comment.ts";
 import type { Content } from "../../models/content.ts";
-import { User } from "../../models/user.ts";
+import { shownUserAttributes, User } from "../../models/user.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
 import type { EntryOptions, StreamEntry } from "../entries.ts";
 import type { ReactionSummary } from "../reactions/summary.ts";
@@ -94,7 +94,7 @@ export async function addComments(entries: StreamEntry[], policy: ContentPolicy,
   const rows = ids.length ? await Comment.findAll({ where: { id: { [Op.in]: ids } } }) : [];
   const byId = new Map(rows.map((row) => [row.id, row]));
   const authorIds = [...new Set(rows.map((row) => row.authorId))];
-  const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } } }) : []).map((user) => [user.id, user]));
+  const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } }, attributes: shownUserAttributes }) : []).map((user) => [user.id, user]));
   const files = await attachmentsOfComments(ids);
 
   const repliesOf = new Map<number, { ids: number[]; total: number }>();

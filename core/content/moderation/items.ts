@@ -3,7 +3,7 @@ import type { Comment } from "../../models/comment.ts";
 import type { Content } from "../../models/content.ts";
 import type { ModuleRegistry } from "../../modules/registry.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
-import { User } from "../../models/user.ts";
+import { shownUserAttributes, User } from "../../models/user.ts";
 import { commentUrl } from "../comments/entries.ts";
 import { loadEntries, type StreamEntry } from "../entries.ts";
 import type { StreamCursor } from "../stream.ts";
@@ -44,7 +44,7 @@ export async function queueItems(services: ItemServices, policy: ContentPolicy, 
   const { heads, next } = await queuePage(services.sequelize, policy, options);
   const entries = await entriesById(services, policy, heads.flatMap((head) => (head.comment ? [] : [head.content])));
   const authorIds = [...new Set(heads.flatMap((head) => (head.comment ? [head.comment.authorId] : [])))];
-  const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } } }) : []).map((user) => [user.id, user]));
+  const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } }, attributes: shownUserAttributes }) : []).map((user) => [user.id, user]));
   const summaries = await summarize(services.sequelize, heads);
   const items: ModerationItem[] = heads.map((head) => {
     const target = head.comment ?? head.content;
