@@ -13,7 +13,7 @@ import { toggleReaction, type ReactionSubject } from "../commands/reaction-write
 import { idParam, policyOf, queryValue } from "../content/request.ts";
 import { commentUrl } from "../content/comments/entries.ts";
 import { backTo, wantsJson } from "../content/comments/page.ts";
-import { reactionEmoji, reactionLabels, summariesFor, type ReactionTarget } from "../content/reactions/summary.ts";
+import { reactionEmoji, reactionLabels, summaryOfOne, type ReactionTarget } from "../content/reactions/summary.ts";
 
 /** People per page of a "who reacted" list. */
 export const reactionListSize = 50;
@@ -46,7 +46,7 @@ export function reactionRoutes(services: AppServices) {
     const reaction = await toggleReaction(services, policy, subject, kind);
     const item = itemOf(subject);
     if (wantsJson(ctx)) {
-      const [summary] = (await summariesFor(services.sequelize, item.target, [{ id: item.id, canReact: true }], policy.user!.id)).values();
+      const summary = await summaryOfOne(services.sequelize, item.target, { id: item.id, canReact: true }, policy.user!.id);
       ctx.body = {
         kind: reaction?.kind ?? null,
         total: summary.total,
@@ -88,7 +88,7 @@ export function reactionRoutes(services: AppServices) {
       };
       return;
     }
-    const [summary] = (await summariesFor(services.sequelize, item.target, [{ id: item.id, canReact: false }], ctx.state.user!.id)).values();
+    const summary = await summaryOfOne(services.sequelize, item.target, { id: item.id, canReact: false }, ctx.state.user!.id);
     await ctx.render("reactions/list.njk", { title: ctx.state.t("reactions:list.title"), people, summary, kind: kind ?? null, nextUrl, backUrl: item.url, listPath: ctx.path });
   }
   router.get("/c/:id/reactions", requireUser, (ctx) => list(ctx, "content", ctx.params.id));

@@ -49,5 +49,6 @@ test.serial("the dashboard costs as many queries with 5 entries with comments as
   t.true(five.length > 0);
   t.is(twenty.length, five.length, `5 entries: ${five.length} queries, 20 entries: ${twenty.length}`);
   t.is(twenty.filter((sql) => /\bcomments\b/.test(sql)).length, 3, "threads, replies and rows: one query each");
-  t.is(twenty.filter((sql) => /\breactions\b/.test(sql)).length, 2, "reaction counts of entries and of comments");
+  t.is(twenty.filter((sql) => /\breactions\b/.test(sql)).length, 1, "reaction counts of entries and of comments, in one query");
+  t.is(twenty.filter((sql) => /\battachments\b/.test(sql)).length, 1, "files of entries and of comments, in one query");
 });

@@ -61,21 +61,25 @@ function grouped(attachments: Attachment[], key: (attachment: Attachment) => num
   return groups;
 }
 
-/** Adds the attachments of a page of (already readable) entries, in one query. */
+/**
+ * Adds the files of a page of (already readable) entries and of the comments shown with them (added
+ * by addComments, which runs first), in one query. A deleted comment shows no files.
+ */
 export async function addAttachments(entries: StreamEntry[], _policy: ContentPolicy, _options: EntryOptions): Promise<void> {
   if (entries.length === 0) return;
   const contentIds = [...new Set(entries.map((entry) => entry.content.id))];
-  const attachments = await Attachment.findAll({ where: { contentId: { [Op.in]: contentIds }, commentId: null }, order: [["id", "ASC"]] });
-  const byContent = grouped(attachments, (attachment) => attachment.contentId);
+  const comments = entries.flatMap((entry) => (entry.comments?.threads ?? []).flatMap((thread) => [thread, ...thread.replies])).filter((view) => !view.isDeleted);
+  const commentIds = [...new Set(comments.map((view) => view.comment.id))];
+  const ofContents = { contentId: { [Op.in]: contentIds }, commentId: null };
+  const attachments = await Attachment.findAll({
+    where: commentIds.length > 0 ? { [Op.or]: [ofContents, { commentId: { [Op.in]: commentIds } }] } : ofContents,
+    order: [["id", "ASC"]],
+  });
+  const byContent = grouped(
+    attachments.filter((attachment) => attachment.commentId === null),
+    (attachment) => attachment.contentId,
+  );
+  const byComment = grouped(attachments, (attachment) => attachment.commentId);
   for (const entry of entries) entry.attachments = byContent.get(entry.content.id) ?? [];
-}
-
-/**
- * The attachments of a batch of comments (call it once per page of comments, with the ids of
- * comments the viewer may read): comment id → its files, oldest first.
- */
-export async function attachmentsOfComments(commentIds: number[]): Promise<Map<number, AttachmentView[]>> {
-  if (commentIds.length === 0) return new Map();
-  const attachments = await Attachment.findAll({ where: { commentId: { [Op.in]: [...new Set(commentIds)] } }, order: [["id", "ASC"]] });
-  return grouped(attachments, (attachment) => attachment.commentId);
+  for (const view of comments) view.attachments = byComment.get(view.comment.id) ?? [];
 }

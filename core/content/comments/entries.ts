@@ -7,7 +7,7 @@ import type { EntryOptions, StreamEntry } from "../entries.ts";
 import type { ReactionSummary } from "../reactions/summary.ts";
 import { canDeleteComment, canEditComment } from "./access.ts";
 import { latestReplies, latestTopLevel } from "./queries.ts";
-import { attachmentsOfComments, type AttachmentView } from "../attachments/entries.ts";
+import type { AttachmentView } from "../attachments/entries.ts";
 
 /** In the stream: the latest two threads of each entry with their latest three replies; the permalink pages by 50 threads. */
 export const streamThreads = 2;
@@ -95,7 +95,6 @@ export async function addComments(entries: StreamEntry[], policy: ContentPolicy,
   const byId = new Map(rows.map((row) => [row.id, row]));
   const authorIds = [...new Set(rows.map((row) => row.authorId))];
   const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } }, attributes: shownUserAttributes }) : []).map((user) => [user.id, user]));
-  const files = await attachmentsOfComments(ids);
 
   const repliesOf = new Map<number, { ids: number[]; total: number }>();
   for (const reply of replies) {
@@ -113,7 +112,8 @@ export async function addComments(entries: StreamEntry[], policy: ContentPolicy,
       isHidden: Boolean(comment.hiddenAt),
       replies: [],
       moreReplies: 0,
-      attachments: comment.deletedAt ? [] : (files.get(comment.id) ?? []),
+      // Filled in by addAttachments, with the page's other files.
+      attachments: [],
       can: {
         edit: canEditComment(policy, entry.content, comment),
         delete: await canDeleteComment(policy, entry.content, comment),

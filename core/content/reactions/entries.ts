@@ -10,15 +10,18 @@ declare module "../entries.ts" {
   }
 }
 
-/** Adds reaction counts to a page of entries and to the comments shown with them: two queries whatever the page size. */
+/** Adds reaction counts to a page of entries and to the comments shown with them: one query whatever the page size. */
 export async function addReactions(entries: StreamEntry[], policy: ContentPolicy, _options: EntryOptions): Promise<void> {
   if (entries.length === 0) return;
-  const sequelize = Reaction.sequelize!;
-  const viewerId = policy.user?.id ?? null;
-  const onContents = await summariesFor(sequelize, "content", entries.map((entry) => ({ id: entry.content.id, canReact: Boolean(policy.user) && entry.content.isLive })), viewerId);
-  for (const entry of entries) entry.reactions = onContents.get(entry.content.id);
-
   const comments: CommentView[] = entries.flatMap((entry) => (entry.comments?.threads ?? []).flatMap((thread) => [thread, ...thread.replies])).filter((view) => !view.isDeleted);
-  const onComments = await summariesFor(sequelize, "comment", comments.map((view) => ({ id: view.comment.id, canReact: view.can.react })), viewerId);
-  for (const view of comments) view.reactions = onComments.get(view.comment.id);
+  const summaries = await summariesFor(
+    Reaction.sequelize!,
+    {
+      content: entries.map((entry) => ({ id: entry.content.id, canReact: Boolean(policy.user) && entry.content.isLive })),
+      comment: comments.map((view) => ({ id: view.comment.id, canReact: view.can.react })),
+    },
+    policy.user?.id ?? null,
+  );
+  for (const entry of entries) entry.reactions = summaries.content.get(entry.content.id);
+  for (const view of comments) view.reactions = summaries.comment.get(view.comment.id);
 }
