@@ -1,33 +1,14 @@
 // Real server processes: the job queue survives kill -9, and live updates cross processes through Redis.
 import { randomBytes } from "node:crypto";
 import test from "ava";
-import pino from "pino";
 import { Redis } from "ioredis";
-import { loadConfig } from "../../config/index.ts";
 import { Client } from "../helpers/client.ts";
 import { publish } from "../helpers/content.ts";
-import { freshInstance, startServer, type Instance, type RunningServer } from "../ops/processes.ts";
+import { freshInstance, seedAccounts, startServer, type Instance, type RunningServer } from "../ops/processes.ts";
 import { openEvents, pause, startControlledSmtp, waitUntil, type ControlledSmtp } from "./helpers.ts";
 
 const password = "correct-horse-battery";
 const admin = { AGORA_ADMIN_EMAIL: "proc-admin@example.test", AGORA_ADMIN_PASSWORD: "proc-admin-password", AGORA_ADMIN_NAME: "Proc Admin" };
-
-/** Creates accounts straight in the instance's database (migrating it first), before any server runs. */
-async function seedAccounts(env: Record<string, string>, names: string[]): Promise<{ email: string; username: string }[]> {
-  const { openCore } = await import("../../core/app.ts");
-  const { createAccount } = await import("../../core/commands/user-creator.ts");
-  const core = await openCore(loadConfig({ ...env, AGORA_LOG_LEVEL: "silent" }), pino({ level: "silent" }));
-  try {
-    const accounts = [];
-    for (const name of names) {
-      const user = await createAccount({ email: `${name}@example.test`, password, displayName: name, role: "member", status: "active" });
-      accounts.push({ email: user.email, username: user.username });
-    }
-    return accounts;
-  } finally {
-    await core.sequelize.close();
-  }
-}
 
 async function signedIn(server: RunningServer, email: string) {
   const client = new Client(server.url);
@@ -50,7 +31,7 @@ test.serial("the queue survives kill -9 mid-queue: after a restart every mail is
   const instance = await freshInstance(admin);
   instances.push(instance);
   const recipients = ["ada", "bob", "cyd", "dee", "eve", "fay"];
-  const [author, ...people] = await seedAccounts(instance.env, ["author", ...recipients]);
+  const [author, ...people] = await seedAccounts(instance.env, ["author", ...recipients], password);
   const env = { ...instance.env, AGORA_SMTP_URL: smtp.url, AGORA_JOBS_POLL_MS: "50", AGORA_JOBS_RETRY_MS: "200", AGORA_JOBS_LEASE_MS: "1500" };
   const first = await startServer(env);
   servers.push(first);
@@ -86,7 +67,7 @@ test.serial("live updates cross processes: a post on one server reaches a page h
   t.timeout(90_000);
   const instance = await freshInstance(admin);
   instances.push(instance);
-  const [author, reader] = await seedAccounts(instance.env, ["writer", "watcher"]);
+  const [author, reader] = await seedAccounts(instance.env, ["writer", "watcher"], password);
   const prefix = `agora-test-${randomBytes(6).toString("hex")}:`;
   const env = { ...instance.env, AGORA_REDIS_URL: "redis://127.0.0.1:6379", AGORA_REDIS_PREFIX: prefix, AGORA_JOBS_POLL_MS: "50" };
   const one = await startServer(env);

@@ -1,11 +1,9 @@
 // AGORA_WORKERS: one server, several worker processes sharing its port, without Redis.
 import test from "ava";
-import pino from "pino";
-import { loadConfig } from "../../config/index.ts";
 import { Client } from "../helpers/client.ts";
 import { publish } from "../helpers/content.ts";
 import { openEvents, waitUntil } from "../notifications/helpers.ts";
-import { freshInstance, logEntries, startServer, type Instance, type RunningServer } from "./processes.ts";
+import { freshInstance, logEntries, seedAccounts, startServer, type Instance, type RunningServer } from "./processes.ts";
 
 const password = "correct-horse-battery";
 const admin = { AGORA_ADMIN_EMAIL: "cluster-admin@example.test", AGORA_ADMIN_PASSWORD: "cluster-admin-password", AGORA_ADMIN_NAME: "Cluster Admin" };
@@ -14,23 +12,6 @@ let instance: Instance;
 let server: RunningServer;
 let accounts: { email: string; username: string }[];
 
-/** Creates accounts straight in the instance's database (migrating it first), before the server runs. */
-async function seedAccounts(env: Record<string, string>, names: string[]) {
-  const { openCore } = await import("../../core/app.ts");
-  const { createAccount } = await import("../../core/commands/user-creator.ts");
-  const core = await openCore(loadConfig({ ...env, AGORA_LOG_LEVEL: "silent" }), pino({ level: "silent" }));
-  try {
-    const created = [];
-    for (const name of names) {
-      const user = await createAccount({ email: `${name}@example.test`, password, displayName: name, role: "member", status: "active" });
-      created.push({ email: user.email, username: user.username });
-    }
-    return created;
-  } finally {
-    await core.sequelize.close();
-  }
-}
-
 /** Which worker logged the request with this id (request lines are written when the response ends). */
 function workerOf(requestId: string): number | undefined {
   return logEntries(server.lines).find((entry) => entry.msg === "request" && entry.requestId === requestId)?.worker as number | undefined;
@@ -38,7 +19,7 @@ function workerOf(requestId: string): number | undefined {
 
 test.before(async () => {
   instance = await freshInstance({ ...admin, AGORA_LOGIN_ATTEMPTS_PER_ACCOUNT: "3" });
-  accounts = await seedAccounts(instance.env, ["writer", "watcher", "guessed"]);
+  accounts = await seedAccounts(instance.env, ["writer", "watcher", "guessed"], password);
   server = await startServer({ ...instance.env, AGORA_WORKERS: "2", AGORA_JOBS_POLL_MS: "50" }, 60_000);
 });
 test.after.always(async () => {

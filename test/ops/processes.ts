@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pino from "pino";
+import { loadConfig } from "../../config/index.ts";
 import { createPostgresDatabase, isPostgres } from "../helpers/database.ts";
 import { fixtureModules } from "../helpers/app.ts";
 
@@ -33,6 +35,23 @@ export async function freshInstance(extra: Record<string, string> = {}): Promise
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates active members straight in an instance's database (migrating it first), before any server runs; each signs in with `password`. */
+export async function seedAccounts(env: Record<string, string>, names: string[], password: string): Promise<{ email: string; username: string }[]> {
+  const { openCore } = await import("../../core/app.ts");
+  const { createAccount } = await import("../../core/commands/user-creator.ts");
+  const core = await openCore(loadConfig({ ...env, AGORA_LOG_LEVEL: "silent" }), pino({ level: "silent" }));
+  try {
+    const accounts = [];
+    for (const name of names) {
+      const user = await createAccount({ email: `${name}@example.test`, password, displayName: name, role: "member", status: "active" });
+      accounts.push({ email: user.email, username: user.username });
+    }
+    return accounts;
+  } finally {
+    await core.sequelize.close();
+  }
 }
 
 /** The parent's environment without any Agora setting, so only what a test passes counts. */
