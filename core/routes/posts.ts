@@ -124,7 +124,7 @@ export function postRoutes(services: AppServices) {
     } catch (error) {
       // Another edit added files since the check above: the form again, with the files as they are now.
       if (!(error instanceof TooManyFilesError)) throw error;
-      return renderEditRefused(ctx, content, await filesOf(content.id), 422, { files: "stream:edit.filesAddedMeanwhile" });
+      return renderEditRefused(ctx, content, await filesOf(content.id), error.status, { files: error.messageKey });
     }
     flash(ctx, "success", "stream:edit.saved");
     ctx.redirect(`/c/${content.id}`);

@@ -2,6 +2,7 @@ import { Op } from "sequelize";
 import { Attachment } from "../../models/attachment.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
 import type { EntryOptions, StreamEntry } from "../entries.ts";
+import { shownComments } from "../comments/entries.ts";
 import { kindOf, type FileKind } from "./file-types.ts";
 import { thumbnailSize } from "./images.ts";
 
@@ -68,7 +69,7 @@ function grouped(attachments: Attachment[], key: (attachment: Attachment) => num
 export async function addAttachments(entries: StreamEntry[], _policy: ContentPolicy, _options: EntryOptions): Promise<void> {
   if (entries.length === 0) return;
   const contentIds = [...new Set(entries.map((entry) => entry.content.id))];
-  const comments = entries.flatMap((entry) => (entry.comments?.threads ?? []).flatMap((thread) => [thread, ...thread.replies])).filter((view) => !view.isDeleted);
+  const comments = shownComments(entries);
   const commentIds = [...new Set(comments.map((view) => view.comment.id))];
   const ofContents = { contentId: { [Op.in]: contentIds }, commentId: null };
   const attachments = await Attachment.findAll({

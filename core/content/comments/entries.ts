@@ -61,6 +61,11 @@ export function commentUrl(comment: Pick<Comment, "id" | "contentId">) {
 }
 
 /** The page of a content's comments older than a thread (the permalink shows the newest). */
+/** The live (not deleted) comments and replies shown with a page of entries, for the features that decorate them. */
+export function shownComments(entries: StreamEntry[]): CommentView[] {
+  return entries.flatMap((entry) => (entry.comments?.threads ?? []).flatMap((thread) => [thread, ...thread.replies])).filter((view) => !view.isDeleted);
+}
+
 export function olderCommentsUrl(contentId: number, before: number) {
   return `/c/${contentId}/comments?comments_before=${before}#comments-${contentId}`;
 }

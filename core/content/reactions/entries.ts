@@ -1,6 +1,6 @@
 import { Reaction } from "../../models/reaction.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
-import type { CommentView } from "../comments/entries.ts";
+import { shownComments } from "../comments/entries.ts";
 import type { EntryOptions, StreamEntry } from "../entries.ts";
 import { summariesFor, type ReactionSummary } from "./summary.ts";
 
@@ -13,7 +13,7 @@ declare module "../entries.ts" {
 /** Adds reaction counts to a page of entries and to the comments shown with them: one query whatever the page size. */
 export async function addReactions(entries: StreamEntry[], policy: ContentPolicy, _options: EntryOptions): Promise<void> {
   if (entries.length === 0) return;
-  const comments: CommentView[] = entries.flatMap((entry) => (entry.comments?.threads ?? []).flatMap((thread) => [thread, ...thread.replies])).filter((view) => !view.isDeleted);
+  const comments = shownComments(entries);
   const summaries = await summariesFor(
     Reaction.sequelize!,
     {
