@@ -3,8 +3,13 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Sequelize, Transaction } from "sequelize";
 
+type RowsCallback = (this: unknown, error: Error | null, rows: unknown[]) => void;
+
 interface SqliteConnection {
   configure(option: "busyTimeout", value: number): void;
+  all(sql: string, ...rest: unknown[]): unknown;
+  exec(sql: string, ...rest: unknown[]): unknown;
+  run(sql: string, ...rest: unknown[]): unknown;
 }
 
 // A write waits this long for another to finish before failing: long enough for a burst on a loaded machine.
@@ -31,10 +36,12 @@ export async function createSequelize(config: Config): Promise<Sequelize> {
   const sequelize = new Sequelize({ ...common, dialect: "sqlite", storage, transactionType: Transaction.TYPES.IMMEDIATE });
   const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<SqliteConnection> };
   const getConnection = manager.getConnection.bind(manager);
+  const columnTypes: ColumnTypes = new Map();
   manager.getConnection = async (options) => {
     const connection = await getConnection(options);
     if (!configured.has(connection)) {
       connection.configure("busyTimeout", busyTimeoutMs);
+      rememberColumnTypes(connection, columnTypes);
       configured.add(connection);
     }
     return connection;
@@ -69,6 +76,44 @@ function serializeTransactions(sequelize: Sequelize) {
     turn = run.catch(() => undefined);
     return run;
   };
+}
+
+/**
+ * Sequelize's SQLite dialect asks PRAGMA table_info for the table of every model SELECT, to know which
+ * columns hold dates and booleans, and forgets the answer after the query: one extra round trip through
+ * the driver's thread pool per read. The answers are kept, for all connections to one database file,
+ * until a statement changes the schema.
+ */
+type ColumnTypes = Map<string, unknown[]>;
+const tableInfo = /^PRAGMA table_info\(`([^`]+)`\)$/;
+const schemaChange = /^\s*(CREATE|ALTER|DROP)\b/i;
+
+function rememberColumnTypes(connection: SqliteConnection, columnTypesOf: ColumnTypes) {
+  const all = connection.all.bind(connection);
+  connection.all = (sql: string, ...rest: unknown[]) => {
+    const table = tableInfo.exec(sql)?.[1];
+    const callback = rest[rest.length - 1] as RowsCallback;
+    if (table !== undefined && typeof callback === "function") {
+      const known = columnTypesOf.get(table);
+      if (known) {
+        queueMicrotask(() => callback.call(connection, null, known));
+        return connection;
+      }
+      return all(sql, ...rest.slice(0, -1), function (this: unknown, error: Error | null, rows: unknown[]) {
+        if (!error && rows.length > 0) columnTypesOf.set(table, rows);
+        callback.call(this, error, rows);
+      });
+    }
+    if (schemaChange.test(sql)) columnTypesOf.clear();
+    return all(sql, ...rest);
+  };
+  for (const method of ["exec", "run"] as const) {
+    const original = connection[method].bind(connection);
+    connection[method] = (sql: string, ...rest: unknown[]) => {
+      if (schemaChange.test(sql)) columnTypesOf.clear();
+      return original(sql, ...rest);
+    };
+  }
 }
 
 export function dialectOf(sequelize: Sequelize): Dialect {
