@@ -30,7 +30,9 @@ const config = loadConfig({
   AGORA_UPLOADS_DIR: path.join(dataDir, "uploads"),
   AGORA_MODULE_PATHS: path.resolve(import.meta.dirname, "../modules"),
   AGORA_LOG_LEVEL: "warn",
+  AGORA_SOURCE_MAPS: process.env.AGORA_SOURCE_MAPS ?? "0",
 });
+process.setSourceMapsEnabled(config.sourceMaps); // as core/server.ts does
 const app = await createApp(config);
 const server = createServer(app.koa.callback());
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -77,6 +77,7 @@ const config = loadConfig({
   AGORA_MODULE_PATHS: path.resolve(import.meta.dirname, "../modules"),
   ...process.env,
 });
+process.setSourceMapsEnabled(config.sourceMaps); // as core/server.ts does
 const app = await createApp(config);
 const handle = app.koa.callback();
 // Requests still running when the load stops (their clients gone) must finish before the database closes under them.

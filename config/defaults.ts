@@ -31,4 +31,5 @@ export const defaults = {
   jobsRetryMs: 30000,
   jobsLeaseMs: 60000,
   workers: 1,
+  sourceMaps: false,
 } as const;

@@ -41,6 +41,7 @@ const envNames = {
   AGORA_JOBS_RETRY_MS: "jobsRetryMs",
   AGORA_JOBS_LEASE_MS: "jobsLeaseMs",
   AGORA_WORKERS: "workers",
+  AGORA_SOURCE_MAPS: "sourceMaps",
 } as const satisfies Record<string, keyof typeof defaults>;
 
 const envKeyOf = Object.fromEntries(Object.entries(envNames).map(([env, key]) => [key, env])) as Record<string, string>;
@@ -102,6 +103,7 @@ const schema = z.object({
   jobsRetryMs: integer(10, 86400000),
   jobsLeaseMs: integer(1000, 3600000),
   // "auto": one worker process per CPU the machine offers.
+  sourceMaps: flag,
   workers: z.union([z.literal("auto").transform(() => Math.min(maxWorkers, os.availableParallelism())), integer(1, maxWorkers)], `must be a whole number from 1 to ${maxWorkers}, or auto`),
 });
 

@@ -20,6 +20,9 @@ async function main() {
     }
     throw error;
   }
+  // Node maps every stack trace through the TypeScript source maps when this is on, and the database
+  // layer takes a stack trace per query: on by request only (AGORA_SOURCE_MAPS).
+  process.setSourceMapsEnabled(config.sourceMaps);
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, createLogger(config));
   const logger = cluster.isWorker ? createLogger(config).child({ worker: cluster.worker!.id }) : createLogger(config);
   const app = await createApp(config, logger);

@@ -99,3 +99,10 @@ test("AGORA_WORKERS: one process by default, a whole number up to 64, or auto (o
     t.regex(error!.message, /AGORA_WORKERS/);
   }
 });
+
+test("AGORA_SOURCE_MAPS: off by default (a stack trace per query is cheaper unmapped), on with 1", (t) => {
+  t.is(load({}).sourceMaps, false);
+  t.is(load({ AGORA_SOURCE_MAPS: "1" }).sourceMaps, true);
+  const error = t.throws(() => load({ AGORA_SOURCE_MAPS: "maybe" }), { instanceOf: ConfigError });
+  t.regex(error!.message, /AGORA_SOURCE_MAPS/);
+});
