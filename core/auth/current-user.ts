@@ -9,7 +9,8 @@ export function currentUser(): Middleware<AppState, AppContextExtras> {
     ctx.state.user = null;
     const userId = ctx.session?.userId;
     if (typeof userId === "number") {
-      const user = await User.findByPk(userId);
+      const loaded = ctx.state.sessionUser;
+      const user = loaded && loaded.id === userId ? loaded : await User.findByPk(userId);
       if (user?.isActive) ctx.state.user = user;
       else {
         // The account is gone or no longer active: drop its stored session and go on with a fresh

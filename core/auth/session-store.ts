@@ -1,5 +1,7 @@
+import type { Context } from "koa";
 import { Op } from "sequelize";
 import { Session } from "../models/session.ts";
+import type { AppState } from "../http/context.ts";
 
 interface StoredSession {
   userId?: number;
@@ -8,9 +10,11 @@ interface StoredSession {
 
 /** koa-session's external store over the `sessions` table; the user id is a column so sessions can be ended per user. */
 export const sessionStore = {
-  async get(key: string): Promise<StoredSession | undefined> {
-    const row = await Session.findByPk(key);
+  async get(key: string, _maxAge?: unknown, options?: { ctx?: Context }): Promise<StoredSession | undefined> {
+    // The account comes with the session (one query, not two); core/auth/current-user.ts takes it from here.
+    const row = await Session.findByPk(key, { include: "user" });
     if (!row || row.expiresAt.getTime() < Date.now()) return undefined;
+    if (options?.ctx) (options.ctx.state as AppState).sessionUser = row.user ?? null;
     return JSON.parse(row.data) as StoredSession;
   },
   async set(key: string, session: StoredSession, maxAge: number | "session" | undefined) {

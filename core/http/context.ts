@@ -12,6 +12,8 @@ export interface AppState {
   lang: Language;
   t: TFunction;
   csrfToken: string;
+  /** The account read with the stored session (core/auth/session-store.ts), for currentUser to use. */
+  sessionUser?: User | null;
   container?: Container;
   /** Request body parsed by core/http/body.ts (forms and JSON). */
   body: Record<string, unknown>;

@@ -60,4 +60,5 @@ export function initCoreModels(sequelize: Sequelize) {
   for (const model of coreModels) {
     model.initModel(sequelize);
   }
+  Session.associate();
 }

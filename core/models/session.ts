@@ -1,4 +1,5 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from "sequelize";
+import { User } from "./user.ts";
 
 /** A browser session stored in the database, so that several processes share it and an admin can end it. */
 export class Session extends Model<InferAttributes<Session>, InferCreationAttributes<Session>> {
@@ -8,6 +9,8 @@ export class Session extends Model<InferAttributes<Session>, InferCreationAttrib
   declare expiresAt: Date;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** The signed-in account, when read with { include: "user" }. */
+  declare user?: NonAttribute<User | null>;
 
   static initModel(sequelize: Sequelize) {
     Session.init(
@@ -21,5 +24,10 @@ export class Session extends Model<InferAttributes<Session>, InferCreationAttrib
       },
       { sequelize, tableName: "sessions", underscored: true },
     );
+  }
+
+  /** After every model is initialised: a session is read with its user in one query (core/auth/session-store.ts). */
+  static associate() {
+    Session.belongsTo(User, { as: "user", foreignKey: "userId", constraints: false });
   }
 }
