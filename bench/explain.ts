@@ -3,7 +3,9 @@
  * then times each SELECT alone (median of 5) and prints the slowest with their plans
  * (EXPLAIN QUERY PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL).
  *
- *   npx tsx bench/explain.ts --db sqlite:/tmp/agora-bench.sqlite [--path /] [--top 5] [--grep "ORDER BY sort_at"]
+ *   npx tsx bench/explain.ts --db sqlite:/tmp/agora-bench.sqlite [--path /] [--top 5] [--grep "ORDER BY sort_at"] [--order 1]
+ *
+ * --order 1 first lists every statement of the page in the order it ran (one line each).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -16,7 +18,7 @@ import { benchUser } from "./lib/people.ts";
 import { positiveInteger, readOptions } from "./lib/options.ts";
 import { BenchSession } from "./lib/session.ts";
 
-const options = readOptions("npx tsx bench/explain.ts --db sqlite:/path/file.sqlite|postgres://... [--path /] [--top 5] [--grep text]", { db: undefined, path: "/", top: "5", grep: "" });
+const options = readOptions("npx tsx bench/explain.ts --db sqlite:/path/file.sqlite|postgres://... [--path /] [--top 5] [--grep text] [--order 1]", { db: undefined, path: "/", top: "5", grep: "", order: "" });
 const top = positiveInteger("top", options.top);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "agora-bench-explain-"));
 const app = await createApp(loadConfig({ DATABASE_URL: options.db, AGORA_DATA_DIR: dataDir, AGORA_LOG_LEVEL: "warn", AGORA_MODULE_PATHS: path.resolve(import.meta.dirname, "../modules") }));
@@ -54,6 +56,7 @@ try {
   sequelizeOptions.logging = false;
   if (response.status !== 200) throw new Error(`${options.path}: status ${response.status}`);
 
+  if (options.order) statements.forEach((sql, index) => console.log(`${String(index + 1).padStart(3)}. ${sql.replace(/\s+/g, " ").slice(0, 160)}`));
   const selects = statements.filter((sql) => /^\s*SELECT/i.test(sql));
   const timed = [];
   for (const sql of selects) timed.push({ sql, ms: await timeAlone(sql) });
