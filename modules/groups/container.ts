@@ -4,6 +4,7 @@ import type { Container, ContainerTypeDefinition } from "../../core/modules/type
 import { Group, containerOf } from "./models/group.ts";
 import { GroupMembership } from "./models/membership.ts";
 import { grantedRoles, mayPost, mayRead, postingRoles } from "./access.ts";
+import { viewerMemberships } from "./queries/viewer-memberships.ts";
 
 const isActive = (user: User | null): user is User => Boolean(user && user.isActive);
 
@@ -39,8 +40,9 @@ export function groupContainerType(sequelize: Sequelize): ContainerTypeDefinitio
     },
     async rolesOf(user, ids) {
       if (!isActive(user) || ids.length === 0) return new Map();
-      const memberships = await GroupMembership.findAll({ where: { userId: user.id, groupId: { [Op.in]: ids } }, attributes: ["groupId", "role"] });
-      return new Map(memberships.map((membership) => [membership.groupId, membership.role]));
+      const wanted = new Set(ids);
+      const memberships = await viewerMemberships(sequelize, user);
+      return new Map(memberships.filter((membership) => wanted.has(membership.groupId)).map((membership) => [membership.groupId, membership.role]));
     },
     async canRead(user, container) {
       if (!isActive(user)) return false;
@@ -65,8 +67,8 @@ export function groupContainerType(sequelize: Sequelize): ContainerTypeDefinitio
     },
     async dashboardIds(user) {
       if (!isActive(user)) return [];
-      const memberships = await GroupMembership.findAll({ where: { userId: user.id, showOnDashboard: true }, attributes: ["groupId"] });
-      return memberships.map((membership) => membership.groupId);
+      const memberships = await viewerMemberships(sequelize, user);
+      return memberships.filter((membership) => membership.showOnDashboard).map((membership) => membership.groupId);
     },
     async memberIds(container: Container) {
       const memberships = await GroupMembership.findAll({ where: { groupId: container.id }, attributes: ["userId"] });

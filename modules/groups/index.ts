@@ -60,7 +60,7 @@ export default defineModule({
     registerNotifications(host);
     host.menu("main", { label: "groups:menu", href: "/groups", order: 30, icon: "groups" });
     host.filter("dashboard.panels", async (panels, { user }) => {
-      const panel = user ? await myGroupsPanel(host.sequelize, user.id) : null;
+      const panel = user ? await myGroupsPanel(host.sequelize, user) : null;
       return panel ? [...panels, panel] : panels;
     });
     host.on("user.created", async ({ user }) => {

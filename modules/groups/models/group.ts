@@ -1,5 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from "sequelize";
 import type { Container } from "../../../core/modules/types.ts";
+import { forgetOnWrite } from "../queries/viewer-memberships.ts";
 
 export const visibilities = ["open", "private", "secret"] as const;
 export type Visibility = (typeof visibilities)[number];
@@ -60,7 +61,7 @@ export class Group extends Model<InferAttributes<Group>, InferCreationAttributes
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: "groups", underscored: true },
+      { sequelize, tableName: "groups", underscored: true, hooks: forgetOnWrite },
     );
   }
 }

@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+import { forgetOnWrite } from "../queries/viewer-memberships.ts";
 
 /** Group roles, most powerful first. Core reads owner/admin as managers and moderator as moderators. */
 export const groupRoles = ["owner", "admin", "moderator", "member"] as const;
@@ -33,7 +34,7 @@ export class GroupMembership extends Model<InferAttributes<GroupMembership>, Inf
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: "group_memberships", underscored: true },
+      { sequelize, tableName: "group_memberships", underscored: true, hooks: forgetOnWrite },
     );
   }
 }

@@ -1,19 +1,18 @@
-import { QueryTypes, type Sequelize } from "sequelize";
+import type { Sequelize } from "sequelize";
+import type { User } from "../../../core/models/user.ts";
 import type { DashboardPanel } from "../../../core/modules/types.ts";
+import { viewerMemberships } from "./viewer-memberships.ts";
 
 /** How many of the reader's groups the dashboard lists before a link to all of them. */
 export const dashboardGroupCount = 8;
 
 /**
- * "Your groups" on the dashboard: the reader's live groups by name, one query on the memberships index.
- * Archived groups are left out (they are read-only and hidden from the directory by default).
+ * "Your groups" on the dashboard: the reader's live groups by name, from the memberships the page has
+ * already read (viewer-memberships.ts). Archived groups are left out (they are read-only and hidden from
+ * the directory by default).
  */
-export async function myGroupsPanel(sequelize: Sequelize, userId: number): Promise<DashboardPanel | null> {
-  const rows = await sequelize.query<{ slug: string; name: string }>(
-    `SELECT g.slug, g.name FROM group_memberships m JOIN groups g ON g.id = m.group_id
-     WHERE m.user_id = :userId AND g.is_archived = :archived ORDER BY g.sort_name, g.id LIMIT :limit`,
-    { replacements: { userId, archived: false, limit: dashboardGroupCount + 1 }, type: QueryTypes.SELECT },
-  );
+export async function myGroupsPanel(sequelize: Sequelize, user: User): Promise<DashboardPanel | null> {
+  const rows = (await viewerMemberships(sequelize, user)).filter((membership) => !membership.isArchived);
   if (rows.length === 0) return null;
   return {
     title: "groups:dashboard.title",
