@@ -82,7 +82,8 @@ function serializeTransactions(sequelize: Sequelize) {
  * Sequelize's SQLite dialect asks PRAGMA table_info for the table of every model SELECT, to know which
  * columns hold dates and booleans, and forgets the answer after the query: one extra round trip through
  * the driver's thread pool per read. The answers are kept, for all connections to one database file,
- * until a statement changes the schema.
+ * until a statement changes the schema. (Sequelize's own describeTable sends "PRAGMA TABLE_INFO(...);",
+ * which is not this lookup and is passed through.)
  */
 type ColumnTypes = Map<string, unknown[]>;
 const tableInfo = /^PRAGMA table_info\(`([^`]+)`\)$/;
@@ -100,7 +101,7 @@ function rememberColumnTypes(connection: SqliteConnection, columnTypesOf: Column
         return connection;
       }
       return all(sql, ...rest.slice(0, -1), function (this: unknown, error: Error | null, rows: unknown[]) {
-        if (!error && rows.length > 0) columnTypesOf.set(table, rows);
+        if (!error && rows.length > 0) columnTypesOf.set(table, withAttributeNames(rows as ColumnInfo[]));
         callback.call(this, error, rows);
       });
     }
@@ -114,6 +115,25 @@ function rememberColumnTypes(connection: SqliteConnection, columnTypesOf: Column
       return original(sql, ...rest);
     };
   }
+}
+
+interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+/**
+ * Our models are underscored: a row comes back with `display_name AS displayName`. Sequelize looks each
+ * result column up among the table's columns and, for an alias it does not find, walks every attribute of
+ * the model to find its column, for every column of every row. Listing the camelCase alias as a column of
+ * the same type makes that a direct hit; a name that is already a column is left as it is.
+ */
+function withAttributeNames(columns: ColumnInfo[]): ColumnInfo[] {
+  const names = new Set(columns.map((column) => column.name));
+  const aliases = columns
+    .map((column) => ({ ...column, name: column.name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase()) }))
+    .filter((alias) => !names.has(alias.name));
+  return [...columns, ...aliases];
 }
 
 export function dialectOf(sequelize: Sequelize): Dialect {
