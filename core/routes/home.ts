@@ -45,11 +45,12 @@ export function homeRoutes(services: AppServices) {
       return;
     }
 
-    // "N new posts since your last visit": counted on the first page, then the visit is remembered.
+    // "N new posts since your last visit": counted on the first page, then the visit is remembered. With
+    // nothing new, the remembered time is as good as now (no post in between): no write on a plain reload.
     let newCount = 0;
     if (!before) {
       newCount = await countNewer(services.sequelize, keys, user.streamSeenAt ?? user.createdAt);
-      await User.update({ streamSeenAt: new Date() }, { where: { id: user.id } });
+      if (newCount > 0 || !user.streamSeenAt) await User.update({ streamSeenAt: new Date() }, { where: { id: user.id } });
     }
     const targets = [];
     if (await policy.canPostIn(companyContainer)) targets.push({ value: streamKeyOf("company", 0), label: ctx.state.t("stream:targets.company") });
