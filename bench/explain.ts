@@ -5,13 +5,15 @@
  *
  *   npx tsx bench/explain.ts --db sqlite:/tmp/agora-bench.sqlite [--path /] [--top 5] [--grep "ORDER BY sort_at"] [--order 1]
  *
- * --order 1 first lists every statement of the page in the order it ran (one line each).
+ * --order 1 first lists every statement of the page in the order it ran (one line each). On SQLite it also
+ * counts the calls that reached the driver (Sequelize's logging does not show its own PRAGMA lookups).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { QueryTypes } from "sequelize";
+import sqlite3 from "sqlite3";
 import { loadConfig } from "../config/index.ts";
 import { createApp } from "../core/app.ts";
 import { benchUser } from "./lib/people.ts";
@@ -20,6 +22,15 @@ import { BenchSession } from "./lib/session.ts";
 
 const options = readOptions("npx tsx bench/explain.ts --db sqlite:/path/file.sqlite|postgres://... [--path /] [--top 5] [--grep text] [--order 1]", { db: undefined, path: "/", top: "5", grep: "", order: "" });
 const top = positiveInteger("top", options.top);
+// Counted from before the app opens its connections, so they all go through this.
+let driverCalls = 0;
+for (const method of ["all", "run", "get", "exec"] as const) {
+  const original = sqlite3.Database.prototype[method] as (...args: unknown[]) => unknown;
+  (sqlite3.Database.prototype as unknown as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
+    driverCalls += 1;
+    return original.apply(this, args);
+  };
+}
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "agora-bench-explain-"));
 const app = await createApp(loadConfig({ DATABASE_URL: options.db, AGORA_DATA_DIR: dataDir, AGORA_LOG_LEVEL: "warn", AGORA_MODULE_PATHS: path.resolve(import.meta.dirname, "../modules") }));
 const server = app.koa.listen(0, "127.0.0.1");
@@ -51,7 +62,9 @@ try {
   const sequelizeOptions = (app.sequelize as unknown as { options: { logging?: unknown } }).options;
   sequelizeOptions.logging = (sql: string) => statements.push(sql.replace(/^Execut(?:ed|ing) \([^)]*\): /, ""));
   const startedAt = performance.now();
+  const callsBefore = driverCalls;
   const response = await session.request("GET", options.path);
+  const pageDriverCalls = driverCalls - callsBefore;
   const pageMs = performance.now() - startedAt;
   sequelizeOptions.logging = false;
   if (response.status !== 200) throw new Error(`${options.path}: status ${response.status}`);
@@ -61,7 +74,8 @@ try {
   const timed = [];
   for (const sql of selects) timed.push({ sql, ms: await timeAlone(sql) });
   const sqlMs = timed.reduce((sum, entry) => sum + entry.ms, 0);
-  console.log(`${options.path}: ${pageMs.toFixed(1)} ms for the page, ${statements.length} statements (${selects.length} SELECTs, ${sqlMs.toFixed(1)} ms when run alone)\n`);
+  const driverNote = isPostgres ? "" : `, ${pageDriverCalls} calls to the SQLite driver`;
+  console.log(`${options.path}: ${pageMs.toFixed(1)} ms for the page, ${statements.length} statements (${selects.length} SELECTs, ${sqlMs.toFixed(1)} ms when run alone${driverNote})\n`);
   const shown = timed.filter((entry) => entry.sql.includes(options.grep)).sort((a, b) => b.ms - a.ms);
   for (const { sql, ms } of shown.slice(0, top)) {
     console.log(`${ms.toFixed(2)} ms  ${sql.replace(/\s+/g, " ").slice(0, 600)}\n${await plan(sql)}\n`);
