@@ -43,6 +43,29 @@ export function formatNumber(value: number | string | null | undefined, lang: st
   return typeof number === "number" && Number.isFinite(number) ? numberFormat(lang).format(number) : "";
 }
 
+/** More distinct keys than a page can use means a key is built wrongly: start over rather than grow. */
+const fragmentCacheLimit = 500;
+
+/**
+ * `{{ fragment("reactions/picker-options.njk", key, locals) }}`: renders a small template that repeats
+ * many times on a page once per key (e.g. language and the viewer's choice) and reuses the HTML. The key
+ * must name everything the output depends on; csrfToken and anything per request or per item do not
+ * belong in such a fragment. Not remembered in development, where templates are re-read on change.
+ */
+function fragmentRenderer(environment: nunjucks.Environment, remember: boolean) {
+  const rendered = new Map<string, string>();
+  return (name: string, key: string, locals: object) => {
+    const cacheKey = `${name}\u0000${key}`;
+    let html = remember ? rendered.get(cacheKey) : undefined;
+    if (html === undefined) {
+      html = environment.render(name, locals);
+      if (rendered.size >= fragmentCacheLimit) rendered.clear();
+      if (remember) rendered.set(cacheKey, html);
+    }
+    return new nunjucks.runtime.SafeString(html);
+  };
+}
+
 /** Template lookup: active theme → parent themes → modules → core; the first match wins. */
 export function createTemplateEnvironment(themes: Theme[], moduleTemplateDirectories: string[], isDevelopment: boolean) {
   const searchPaths = [...themes.map((theme) => path.join(theme.directory, "templates")), ...moduleTemplateDirectories, coreTemplates];
@@ -50,5 +73,6 @@ export function createTemplateEnvironment(themes: Theme[], moduleTemplateDirecto
   const environment = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true });
   environment.addFilter("date", formatDate);
   environment.addFilter("number", formatNumber);
+  environment.addGlobal("fragment", fragmentRenderer(environment, !isDevelopment));
   return environment;
 }

@@ -176,3 +176,27 @@ test.serial("clicks at once leave one reaction at most and a count that matches 
   t.is((await Content.findByPk(id))!.reactionCount, onContent);
   t.true((await Reaction.count({ where: { commentId: said } })) <= 1);
 });
+
+test.serial("the picker under each entry presses the viewer's own kind only there, in the viewer's language", async (t) => {
+  const author = await app.signedIn("member");
+  const reader = await app.signedIn("member");
+  const celebrated = await publish(author.client, { target: "company:0", body: "Celebrated post" });
+  const untouched = await publish(author.client, { target: "company:0", body: "Untouched post" });
+  const liked = await publish(author.client, { target: "company:0", body: "Liked post" });
+  await reader.client.post(`/c/${celebrated}/react`, { kind: "celebrate" });
+  await reader.client.post(`/c/${liked}/react`, { kind: "like" });
+
+  const pressed = (html: string) => [...html.matchAll(/class="reaction-option([^"]*)" aria-pressed="(true|false)"><span aria-hidden="true">[^<]*<\/span> ([^<]+)<\/button>/g)]
+    .filter((match) => match[2] === "true").map((match) => [match[1].trim(), match[3]]);
+  const optionCount = (html: string) => [...html.matchAll(/class="reaction-option[ "]/g)].length;
+  const page = (await reader.client.get("/")).text;
+  t.deepEqual(pressed(entryHtml(page, celebrated)), [["is-mine", "Celebrate"]]);
+  t.deepEqual(pressed(entryHtml(page, liked)), [["is-mine", "Like"]]);
+  t.deepEqual(pressed(entryHtml(page, untouched)), []);
+  t.is(optionCount(entryHtml(page, untouched)), 5);
+
+  await app.app.sequelize.query("UPDATE users SET language = 'fr' WHERE id = :id", { replacements: { id: reader.userId } });
+  const french = (await reader.client.get("/")).text;
+  t.deepEqual(pressed(entryHtml(french, celebrated)), [["is-mine", "Bravo"]]);
+  t.false(entryHtml(french, untouched).includes(">Celebrate<") || / Like<\/button>/.test(entryHtml(french, untouched)));
+});
