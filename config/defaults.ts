@@ -32,4 +32,5 @@ export const defaults = {
   jobsLeaseMs: 60000,
   workers: 1,
   sourceMaps: false,
+  entryCacheMb: 32,
 } as const;

@@ -42,6 +42,7 @@ const envNames = {
   AGORA_JOBS_LEASE_MS: "jobsLeaseMs",
   AGORA_WORKERS: "workers",
   AGORA_SOURCE_MAPS: "sourceMaps",
+  AGORA_ENTRY_CACHE_MB: "entryCacheMb",
 } as const satisfies Record<string, keyof typeof defaults>;
 
 const envKeyOf = Object.fromEntries(Object.entries(envNames).map(([env, key]) => [key, env])) as Record<string, string>;
@@ -104,6 +105,7 @@ const schema = z.object({
   jobsLeaseMs: integer(1000, 3600000),
   // "auto": one worker process per CPU the machine offers.
   sourceMaps: flag,
+  entryCacheMb: integer(0, 65536),
   workers: z.union([z.literal("auto").transform(() => Math.min(maxWorkers, os.availableParallelism())), integer(1, maxWorkers)], `must be a whole number from 1 to ${maxWorkers}, or auto`),
 });
 

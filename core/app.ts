@@ -16,6 +16,8 @@ import { installSearch } from "./search/install.ts";
 import { createI18n } from "./views/i18n.ts";
 import { themeChain } from "./views/themes.ts";
 import { createTemplateEnvironment } from "./views/environment.ts";
+import { EntryHtmlCache, type EntryCacheSlot } from "./views/entry-cache.ts";
+import { bindEntryCache } from "./content/cached-entries.ts";
 import { renderer } from "./views/render.ts";
 import { SettingsStore } from "./settings.ts";
 import { createMailer } from "./mail/mailer.ts";
@@ -87,7 +89,12 @@ export async function openCore(config: Config, logger: Logger) {
 export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<AgoraApp> {
   const { sequelize, registry, settings, i18n } = await openCore(config, logger);
   const themes = themeChain(config.theme, config.themePaths);
-  const templates = createTemplateEnvironment(themes, registry.templateDirectories(), process.env.NODE_ENV === "development");
+  const isDevelopment = process.env.NODE_ENV === "development";
+  const templates = createTemplateEnvironment(themes, registry.templateDirectories(), isDevelopment);
+  // Rendered stream entries per reader; off in development, where templates change under a running server.
+  const entryCache = new EntryHtmlCache(isDevelopment ? 0 : config.entryCacheMb * 1024 * 1024);
+  templates.addGlobal("rememberEntry", (slot: EntryCacheSlot | undefined, html: unknown) => entryCache.remember(slot, html));
+  bindEntryCache(registry, entryCache);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
   const passport = new koaPassport.KoaPassport();
   passport.use("local", localStrategy());

@@ -6,6 +6,8 @@ import type { ContentTypeDefinition } from "../modules/types.ts";
 export const postContentType: ContentTypeDefinition = {
   type: "post",
   template: "stream/post.njk",
+  // An edit updates the content row (edited_at), which moves its render version.
+  cacheable: true,
   load: async (refIds) => new Map((await Post.findAll({ where: { id: { [Op.in]: refIds } } })).map((post) => [post.id, post])),
   purge: async (refIds, { transaction }) => {
     await Post.destroy({ where: { id: { [Op.in]: refIds } }, transaction });

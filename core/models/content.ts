@@ -18,6 +18,8 @@ export class Content extends Model<InferAttributes<Content>, InferCreationAttrib
   declare pinnedAt: CreationOptional<Date | null>;
   declare commentCount: CreationOptional<number>;
   declare reactionCount: CreationOptional<number>;
+  /** Moved by the database on any change to the content or what shows with it (core/db/render-versions.ts). */
+  declare renderVersion: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -44,6 +46,7 @@ export class Content extends Model<InferAttributes<Content>, InferCreationAttrib
         pinnedAt: { type: DataTypes.DATE, allowNull: true },
         commentCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         reactionCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        renderVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -111,6 +111,13 @@ export interface ContentTypeDefinition {
   template: string;
   /** Batch-loads the module rows of a page of contents: one query per type, never one per entry. The viewer's policy lets a type show only what the viewer may read (a share of a private post). */
   load: (refIds: number[], policy: ContentPolicy) => Promise<Map<number, unknown>>;
+  /**
+   * The entry's HTML may be kept per reader and shown again until the content's render version or the
+   * render epoch moves (core/db/render-versions.ts). Only for a type whose body changes with nothing but
+   * its content row (an edit updates it): a poll whose results change with votes, or a share showing
+   * another content, must leave this unset unless its triggers bump contents.render_version.
+   */
+  cacheable?: boolean;
   /** Makes this type's content searchable through database triggers (docs/search.md). */
   search?: import("../search/types.ts").ContentSearch;
   /**

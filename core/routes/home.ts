@@ -11,6 +11,7 @@ import { countNewer, decodeCursor, encodeCursor, readablePage, streamPage, type 
 import { policyOf, queryValue } from "../content/request.ts";
 import { companyStreamKey, entriesWithAnnouncements } from "../content/announcements/running.ts";
 import { topicName } from "../content/markdown.ts";
+import { entryLoader } from "../content/cached-entries.ts";
 
 export const dashboardFilters = ["all", "posts", "mine", "mentions"] as const;
 export const pageSize = 20;
@@ -37,7 +38,8 @@ export function homeRoutes(services: AppServices) {
     else page = await streamPage(services.sequelize, { streamKeys: keys, before, limit: pageSize, type: filter === "posts" ? "post" : undefined });
 
     const isPartial = ctx.query.partial === "1";
-    const { entries, announcements } = await entriesWithAnnouncements(services.registry, policy, page.contents, isPartial ? null : companyStreamKey);
+    const load = entryLoader(ctx, services.registry);
+    const { entries, announcements } = await entriesWithAnnouncements(policy, page.contents, isPartial ? null : companyStreamKey, load);
     const query = new URLSearchParams({ ...(filter !== "all" ? { filter } : {}), ...(topicParam ? { topic: topicParam } : {}) });
     const nextUrl = page.next ? `/?${new URLSearchParams([...query, ["before", encodeCursor(page.next)]])}` : null;
     if (isPartial) {

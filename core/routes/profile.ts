@@ -14,7 +14,7 @@ import { renderInvalid, validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
 import { policyOf, queryValue } from "../content/request.ts";
 import { decodeCursor, encodeCursor, streamPage } from "../content/stream.ts";
-import { loadEntries } from "../content/entries.ts";
+import { entryLoader } from "../content/cached-entries.ts";
 import { enabledFields, type FieldSwitches } from "../people/profile-fields.ts";
 import { loadProfileView } from "../people/profile-view.ts";
 import { directoryFacets } from "../people/directory.ts";
@@ -103,7 +103,7 @@ export function profileRoutes(services: AppServices) {
       return;
     }
     const page = await streamPage(services.sequelize, { streamKeys: [streamKeyOf("user", person.id)], before, limit: streamPageSize });
-    const entries = await loadEntries(services.registry, policy, page.contents);
+    const entries = await entryLoader(ctx, services.registry, container)(page.contents);
     const nextUrl = page.next ? `/u/${person.username}?before=${encodeCursor(page.next)}` : null;
     if (ctx.query.partial === "1") {
       await ctx.render("stream/page.njk", { entries, nextUrl, pageContainer: container });

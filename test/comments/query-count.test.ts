@@ -6,8 +6,10 @@ import { statementsFor } from "../helpers/queries.ts";
 import { comment } from "./helpers.ts";
 
 let app: TestApp;
+// The entry cache off: every request loads and renders its entries, the cost counted here (the cached
+// path has its own count in test/stream/entry-cache.test.ts).
 test.before(async () => {
-  app = await startApp();
+  app = await startApp({ AGORA_ENTRY_CACHE_MB: "0" });
 });
 test.after.always(() => app?.close());
 

@@ -12,9 +12,9 @@ import { canSeeReaders } from "./lookup.ts";
 export const maxAnnouncementsShown = 10;
 
 /** One announcement ready to render with "announcements/list.njk". */
-export interface AnnouncementView {
+export interface AnnouncementView<E extends { content: Content } = StreamEntry> {
   announcement: Announcement;
-  entry: StreamEntry;
+  entry: E;
   /** The viewer may open the read-receipt page. */
   canSeeReaders: boolean;
 }
@@ -57,9 +57,9 @@ export async function runningAnnouncements(policy: ContentPolicy, streamKey: str
 }
 
 /** The views of running announcements, from entries loaded for them (and possibly for other contents). */
-export async function announcementViews(policy: ContentPolicy, running: RunningAnnouncements, entries: StreamEntry[]): Promise<AnnouncementView[]> {
+export async function announcementViews<E extends { content: Content }>(policy: ContentPolicy, running: RunningAnnouncements, entries: E[]): Promise<AnnouncementView<E>[]> {
   const byId = new Map(entries.map((entry) => [entry.content.id, entry]));
-  const views: AnnouncementView[] = [];
+  const views: AnnouncementView<E>[] = [];
   for (const content of running.contents) {
     const entry = byId.get(content.id);
     const announcement = running.byContent.get(content.id);
@@ -71,7 +71,7 @@ export async function announcementViews(policy: ContentPolicy, running: RunningA
 
 /** Running announcements of a container with their entries (a bounded number of queries). */
 export async function announcementsIn(registry: ModuleRegistry, policy: ContentPolicy, streamKey: string): Promise<AnnouncementView[]> {
-  return (await entriesWithAnnouncements(registry, policy, [], streamKey)).announcements;
+  return (await entriesWithAnnouncements(policy, [], streamKey, (contents) => loadEntries(registry, policy, contents))).announcements;
 }
 
 export const companyStreamKey = streamKeyOf(companyContainer.type, companyContainer.id);
@@ -81,11 +81,16 @@ export const companyStreamKey = streamKeyOf(companyContainer.type, companyContai
  * both loaded in one batch, so the page costs one set of entry queries, not two. An announcement shown at the
  * top is not repeated in the stream below it (one entry, one set of element ids, on a page).
  */
-export async function entriesWithAnnouncements(registry: ModuleRegistry, policy: ContentPolicy, contents: Content[], streamKey: string | null) {
+export async function entriesWithAnnouncements<E extends { content: Content }>(
+  policy: ContentPolicy,
+  contents: Content[],
+  streamKey: string | null,
+  load: (contents: Content[]) => Promise<E[]>,
+) {
   const running = streamKey ? await runningAnnouncements(policy, streamKey) : null;
   const announced = new Set(running?.contents.map((content) => content.id));
   const below = contents.filter((content) => !announced.has(content.id));
-  const loaded = await loadEntries(registry, policy, [...below, ...(running?.contents ?? [])]);
+  const loaded = await load([...below, ...(running?.contents ?? [])]);
   const onPage = new Set(below.map((content) => content.id));
   return {
     entries: loaded.filter((entry) => onPage.has(entry.content.id)),

@@ -9,6 +9,7 @@ import { policyOf, queryValue } from "../../../core/content/request.ts";
 import { decodeCursor, encodeCursor, streamPage } from "../../../core/content/stream.ts";
 import { pinnedIn } from "../../../core/content/announcements/pinned.ts";
 import { entriesWithAnnouncements } from "../../../core/content/announcements/running.ts";
+import { entryLoader } from "../../../core/content/cached-entries.ts";
 import { User } from "../../../core/models/user.ts";
 import { renderMarkdown } from "../../../core/content/markdown.ts";
 import { containerOf } from "../models/group.ts";
@@ -51,10 +52,11 @@ export function pageRoutes(host: Host) {
     const page = await streamPage(host.sequelize, { streamKeys: [streamKey], before, limit: streamPageSize });
     const shown = await withoutSwitchedOff(host, containerOf(group), [...pinned, ...page.contents.filter((content) => !pinnedIds.has(content.id))]);
     const isPartial = ctx.query.partial === "1";
-    const { entries, announcements } = await entriesWithAnnouncements(host.registry, policy, shown, isPartial ? null : streamKey);
-    const nextUrl = page.next ? `${group.url}?before=${encodeCursor(page.next)}` : null;
-    if (isPartial) return ctx.render("stream/page.njk", { entries, nextUrl });
     const container = containerOf(group);
+    const load = entryLoader(ctx, host.registry, container);
+    const { entries, announcements } = await entriesWithAnnouncements(policy, shown, isPartial ? null : streamKey, load);
+    const nextUrl = page.next ? `${group.url}?before=${encodeCursor(page.next)}` : null;
+    if (isPartial) return ctx.render("stream/page.njk", { entries, nextUrl, pageContainer: container });
     await ctx.render("groups/show.njk", {
       ...locals,
       // The group's running announcements (not dismissed or acknowledged by the viewer) above everything else.

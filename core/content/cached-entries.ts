@@ -1,0 +1,58 @@
+import { QueryTypes } from "sequelize";
+import type nunjucks from "nunjucks";
+import { Content } from "../models/content.ts";
+import type { AppContext } from "../http/context.ts";
+import type { ModuleRegistry } from "../modules/registry.ts";
+import type { Container } from "../modules/types.ts";
+import type { EntryCacheSlot, EntryHtmlCache } from "../views/entry-cache.ts";
+import { loadEntries, type StreamEntry } from "./entries.ts";
+import { policyOf } from "./request.ts";
+
+/** An entry as a stream page shows it: loaded (and stored once rendered, if it has a slot), or its cached HTML. */
+export type ShownEntry = (StreamEntry & { cacheSlot?: EntryCacheSlot; html?: undefined }) | { content: Content; html: nunjucks.runtime.SafeString };
+
+/** The entry cache of the app using this registry (set in createApp). */
+const caches = new WeakMap<ModuleRegistry, EntryHtmlCache>();
+
+export function bindEntryCache(registry: ModuleRegistry, cache: EntryHtmlCache) {
+  caches.set(registry, cache);
+}
+
+/** The database's render epoch: moves on any change that can alter any entry (core/db/render-versions.ts). */
+async function renderEpoch(): Promise<string> {
+  const [row] = await Content.sequelize!.query<{ value: number | string }>("SELECT value FROM render_epoch WHERE id = 1", { type: QueryTypes.SELECT });
+  return String(row?.value ?? 0);
+}
+
+/**
+ * Loads the entries of a stream page, like loadEntries, but an entry of a cacheable type whose HTML this
+ * reader saw unchanged is not loaded again: the page prints the stored HTML. The key holds all an
+ * entry's HTML depends on: the reader (their rights, reactions, follows), language, the page (links back
+ * to it, the container it is on), the content's render version and the database's render epoch.
+ */
+export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageContainer?: Container | null) {
+  const policy = policyOf(ctx, registry);
+  const cache = caches.get(registry);
+  const { user, lang, csrfToken } = ctx.state;
+  return async (contents: Content[]): Promise<ShownEntry[]> => {
+    const cacheable = (content: Content) => registry.contentType(content.type)?.cacheable === true;
+    if (!cache?.enabled || !user || !contents.some(cacheable)) return loadEntries(registry, policy, contents);
+    const page = `${pageContainer ? `${pageContainer.type}:${pageContainer.id}` : ""}|${ctx.path}`;
+    const scope = `${user.id}|${lang}|${page}|${await renderEpoch()}`;
+    const slots = new Map<number, EntryCacheSlot>();
+    const cached = new Map<number, nunjucks.runtime.SafeString>();
+    for (const content of contents.filter(cacheable)) {
+      const slot = { key: `${scope}|${content.id}|${content.renderVersion}`, token: csrfToken };
+      const html = cache.get(slot);
+      if (html) cached.set(content.id, html);
+      else slots.set(content.id, slot);
+    }
+    const loaded = new Map((await loadEntries(registry, policy, contents.filter((content) => !cached.has(content.id)))).map((entry) => [entry.content.id, entry]));
+    return contents.flatMap((content): ShownEntry[] => {
+      const html = cached.get(content.id);
+      if (html) return [{ content, html }];
+      const entry = loaded.get(content.id);
+      return entry ? [{ ...entry, cacheSlot: slots.get(content.id) }] : [];
+    });
+  };
+}

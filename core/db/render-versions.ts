@@ -1,0 +1,89 @@
+/**
+ * What tells a cached stream entry (core/views/entry-cache.ts) that it is out of date, kept by the database
+ * itself so that no code path, process or bulk statement can forget it:
+ * - contents.render_version moves on any change to the content row and to what hangs off it (comments,
+ *   reactions, files, follows): triggers on those tables bump their content.
+ * - render_epoch.value moves on changes that can alter any entry (a name, a role, a membership, a module
+ *   switch, a site setting): triggers on those tables. Modules add theirs with `epochTriggers`.
+ */
+export type Dialect = "sqlite" | "postgres";
+type Event = "insert" | "update" | "delete";
+
+const allEvents: Event[] = ["insert", "update", "delete"];
+
+/** Triggers that bump the content of a row of `table` (its `content_id`), old and new, on every change. */
+export function contentVersionTriggers(dialect: Dialect, table: string): string[] {
+  const name = `render_version_${table}`;
+  if (dialect === "postgres") {
+    return [
+      `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+         IF TG_OP <> 'INSERT' THEN UPDATE contents SET render_version = render_version + 1 WHERE id = OLD.content_id; END IF;
+         IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.content_id IS DISTINCT FROM OLD.content_id) THEN
+           UPDATE contents SET render_version = render_version + 1 WHERE id = NEW.content_id;
+         END IF;
+         RETURN NULL; END $fn$`,
+      `DROP TRIGGER IF EXISTS ${name} ON "${table}"`,
+      `CREATE TRIGGER ${name} AFTER INSERT OR UPDATE OR DELETE ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+    ];
+  }
+  return allEvents.flatMap((event) => {
+    const ids = event === "insert" ? "NEW.content_id" : event === "delete" ? "OLD.content_id" : "OLD.content_id, NEW.content_id";
+    return [
+      `DROP TRIGGER IF EXISTS ${name}_${event}`,
+      `CREATE TRIGGER ${name}_${event} AFTER ${event.toUpperCase()} ON "${table}" FOR EACH ROW
+         BEGIN UPDATE contents SET render_version = render_version + 1 WHERE id IN (${ids}); END`,
+    ];
+  });
+}
+
+/** A content row's own changes move its version (a statement that sets render_version itself is left alone). */
+export function contentSelfTriggers(dialect: Dialect): string[] {
+  if (dialect === "postgres") {
+    return [
+      `CREATE OR REPLACE FUNCTION render_version_contents() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+         IF NEW.render_version = OLD.render_version THEN NEW.render_version := OLD.render_version + 1; END IF;
+         RETURN NEW; END $fn$`,
+      `DROP TRIGGER IF EXISTS render_version_contents ON contents`,
+      `CREATE TRIGGER render_version_contents BEFORE UPDATE ON contents FOR EACH ROW EXECUTE FUNCTION render_version_contents()`,
+    ];
+  }
+  // SQLite cannot change NEW: a second UPDATE, which does not fire this trigger again (the WHEN and
+  // recursive_triggers being off both see to it).
+  return [
+    `DROP TRIGGER IF EXISTS render_version_contents`,
+    `CREATE TRIGGER render_version_contents AFTER UPDATE ON contents FOR EACH ROW WHEN NEW.render_version = OLD.render_version
+       BEGIN UPDATE contents SET render_version = OLD.render_version + 1 WHERE id = NEW.id; END`,
+  ];
+}
+
+/**
+ * Triggers that move the render epoch on inserts, deletes and (only when one of `columns` is set, or any
+ * update without columns) updates of `table`. PostgreSQL bumps once per statement, SQLite once per row.
+ * The bump is a row update, not a sequence: readers see the new epoch only once the change is committed.
+ */
+export function epochTriggers(dialect: Dialect, table: string, columns?: string[]): string[] {
+  const of = columns?.length ? ` OF ${columns.join(", ")}` : "";
+  const name = `render_epoch_${table}`;
+  if (dialect === "postgres") {
+    return [
+      `CREATE OR REPLACE FUNCTION render_epoch_bump() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+         UPDATE render_epoch SET value = value + 1; RETURN NULL; END $fn$`,
+      `DROP TRIGGER IF EXISTS ${name} ON "${table}"`,
+      // BEFORE: the epoch row is the first lock such a statement takes, so two writers never hold one of
+      // their rows each while waiting for the epoch (a deadlock) — they queue on the epoch instead.
+      `CREATE TRIGGER ${name} BEFORE INSERT OR DELETE OR UPDATE${of} ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION render_epoch_bump()`,
+    ];
+  }
+  return allEvents.flatMap((event) => [
+    `DROP TRIGGER IF EXISTS ${name}_${event}`,
+    `CREATE TRIGGER ${name}_${event} AFTER ${event.toUpperCase()}${event === "update" ? of : ""} ON "${table}" FOR EACH ROW
+       BEGIN UPDATE render_epoch SET value = value + 1; END`,
+  ]);
+}
+
+/** Statements that remove what contentVersionTriggers / epochTriggers made on `table`. */
+export function dropRenderTriggers(dialect: Dialect, table: string): string[] {
+  const names = [`render_version_${table}`, `render_epoch_${table}`];
+  if (dialect === "postgres") return names.flatMap((name) => [`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`]);
+  return names.flatMap((name) => ["", ...allEvents.map((event) => `_${event}`)].map((suffix) => `DROP TRIGGER IF EXISTS ${name}${suffix}`));
+}

@@ -1,0 +1,40 @@
+import { DataTypes } from "sequelize";
+import type { MigrationContext } from "../db/migrate.ts";
+import { contentSelfTriggers, contentVersionTriggers, dropRenderTriggers, epochTriggers, type Dialect } from "../db/render-versions.ts";
+
+/** Tables whose rows hang off a content (content_id) and show in its stream entry (follows show on the permalink only). */
+const contentChildren = ["comments", "reactions", "attachments"];
+
+/** Core tables (and the columns of them) that can change any entry: names, roles, module switches, site settings. */
+const epochSources: [string, string[]?][] = [
+  ["users", ["username", "display_name", "role", "status"]],
+  ["module_states"],
+  ["settings"],
+];
+
+/** Versions for the cached HTML of stream entries: see core/db/render-versions.ts. */
+export async function up(qi: MigrationContext) {
+  const dialect = qi.sequelize.getDialect() as Dialect;
+  await qi.addColumn("contents", "render_version", { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 });
+  await qi.createTable("render_epoch", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, allowNull: false },
+    value: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+  });
+  await qi.bulkInsert("render_epoch", [{ id: 1, value: 0 }]);
+  const statements = [
+    ...contentSelfTriggers(dialect),
+    ...contentChildren.flatMap((table) => contentVersionTriggers(dialect, table)),
+    ...epochSources.flatMap(([table, columns]) => epochTriggers(dialect, table, columns)),
+  ];
+  for (const statement of statements) await qi.sequelize.query(statement);
+}
+
+export async function down(qi: MigrationContext) {
+  const dialect = qi.sequelize.getDialect() as Dialect;
+  for (const table of ["contents", ...contentChildren, ...epochSources.map(([table]) => table)]) {
+    for (const statement of dropRenderTriggers(dialect, table)) await qi.sequelize.query(statement);
+  }
+  if (dialect === "postgres") await qi.sequelize.query("DROP FUNCTION IF EXISTS render_epoch_bump()");
+  await qi.dropTable("render_epoch");
+  await qi.removeColumn("contents", "render_version");
+}
