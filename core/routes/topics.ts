@@ -6,7 +6,7 @@ import { notFound } from "../http/errors.ts";
 import { Topic, TopicFollow } from "../models/topic.ts";
 import { taggedWith } from "../content/dashboard.ts";
 import { decodeCursor, encodeCursor, readablePage } from "../content/stream.ts";
-import { loadEntries } from "../content/entries.ts";
+import { entryLoader } from "../content/cached-entries.ts";
 import { policyOf } from "../content/request.ts";
 import { topicName } from "../content/markdown.ts";
 import { flash } from "../views/render.ts";
@@ -33,7 +33,7 @@ export function topicRoutes(services: AppServices) {
     const policy = policyOf(ctx, services.registry);
     const before = decodeCursor(ctx.query.before);
     const page = await readablePage(taggedWith(services.sequelize, topic.id), (contents) => policy.filterReadable(contents), before, pageSize);
-    const entries = await loadEntries(services.registry, policy, page.contents);
+    const entries = await entryLoader(ctx, services.registry)(page.contents);
     const nextUrl = page.next ? `/topics/${encodeURIComponent(topic.name)}?before=${encodeCursor(page.next)}` : null;
     if (ctx.query.partial === "1") return ctx.render("stream/page.njk", { entries, nextUrl });
     const isFollowing = Boolean(await TopicFollow.findOne({ where: { topicId: topic.id, userId: ctx.state.user!.id } }));
