@@ -3,7 +3,10 @@
  * loopback port, signs in as "bench" (a member of 50 groups), and runs autocannon on the signed-in
  * dashboard, its second page, a group stream and a profile page; prints requests/s and p50/p95/p99.
  *
- *   npx tsx bench/load.ts --db sqlite:/tmp/agora-bench.sqlite [--duration 20] [--connections 20] [--pages dashboard,page2,group,profile] [--workers 2]
+ *   npx tsx bench/load.ts --db sqlite:/tmp/agora-bench.sqlite [--duration 20] [--connections 20] [--pages dashboard,page2,group,profile] [--workers 2] [--writes 5]
+ *
+ * --writes N: while a page is measured, the bench user likes (then unlikes) the entries shown on it in turn,
+ * N times a second: each write changes one entry of the page, so the entry cache must render it again.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
@@ -13,8 +16,8 @@ import { benchUser } from "./lib/people.ts";
 import { positiveInteger, readOptions } from "./lib/options.ts";
 import { BenchSession } from "./lib/session.ts";
 
-const usage = "npx tsx bench/load.ts --db sqlite:/path/file.sqlite|postgres://... [--duration 20] [--connections 20] [--warmup 3] [--timeout 30] [--pages dashboard,page2,group,profile] [--workers 1] [--log-level warn]";
-const options = readOptions(usage, { db: undefined, duration: "20", connections: "20", warmup: "3", timeout: "30", pages: "dashboard,page2,group,profile", workers: "1", "log-level": "warn" });
+const usage = "npx tsx bench/load.ts --db sqlite:/path/file.sqlite|postgres://... [--duration 20] [--connections 20] [--warmup 3] [--timeout 30] [--pages dashboard,page2,group,profile] [--workers 1] [--writes 0] [--log-level warn]";
+const options = readOptions(usage, { db: undefined, duration: "20", connections: "20", warmup: "3", timeout: "30", pages: "dashboard,page2,group,profile", workers: "1", writes: "0", "log-level": "warn" });
 const duration = positiveInteger("duration", options.duration);
 const connections = positiveInteger("connections", options.connections);
 const warmup = Number(options.warmup);
@@ -22,6 +25,8 @@ const timeout = positiveInteger("timeout", options.timeout);
 const wanted = new Set(options.pages.split(","));
 // AGORA_WORKERS for the app: that many processes share the port, as `npm start` runs them.
 const workers = positiveInteger("workers", options.workers);
+const writesPerSecond = Number(options.writes);
+if (!(writesPerSecond >= 0 && writesPerSecond <= 100)) throw new Error("--writes must be a number from 0 to 100");
 
 function startServer(): Promise<{ child: ChildProcess; url: string; modules: string[] }> {
   const child = fork(new URL("./serve.ts", import.meta.url).pathname, {
@@ -64,8 +69,10 @@ interface Measure {
   failed: number;
   /** 1-minute load average when the run ended: other work on the machine skews the figures. */
   load: number;
-  /** CPU time the app process used per request (user + system, all its threads). */
+  /** CPU time the app process used per request (user + system, all its threads), the --writes included. */
   cpuMsPerRequest: number;
+  /** Likes written during the run (--writes). */
+  writes: number;
 }
 
 const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
@@ -79,6 +86,28 @@ async function run(url: string, cookie: string, seconds: number) {
   });
   latencies.sort((a, b) => a - b);
   return { result, latencies };
+}
+
+/** --writes: toggles a like on the page's entries in turn until stopped; resolves to the number of writes done. */
+function startWriter(session: BenchSession, pageHtml: string): () => Promise<number> {
+  const ids = [...pageHtml.matchAll(/<article class="entry[^"]*" id="content-(\d+)"/g)].map((match) => match[1]);
+  const token = /<meta name="csrf-token" content="([^"]+)"/.exec(pageHtml)?.[1];
+  if (writesPerSecond === 0 || ids.length === 0 || !token) return async () => 0;
+  let writes = 0;
+  let pending = Promise.resolve();
+  const timer = setInterval(() => {
+    const id = ids[writes % ids.length];
+    writes += 1;
+    pending = pending.then(async () => {
+      const response = await session.request("POST", `/c/${id}/react`, new URLSearchParams({ kind: "like", _csrf: token }));
+      if (response.status >= 400) throw new Error(`write on /c/${id}/react: status ${response.status}`);
+    });
+  }, 1000 / writesPerSecond);
+  return async () => {
+    clearInterval(timer);
+    await pending;
+    return writes;
+  };
 }
 
 /** Asks the app process something over IPC and waits for the answer that has this field. */
@@ -112,7 +141,9 @@ async function measure(server: { url: string; child: ChildProcess }, session: Be
   if (warmup > 0) await run(baseUrl + path, session.cookieHeader, warmup);
   await idle(server.child);
   const cpuBefore = await cpuOf(server.child);
+  const stopWriter = startWriter(session, probe.text);
   const { result, latencies } = await run(baseUrl + path, session.cookieHeader, duration);
+  const writes = await stopWriter();
   // Requests still running when the time is up are part of the cost: wait for them, count them as done.
   const unfinished = result.requests.sent - result.requests.total;
   await idle(server.child);
@@ -129,8 +160,9 @@ async function measure(server: { url: string; child: ChildProcess }, session: Be
     failed: result.non2xx + result.errors + result.timeouts,
     load: os.loadavg()[0],
     cpuMsPerRequest: cpuMs / Math.max(1, result.requests.total + Math.max(0, unfinished)),
+    writes,
   };
-  console.log(`${page.padEnd(10)} ${measured.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${measured.p50.toFixed(1)} ms  p95 ${measured.p95.toFixed(1)} ms  p99 ${measured.p99.toFixed(1)} ms  (${measured.total} requests, ${measured.failed} failed, app CPU ${measured.cpuMsPerRequest.toFixed(1)} ms/request, load ${measured.load.toFixed(2)})  ${path}`);
+  console.log(`${page.padEnd(10)} ${measured.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${measured.p50.toFixed(1)} ms  p95 ${measured.p95.toFixed(1)} ms  p99 ${measured.p99.toFixed(1)} ms  (${measured.total} requests, ${measured.failed} failed, app CPU ${measured.cpuMsPerRequest.toFixed(1)} ms/request, load ${measured.load.toFixed(2)}${writes ? `, ${writes} writes` : ""})  ${path}`);
   return measured;
 }
 
@@ -162,9 +194,9 @@ async function main() {
       const measured = await measure(server, session, page, path, note);
       if (measured) results.push(measured);
     }
-    console.log("\n| page | path | req/s | p50 ms | p95 ms | p99 ms | requests | failed | app CPU ms/req | load |\n|---|---|---|---|---|---|---|---|---|---|");
+    console.log("\n| page | path | req/s | p50 ms | p95 ms | p99 ms | requests | failed | app CPU ms/req | load | writes |\n|---|---|---|---|---|---|---|---|---|---|---|");
     for (const m of results) {
-      console.log(`| ${m.page} | \`${m.path}\` (${m.note}) | ${m.requestsPerSecond.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.total} | ${m.failed} | ${m.cpuMsPerRequest.toFixed(1)} | ${m.load.toFixed(2)} |`);
+      console.log(`| ${m.page} | \`${m.path}\` (${m.note}) | ${m.requestsPerSecond.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.total} | ${m.failed} | ${m.cpuMsPerRequest.toFixed(1)} | ${m.load.toFixed(2)} | ${m.writes} |`);
     }
   } finally {
     server.child.kill("SIGTERM");
