@@ -32,5 +32,5 @@ export const defaults = {
   jobsLeaseMs: 60000,
   workers: 1,
   sourceMaps: false,
-  entryCacheMb: 32,
+  entryCacheMb: 64,
 } as const;

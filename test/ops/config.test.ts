@@ -107,8 +107,8 @@ test("AGORA_SOURCE_MAPS: off by default (a stack trace per query is cheaper unma
   t.regex(error!.message, /AGORA_SOURCE_MAPS/);
 });
 
-test("AGORA_ENTRY_CACHE_MB: 32 by default, 0 turns the entry cache off, anything else is refused", (t) => {
-  t.is(load({}).entryCacheMb, 32);
+test("AGORA_ENTRY_CACHE_MB: 64 by default, 0 turns the entry cache off, anything else is refused", (t) => {
+  t.is(load({}).entryCacheMb, 64);
   t.is(load({ AGORA_ENTRY_CACHE_MB: "0" }).entryCacheMb, 0);
   t.is(load({ AGORA_ENTRY_CACHE_MB: "256" }).entryCacheMb, 256);
   for (const value of ["-1", "lots", "1.5"]) {
