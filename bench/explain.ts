@@ -32,7 +32,7 @@ for (const method of ["all", "run", "get", "exec"] as const) {
   };
 }
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "agora-bench-explain-"));
-const app = await createApp(loadConfig({ DATABASE_URL: options.db, AGORA_DATA_DIR: dataDir, AGORA_LOG_LEVEL: "warn", AGORA_MODULE_PATHS: path.resolve(import.meta.dirname, "../modules") }));
+const app = await createApp(loadConfig({ DATABASE_URL: options.db, AGORA_DATA_DIR: dataDir, AGORA_LOG_LEVEL: "warn", AGORA_MODULE_PATHS: path.resolve(import.meta.dirname, "../modules"), AGORA_ENTRY_CACHE_MB: process.env.AGORA_ENTRY_CACHE_MB }));
 const server = app.koa.listen(0, "127.0.0.1");
 const isPostgres = app.sequelize.getDialect() === "postgres";
 
