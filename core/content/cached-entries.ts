@@ -27,7 +27,7 @@ async function renderEpoch(): Promise<string> {
 /**
  * Loads the entries of a stream page, like loadEntries, but an entry of a cacheable type whose HTML this
  * reader saw unchanged is not loaded again: the page prints the stored HTML. The key holds all an
- * entry's HTML depends on: the reader (their rights, reactions, follows), language, the page (links back
+ * entry's HTML depends on: the reader (their rights, their own reactions), language, the page (links back
  * to it, the container it is on), the content's render version and the database's render epoch.
  */
 export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageContainer?: Container | null) {

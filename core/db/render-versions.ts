@@ -2,7 +2,7 @@
  * What tells a cached stream entry (core/views/entry-cache.ts) that it is out of date, kept by the database
  * itself so that no code path, process or bulk statement can forget it:
  * - contents.render_version moves on any change to the content row and to what hangs off it (comments,
- *   reactions, files, follows): triggers on those tables bump their content.
+ *   reactions, files): triggers on those tables bump their content.
  * - render_epoch.value moves on changes that can alter any entry (a name, a role, a membership, a module
  *   switch, a site setting): triggers on those tables. Modules add theirs with `epochTriggers`.
  */
