@@ -34,11 +34,12 @@ export class EntryHtmlCache {
   get(slot: EntryCacheSlot, now = Date.now()): nunjucks.runtime.SafeString | undefined {
     const found = this.entries.get(slot.key);
     if (!found) return undefined;
-    this.entries.delete(slot.key);
     if (now - found.storedAt > this.maxAgeMs) {
-      this.bytes -= sizeOf(slot.key, found.html);
+      this.forget(slot.key);
       return undefined;
     }
+    // The map's order is the order of eviction: the entry just shown goes last.
+    this.entries.delete(slot.key);
     this.entries.set(slot.key, found);
     return new nunjucks.runtime.SafeString(found.html.replaceAll(tokenPlaceholder, slot.token));
   }
