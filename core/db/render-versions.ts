@@ -7,7 +7,7 @@
  *   switch, a site setting): triggers on those tables. Modules add theirs with `epochTriggers`.
  */
 export type Dialect = "sqlite" | "postgres";
-type Event = "insert" | "update" | "delete";
+export type Event = "insert" | "update" | "delete";
 
 const allEvents: Event[] = ["insert", "update", "delete"];
 
@@ -57,11 +57,11 @@ export function contentSelfTriggers(dialect: Dialect): string[] {
 }
 
 /**
- * Triggers that move the render epoch on inserts, deletes and (only when one of `columns` is set, or any
- * update without columns) updates of `table`. PostgreSQL bumps once per statement, SQLite once per row.
- * The bump is a row update, not a sequence: readers see the new epoch only once the change is committed.
+ * Triggers that move the render epoch on `events` of `table` (an update only when one of `columns` is set,
+ * or any update without columns). PostgreSQL bumps once per statement, SQLite once per row. The bump is a
+ * row update, not a sequence: readers see the new epoch only once the change is committed.
  */
-export function epochTriggers(dialect: Dialect, table: string, columns?: string[]): string[] {
+export function epochTriggers(dialect: Dialect, table: string, columns?: string[], events: Event[] = allEvents): string[] {
   const of = columns?.length ? ` OF ${columns.join(", ")}` : "";
   const name = `render_epoch_${table}`;
   if (dialect === "postgres") {
@@ -71,10 +71,10 @@ export function epochTriggers(dialect: Dialect, table: string, columns?: string[
       `DROP TRIGGER IF EXISTS ${name} ON "${table}"`,
       // BEFORE: the epoch row is the first lock such a statement takes, so two writers never hold one of
       // their rows each while waiting for the epoch (a deadlock) — they queue on the epoch instead.
-      `CREATE TRIGGER ${name} BEFORE INSERT OR DELETE OR UPDATE${of} ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION render_epoch_bump()`,
+      `CREATE TRIGGER ${name} BEFORE ${events.map((event) => `${event.toUpperCase()}${event === "update" ? of : ""}`).join(" OR ")} ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION render_epoch_bump()`,
     ];
   }
-  return allEvents.flatMap((event) => [
+  return events.flatMap((event) => [
     `DROP TRIGGER IF EXISTS ${name}_${event}`,
     `CREATE TRIGGER ${name}_${event} AFTER ${event.toUpperCase()}${event === "update" ? of : ""} ON "${table}" FOR EACH ROW
        BEGIN UPDATE render_epoch SET value = value + 1; END`,

@@ -1,13 +1,17 @@
 import { DataTypes } from "sequelize";
 import type { MigrationContext } from "../db/migrate.ts";
-import { contentSelfTriggers, contentVersionTriggers, dropRenderTriggers, epochTriggers, type Dialect } from "../db/render-versions.ts";
+import { contentSelfTriggers, contentVersionTriggers, dropRenderTriggers, epochTriggers, type Dialect, type Event } from "../db/render-versions.ts";
 
 /** Tables whose rows hang off a content (content_id) and show in its stream entry (follows show on the permalink only). */
 const contentChildren = ["comments", "reactions", "attachments"];
 
-/** Core tables (and the columns of them) that can change any entry: names, roles, module switches, site settings. */
-const epochSources: [string, string[]?][] = [
-  ["users", ["username", "display_name", "role", "status"]],
+/**
+ * Core tables (and the columns of them) that can change any entry: names, roles, module switches, site
+ * settings. A new account is in no entry yet, and a deleted one takes its contents, comments and
+ * reactions with it (their own triggers): only updates of people count.
+ */
+const epochSources: [string, string[]?, Event[]?][] = [
+  ["users", ["username", "display_name", "role", "status"], ["update"]],
   ["module_states"],
   ["settings"],
 ];
@@ -24,7 +28,7 @@ export async function up(qi: MigrationContext) {
   const statements = [
     ...contentSelfTriggers(dialect),
     ...contentChildren.flatMap((table) => contentVersionTriggers(dialect, table)),
-    ...epochSources.flatMap(([table, columns]) => epochTriggers(dialect, table, columns)),
+    ...epochSources.flatMap(([table, columns, events]) => epochTriggers(dialect, table, columns, events)),
   ];
   for (const statement of statements) await qi.sequelize.query(statement);
 }
