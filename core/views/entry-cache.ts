@@ -53,10 +53,9 @@ export class EntryHtmlCache {
     this.forget(slot.key);
     this.entries.set(slot.key, { html: stored, storedAt: Date.now() });
     this.bytes += size;
-    for (const [key, old] of this.entries) {
+    for (const key of this.entries.keys()) {
       if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(key);
-      this.bytes -= sizeOf(key, old.html);
+      this.forget(key);
     }
     return html;
   }
