@@ -84,6 +84,7 @@ export function epochTriggers(dialect: Dialect, table: string, columns?: string[
 /** Statements that remove what contentVersionTriggers / epochTriggers made on `table`. */
 export function dropRenderTriggers(dialect: Dialect, table: string): string[] {
   const names = [`render_version_${table}`, `render_epoch_${table}`];
-  if (dialect === "postgres") return names.flatMap((name) => [`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`]);
+  // The epoch triggers share render_epoch_bump(); only a version trigger has a function of its own.
+  if (dialect === "postgres") return [...names.map((name) => `DROP TRIGGER IF EXISTS ${name} ON "${table}"`), `DROP FUNCTION IF EXISTS render_version_${table}()`];
   return names.flatMap((name) => ["", ...allEvents.map((event) => `_${event}`)].map((suffix) => `DROP TRIGGER IF EXISTS ${name}${suffix}`));
 }
