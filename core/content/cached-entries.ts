@@ -5,10 +5,11 @@ import type { AppContext } from "../http/context.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import type { Container } from "../modules/types.ts";
 import type { EntryCacheSlot, EntryHtmlCache } from "../views/entry-cache.ts";
+import { PageBytes } from "../views/page-bytes.ts";
 import { loadEntries, type StreamEntry } from "./entries.ts";
 import { policyOf } from "./request.ts";
 
-/** An entry as a stream page shows it: loaded (and stored once rendered, if it has a slot), or its cached HTML. */
+/** An entry as a stream page shows it: loaded (and stored once rendered, if it has a slot), or a marker for its cached bytes. */
 export type ShownEntry = (StreamEntry & { cacheSlot?: EntryCacheSlot; html?: undefined }) | { content: Content; html: nunjucks.runtime.SafeString };
 
 /** The entry cache of the app using this registry (set in createApp). */
@@ -43,8 +44,8 @@ export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageConta
     const cached = new Map<number, nunjucks.runtime.SafeString>();
     for (const content of contents.filter(cacheable)) {
       const slot = { key: `${scope}|${content.id}|${content.renderVersion}`, token: csrfToken };
-      const html = cache.get(slot);
-      if (html) cached.set(content.id, html);
+      const bytes = cache.get(slot);
+      if (bytes) cached.set(content.id, (ctx.state.pageBytes ??= new PageBytes()).place(bytes));
       else slots.set(content.id, slot);
     }
     const loaded = new Map((await loadEntries(registry, policy, contents.filter((content) => !cached.has(content.id)))).map((entry) => [entry.content.id, entry]));

@@ -4,6 +4,7 @@ import type { TFunction } from "i18next";
 import type { Language } from "../../config/index.ts";
 import type { User } from "../models/user.ts";
 import type { Container } from "../modules/types.ts";
+import type { PageBytes } from "../views/page-bytes.ts";
 
 /** What every request carries in ctx.state, filled by core middleware before any route runs. */
 export interface AppState {
@@ -17,6 +18,8 @@ export interface AppState {
   container?: Container;
   /** Request body parsed by core/http/body.ts (forms and JSON). */
   body: Record<string, unknown>;
+  /** Cached stream entries the page being rendered prints as bytes (core/content/cached-entries.ts). */
+  pageBytes?: PageBytes;
 }
 
 export interface AppContextExtras {

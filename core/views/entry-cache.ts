@@ -1,7 +1,4 @@
-import nunjucks from "nunjucks";
-
-/** Stands for the session's CSRF token in stored HTML: letters only, so escaping and URL-encoding leave it as is. */
-const tokenPlaceholder = "AgoraCsrfTokenPlaceholderZq";
+/** Tokens that escaping and URL-encoding leave as they are: only those can be found again in the HTML. */
 const safeToken = /^[A-Za-z0-9_-]+$/;
 
 /** What a page asks the cache about one entry: its key, and the session's token to put back in its forms. */
@@ -13,12 +10,13 @@ export interface EntryCacheSlot {
 /**
  * The rendered HTML of stream entries, per reader, in this process's memory: a reload of the dashboard
  * renders (and loads) only the entries that changed. The key must name everything the HTML depends on
- * (see core/content/cached-entries.ts); the CSRF token is swapped for a placeholder while stored.
+ * (see core/content/cached-entries.ts). Kept as UTF-8 bytes cut where the CSRF token goes, so that a
+ * page puts them in its response as they are (core/views/page-bytes.ts) with the session's own token.
  * Least recently used entries go first once `maxBytes` is reached; none is kept longer than `maxAgeMs`,
  * a bound on anything that changes with time alone.
  */
 export class EntryHtmlCache {
-  private readonly entries = new Map<string, { html: string; storedAt: number }>();
+  private readonly entries = new Map<string, { pieces: Buffer[]; storedAt: number }>();
   private bytes = 0;
 
   constructor(
@@ -30,8 +28,8 @@ export class EntryHtmlCache {
     return this.maxBytes > 0;
   }
 
-  /** The HTML stored for the slot, with the slot's token in it, or undefined. */
-  get(slot: EntryCacheSlot, now = Date.now()): nunjucks.runtime.SafeString | undefined {
+  /** The bytes stored for the slot, with the slot's token in them, or undefined. */
+  get(slot: EntryCacheSlot, now = Date.now()): Buffer[] | undefined {
     const found = this.entries.get(slot.key);
     if (!found) return undefined;
     if (now - found.storedAt > this.maxAgeMs) {
@@ -41,17 +39,18 @@ export class EntryHtmlCache {
     // The map's order is the order of eviction: the entry just shown goes last.
     this.entries.delete(slot.key);
     this.entries.set(slot.key, found);
-    return new nunjucks.runtime.SafeString(found.html.replaceAll(tokenPlaceholder, slot.token));
+    const token = Buffer.from(slot.token);
+    return found.pieces.flatMap((piece, index) => (index === 0 ? [piece] : [token, piece]));
   }
 
   /** Stores an entry rendered for this slot; returns the HTML unchanged, for templates to print. */
   remember(slot: EntryCacheSlot | undefined, html: unknown): unknown {
     if (!slot || !this.enabled || !safeToken.test(slot.token)) return html;
-    const stored = String(html).replaceAll(slot.token, tokenPlaceholder);
-    const size = sizeOf(slot.key, stored);
+    const pieces = String(html).split(slot.token).map((text) => Buffer.from(text));
+    const size = sizeOf(slot.key, pieces);
     if (size > this.maxBytes) return html;
     this.forget(slot.key);
-    this.entries.set(slot.key, { html: stored, storedAt: Date.now() });
+    this.entries.set(slot.key, { pieces, storedAt: Date.now() });
     this.bytes += size;
     for (const key of this.entries.keys()) {
       if (this.bytes <= this.maxBytes) break;
@@ -68,11 +67,11 @@ export class EntryHtmlCache {
     const old = this.entries.get(key);
     if (!old) return;
     this.entries.delete(key);
-    this.bytes -= sizeOf(key, old.html);
+    this.bytes -= sizeOf(key, old.pieces);
   }
 }
 
-/** Two bytes a character: what V8 may need for the string. */
-function sizeOf(key: string, html: string) {
-  return 2 * (key.length + html.length);
+/** The key as V8 may keep it (two bytes a character) and the stored bytes. */
+function sizeOf(key: string, pieces: Buffer[]) {
+  return 2 * key.length + pieces.reduce((total, piece) => total + piece.length, 0);
 }

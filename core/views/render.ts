@@ -30,7 +30,7 @@ export function renderer(services: RenderServices): Middleware<AppState, AppCont
       const mainMenu = user ? await coreMenu(ctx, services.registry) : [];
       const footerLinks = await services.registry.hooks.apply("layout.footer.links", [], { user });
       ctx.type = "html";
-      ctx.body = services.templates.render(template, {
+      const html = services.templates.render(template, {
         ...locals,
         t,
         lang,
@@ -44,6 +44,9 @@ export function renderer(services: RenderServices): Middleware<AppState, AppCont
         currentPath: ctx.path,
         asset: (file: string) => `/assets/${file}?v=${services.assetVersion}`,
       });
+      const { pageBytes } = ctx.state;
+      ctx.state.pageBytes = undefined;
+      ctx.body = pageBytes ? pageBytes.assemble(html) : html;
     };
     await next();
   };
