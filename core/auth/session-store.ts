@@ -1,5 +1,6 @@
 import type { Context } from "koa";
-import { Op } from "sequelize";
+import { literal, Op } from "sequelize";
+import { renderEpochSql } from "../db/render-versions.ts";
 import { Session } from "../models/session.ts";
 import type { AppState } from "../http/context.ts";
 
@@ -12,9 +13,15 @@ interface StoredSession {
 export const sessionStore = {
   async get(key: string, _maxAge?: unknown, options?: { ctx?: Context }): Promise<StoredSession | undefined> {
     // The account comes with the session (one query, not two); core/auth/current-user.ts takes it from here.
-    const row = await Session.findByPk(key, { include: "user" });
+    // So does the render epoch, read before anything the page shows (core/content/cached-entries.ts).
+    const row = await Session.findByPk(key, { include: { association: "user", attributes: { include: [[literal(renderEpochSql), "renderEpoch"]] } } });
     if (!row || row.expiresAt.getTime() < Date.now()) return undefined;
-    if (options?.ctx) (options.ctx.state as AppState).sessionUser = row.user ?? null;
+    if (options?.ctx) {
+      const state = options.ctx.state as AppState;
+      state.sessionUser = row.user ?? null;
+      const epoch = row.user?.get("renderEpoch");
+      if (epoch !== undefined && epoch !== null) state.renderEpoch = String(epoch);
+    }
     return JSON.parse(row.data) as StoredSession;
   },
   async set(key: string, session: StoredSession, maxAge: number | "session" | undefined) {

@@ -6,6 +6,7 @@ import type { ModuleRegistry } from "../modules/registry.ts";
 import type { Container } from "../modules/types.ts";
 import type { EntryCacheSlot, EntryHtmlCache } from "../views/entry-cache.ts";
 import { PageBytes } from "../views/page-bytes.ts";
+import { renderEpochSql } from "../db/render-versions.ts";
 import { loadEntries, type StreamEntry } from "./entries.ts";
 import { policyOf } from "./request.ts";
 
@@ -19,9 +20,13 @@ export function bindEntryCache(registry: ModuleRegistry, cache: EntryHtmlCache) 
   caches.set(registry, cache);
 }
 
-/** The database's render epoch: moves on any change that can alter any entry (core/db/render-versions.ts). */
-async function renderEpoch(): Promise<string> {
-  const [row] = await Content.sequelize!.query<{ value: number | string }>("SELECT value FROM render_epoch WHERE id = 1", { type: QueryTypes.SELECT });
+/**
+ * The database's render epoch: moves on any change that can alter any entry (core/db/render-versions.ts).
+ * Read with the session when there is one: it must be read before the contents it stands for.
+ */
+async function renderEpoch(ctx: AppContext): Promise<string> {
+  if (ctx.state.renderEpoch !== undefined) return ctx.state.renderEpoch;
+  const [row] = await Content.sequelize!.query<{ value: number | string }>(`SELECT ${renderEpochSql} AS value`, { type: QueryTypes.SELECT });
   return String(row?.value ?? 0);
 }
 
@@ -39,7 +44,7 @@ export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageConta
     const cacheable = (content: Content) => registry.contentType(content.type)?.cacheable === true;
     if (!cache?.enabled || !user || !contents.some(cacheable)) return loadEntries(registry, policy, contents);
     const page = `${pageContainer ? `${pageContainer.type}:${pageContainer.id}` : ""}|${ctx.path}`;
-    const scope = `${user.id}|${lang}|${page}|${await renderEpoch()}`;
+    const scope = `${user.id}|${lang}|${page}|${await renderEpoch(ctx)}`;
     const slots = new Map<number, EntryCacheSlot>();
     const cached = new Map<number, nunjucks.runtime.SafeString>();
     for (const content of contents.filter(cacheable)) {

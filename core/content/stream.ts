@@ -1,4 +1,4 @@
-import { Op, QueryTypes, type Sequelize } from "sequelize";
+import { Op, QueryTypes, type QueryOptionsWithModel, type Sequelize } from "sequelize";
 import { Content } from "../models/content.ts";
 import { badRequest } from "../http/errors.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
@@ -70,9 +70,10 @@ export interface StreamQuery {
 }
 
 /**
- * Newest-activity-first page of live contents across many containers, in two queries whatever the page size.
+ * Newest-activity-first page of live contents across many containers, in one query whatever the page size.
  * SQLite walks the (stream_key, sort_at, id) index once per IN term and stops early; PostgreSQL would
  * scan and sort the whole IN list, so it probes each container with a LATERAL LIMIT instead (DESIGN.md).
+ * The rows come whole: both read each candidate row anyway for the deleted/hidden test.
  */
 export async function streamPage(sequelize: Sequelize, query: StreamQuery): Promise<StreamPage> {
   const keys = [...new Set(query.streamKeys)];
@@ -85,14 +86,16 @@ export async function streamPage(sequelize: Sequelize, query: StreamQuery): Prom
   const live = `deleted_at IS NULL AND hidden_at IS NULL AND ${moduleGateSql(sequelize, "contents")}`;
   const sql =
     sequelize.getDialect() === "postgres"
-      ? `SELECT c.id FROM unnest(ARRAY[:keys]::varchar[]) AS k(key)
-         CROSS JOIN LATERAL (SELECT id, sort_at FROM contents WHERE stream_key = k.key AND ${live} ${after} ${typeFilter}
+      ? `SELECT c.* FROM unnest(ARRAY[:keys]::varchar[]) AS k(key)
+         CROSS JOIN LATERAL (SELECT * FROM contents WHERE stream_key = k.key AND ${live} ${after} ${typeFilter}
                              ORDER BY sort_at DESC, id DESC LIMIT :limit) c
          ORDER BY c.sort_at DESC, c.id DESC LIMIT :limit`
-      : `SELECT id FROM contents WHERE stream_key IN (:keys) AND ${live} ${after} ${typeFilter}
+      : `SELECT * FROM contents WHERE stream_key IN (:keys) AND ${live} ${after} ${typeFilter}
          ORDER BY sort_at DESC, id DESC LIMIT :limit`;
-  const rows = await sequelize.query<{ id: number }>(sql, { replacements, type: QueryTypes.SELECT });
-  return pageOf(await byIdsInOrder(rows.map((row) => Number(row.id))), query.limit);
+  // tableNames: Sequelize's SQLite dialect reads dates and booleans by the table's column types, which it
+  // finds itself only in "FROM `table`".
+  const contents = await sequelize.query(sql, { replacements, model: Content, mapToModel: true, tableNames: ["contents"] } as QueryOptionsWithModel<Content>);
+  return pageOf(contents, query.limit);
 }
 
 /** Loads contents by id keeping the given order (one query); `gated` leaves out content of modules switched off in its container. */

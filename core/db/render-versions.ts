@@ -88,3 +88,6 @@ export function dropRenderTriggers(dialect: Dialect, table: string): string[] {
   if (dialect === "postgres") return [...names.map((name) => `DROP TRIGGER IF EXISTS ${name} ON "${table}"`), `DROP FUNCTION IF EXISTS render_version_${table}()`];
   return names.flatMap((name) => ["", ...allEvents.map((event) => `_${event}`)].map((suffix) => `DROP TRIGGER IF EXISTS ${name}${suffix}`));
 }
+
+/** The render epoch as a scalar subquery, for a statement a request runs anyway (core/auth/session-store.ts). */
+export const renderEpochSql = "(SELECT value FROM render_epoch WHERE id = 1)";

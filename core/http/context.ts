@@ -15,6 +15,8 @@ export interface AppState {
   csrfToken: string;
   /** The account read with the stored session (core/auth/session-store.ts), for currentUser to use. */
   sessionUser?: User | null;
+  /** The database's render epoch, read with the session at the start of the request (core/db/render-versions.ts). */
+  renderEpoch?: string;
   container?: Container;
   /** Request body parsed by core/http/body.ts (forms and JSON). */
   body: Record<string, unknown>;

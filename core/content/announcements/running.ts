@@ -1,4 +1,4 @@
-import { QueryTypes } from "sequelize";
+import type { QueryOptionsWithModel } from "sequelize";
 import { Announcement } from "../../models/announcement.ts";
 import { Content, streamKeyOf } from "../../models/content.ts";
 import type { ModuleRegistry } from "../../modules/registry.ts";
@@ -29,27 +29,30 @@ export interface RunningAnnouncements {
 /**
  * Running announcements of a container (stream key "type:id") that the viewer has neither dismissed nor
  * acknowledged, newest first: deleted or hidden contents are left out in SQL, unreadable ones by the policy.
- * Two queries whatever the number; the caller loads their entries, with its own page's if it has one.
+ * Two queries whatever the number (the announcements, their contents); the caller loads their entries, with its own page's if it has one.
  */
 export async function runningAnnouncements(policy: ContentPolicy, streamKey: string): Promise<RunningAnnouncements> {
   const viewer = policy.user;
   if (!viewer || !viewer.isActive) return { contents: [], byContent: new Map() };
   const sequelize = Announcement.sequelize!;
   // CROSS JOIN makes SQLite start from the few running announcements, not from the container's whole stream.
-  const rows = await sequelize.query<{ id: number; content_id: number }>(
-    `SELECT a.id, a.content_id FROM announcements a CROSS JOIN contents c
+  // tableNames: Sequelize's SQLite dialect reads dates by the table's column types, which it finds itself only in "FROM `table`".
+  const announcements = await sequelize.query(
+    `SELECT a.* FROM announcements a CROSS JOIN contents c
      WHERE c.id = a.content_id AND a.ended_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > :now)
        AND c.stream_key = :streamKey AND c.deleted_at IS NULL AND c.hidden_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM announcement_receipts r WHERE r.announcement_id = a.id AND r.user_id = :userId
                        AND (r.dismissed_at IS NOT NULL OR r.acknowledged_at IS NOT NULL))
      ORDER BY a.created_at DESC, a.id DESC LIMIT :limit`,
-    { replacements: { now: new Date(), streamKey, userId: viewer.id, limit: maxAnnouncementsShown }, type: QueryTypes.SELECT },
+    {
+      replacements: { now: new Date(), streamKey, userId: viewer.id, limit: maxAnnouncementsShown },
+      model: Announcement,
+      mapToModel: true,
+      tableNames: ["announcements"],
+    } as QueryOptionsWithModel<Announcement>,
   );
-  if (rows.length === 0) return { contents: [], byContent: new Map() };
-  const [announcements, contents] = await Promise.all([
-    Announcement.findAll({ where: { id: rows.map((row) => Number(row.id)) } }),
-    byIdsInOrder(rows.map((row) => Number(row.content_id))),
-  ]);
+  if (announcements.length === 0) return { contents: [], byContent: new Map() };
+  const contents = await byIdsInOrder(announcements.map((announcement) => announcement.contentId));
   return {
     contents: (await policy.filterReadable(contents)).filter((content) => content.isLive),
     byContent: new Map(announcements.map((announcement) => [announcement.contentId, announcement])),
