@@ -1,6 +1,7 @@
 import { Op } from "sequelize";
 import { User } from "../models/user.ts";
 import { UserFollow } from "../models/mention.ts";
+import { followsMemo } from "../people/follows-memo.ts";
 import type { Container, ContainerTypeDefinition } from "../modules/types.ts";
 
 /** The instance-wide company stream: one container, id 0, read and written by every member (guests only see their groups). */
@@ -45,8 +46,12 @@ export const userContainerType: ContainerTypeDefinition = {
   dashboardIds: async (user) => {
     // Guests read no one's profile but their own, whatever they followed before a change of role.
     if (!isStaff(user)) return [user.id];
-    const follows = await UserFollow.findAll({ where: { followerId: user.id }, attributes: ["followedId"] });
-    return [user.id, ...follows.map((follow) => follow.followedId)];
+    // Remembered across requests while the reader's subscriptions_version stays put (core/util/reader-memo.ts).
+    const followed = await followsMemo.get(user, async () => {
+      const follows = await UserFollow.findAll({ where: { followerId: user.id }, attributes: ["followedId"] });
+      return follows.map((follow) => follow.followedId);
+    });
+    return [user.id, ...followed];
   },
   memberIds: async (container) => [container.id],
 };

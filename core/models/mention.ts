@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+import { followsMemo } from "../people/follows-memo.ts";
 
 /** Someone named with @ in a content or one of its comments; only people who may read it are recorded. */
 export class Mention extends Model<InferAttributes<Mention>, InferCreationAttributes<Mention>> {
@@ -35,7 +36,8 @@ export class UserFollow extends Model<InferAttributes<UserFollow>, InferCreation
         followedId: { type: DataTypes.INTEGER, primaryKey: true },
         createdAt: DataTypes.DATE,
       },
-      { sequelize, tableName: "user_follows", underscored: true, updatedAt: false },
+      // A follow started or stopped here shows on the follower's next page, even within the same request.
+      { sequelize, tableName: "user_follows", underscored: true, updatedAt: false, hooks: followsMemo.hooks() },
     );
   }
 }

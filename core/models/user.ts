@@ -20,6 +20,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare authSource: CreationOptional<string>;
   declare lastLoginAt: Date | null;
   declare streamSeenAt: CreationOptional<Date | null>;
+  /** Moved by the database whenever whom the account follows or which groups it is in changes (core/db/subscriptions-version.ts). */
+  declare subscriptionsVersion: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -45,6 +47,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         authSource: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "local" },
         lastLoginAt: { type: DataTypes.DATE, allowNull: true },
         streamSeenAt: { type: DataTypes.DATE, allowNull: true },
+        subscriptionsVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
