@@ -1,6 +1,7 @@
 import type { Context } from "koa";
 import { literal, Op } from "sequelize";
 import { renderEpochSql } from "../db/render-versions.ts";
+import { unreadCountSql } from "../notifications/unread.ts";
 import { Session } from "../models/session.ts";
 import type { AppState } from "../http/context.ts";
 
@@ -13,14 +14,19 @@ interface StoredSession {
 export const sessionStore = {
   async get(key: string, _maxAge?: unknown, options?: { ctx?: Context }): Promise<StoredSession | undefined> {
     // The account comes with the session (one query, not two); core/auth/current-user.ts takes it from here.
-    // So does the render epoch, read before anything the page shows (core/content/cached-entries.ts).
-    const row = await Session.findByPk(key, { include: { association: "user", attributes: { include: [[literal(renderEpochSql), "renderEpoch"]] } } });
+    // So do what every page needs besides: the render epoch, read before anything the page shows
+    // (core/content/cached-entries.ts), and the bell's unread count.
+    const row = await Session.findByPk(key, {
+      include: { association: "user", attributes: { include: [[literal(renderEpochSql), "renderEpoch"], [literal(unreadCountSql('"Session"."user_id"')), "unreadCount"]] } },
+    });
     if (!row || row.expiresAt.getTime() < Date.now()) return undefined;
     if (options?.ctx) {
       const state = options.ctx.state as AppState;
       state.sessionUser = row.user ?? null;
       const epoch = row.user?.get("renderEpoch");
       if (epoch !== undefined && epoch !== null) state.renderEpoch = String(epoch);
+      const unread = row.user?.get("unreadCount");
+      if (unread !== undefined && unread !== null) state.unreadCount = Number(unread);
     }
     return JSON.parse(row.data) as StoredSession;
   },

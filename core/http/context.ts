@@ -17,6 +17,8 @@ export interface AppState {
   sessionUser?: User | null;
   /** The database's render epoch, read with the session at the start of the request (core/db/render-versions.ts). */
   renderEpoch?: string;
+  /** The bell's count, read with the session (core/notifications/unread.ts). */
+  unreadCount?: number;
   container?: Container;
   /** Request body parsed by core/http/body.ts (forms and JSON). */
   body: Record<string, unknown>;
