@@ -43,3 +43,20 @@ test.serial("a reload with nothing new writes nothing; one with news remembers t
   t.is(writes(await statementsFor(app, reader.client, "/")).length, 1);
   t.deepEqual(writes(await statementsFor(app, reader.client, "/")), []);
 });
+
+const counts = (statements: string[]) => statements.filter((sql) => /SELECT COUNT\(\*\) AS count FROM \(SELECT id FROM contents/.test(sql));
+
+test.serial("a reload whose newest entry is older than the visit counts nothing; activity on an old post is not a new post", async (t) => {
+  const author = await app.signedIn("member");
+  const reader = await app.signedIn("member");
+  const id = await publish(author.client, { target: "company:0", body: "Old news" });
+  await reader.client.get("/");
+  t.deepEqual(counts(await statementsFor(app, reader.client, "/")), [], "nothing newer than the visit: no count");
+  // A comment moves the post to the top (newest activity) but it is no new post.
+  t.is((await author.client.post(`/c/${id}/comments`, { body: "Still relevant" })).status, 302);
+  const page = await reader.client.get("/");
+  t.is(banner(page.text), null);
+  t.true(page.text.includes("Old news"));
+  await publish(author.client, { target: "company:0", body: "Fresh news" });
+  t.is(banner((await reader.client.get("/")).text), "1 new post since your last visit");
+});
