@@ -1,5 +1,6 @@
 import type { Context } from "koa";
-import { Op, type QueryOptionsWithModel } from "sequelize";
+import { Op } from "sequelize";
+import { modelRows } from "../db/model-rows.ts";
 import { renderEpochSql } from "../db/render-versions.ts";
 import { unreadCountSql } from "../notifications/unread.ts";
 import { Session } from "../models/session.ts";
@@ -18,12 +19,12 @@ export const sessionStore = {
     // So do what every page needs besides: the render epoch, read before anything the page shows
     // (core/content/cached-entries.ts), and the bell's unread count. Plain SQL mapped onto User: Sequelize's
     // findByPk with an include cost ~1 ms more per request (bench/RESULTS.md).
-    const rows = await Session.sequelize!.query(
+    const rows = await modelRows(
+      User,
       `SELECT u.*, s.data AS agora_session_data, s.expires_at AS agora_session_expires_at,
               ${renderEpochSql} AS agora_render_epoch, ${unreadCountSql("s.user_id")} AS agora_unread_count
        FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = :key`,
-      // tableNames: Sequelize's SQLite dialect reads dates and booleans by the table's column types.
-      { replacements: { key }, model: User, mapToModel: true, tableNames: ["users"] } as QueryOptionsWithModel<User>,
+      { key },
     );
     const row = rows[0];
     if (!row) return undefined;

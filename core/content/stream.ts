@@ -1,5 +1,6 @@
-import { QueryTypes, type QueryOptionsWithModel, type Sequelize } from "sequelize";
+import { QueryTypes, type Sequelize } from "sequelize";
 import { Content } from "../models/content.ts";
+import { modelRows } from "../db/model-rows.ts";
 import { badRequest } from "../http/errors.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 
@@ -92,7 +93,7 @@ export async function streamPage(sequelize: Sequelize, query: StreamQuery): Prom
          ORDER BY c.sort_at DESC, c.id DESC LIMIT :limit`
       : `SELECT * FROM contents WHERE stream_key IN (:keys) AND ${live} ${after} ${typeFilter}
          ORDER BY sort_at DESC, id DESC LIMIT :limit`;
-  return pageOf(await contentRows(sequelize, sql, replacements), query.limit);
+  return pageOf(await modelRows(Content, sql, replacements), query.limit);
 }
 
 /** Loads contents by id keeping the given order (one query); `gated` leaves out content of modules switched off in its container. */
@@ -100,17 +101,8 @@ export async function byIdsInOrder(ids: number[], gated = false): Promise<Conten
   if (ids.length === 0) return [];
   const sequelize = Content.sequelize!;
   const gate = gated ? `AND ${moduleGateSql(sequelize, "contents")}` : "";
-  const found = new Map((await contentRows(sequelize, `SELECT * FROM contents WHERE id IN (:ids) ${gate}`, { ids })).map((content) => [content.id, content]));
+  const found = new Map((await modelRows(Content, `SELECT * FROM contents WHERE id IN (:ids) ${gate}`, { ids })).map((content) => [content.id, content]));
   return ids.map((id) => found.get(id)).filter((content): content is Content => Boolean(content));
-}
-
-/**
- * Contents read by plain SQL (whole rows of `contents`) as model instances: cheaper than findAll's query
- * building on the stream's hot path. tableNames: Sequelize's SQLite dialect reads dates and booleans by the
- * table's column types, which it finds itself only in "FROM `table`".
- */
-function contentRows(sequelize: Sequelize, sql: string, replacements: Record<string, unknown>): Promise<Content[]> {
-  return sequelize.query(sql, { replacements, model: Content, mapToModel: true, tableNames: ["contents"] } as QueryOptionsWithModel<Content>);
 }
 
 /** Trims the one extra row fetched to know whether there is a next page. */

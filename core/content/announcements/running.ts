@@ -1,4 +1,4 @@
-import type { QueryOptionsWithModel } from "sequelize";
+import { modelRows } from "../../db/model-rows.ts";
 import { Announcement } from "../../models/announcement.ts";
 import { Content, streamKeyOf } from "../../models/content.ts";
 import type { ModuleRegistry } from "../../modules/registry.ts";
@@ -34,22 +34,16 @@ export interface RunningAnnouncements {
 export async function runningAnnouncements(policy: ContentPolicy, streamKey: string): Promise<RunningAnnouncements> {
   const viewer = policy.user;
   if (!viewer || !viewer.isActive) return { contents: [], byContent: new Map() };
-  const sequelize = Announcement.sequelize!;
   // CROSS JOIN makes SQLite start from the few running announcements, not from the container's whole stream.
-  // tableNames: Sequelize's SQLite dialect reads dates by the table's column types, which it finds itself only in "FROM `table`".
-  const announcements = await sequelize.query(
+  const announcements = await modelRows(
+    Announcement,
     `SELECT a.* FROM announcements a CROSS JOIN contents c
      WHERE c.id = a.content_id AND a.ended_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > :now)
        AND c.stream_key = :streamKey AND c.deleted_at IS NULL AND c.hidden_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM announcement_receipts r WHERE r.announcement_id = a.id AND r.user_id = :userId
                        AND (r.dismissed_at IS NOT NULL OR r.acknowledged_at IS NOT NULL))
      ORDER BY a.created_at DESC, a.id DESC LIMIT :limit`,
-    {
-      replacements: { now: new Date(), streamKey, userId: viewer.id, limit: maxAnnouncementsShown },
-      model: Announcement,
-      mapToModel: true,
-      tableNames: ["announcements"],
-    } as QueryOptionsWithModel<Announcement>,
+    { now: new Date(), streamKey, userId: viewer.id, limit: maxAnnouncementsShown },
   );
   if (announcements.length === 0) return { contents: [], byContent: new Map() };
   const contents = await byIdsInOrder(announcements.map((announcement) => announcement.contentId));
