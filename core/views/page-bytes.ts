@@ -4,7 +4,7 @@ import nunjucks from "nunjucks";
 /**
  * Pieces of a page that are already bytes (cached stream entries) and go into the response as they are.
  * A template prints a marker for each; ctx.render encodes only the text around the markers. Building
- * one 140 KB string and encoding it costed ~1.5 ms per dashboard (bench/RESULTS.md); copying stored
+ * one 140 KB string and encoding it cost ~1.8 ms per dashboard (bench/RESULTS.md); copying stored
  * bytes costs a few microseconds. The marker holds a per-page random id, so text a user wrote cannot
  * pose as one.
  */
