@@ -54,7 +54,7 @@ export function homeRoutes(services: AppServices) {
       const since = user.streamSeenAt ?? user.createdAt;
       // The page is these streams' newest activity first: when its top entry is no newer than the visit,
       // nothing in them is, and the count is 0 without a query (every plain reload).
-      const pageHasTheNewest = !topic && !topicParam && (filter === "all" || filter === "posts");
+      const pageHasTheNewest = !topicParam && (filter === "all" || filter === "posts");
       const newest = page.contents[0]?.sortAt;
       newCount = pageHasTheNewest && (!newest || newest <= since) ? 0 : await countNewer(services.sequelize, keys, since);
       if (newCount > 0 || !user.streamSeenAt) await User.update({ streamSeenAt: new Date() }, { where: { id: user.id } });
