@@ -43,6 +43,15 @@ export function createMigrator(sequelize: Sequelize, sources: MigrationSource[],
   });
 }
 
+/**
+ * Drops a column in place (SQLite 3.35+ and PostgreSQL). Not qi.removeColumn: on SQLite that copies the table
+ * and drops the old one, and with foreign keys on the drop deletes every row of other tables that refers to it.
+ * The column must have no index or constraint left (SQLite refuses otherwise).
+ */
+export async function dropColumn(qi: MigrationContext, table: string, column: string) {
+  await qi.sequelize.query(`ALTER TABLE ${qi.quoteIdentifier(table)} DROP COLUMN ${qi.quoteIdentifier(column)}`);
+}
+
 export async function migrate(sequelize: Sequelize, sources: MigrationSource[], logger?: Logger) {
   return createMigrator(sequelize, sources, logger).up();
 }

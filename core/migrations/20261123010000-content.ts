@@ -1,5 +1,5 @@
 import { DataTypes, Op } from "sequelize";
-import type { MigrationContext } from "../db/migrate.ts";
+import { dropColumn, type MigrationContext } from "../db/migrate.ts";
 
 const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true, allowNull: false };
 const createdAt = { created_at: { type: DataTypes.DATE, allowNull: false } };
@@ -107,7 +107,7 @@ export async function up(qi: MigrationContext) {
 }
 
 export async function down(qi: MigrationContext) {
-  await qi.removeColumn("users", "stream_seen_at");
+  await dropColumn(qi, "users", "stream_seen_at");
   for (const table of ["user_follows", "topic_follows", "content_topics", "topics", "mentions", "content_revisions", "posts", "contents"]) {
     await qi.dropTable(table);
   }

@@ -1,5 +1,5 @@
 import { DataTypes } from "sequelize";
-import type { MigrationContext } from "../db/migrate.ts";
+import { dropColumn, type MigrationContext } from "../db/migrate.ts";
 
 /** The local hour at which a person's daily or weekly summary goes out; NULL keeps the default (8:00). */
 export async function up(qi: MigrationContext) {
@@ -7,5 +7,5 @@ export async function up(qi: MigrationContext) {
 }
 
 export async function down(qi: MigrationContext) {
-  await qi.removeColumn("notification_settings", "digest_hour");
+  await dropColumn(qi, "notification_settings", "digest_hour");
 }

@@ -1,5 +1,5 @@
 import { DataTypes } from "sequelize";
-import type { MigrationContext } from "../db/migrate.ts";
+import { dropColumn, type MigrationContext } from "../db/migrate.ts";
 import { contentSelfTriggers, contentVersionTriggers, dropRenderTriggers, epochTriggers, type Dialect, type Event } from "../db/render-versions.ts";
 
 /** Tables whose rows hang off a content (content_id) and show in its stream entry (follows show on the permalink only). */
@@ -40,5 +40,5 @@ export async function down(qi: MigrationContext) {
   }
   if (dialect === "postgres") await qi.sequelize.query("DROP FUNCTION IF EXISTS render_epoch_bump()");
   await qi.dropTable("render_epoch");
-  await qi.removeColumn("contents", "render_version");
+  await dropColumn(qi, "contents", "render_version");
 }

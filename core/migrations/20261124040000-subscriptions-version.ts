@@ -1,4 +1,4 @@
-import type { MigrationContext } from "../db/migrate.ts";
+import { dropColumn, type MigrationContext } from "../db/migrate.ts";
 import type { Dialect } from "../db/render-versions.ts";
 import { dropSubscriptionsVersionTriggers, subscriptionsVersionTriggers } from "../db/subscriptions-version.ts";
 
@@ -15,7 +15,5 @@ export async function up(qi: MigrationContext) {
 export async function down(qi: MigrationContext) {
   const dialect = qi.sequelize.getDialect() as Dialect;
   for (const statement of dropSubscriptionsVersionTriggers(dialect, "user_follows")) await qi.sequelize.query(statement);
-  // Not qi.removeColumn: on SQLite it copies and drops the table, and dropping users with foreign keys on
-  // would delete every row that refers to an account. SQLite (3.35+) and PostgreSQL both drop a column in place.
-  await qi.sequelize.query("ALTER TABLE users DROP COLUMN subscriptions_version");
+  await dropColumn(qi, "users", "subscriptions_version");
 }

@@ -1,5 +1,6 @@
 import { DataTypes } from "sequelize";
 import type { QueryInterface } from "sequelize";
+import { dropColumn } from "../../../core/db/migrate.ts";
 
 /**
  * Directory group mappings (an LDAP group DN → an Agora group and role) and where each membership
@@ -24,5 +25,5 @@ export async function up(qi: QueryInterface) {
 
 export async function down(qi: QueryInterface) {
   await qi.dropTable("group_directory_mappings");
-  await qi.removeColumn("group_memberships", "source");
+  await dropColumn(qi, "group_memberships", "source");
 }
