@@ -3,7 +3,11 @@
  * loopback port, signs in as "bench" (a member of 50 groups), and runs autocannon on the signed-in
  * dashboard, its second page, a group stream and a profile page; prints requests/s and p50/p95/p99.
  *
- *   npx tsx bench/load.ts --db sqlite:/tmp/agora-bench.sqlite [--duration 20] [--connections 20] [--pages dashboard,page2,group,profile] [--workers 2] [--writes 5]
+ *   npx tsx bench/load.ts --db sqlite:/tmp/agora-bench.sqlite [--duration 20] [--connections 20] [--pages dashboard,page2,group,profile] [--workers 2] [--writes 5] [--rate 300]
+ *
+ * --rate N: offer N requests a second in all (autocannon's overallRate) instead of as many as the connections
+ * can send: the latency at a given load (say 300 req/s) rather than at saturation, where with 20 connections
+ * p95 can be no lower than about 20 / (requests a second).
  *
  * --writes N: while a page is measured, the bench user likes (then unlikes) the entries shown on it in turn,
  * N times a second: each write changes one entry of the page, so the entry cache must render it again.
@@ -16,8 +20,8 @@ import { benchUser } from "./lib/people.ts";
 import { positiveInteger, readOptions } from "./lib/options.ts";
 import { BenchSession } from "./lib/session.ts";
 
-const usage = "npx tsx bench/load.ts --db sqlite:/path/file.sqlite|postgres://... [--duration 20] [--connections 20] [--warmup 3] [--timeout 30] [--pages dashboard,page2,group,profile] [--workers 1] [--writes 0] [--log-level warn]";
-const options = readOptions(usage, { db: undefined, duration: "20", connections: "20", warmup: "3", timeout: "30", pages: "dashboard,page2,group,profile", workers: "1", writes: "0", "log-level": "warn" });
+const usage = "npx tsx bench/load.ts --db sqlite:/path/file.sqlite|postgres://... [--duration 20] [--connections 20] [--warmup 3] [--timeout 30] [--pages dashboard,page2,group,profile] [--workers 1] [--writes 0] [--rate 0] [--log-level warn]";
+const options = readOptions(usage, { db: undefined, duration: "20", connections: "20", warmup: "3", timeout: "30", pages: "dashboard,page2,group,profile", workers: "1", writes: "0", rate: "0", "log-level": "warn" });
 const duration = positiveInteger("duration", options.duration);
 const connections = positiveInteger("connections", options.connections);
 const warmup = Number(options.warmup);
@@ -27,6 +31,9 @@ const wanted = new Set(options.pages.split(","));
 const workers = positiveInteger("workers", options.workers);
 const writesPerSecond = Number(options.writes);
 if (!(writesPerSecond >= 0 && writesPerSecond <= 100)) throw new Error("--writes must be a number from 0 to 100");
+// 0: as fast as the connections go (saturation).
+const rate = Number(options.rate);
+if (!(Number.isInteger(rate) && rate >= 0)) throw new Error("--rate must be a whole number of requests a second (0: no limit)");
 
 function startServer(): Promise<{ child: ChildProcess; url: string; modules: string[] }> {
   const child = fork(new URL("./serve.ts", import.meta.url).pathname, {
@@ -81,7 +88,7 @@ const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorte
 async function run(url: string, cookie: string, seconds: number) {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, timeout, headers: { cookie, accept: "text/html" } }, (error, done) => (error ? reject(error) : resolve(done)));
+    const instance = autocannon({ url, connections, duration: seconds, timeout, ...(rate > 0 ? { overallRate: rate } : {}), headers: { cookie, accept: "text/html" } }, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   latencies.sort((a, b) => a - b);
@@ -169,7 +176,7 @@ async function measure(server: { url: string; child: ChildProcess }, session: Be
 async function main() {
   const server = await startServer();
   try {
-    console.log(`app on ${server.url} (modules: ${server.modules.join(", ") || "none"}); ${connections} connections, ${duration} s per page after ${warmup} s warm-up`);
+    console.log(`app on ${server.url} (modules: ${server.modules.join(", ") || "none"}); ${connections} connections${rate ? `, ${rate} requests/s offered` : ", as fast as they go"}, ${duration} s per page after ${warmup} s warm-up`);
     console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((load) => load.toFixed(2)).join(" ")} before the run`);
     const session = new BenchSession(server.url);
     await session.signIn(benchUser.username, benchUser.password);
