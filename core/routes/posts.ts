@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
 import { requireUser, safeNext } from "../auth/current-user.ts";
-import { notFound } from "../http/errors.ts";
+import { badRequest, notFound } from "../http/errors.ts";
 import { validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
 import { Post, ContentRevision } from "../models/post.ts";
@@ -12,7 +12,7 @@ import type { Content } from "../models/content.ts";
 import type { Container } from "../modules/types.ts";
 import { createPost, deleteContent, editPost, readableContent, restoreContent, TooManyFilesError } from "../commands/post-writer.ts";
 import { loadEntries } from "../content/entries.ts";
-import { idParam, policyOf } from "../content/request.ts";
+import { idParam, policyOf, queryValue } from "../content/request.ts";
 import { discardReceivedUploads, maxFilesPerForm, receiveFormOrRefusal } from "../content/attachments/uploads.ts";
 import { Attachment } from "../models/attachment.ts";
 import { attachmentView, type AttachmentView } from "../content/attachments/entries.ts";
@@ -82,7 +82,11 @@ export function postRoutes(services: AppServices) {
     const [entry] = await loadEntries(services.registry, policy, [content], { full: true });
     if (!entry) throw notFound();
     const post = entry.item instanceof Post ? entry.item : null;
-    await ctx.render("content/show.njk", { entry, title: post?.title ?? ctx.state.t("stream:post.permalinkTitle", { name: entry.author?.displayName ?? "" }) });
+    // ?reply=<comment id>: that thread's reply form open (the stream's "Reply" link without JavaScript).
+    const replyParam = queryValue(ctx, "reply");
+    const replyTo = replyParam === undefined ? null : idParam(replyParam);
+    if (replyTo === 0) throw badRequest("comments:errors.replyLink");
+    await ctx.render("content/show.njk", { entry, replyTo, title: post?.title ?? ctx.state.t("stream:post.permalinkTitle", { name: entry.author?.displayName ?? "" }) });
   });
 
   async function editablePost(ctx: AppContext, id: string) {

@@ -88,7 +88,9 @@ export function reactionRoutes(services: AppServices) {
       };
       return;
     }
-    const summary = await summaryOfOne(services.sequelize, item.target, { id: item.id, canReact: false }, ctx.state.user!.id);
+    // As toggleReaction allows: an active account, on a live content (and comment).
+    const canReact = ctx.state.user!.isActive && subject.content.isLive && (!subject.comment || subject.comment.isLive);
+    const summary = await summaryOfOne(services.sequelize, item.target, { id: item.id, canReact }, ctx.state.user!.id);
     await ctx.render("reactions/list.njk", { title: ctx.state.t("reactions:list.title"), people, summary, kind: kind ?? null, nextUrl, backUrl: item.url, listPath: ctx.path });
   }
   router.get("/c/:id/reactions", requireUser, (ctx) => list(ctx, "content", ctx.params.id));

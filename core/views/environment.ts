@@ -1,5 +1,6 @@
 import path from "node:path";
 import nunjucks from "nunjucks";
+import { emptySummary } from "../content/reactions/summary.ts";
 import type { Theme } from "./themes.ts";
 
 const coreTemplates = path.resolve(import.meta.dirname, "../templates");
@@ -74,5 +75,7 @@ export function createTemplateEnvironment(themes: Theme[], moduleTemplateDirecto
   environment.addFilter("date", formatDate);
   environment.addFilter("number", formatNumber);
   environment.addGlobal("fragment", fragmentRenderer(environment, !isDevelopment));
+  // Every kind, none chosen: the page's one set of reaction buttons (<template id="reaction-options"> in layout.njk).
+  environment.addGlobal("reactionChoices", emptySummary("", "", true).kinds);
   return environment;
 }

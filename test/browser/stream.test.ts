@@ -62,9 +62,24 @@ if (!availability.isAvailable) {
     const commented = page.locator("article.entry", { hasText: "Site visit done" }).first();
     await commented.getByText("Great photo!").waitFor();
 
-    await commented.locator("details.reaction-picker summary").first().click();
-    await commented.locator('details.reaction-picker button[value="celebrate"]').first().click();
-    await page.locator("article.entry", { hasText: "Site visit done" }).first().locator(".reaction-chip.is-mine").first().waitFor();
+    // "React" opens the page's one set of reaction buttons in place; a choice becomes the viewer's chip.
+    await commented.locator("a.reaction-add").first().click();
+    await commented.locator('.reaction-options button[value="celebrate"]').first().click();
+    await page.locator("article.entry", { hasText: "Site visit done" }).first().locator('.reaction-chip.is-mine[value="celebrate"]').first().waitFor();
+    t.is(await commented.locator(".reaction-options").count(), 0, "the choice closes once made");
+
+    // In the stream, "Reply" opens a copy of the entry's comment form under the thread, with @mention completion.
+    await page.goto(`${app.url}/`);
+    const streamed = page.locator("article.entry", { hasText: "Site visit done" }).first();
+    await streamed.locator("a[data-reply]").first().click();
+    const reply = streamed.locator(".comment-reply form.comment-form").first();
+    await reply.locator("textarea").pressSequentially(`Agreed @${colleagueName.slice(0, 4)}`);
+    await page.locator(".mention-suggestions li", { hasText: "Colin Colleague" }).first().click();
+    t.is(await reply.locator("textarea").inputValue(), `Agreed @${colleagueName} `, "the suggestion picked completes the mention");
+    await Promise.all([page.waitForLoadState("load"), reply.locator("button[type=submit]").click()]);
+    const replied = page.locator("article.entry", { hasText: "Site visit done" }).first();
+    await replied.locator(".comment-replies", { hasText: "Agreed" }).waitFor();
+    t.is(await replied.locator(`.comment-replies a.mention[href="/u/${colleagueName}"]`).count(), 1, "the reply is in the thread, the mention linked");
 
     await page.goto(`${app.url}/`);
     t.true((await scrollWidth(page)) <= 360, `the dashboard is ${await scrollWidth(page)} px wide`);

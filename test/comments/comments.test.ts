@@ -70,6 +70,33 @@ test.serial("the stream shows the latest two threads with three replies each and
   t.false(permalink.includes("View all"));
 });
 
+test.serial("in a stream, Reply is a link to the post's page with that thread's form open; the form replies", async (t) => {
+  const author = await app.signedIn("member");
+  const reader = await app.signedIn("member");
+  const id = await publish(author.client, { target: "company:0", body: "Reply by link" });
+  const top = await comment(author.client, id, "A thread to answer");
+  const entry = entryHtml((await reader.client.get("/")).text, id);
+  t.true(entry.includes(`<a href="/c/${id}?reply=${top}#reply-${top}" data-reply="${top}"`));
+  t.false(entry.includes('name="parentId"'), "no reply form in the stream: the entry's comment form is copied by the script");
+  t.is([...entry.matchAll(/<form class="comment-form"/g)].length, 1);
+
+  const permalink = await reader.client.get(`/c/${id}?reply=${top}`);
+  t.is(permalink.status, 200);
+  t.true(permalink.text.includes(`<details class="comment-reply" id="reply-${top}" open>`));
+  t.regex(permalink.text, new RegExp(`<input type="hidden" name="parentId" value="${top}">`));
+  const plain = (await reader.client.get(`/c/${id}`)).text;
+  t.true(plain.includes(`<details class="comment-reply" id="reply-${top}">`), "closed without ?reply=");
+  for (const bad of ["abc", "0", "-1", "99999999999"]) {
+    const refused = await reader.client.get(`/c/${id}?reply=${bad}`);
+    t.is(refused.status, 400, bad);
+    t.true(refused.text.includes("This reply link is not valid."));
+  }
+  const replied = await reader.client.post(`/c/${id}/comments`, { body: "Answered from the post's page", parentId: String(top) });
+  t.is(replied.status, 302);
+  const { Comment } = await models();
+  t.is((await Comment.findOne({ where: { body: "Answered from the post's page" } }))?.parentId, top);
+});
+
 test.serial("the permalink pages threads by keyset past 50", async (t) => {
   const { Comment, Content } = await models();
   const author = await app.signedIn("member");
@@ -106,7 +133,7 @@ test.serial("a refused comment comes back on the content page with the text kept
   t.true(tooLong.text.includes("5,000 characters"));
   const longReply = await author.client.post(`/c/${id}/comments`, { body: `${long}reply`, parentId: String(top) });
   t.is(longReply.status, 422);
-  t.regex(longReply.text, /<details class="comment-reply" open>/, "the reply form it came from is open");
+  t.true(longReply.text.includes(`<details class="comment-reply" id="reply-${top}" open>`), "the reply form it came from is open");
   const orphan = await author.client.post(`/c/${id}/comments`, { body: "Replying to nothing", parentId: "999999" });
   t.is(orphan.status, 422);
   t.true(orphan.text.includes("Replying to nothing"));

@@ -177,7 +177,7 @@ test.serial("clicks at once leave one reaction at most and a count that matches 
   t.true((await Reaction.count({ where: { commentId: said } })) <= 1);
 });
 
-test.serial("the picker under each entry presses the viewer's own kind only there, in the viewer's language", async (t) => {
+test.serial("stream bars show chips and a React link; the who-reacted page offers every kind, the viewer's pressed, in their language", async (t) => {
   const author = await app.signedIn("member");
   const reader = await app.signedIn("member");
   const celebrated = await publish(author.client, { target: "company:0", body: "Celebrated post" });
@@ -190,13 +190,27 @@ test.serial("the picker under each entry presses the viewer's own kind only ther
     .filter((match) => match[2] === "true").map((match) => [match[1].trim(), match[3]]);
   const optionCount = (html: string) => [...html.matchAll(/class="reaction-option[ "]/g)].length;
   const page = (await reader.client.get("/")).text;
-  t.deepEqual(pressed(entryHtml(page, celebrated)), [["is-mine", "Celebrate"]]);
-  t.deepEqual(pressed(entryHtml(page, liked)), [["is-mine", "Like"]]);
-  t.deepEqual(pressed(entryHtml(page, untouched)), []);
-  t.is(optionCount(entryHtml(page, untouched)), 5);
+  t.regex(entryHtml(page, celebrated), /class="reaction-chip is-mine" aria-pressed="true" title="Celebrate"/);
+  t.regex(entryHtml(page, liked), /class="reaction-chip is-mine" aria-pressed="true" title="Like"/);
+  t.false(entryHtml(page, untouched).includes("reaction-chip"));
+  t.true(entryHtml(page, untouched).includes(`<a class="reaction-add" href="/c/${untouched}/reactions#react" data-react`));
+  t.is(optionCount(entryHtml(page, untouched)), 0, "no picker under each entry");
+  const template = page.slice(page.indexOf('<template id="reaction-options">'));
+  t.is(optionCount(page), 5, "one set of buttons for the script, in the page's template");
+  t.is(optionCount(template), 5);
+  t.deepEqual(pressed(template), []);
+
+  const choice = (await reader.client.get(`/c/${celebrated}/reactions`)).text;
+  t.regex(choice, new RegExp(`<form method="post" action="/c/${celebrated}/react" class="reaction-choice card" id="react">`));
+  t.deepEqual(pressed(choice.slice(0, choice.indexOf("<template"))), [["is-mine", "Celebrate"]]);
+  t.deepEqual(pressed((await reader.client.get(`/c/${untouched}/reactions`)).text), []);
+  t.is((await reader.client.post(`/c/${untouched}/react`, { kind: "funny" })).status, 302, "the page's buttons post as the chips do");
+  t.deepEqual(pressed((await reader.client.get(`/c/${untouched}/reactions`)).text.split("<template")[0]), [["is-mine", "Funny"]]);
 
   await app.app.sequelize.query("UPDATE users SET language = 'fr' WHERE id = :id", { replacements: { id: reader.userId } });
-  const french = (await reader.client.get("/")).text;
-  t.deepEqual(pressed(entryHtml(french, celebrated)), [["is-mine", "Bravo"]]);
-  t.false(entryHtml(french, untouched).includes(">Celebrate<") || / Like<\/button>/.test(entryHtml(french, untouched)));
+  const french = (await reader.client.get(`/c/${celebrated}/reactions`)).text;
+  t.deepEqual(pressed(french.split("<template")[0]), [["is-mine", "Bravo"]]);
+  const frenchPage = (await reader.client.get("/")).text;
+  t.false(frenchPage.includes(">Celebrate<") || / Like<\/button>/.test(frenchPage));
+  t.true(frenchPage.includes(`<a class="reaction-add" href="/c/${untouched}/reactions#react" data-react aria-expanded="false">Réagir</a>`));
 });

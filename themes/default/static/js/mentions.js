@@ -132,7 +132,19 @@
     field.addEventListener("blur", () => window.setTimeout(close, 100));
   };
 
-  const start = () => document.querySelectorAll("textarea[data-mentions], input[data-mentions]").forEach(attach);
+  // Fields added later (a reply form opened by comments.js, a page of entries loaded by stream.js) are
+  // taken on when they first get the focus.
+  const attached = new WeakSet();
+  const attachOnce = (field) => {
+    if (attached.has(field)) return;
+    attached.add(field);
+    attach(field);
+  };
+  const fields = "textarea[data-mentions], input[data-mentions]";
+  const start = () => document.querySelectorAll(fields).forEach(attachOnce);
+  document.addEventListener("focusin", (event) => {
+    if (event.target instanceof Element && event.target.matches(fields)) attachOnce(event.target);
+  });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
