@@ -9,6 +9,8 @@
  * can send: the latency at a given load (say 300 req/s) rather than at saturation, where with 20 connections
  * p95 can be no lower than about 20 / (requests a second).
  *
+ * --cpu-prof DIR: the app process writes a V8 CPU profile there when it stops (one worker: --workers 1).
+ *
  * --writes N: while a page is measured, the bench user likes (then unlikes) the entries shown on it in turn,
  * N times a second: each write changes one entry of the page, so the entry cache must render it again.
  */
@@ -20,8 +22,8 @@ import { benchUser } from "./lib/people.ts";
 import { positiveInteger, readOptions } from "./lib/options.ts";
 import { BenchSession } from "./lib/session.ts";
 
-const usage = "npx tsx bench/load.ts --db sqlite:/path/file.sqlite|postgres://... [--duration 20] [--connections 20] [--warmup 3] [--timeout 30] [--pages dashboard,page2,group,profile] [--workers 1] [--writes 0] [--rate 0] [--log-level warn]";
-const options = readOptions(usage, { db: undefined, duration: "20", connections: "20", warmup: "3", timeout: "30", pages: "dashboard,page2,group,profile", workers: "1", writes: "0", rate: "0", "log-level": "warn" });
+const usage = "npx tsx bench/load.ts --db sqlite:/path/file.sqlite|postgres://... [--duration 20] [--connections 20] [--warmup 3] [--timeout 30] [--pages dashboard,page2,group,profile] [--workers 1] [--writes 0] [--rate 0] [--cpu-prof DIR] [--log-level warn]";
+const options = readOptions(usage, { db: undefined, duration: "20", connections: "20", warmup: "3", timeout: "30", pages: "dashboard,page2,group,profile", workers: "1", writes: "0", rate: "0", "cpu-prof": "", "log-level": "warn" });
 const duration = positiveInteger("duration", options.duration);
 const connections = positiveInteger("connections", options.connections);
 const warmup = Number(options.warmup);
@@ -37,7 +39,7 @@ if (!(Number.isInteger(rate) && rate >= 0)) throw new Error("--rate must be a wh
 
 function startServer(): Promise<{ child: ChildProcess; url: string; modules: string[] }> {
   const child = fork(new URL("./serve.ts", import.meta.url).pathname, {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...(options["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${options["cpu-prof"]}`] : [])],
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: options.db, AGORA_LOG_LEVEL: options["log-level"], AGORA_WORKERS: String(workers) },
   });
   return new Promise((resolve, reject) => {
