@@ -1,6 +1,6 @@
 import type { Context } from "koa";
 import { Op } from "sequelize";
-import { modelRows } from "../db/model-rows.ts";
+import { columnDate, modelRows, takeColumn } from "../db/model-rows.ts";
 import { renderEpochSql } from "../db/render-versions.ts";
 import { unreadCountSql } from "../notifications/unread.ts";
 import { Session } from "../models/session.ts";
@@ -28,17 +28,11 @@ export const sessionStore = {
     );
     const row = rows[0];
     if (!row) return undefined;
-    const values = row.dataValues as unknown as Record<string, unknown>;
-    const take = (name: string) => {
-      const value = values[name];
-      delete values[name];
-      return value;
-    };
-    const data = String(take("agora_session_data"));
-    const expiresAt = take("agora_session_expires_at");
-    const epoch = take("agora_render_epoch");
-    const unread = take("agora_unread_count");
-    if (!(new Date(expiresAt as string | Date).getTime() >= Date.now())) return undefined;
+    const data = String(takeColumn(row, "agora_session_data"));
+    const expiresAt = columnDate(takeColumn(row, "agora_session_expires_at"));
+    const epoch = takeColumn(row, "agora_render_epoch");
+    const unread = takeColumn(row, "agora_unread_count");
+    if (!(expiresAt && expiresAt.getTime() >= Date.now())) return undefined;
     if (options?.ctx) {
       const state = options.ctx.state as AppState;
       state.sessionUser = row.id === null || row.id === undefined ? null : row;

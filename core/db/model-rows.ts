@@ -9,3 +9,17 @@ import type { Model, ModelStatic, QueryOptionsWithModel } from "sequelize";
 export function modelRows<M extends Model>(model: ModelStatic<M>, sql: string, replacements: Record<string, unknown>): Promise<M[]> {
   return model.sequelize!.query(sql, { replacements, model, mapToModel: true, tableNames: [model.tableName] } as QueryOptionsWithModel<M>);
 }
+
+/** Takes a column the model does not have (an alias such as `agora_...`) out of an instance read by modelRows. */
+export function takeColumn(instance: Model, name: string): unknown {
+  const values = instance.dataValues as Record<string, unknown>;
+  const value = values[name];
+  delete values[name];
+  return value;
+}
+
+/** A date column read through an alias: PostgreSQL gives a Date, SQLite the text Sequelize wrote ("2026-11-24 03:24:45.806 +00:00"). */
+export function columnDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(String(value));
+}

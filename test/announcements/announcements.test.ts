@@ -222,3 +222,28 @@ test.serial("the dashboard's announcements cost the same number of queries for o
   t.true(one.count <= 12, `${one.count} queries`);
   t.log(`${one.count} queries`);
 });
+
+test.serial("running announcements come with their contents in one statement, each announcement as stored", async (t) => {
+  const { runningAnnouncements, companyStreamKey } = await import("../../core/content/announcements/running.ts");
+  const { Announcement } = await import("../../core/models/announcement.ts");
+  const admin = await app.signedIn("admin");
+  const reader = await app.signedIn("member");
+  const plain = await announced(admin, await publish(admin.client, { target: "company:0", body: "Plain announcement" }));
+  const acknowledged = await announced(admin, await publish(admin.client, { target: "company:0", body: "Read and confirm" }), { requiresAck: "1", expiresOn: dayFromNow(5) });
+  const policy = await policyFor(app, reader.userId);
+  const { result: running, statements } = await statementsOf(app, () => runningAnnouncements(policy, companyStreamKey));
+  t.is(statements.length, 1, statements.join("\n"));
+  for (const stored of [plain, acknowledged]) {
+    t.true(running.contents.some((content) => content.id === stored.contentId));
+    const read = running.byContent.get(stored.contentId)!;
+    const expected = (await Announcement.findByPk(stored.id))!;
+    t.deepEqual(
+      { id: read.id, contentId: read.contentId, requiresAck: read.requiresAck, expiresAt: read.expiresAt?.getTime() ?? null, createdBy: read.createdBy, endedAt: read.endedAt, createdAt: read.createdAt.getTime() },
+      { id: expected.id, contentId: expected.contentId, requiresAck: expected.requiresAck, expiresAt: expected.expiresAt?.getTime() ?? null, createdBy: expected.createdBy, endedAt: expected.endedAt, createdAt: expected.createdAt.getTime() },
+    );
+    const content = running.contents.find((row) => row.id === stored.contentId)!;
+    t.false(Object.keys(content.dataValues).some((key) => key.startsWith("agora_")), "the aliases are taken out of the content's values");
+  }
+  t.true(running.byContent.get(acknowledged.contentId)!.requiresAck);
+  t.false(running.byContent.get(plain.contentId)!.requiresAck);
+});

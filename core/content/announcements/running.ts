@@ -1,11 +1,10 @@
-import { modelRows } from "../../db/model-rows.ts";
+import { columnDate, modelRows, takeColumn } from "../../db/model-rows.ts";
 import { Announcement } from "../../models/announcement.ts";
 import { Content, streamKeyOf } from "../../models/content.ts";
 import type { ModuleRegistry } from "../../modules/registry.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
 import { companyContainer } from "../core-containers.ts";
 import { loadEntries, type StreamEntry } from "../entries.ts";
-import { byIdsInOrder } from "../stream.ts";
 import { canSeeReaders } from "./lookup.ts";
 
 /** At most this many announcements at the top of a page: beyond that nobody reads them anyway. */
@@ -29,15 +28,18 @@ export interface RunningAnnouncements {
 /**
  * Running announcements of a container (stream key "type:id") that the viewer has neither dismissed nor
  * acknowledged, newest first: deleted or hidden contents are left out in SQL, unreadable ones by the policy.
- * Two queries whatever the number (the announcements, their contents); the caller loads their entries, with its own page's if it has one.
+ * One query whatever the number: the contents' rows, each with its announcement's columns under aliases.
+ * The caller loads their entries, with its own page's if it has one.
  */
 export async function runningAnnouncements(policy: ContentPolicy, streamKey: string): Promise<RunningAnnouncements> {
   const viewer = policy.user;
   if (!viewer || !viewer.isActive) return { contents: [], byContent: new Map() };
   // CROSS JOIN makes SQLite start from the few running announcements, not from the container's whole stream.
-  const announcements = await modelRows(
-    Announcement,
-    `SELECT a.* FROM announcements a CROSS JOIN contents c
+  const rows = await modelRows(
+    Content,
+    `SELECT c.*, a.id AS agora_announcement_id, a.requires_ack AS agora_requires_ack, a.expires_at AS agora_expires_at,
+            a.created_by AS agora_created_by, a.ended_at AS agora_ended_at, a.created_at AS agora_announced_at, a.updated_at AS agora_announcement_updated_at
+     FROM announcements a CROSS JOIN contents c
      WHERE c.id = a.content_id AND a.ended_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > :now)
        AND c.stream_key = :streamKey AND c.deleted_at IS NULL AND c.hidden_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM announcement_receipts r WHERE r.announcement_id = a.id AND r.user_id = :userId
@@ -45,12 +47,29 @@ export async function runningAnnouncements(policy: ContentPolicy, streamKey: str
      ORDER BY a.created_at DESC, a.id DESC LIMIT :limit`,
     { now: new Date(), streamKey, userId: viewer.id, limit: maxAnnouncementsShown },
   );
-  if (announcements.length === 0) return { contents: [], byContent: new Map() };
-  const contents = await byIdsInOrder(announcements.map((announcement) => announcement.contentId));
-  return {
-    contents: (await policy.filterReadable(contents)).filter((content) => content.isLive),
-    byContent: new Map(announcements.map((announcement) => [announcement.contentId, announcement])),
-  };
+  const byContent = new Map<number, Announcement>();
+  for (const content of rows) byContent.set(content.id, announcementOf(content));
+  return { contents: (await policy.filterReadable(rows)).filter((content) => content.isLive), byContent };
+}
+
+/** The announcement read with its content (the agora_ aliases above), taken out of the content's values. */
+function announcementOf(content: Content): Announcement {
+  const take = (name: string) => takeColumn(content, `agora_${name}`);
+  const requiresAck = take("requires_ack");
+  return Announcement.build(
+    {
+      id: Number(take("announcement_id")),
+      contentId: content.id,
+      // PostgreSQL answers a boolean, SQLite 0 or 1.
+      requiresAck: requiresAck === true || Number(requiresAck) === 1,
+      expiresAt: columnDate(take("expires_at")),
+      createdBy: Number(take("created_by")),
+      endedAt: columnDate(take("ended_at")),
+      createdAt: columnDate(take("announced_at")) ?? undefined,
+      updatedAt: columnDate(take("announcement_updated_at")) ?? undefined,
+    },
+    { isNewRecord: false, raw: true },
+  );
 }
 
 /** The views of running announcements, from entries loaded for them (and possibly for other contents). */

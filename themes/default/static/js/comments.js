@@ -81,7 +81,7 @@
   const react = async (button) => {
     const form = button.form;
     const bar = form.closest("[data-reactions]");
-    if (!bar || form.dataset.busy) return;
+    if (form.dataset.busy) return;
     form.dataset.busy = "1";
     try {
       const response = await fetch(form.action, {
@@ -152,6 +152,8 @@
     const target = event.target instanceof Element ? event.target : null;
     const button = target?.closest(".reaction-form button[name='kind']");
     if (button) {
+      // Outside a bar the form posts as it would without this file; a second click while one is on its way does nothing.
+      if (!button.form.closest("[data-reactions]")) return;
       event.preventDefault();
       react(button);
       return;
