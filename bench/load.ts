@@ -39,7 +39,7 @@ if (!(Number.isInteger(rate) && rate >= 0)) throw new Error("--rate must be a wh
 
 function startServer(): Promise<{ child: ChildProcess; url: string; modules: string[] }> {
   const child = fork(new URL("./serve.ts", import.meta.url).pathname, {
-    execArgv: ["--import", "tsx", ...(options["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${options["cpu-prof"]}`] : [])],
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_TRACE_GC ? ["--trace-gc"] : []), ...(options["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${options["cpu-prof"]}`] : [])],
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: options.db, AGORA_LOG_LEVEL: options["log-level"], AGORA_WORKERS: String(workers) },
   });
   return new Promise((resolve, reject) => {

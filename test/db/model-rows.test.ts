@@ -1,0 +1,93 @@
+import test from "ava";
+import { DatabaseError, DataTypes, Model, type ModelStatic, type QueryOptionsWithModel } from "sequelize";
+import { startApp, type TestApp } from "../helpers/app.ts";
+import { statementsOf } from "../helpers/queries.ts";
+import { modelRows } from "../../core/db/model-rows.ts";
+import { Content } from "../../core/models/content.ts";
+import { User } from "../../core/models/user.ts";
+
+let app: TestApp;
+test.before(async () => {
+  app = await startApp();
+});
+test.after.always(() => app?.close());
+
+/** What Sequelize's own query makes of the same rows: the reference modelRows must match. */
+function sequelizeRows<M extends Model>(model: ModelStatic<M>, sql: string, replacements: Record<string, unknown>): Promise<M[]> {
+  return model.sequelize!.query(sql, { replacements, model, mapToModel: true, tableNames: [model.tableName] } as QueryOptionsWithModel<M>);
+}
+
+/** An instance as its fields and their types: a Date and its ISO text must not compare equal. */
+function described(instance: Model) {
+  return Object.entries(instance.get({ plain: true }) as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => [
+    key,
+    value instanceof Date ? `Date ${value.toISOString()}` : `${value === null ? "null" : typeof value} ${JSON.stringify(value)}`,
+  ]);
+}
+
+class Probe extends Model {
+  declare id: number;
+  declare seenAt: Date;
+  declare laterAt: Date | null;
+  declare flagged: boolean;
+  declare settings: unknown;
+  declare ratio: number;
+}
+
+test.serial("rows read by modelRows are the instances Sequelize's query makes: dates, booleans, JSON, nulls, extra columns", async (t) => {
+  const sequelize = app.app.sequelize;
+  Probe.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      seenAt: { type: DataTypes.DATE, allowNull: false },
+      laterAt: { type: DataTypes.DATE, allowNull: true },
+      flagged: { type: DataTypes.BOOLEAN, allowNull: false },
+      settings: { type: DataTypes.JSON, allowNull: true },
+      ratio: { type: DataTypes.FLOAT, allowNull: true },
+    },
+    { sequelize, tableName: "model_row_probes", underscored: true, timestamps: false },
+  );
+  await Probe.sync({ force: true });
+  await Probe.bulkCreate([
+    { seenAt: new Date("2026-01-02T03:04:05.678Z"), laterAt: null, flagged: true, settings: { a: [1, "<b>"] }, ratio: 0.25 },
+    { seenAt: new Date("2026-07-08T09:10:11Z"), laterAt: new Date("2027-01-01T00:00:00Z"), flagged: false, settings: null, ratio: null },
+  ]);
+  const sql = "SELECT p.*, p.id * 2 AS agora_double FROM model_row_probes p WHERE p.id IN (:ids) ORDER BY p.id";
+  const ids = (await Probe.findAll()).map((probe) => probe.id);
+  const ours = await modelRows(Probe, sql, { ids });
+  const reference = await sequelizeRows(Probe, sql, { ids });
+  t.is(ours.length, 2);
+  t.deepEqual(ours.map(described), reference.map(described));
+  t.true(ours[0].seenAt instanceof Date);
+  t.is(ours[0].seenAt.toISOString(), "2026-01-02T03:04:05.678Z");
+  t.is(ours[0].flagged, true);
+  t.is(ours[1].flagged, false);
+  t.deepEqual(ours[0].settings, { a: [1, "<b>"] });
+  t.is(ours[1].laterAt?.toISOString(), "2027-01-01T00:00:00.000Z");
+  // A read row, not a new one: saving it updates, nothing is marked changed.
+  t.false(ours[0].isNewRecord);
+  t.deepEqual(ours[0].changed(), false);
+  await Probe.drop();
+});
+
+test.serial("contents and accounts read by modelRows equal Sequelize's, and the statement is logged once", async (t) => {
+  const { client, userId } = await app.signedIn("member");
+  t.is((await client.post("/posts", { target: "company:0", body: "A post for the reader" })).status, 302);
+  const contentSql = "SELECT * FROM contents WHERE author_id = :userId ORDER BY id";
+  const { result: contents, statements } = await statementsOf(app, () => modelRows(Content, contentSql, { userId }));
+  t.is(contents.length, 1);
+  t.deepEqual(contents.map(described), (await sequelizeRows(Content, contentSql, { userId })).map(described));
+  t.true(contents[0].sortAt instanceof Date);
+  t.is(statements.length, 1);
+  t.regex(statements[0], /SELECT \* FROM contents WHERE author_id = \d+ ORDER BY id/);
+
+  const userSql = "SELECT u.*, 'x' AS agora_extra FROM users u WHERE u.id = :userId";
+  const [user] = await modelRows(User, userSql, { userId });
+  t.deepEqual(described(user), described((await sequelizeRows(User, userSql, { userId }))[0]));
+  t.is((user.dataValues as Record<string, unknown>).agora_extra, "x");
+});
+
+test("a statement the database refuses is a DatabaseError", async (t) => {
+  const error = await t.throwsAsync(modelRows(Content, "SELECT * FROM no_such_table WHERE id = :id", { id: 1 }));
+  t.true(error instanceof DatabaseError, String(error));
+});
