@@ -1,9 +1,21 @@
 import { DatabaseError, type Model, type ModelStatic } from "sequelize";
 import sqlUtils from "sequelize/lib/utils/sql";
+import { positional, preparedAll, type Row, type SqliteConnection as PreparingConnection } from "./sqlite-statements.ts";
+
+type Dialect = Parameters<typeof sqlUtils.injectReplacements>[1];
 
 /** What node-sqlite3's Database offers this reader. */
-interface SqliteReader {
-  all(sql: string, params: unknown[], callback: (error: Error | null, rows: Record<string, unknown>[]) => void): unknown;
+type SqliteConnection = PreparingConnection & { all(sql: string, params: unknown[], callback: (error: Error | null, rows: Row[]) => void): unknown };
+
+async function preparedRows(connection: SqliteConnection, sql: string, replacements: Record<string, unknown>): Promise<Row[]> {
+  const statement = positional(sql, replacements);
+  return preparedAll(connection, statement.sql, statement.params).catch((error: Error) => {
+    throw new DatabaseError(Object.assign(error, { sql }) as never);
+  });
+}
+
+function allRows(connection: SqliteConnection, sql: string): Promise<Row[]> {
+  return new Promise((resolve, reject) => connection.all(sql, [], (error, rows) => (error ? reject(new DatabaseError(Object.assign(error, { sql }) as never)) : resolve(rows))));
 }
 
 /** How one column of a model's table becomes an attribute value, as Sequelize's SQLite dialect reads it. */
@@ -18,21 +30,23 @@ const readersOf = new WeakMap<ModelStatic<Model>, Map<string, ColumnReader>>();
  * modelRows on SQLite: the driver's rows made instances the way Sequelize's query would make them (columns
  * renamed to attributes, dates and JSON parsed by the attribute's type, then bulkBuild as a read row), at
  * half its CPU: Sequelize's query spends as much again as the statement itself on a page of rows (an Error
- * stack per statement, a lodash pass per value, a column-type lookup per value). Logged like Sequelize's
+ * stack per statement, a lodash pass per value, a column-type lookup per value). The statement is kept
+ * prepared and its values bound (core/db/sqlite-statements.ts). Logged like Sequelize's
  * statements (the query counts of tests read that log). Columns the model does not have stay as the driver
  * gave them, as with Sequelize.
  */
 export async function sqliteModelRows<M extends Model>(model: ModelStatic<M>, sql: string, replacements: Record<string, unknown>): Promise<M[]> {
   const sequelize = model.sequelize!;
-  const statement = sqlUtils.injectReplacements(sql, (sequelize as unknown as { dialect: Parameters<typeof sqlUtils.injectReplacements>[1] }).dialect, replacements);
   const options = (sequelize as unknown as { options: { logging?: unknown; timezone?: string } }).options;
-  if (typeof options.logging === "function") options.logging(`Executing (default): ${statement}`, {});
-  const manager = sequelize.connectionManager as unknown as { getConnection(options: object): Promise<SqliteReader> };
+  const timezone = options.timezone ?? "+00:00";
+  const inlined = () => sqlUtils.injectReplacements(sql, (sequelize as unknown as { dialect: Dialect }).dialect, replacements);
+  // Only the statements' log (tests, bench/explain.ts) needs the values written into the SQL.
+  if (typeof options.logging === "function") options.logging(`Executing (default): ${inlined()}`, {});
+  const manager = sequelize.connectionManager as unknown as { getConnection(options: object): Promise<SqliteConnection> };
   const connection = await manager.getConnection({ type: "SELECT" });
-  const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) =>
-    connection.all(statement, [], (error, found) => (error ? reject(new DatabaseError(Object.assign(error, { sql: statement }) as never)) : resolve(found))),
-  );
-  const readers = columnReaders(model, options.timezone ?? "+00:00");
+  // Bound dates are written as UTC text: another time zone goes through Sequelize's own escaping.
+  const rows = await (timezone === "+00:00" ? preparedRows(connection, sql, replacements) : allRows(connection, inlined()));
+  const readers = columnReaders(model, timezone);
   const values = rows.map((row) => {
     const read: Record<string, unknown> = {};
     for (const column in row) {

@@ -2,7 +2,9 @@ import test from "ava";
 import { DatabaseError, DataTypes, Model, type ModelStatic, type QueryOptionsWithModel } from "sequelize";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { statementsOf } from "../helpers/queries.ts";
+import { isPostgres } from "../helpers/database.ts";
 import { modelRows } from "../../core/db/model-rows.ts";
+import { positional } from "../../core/db/sqlite-statements.ts";
 import { Content } from "../../core/models/content.ts";
 import { User } from "../../core/models/user.ts";
 
@@ -90,4 +92,41 @@ test.serial("contents and accounts read by modelRows equal Sequelize's, and the 
 test("a statement the database refuses is a DatabaseError", async (t) => {
   const error = await t.throwsAsync(modelRows(Content, "SELECT * FROM no_such_table WHERE id = :id", { id: 1 }));
   t.true(error instanceof DatabaseError, String(error));
+});
+
+test("named replacements become bound parameters; quoted text is left alone", (t) => {
+  const at = new Date("2026-11-24T05:41:52.769Z");
+  const { sql, params } = positional("SELECT ':skip', \"a:b\", `c:d` FROM t WHERE id IN (:ids) AND at > :at AND flag = :flag AND x = 'it''s :not' AND y = :y AND z IN (:none)", {
+    ids: [1, 2, 3],
+    at,
+    flag: true,
+    y: "O'Brien :y",
+    none: [],
+  });
+  t.is(sql, "SELECT ':skip', \"a:b\", `c:d` FROM t WHERE id IN (?, ?, ?) AND at > ? AND flag = ? AND x = 'it''s :not' AND y = ? AND z IN (NULL)");
+  t.deepEqual(params, [1, 2, 3, "2026-11-24 05:41:52.769 +00:00", 1, "O'Brien :y"]);
+  t.throws(() => positional("SELECT :missing", {}), { message: /:missing/ });
+  t.throws(() => positional("SELECT :gone", { gone: undefined }), { message: /undefined/ });
+});
+
+test.serial("a kept statement follows the schema: a column added shows, a table dropped is an error, then works again once recreated", async (t) => {
+  if (isPostgres) {
+    t.pass("statements are kept on SQLite only");
+    return;
+  }
+  const sequelize = app.app.sequelize;
+  class Kept extends Model {}
+  Kept.init({ id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true }, label: DataTypes.STRING }, { sequelize, tableName: "kept_statement_probes", underscored: true, timestamps: false });
+  await Kept.sync({ force: true });
+  await Kept.create({ label: "one" });
+  const sql = "SELECT * FROM kept_statement_probes WHERE id > :after";
+  t.deepEqual(Object.keys((await modelRows(Kept, sql, { after: 0 }))[0].dataValues).sort(), ["id", "label"]);
+  await sequelize.query("ALTER TABLE kept_statement_probes ADD COLUMN extra TEXT DEFAULT 'x'");
+  t.is((await modelRows(Kept, sql, { after: 0 }))[0].dataValues.extra, "x");
+  await sequelize.query("DROP TABLE kept_statement_probes");
+  await t.throwsAsync(modelRows(Kept, sql, { after: 0 }), { instanceOf: DatabaseError });
+  await Kept.sync({ force: true });
+  await Kept.create({ label: "two" });
+  t.deepEqual((await modelRows(Kept, sql, { after: 0 })).map((row) => row.dataValues.label), ["two"]);
+  await Kept.drop();
 });
