@@ -13,6 +13,7 @@ import { toggleReaction, type ReactionSubject } from "../commands/reaction-write
 import { idParam, policyOf, queryValue } from "../content/request.ts";
 import { commentUrl } from "../content/comments/entries.ts";
 import { backTo, wantsJson } from "../content/comments/page.ts";
+import { safeNext } from "../auth/current-user.ts";
 import { reactionEmoji, reactionLabels, summaryOfOne, type ReactionTarget } from "../content/reactions/summary.ts";
 
 /** People per page of a "who reacted" list. */
@@ -57,7 +58,10 @@ export function reactionRoutes(services: AppServices) {
       return;
     }
     const anchor = subject.comment ? `#comment-${subject.comment.id}` : `#content-${subject.content.id}`;
-    ctx.redirect(`${backTo(ctx, `/c/${subject.content.id}`)}${anchor}`);
+    // From the who-reacted page: back to the page the reader came to it from (its returnTo), else to the form's page.
+    const returnTo = ctx.state.body.returnTo;
+    const back = typeof returnTo === "string" && returnTo !== "" ? safeNext(returnTo.split("#")[0]) : backTo(ctx, `/c/${subject.content.id}`);
+    ctx.redirect(`${back}${anchor}`);
   }
   router.post("/c/:id/react", requireUser, (ctx) => react(ctx, "content", ctx.params.id));
   router.post("/comments/:id/react", requireUser, (ctx) => react(ctx, "comment", ctx.params.id));
@@ -91,7 +95,10 @@ export function reactionRoutes(services: AppServices) {
     // As toggleReaction allows: an active account, on a live content (and comment).
     const canReact = ctx.state.user!.isActive && subject.content.isLive && (!subject.comment || subject.comment.isLive);
     const summary = await summaryOfOne(services.sequelize, item.target, { id: item.id, canReact }, ctx.state.user!.id);
-    await ctx.render("reactions/list.njk", { title: ctx.state.t("reactions:list.title"), people, summary, kind: kind ?? null, nextUrl, backUrl: item.url, listPath: ctx.path });
+    // Reacting here without JavaScript leads back to the stream whose "React" link led here (not to this list).
+    const cameFrom = backTo(ctx, item.url);
+    const returnTo = cameFrom.startsWith(ctx.path) ? item.url : cameFrom;
+    await ctx.render("reactions/list.njk", { title: ctx.state.t("reactions:list.title"), people, summary, kind: kind ?? null, nextUrl, backUrl: item.url, listPath: ctx.path, returnTo });
   }
   router.get("/c/:id/reactions", requireUser, (ctx) => list(ctx, "content", ctx.params.id));
   router.get("/comments/:id/reactions", requireUser, (ctx) => list(ctx, "comment", ctx.params.id));

@@ -205,6 +205,18 @@ test.serial("stream bars show chips and a React link; the who-reacted page offer
   t.deepEqual(pressed(choice.slice(0, choice.indexOf("<template"))), [["is-mine", "Celebrate"]]);
   t.deepEqual(pressed((await reader.client.get(`/c/${untouched}/reactions`)).text), []);
   t.is((await reader.client.post(`/c/${untouched}/react`, { kind: "funny" })).status, 302, "the page's buttons post as the chips do");
+
+  // Without JavaScript: from a filtered dashboard to the who-reacted page, and back to that stream after choosing.
+  const fromStream = (await reader.client.get(`/c/${liked}/reactions`, { referer: `${app.url}/?filter=posts` })).text;
+  t.true(fromStream.includes('<input type="hidden" name="returnTo" value="/?filter=posts">'));
+  const chosen = await reader.client.post(`/c/${liked}/react`, { kind: "support", returnTo: "/?filter=posts" }, { headers: { referer: `${app.url}/c/${liked}/reactions` } });
+  t.is(chosen.location, `/?filter=posts#content-${liked}`);
+  const bookmarked = (await reader.client.get(`/c/${liked}/reactions`)).text;
+  t.true(bookmarked.includes(`<input type="hidden" name="returnTo" value="/c/${liked}">`), "no referer: back to the post");
+  const paged = (await reader.client.get(`/c/${liked}/reactions`, { referer: `${app.url}/c/${liked}/reactions?kind=like` })).text;
+  t.true(paged.includes(`<input type="hidden" name="returnTo" value="/c/${liked}">`), "from the list itself: back to the post, not the list");
+  const elsewhere = await reader.client.post(`/c/${liked}/react`, { kind: "support", returnTo: "//evil.example/" }, { headers: { referer: `${app.url}/c/${liked}/reactions` } });
+  t.is(elsewhere.location, `/#content-${liked}`, "another site is never a way back");
   t.deepEqual(pressed((await reader.client.get(`/c/${untouched}/reactions`)).text.split("<template")[0]), [["is-mine", "Funny"]]);
 
   await app.app.sequelize.query("UPDATE users SET language = 'fr' WHERE id = :id", { replacements: { id: reader.userId } });
