@@ -28,8 +28,8 @@ const readersOf = new WeakMap<ModelStatic<Model>, Map<string, ColumnReader>>();
 
 /**
  * modelRows on SQLite: the driver's rows made instances the way Sequelize's query would make them (columns
- * renamed to attributes, dates and JSON parsed by the attribute's type, then bulkBuild as a read row), at
- * half its CPU: Sequelize's query spends as much again as the statement itself on a page of rows (an Error
+ * renamed to attributes, dates, booleans and JSON read by the attribute's type, instances of read rows), at
+ * under half its CPU: Sequelize's query spends as much again as the statement itself on a page of rows (an Error
  * stack per statement, a lodash pass per value, a column-type lookup per value). The statement is kept
  * prepared and its values bound (core/db/sqlite-statements.ts). Logged like Sequelize's
  * statements (the query counts of tests read that log). Columns the model does not have stay as the driver
@@ -57,7 +57,33 @@ export async function sqliteModelRows<M extends Model>(model: ModelStatic<M>, sq
     }
     return read;
   });
-  return model.bulkBuild(values as never, { isNewRecord: false, raw: true });
+  return plainTypes(model) ? values.map((row) => asReadRow(model, row)) : model.bulkBuild(values as never, { isNewRecord: false, raw: true });
+}
+
+/**
+ * An instance of a row read from the database, as bulkBuild(..., { raw: true, isNewRecord: false }) makes it
+ * without going through set() for each value: for a model whose values need no sanitizing beyond what the
+ * readers did (booleans, dates), the values are the instance's values, and its previous values as read.
+ */
+function asReadRow<M extends Model>(model: ModelStatic<M>, values: Record<string, unknown>): M {
+  const instance = model.build({} as never, { isNewRecord: false, raw: true }) as M & { _previousDataValues: Record<string, unknown> };
+  instance.dataValues = values as M["dataValues"];
+  instance._previousDataValues = { ...values };
+  return instance;
+}
+
+const plainTypesOf = new WeakMap<ModelStatic<Model>, boolean>();
+
+/** The model has no virtual attribute and sanitizes no type the readers do not already give as Sequelize would (see asReadRow). */
+function plainTypes(model: ModelStatic<Model>): boolean {
+  let plain = plainTypesOf.get(model);
+  if (plain === undefined) {
+    const internals = model as unknown as { _hasVirtualAttributes?: boolean; _dataTypeSanitizers?: Record<string, unknown> };
+    const sanitized = Object.keys(internals._dataTypeSanitizers ?? {}).map((attribute) => (model.getAttributes()[attribute]?.type as { key?: string } | undefined)?.key);
+    plain = !internals._hasVirtualAttributes && sanitized.every((type) => type === "DATE" || type === "BOOLEAN");
+    plainTypesOf.set(model, plain);
+  }
+  return plain;
 }
 
 function columnReaders(model: ModelStatic<Model>, timezone: string): Map<string, ColumnReader> {
@@ -66,11 +92,22 @@ function columnReaders(model: ModelStatic<Model>, timezone: string): Map<string,
   readers = new Map();
   for (const [attribute, definition] of Object.entries(model.getAttributes())) {
     const type = (definition.type as { key?: string }).key;
-    const parse = type === "DATE" ? (value: unknown) => sqliteDate(value, timezone) : type === "JSON" ? (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) : undefined;
+    const parse =
+      type === "DATE" ? (value: unknown) => sqliteDate(value, timezone)
+      : type === "JSON" ? (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value)
+      : type === "BOOLEAN" ? sqliteBoolean
+      : undefined;
     readers.set(definition.field ?? attribute, { attribute, parse });
   }
   readersOf.set(model, readers);
   return readers;
+}
+
+/** As Sequelize's BOOLEAN sanitizer: SQLite gives 1 and 0. */
+function sqliteBoolean(value: unknown): unknown {
+  if (value === 1 || value === "true") return true;
+  if (value === 0 || value === "false") return false;
+  return value;
 }
 
 /** As Sequelize's SQLite DATE parser: text it wrote carries its offset; text without one is in the connection's time zone. */

@@ -69,6 +69,17 @@ test.serial("rows read by modelRows are the instances Sequelize's query makes: d
   // A read row, not a new one: saving it updates, nothing is marked changed.
   t.false(ours[0].isNewRecord);
   t.deepEqual(ours[0].changed(), false);
+  t.is(ours[0].previous("ratio"), 0.25, "its previous values are the values read");
+  // It saves as a read row does: only what changed is written.
+  ours[1].flagged = true;
+  t.deepEqual(ours[1].changed(), ["flagged"]);
+  t.is(ours[1].previous("flagged"), false);
+  await sequelize.query("UPDATE model_row_probes SET ratio = 0.5 WHERE id = :id", { replacements: { id: ours[1].id } });
+  await ours[1].save();
+  const [saved] = await sequelizeRows(Probe, "SELECT * FROM model_row_probes WHERE id = :id", { id: ours[1].id });
+  t.is(saved.flagged, true);
+  t.is(saved.ratio, 0.5, "a column not changed here is not written back");
+  t.deepEqual(ours[1].changed(), false);
   await Probe.drop();
 });
 
