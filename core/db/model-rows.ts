@@ -5,12 +5,11 @@ import { sqliteModelRows } from "./sqlite-model-rows.ts";
  * Rows of a model's table read by plain SQL (`SELECT t.* ...`), as instances of the model: for hot paths
  * where findAll's query building costs more than the query (the session, the stream). Columns the model
  * does not have stay in dataValues for the caller to take. On SQLite the driver's rows are read directly
- * (core/db/sqlite-model-rows.ts). tableNames: Sequelize's SQLite dialect reads dates and booleans by the
- * table's column types, which it finds by itself only in "FROM `table`".
+ * (core/db/sqlite-model-rows.ts); PostgreSQL's driver gives typed values to Sequelize's query.
  */
 export function modelRows<M extends Model>(model: ModelStatic<M>, sql: string, replacements: Record<string, unknown>): Promise<M[]> {
   if (model.sequelize!.getDialect() === "sqlite") return sqliteModelRows(model, sql, replacements);
-  return model.sequelize!.query(sql, { replacements, model, mapToModel: true, tableNames: [model.tableName] } as QueryOptionsWithModel<M>);
+  return model.sequelize!.query(sql, { replacements, model, mapToModel: true } as QueryOptionsWithModel<M>);
 }
 
 /** Takes a column the model does not have (an alias such as `agora_...`) out of an instance read by modelRows. */
