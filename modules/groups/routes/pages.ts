@@ -64,7 +64,8 @@ export function pageRoutes(host: Host) {
       entries,
       nextUrl,
       pageContainer: container,
-      composer: (await policy.canPostIn(container)) ? { target: streamKeyOf("group", group.id), returnTo: group.url } : null,
+      // The rule policy.canPostIn applies (mayPost), already decided with the viewer's access: no second lookup.
+      composer: access.canPost ? { target: streamKeyOf("group", group.id), returnTo: group.url } : null,
     });
   });
 
