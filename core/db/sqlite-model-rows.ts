@@ -24,7 +24,15 @@ interface ColumnReader {
   parse?: (value: unknown) => unknown;
 }
 
-const readersOf = new WeakMap<ModelStatic<Model>, Map<string, ColumnReader>>();
+/** What reading a model's rows needs to know of it, worked out once per model. */
+interface RowShape {
+  /** By column name. */
+  columns: Map<string, ColumnReader>;
+  /** Instances can be made without set() (see asReadRow). */
+  plainTypes: boolean;
+}
+
+const shapes = new WeakMap<ModelStatic<Model>, RowShape>();
 
 /**
  * modelRows on SQLite: the driver's rows made instances the way Sequelize's query would make them (columns
@@ -46,18 +54,18 @@ export async function sqliteModelRows<M extends Model>(model: ModelStatic<M>, sq
   const connection = await manager.getConnection({ type: "SELECT" });
   // Bound dates are written as UTC text: another time zone goes through Sequelize's own escaping.
   const rows = await (timezone === "+00:00" ? preparedRows(connection, sql, replacements) : allRows(connection, inlined()));
-  const readers = columnReaders(model, timezone);
+  const shape = rowShape(model, timezone);
   const values = rows.map((row) => {
     const read: Record<string, unknown> = {};
     for (const column in row) {
-      const reader = readers.get(column);
+      const reader = shape.columns.get(column);
       const value = row[column];
       if (!reader) read[column] = value;
       else read[reader.attribute] = value !== null && reader.parse ? reader.parse(value) : value;
     }
     return read;
   });
-  return plainTypes(model) ? values.map((row) => asReadRow(model, row)) : model.bulkBuild(values as never, { isNewRecord: false, raw: true });
+  return shape.plainTypes ? values.map((row) => asReadRow(model, row)) : model.bulkBuild(values as never, { isNewRecord: false, raw: true });
 }
 
 /**
@@ -72,24 +80,10 @@ function asReadRow<M extends Model>(model: ModelStatic<M>, values: Record<string
   return instance;
 }
 
-const plainTypesOf = new WeakMap<ModelStatic<Model>, boolean>();
-
-/** The model has no virtual attribute and sanitizes no type the readers do not already give as Sequelize would (see asReadRow). */
-function plainTypes(model: ModelStatic<Model>): boolean {
-  let plain = plainTypesOf.get(model);
-  if (plain === undefined) {
-    const internals = model as unknown as { _hasVirtualAttributes?: boolean; _dataTypeSanitizers?: Record<string, unknown> };
-    const sanitized = Object.keys(internals._dataTypeSanitizers ?? {}).map((attribute) => (model.getAttributes()[attribute]?.type as { key?: string } | undefined)?.key);
-    plain = !internals._hasVirtualAttributes && sanitized.every((type) => type === "DATE" || type === "BOOLEAN");
-    plainTypesOf.set(model, plain);
-  }
-  return plain;
-}
-
-function columnReaders(model: ModelStatic<Model>, timezone: string): Map<string, ColumnReader> {
-  let readers = readersOf.get(model);
-  if (readers) return readers;
-  readers = new Map();
+function rowShape(model: ModelStatic<Model>, timezone: string): RowShape {
+  const known = shapes.get(model);
+  if (known) return known;
+  const columns = new Map<string, ColumnReader>();
   for (const [attribute, definition] of Object.entries(model.getAttributes())) {
     const type = (definition.type as { key?: string }).key;
     const parse =
@@ -97,10 +91,14 @@ function columnReaders(model: ModelStatic<Model>, timezone: string): Map<string,
       : type === "JSON" ? (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value)
       : type === "BOOLEAN" ? sqliteBoolean
       : undefined;
-    readers.set(definition.field ?? attribute, { attribute, parse });
+    columns.set(definition.field ?? attribute, { attribute, parse });
   }
-  readersOf.set(model, readers);
-  return readers;
+  // No virtual attribute, and no sanitized type but those the readers above already give as Sequelize would.
+  const internals = model as unknown as { _hasVirtualAttributes?: boolean; _dataTypeSanitizers?: Record<string, unknown> };
+  const sanitized = Object.keys(internals._dataTypeSanitizers ?? {}).map((attribute) => (model.getAttributes()[attribute]?.type as { key?: string } | undefined)?.key);
+  const shape = { columns, plainTypes: !internals._hasVirtualAttributes && sanitized.every((type) => type === "DATE" || type === "BOOLEAN") };
+  shapes.set(model, shape);
+  return shape;
 }
 
 /** As Sequelize's BOOLEAN sanitizer: SQLite gives 1 and 0. */

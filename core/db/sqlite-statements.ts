@@ -144,6 +144,6 @@ function parameter(value: unknown): unknown {
 }
 
 /** A date as Sequelize writes it in SQLite (UTC). */
-export function sqliteDateText(date: Date): string {
+function sqliteDateText(date: Date): string {
   return `${date.toISOString().replace("T", " ").replace("Z", "")} +00:00`;
 }
