@@ -22,7 +22,8 @@ export const companyContainerType: ContainerTypeDefinition = {
   dashboardIds: async (user) => (isStaff(user) ? [0] : []),
 };
 
-function profileContainer(user: User): Container {
+/** The container of a person's profile stream, from their account row. */
+export function profileContainer(user: User): Container {
   return { type: "user", id: user.id, slug: user.username, name: user.displayName };
 }
 

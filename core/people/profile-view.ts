@@ -1,6 +1,5 @@
 import { QueryTypes, type Sequelize } from "sequelize";
 import { User } from "../models/user.ts";
-import { UserFollow } from "../models/mention.ts";
 import { UserProfile, UserTag } from "../models/profile.ts";
 import { renderMarkdown } from "../content/markdown.ts";
 import { cardOf, personColumns, type PersonCard, type PersonRow } from "./cards.ts";
@@ -33,16 +32,24 @@ async function directReports(sequelize: Sequelize, managerId: number, fields: Fi
   return { reports: rows.slice(0, reportsShown).map((row) => cardOf(row, fields)), hasMoreReports: rows.length > reportsShown };
 }
 
-export async function loadProfileView(sequelize: Sequelize, person: User, viewer: User, fields: FieldSwitches): Promise<ProfileView> {
-  const profile = await UserProfile.findByPk(person.id);
+/** Followers, people followed, and whether the viewer follows the person: one statement. */
+async function followFigures(sequelize: Sequelize, personId: number, viewerId: number) {
+  const [row] = await sequelize.query<{ followers: number | string; following: number | string; is_following: number | boolean }>(
+    `SELECT (SELECT COUNT(*) FROM user_follows WHERE followed_id = :personId) AS followers,
+            (SELECT COUNT(*) FROM user_follows WHERE follower_id = :personId) AS following,
+            EXISTS (SELECT 1 FROM user_follows WHERE follower_id = :viewerId AND followed_id = :personId) AS is_following`,
+    { replacements: { personId, viewerId }, type: QueryTypes.SELECT },
+  );
+  // PostgreSQL returns COUNT as text (bigint) and EXISTS as a boolean; SQLite returns numbers.
+  return { followerCount: Number(row.followers), followingCount: Number(row.following), isFollowing: viewerId !== personId && Boolean(Number(row.is_following)) };
+}
+
+/** The page's view of a person; `profile` is their profile row, already read by the page (its photo is shown to all). */
+export async function loadProfileView(sequelize: Sequelize, person: User, profile: UserProfile | null, viewer: User, fields: FieldSwitches): Promise<ProfileView> {
   const tags = fields.skills || fields.languages ? await UserTag.findAll({ where: { userId: person.id }, order: [["name", "ASC"]] }) : [];
-  const manager = fields.manager && profile?.managerId ? await User.findOne({ where: { id: profile.managerId, status: "active" } }) : null;
+  const manager = fields.manager && profile?.managerId ? await User.findOne({ where: { id: profile.managerId, status: "active" }, attributes: ["id", "username", "displayName"] }) : null;
   const { reports, hasMoreReports } = fields.manager ? await directReports(sequelize, person.id, fields) : { reports: [], hasMoreReports: false };
-  const [followerCount, followingCount, following] = await Promise.all([
-    UserFollow.count({ where: { followedId: person.id } }),
-    UserFollow.count({ where: { followerId: person.id } }),
-    viewer.id === person.id ? null : UserFollow.findOne({ where: { followerId: viewer.id, followedId: person.id } }),
-  ]);
+  const follows = await followFigures(sequelize, person.id, viewer.id);
   return {
     profile,
     bioHtml: fields.bio && profile?.bio ? renderMarkdown(profile.bio) : "",
@@ -51,8 +58,6 @@ export async function loadProfileView(sequelize: Sequelize, person: User, viewer
     manager,
     reports,
     hasMoreReports,
-    followerCount,
-    followingCount,
-    isFollowing: Boolean(following),
+    ...follows,
   };
 }

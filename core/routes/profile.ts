@@ -9,6 +9,7 @@ import { requireUser } from "../auth/current-user.ts";
 import { User } from "../models/user.ts";
 import { UserProfile, UserTag } from "../models/profile.ts";
 import { streamKeyOf } from "../models/content.ts";
+import { profileContainer } from "../content/core-containers.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { renderInvalid, validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
@@ -94,12 +95,14 @@ export function profileRoutes(services: AppServices) {
     const viewer = ctx.state.user!;
     const fields = await enabledFields(services.settings);
     const policy = policyOf(ctx, services.registry);
-    const container = (await services.registry.containerType("user")!.byIds([person.id])).get(person.id)!;
+    const container = profileContainer(person);
     const before = decodeCursor(ctx.query.before);
     const isSelf = person.id === viewer.id;
-    const photo = fields.photo ? photoUrl(person.username, (await UserProfile.findByPk(person.id, { attributes: ["photoKey"] }))?.photoKey ?? null, "large") : null;
+    // One read of the profile row: its photo is shown to everyone, the rest to those who may read the profile.
+    const profileRow = () => UserProfile.findByPk(person.id);
+    const photoOf = (profile: UserProfile | null) => (fields.photo ? photoUrl(person.username, profile?.photoKey ?? null, "large") : null);
     if (!(await policy.canReadContainerOf(container))) {
-      await ctx.render("profile/show.njk", { person, isSelf, photo, isLimited: true, title: person.displayName });
+      await ctx.render("profile/show.njk", { person, isSelf, photo: photoOf(await profileRow()), isLimited: true, title: person.displayName });
       return;
     }
     const page = await streamPage(services.sequelize, { streamKeys: [streamKeyOf("user", person.id)], before, limit: streamPageSize });
@@ -109,11 +112,12 @@ export function profileRoutes(services: AppServices) {
       await ctx.render("stream/page.njk", { entries, nextUrl, pageContainer: container });
       return;
     }
-    const view = await loadProfileView(services.sequelize, person, viewer, fields);
+    const profile = await profileRow();
+    const view = await loadProfileView(services.sequelize, person, profile, viewer, fields);
     await ctx.render("profile/show.njk", {
       person,
       isSelf,
-      photo,
+      photo: photoOf(profile),
       fields,
       view,
       canFollow: !isSelf && viewer.role !== "guest",

@@ -39,6 +39,7 @@ test.serial("following puts someone's profile posts on the follower's dashboard;
   t.true(dashboard.text.includes(`/c/${id}`));
   const after = await follower.client.get(`/u/${username}`);
   t.true(after.text.includes("1 follower"));
+  t.true((await follower.client.get(`/u/${await usernameOf(follower.userId)}`)).text.includes("follows 1"), "the follower's own profile counts whom they follow");
   t.regex(after.text, new RegExp(`action="/u/${username}/unfollow"`));
 
   t.is((await follower.client.post(`/u/${username}/unfollow`)).status, 302);
