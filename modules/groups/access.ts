@@ -70,13 +70,15 @@ export interface GroupAccess {
 
 export async function accessOf(user: User | null, group: Group): Promise<GroupAccess> {
   const active = isActive(user) ? user : null;
-  const [membership, invitation, request] = active
-    ? await Promise.all([
-        GroupMembership.findOne({ where: { groupId: group.id, userId: active.id } }),
-        GroupInvitation.findOne({ where: { groupId: group.id, userId: active.id } }),
-        GroupRequest.findOne({ where: { groupId: group.id, userId: active.id } }),
-      ])
-    : [null, null, null];
+  const membership = active ? await GroupMembership.findOne({ where: { groupId: group.id, userId: active.id } }) : null;
+  // Invitations and join requests are for outsiders: joining deletes them, and a member has nothing to accept or withdraw.
+  const [invitation, request] =
+    active && !membership
+      ? await Promise.all([
+          GroupInvitation.findOne({ where: { groupId: group.id, userId: active.id } }),
+          GroupRequest.findOne({ where: { groupId: group.id, userId: active.id } }),
+        ])
+      : [null, null];
   const role = membership?.role ?? null;
   const isInvited = Boolean(invitation && invitation.expiresAt.getTime() > Date.now());
   const isAdmin = Boolean(active?.isAdmin);

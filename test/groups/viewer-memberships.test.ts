@@ -59,3 +59,20 @@ test.serial("a write to memberships or groups is seen by the next read through t
   await GroupMembership.destroy({ where: { groupId: group.id, userId: reader.userId } });
   t.deepEqual(await viewerMemberships(sequelize, user), []);
 });
+
+test.serial("a member's group page does not look for invitations or join requests; an outsider's does", async (t) => {
+  const owner = await app.signedIn("member");
+  const member = await app.signedIn("member");
+  const outsider = await app.signedIn("member");
+  const group = await createGroup(owner.client, { name: "Quiet circle", visibility: "private" });
+  await addMember(group.id, member.userId);
+  const outsiderLookups = /FROM [`"]?group_(invitations|requests)/;
+
+  const memberPage = await statementsFor(app, member.client, group.url);
+  t.deepEqual(memberPage.filter((sql) => outsiderLookups.test(sql)), []);
+  t.regex((await member.client.get(group.url)).text, /action="[^"]*\/leave"/);
+
+  t.is((await outsider.client.post(`${group.url}/request`)).status, 302);
+  t.is((await statementsFor(app, outsider.client, group.url)).filter((sql) => outsiderLookups.test(sql)).length, 2);
+  t.regex((await outsider.client.get(group.url)).text, /action="[^"]*\/request\/withdraw"/, "the outsider may withdraw the pending request");
+});
