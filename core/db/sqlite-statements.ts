@@ -88,29 +88,73 @@ export function preparedAll(connection: SqliteConnection, sql: string, params: u
 }
 
 /**
- * Turns `:name` replacements (as sequelize.query takes them) into `?` parameters: an array becomes one
- * `?` per element (an empty one NULL, which nothing equals), a Date the text Sequelize stores in SQLite
- * ("2026-11-24 05:41:52.769 +00:00", so text comparisons hold), a boolean 1 or 0. Quoted text and
- * identifiers are left alone. Undefined names are an error, as in Sequelize.
+ * A SQL text cut at its `:name` replacements: `texts` has one more element than `names`. Quoted text,
+ * quoted identifiers and comments (`-- ...` and `/* ... *\/`) are text, never replacements.
  */
-export function positional(sql: string, replacements: Record<string, unknown>): { sql: string; params: unknown[] } {
-  const params: unknown[] = [];
-  let out = "";
+interface Template {
+  texts: string[];
+  names: string[];
+}
+
+/** Templates by SQL text: the hot statements are a handful of texts, parsed once. Bounded, in case a caller builds texts freely. */
+const templates = new Map<string, Template>();
+const templatesKept = 500;
+
+function templateOf(sql: string): Template {
+  const known = templates.get(sql);
+  if (known) return known;
+  const template: Template = { texts: [], names: [] };
+  let text = 0;
   let index = 0;
   while (index < sql.length) {
     const char = sql[index];
-    if (char === "'" || char === '"' || char === "`") {
-      const end = closingQuote(sql, index, char);
-      out += sql.slice(index, end);
+    const end = skipped(sql, index, char);
+    if (end > index) {
       index = end;
       continue;
     }
     const name = char === ":" && sql[index - 1] !== ":" ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(index + 1, index + 65))?.[0] : undefined;
     if (name === undefined) {
-      out += char;
       index += 1;
       continue;
     }
+    template.texts.push(sql.slice(text, index));
+    template.names.push(name);
+    index += 1 + name.length;
+    text = index;
+  }
+  template.texts.push(sql.slice(text));
+  if (templates.size >= templatesKept) templates.clear();
+  templates.set(sql, template);
+  return template;
+}
+
+/** Index just past the quoted text or comment starting at `start`, or `start` when none starts there. */
+function skipped(sql: string, start: number, char: string): number {
+  if (char === "'" || char === '"' || char === "`") return closingQuote(sql, start, char);
+  if (char === "-" && sql[start + 1] === "-") {
+    const end = sql.indexOf("\n", start + 2);
+    return end < 0 ? sql.length : end + 1;
+  }
+  if (char === "/" && sql[start + 1] === "*") {
+    const end = sql.indexOf("*/", start + 2);
+    return end < 0 ? sql.length : end + 2;
+  }
+  return start;
+}
+
+/**
+ * Turns `:name` replacements (as sequelize.query takes them) into `?` parameters: an array becomes one
+ * `?` per element (an empty one NULL, which nothing equals), a Date the text Sequelize stores in SQLite
+ * ("2026-11-24 05:41:52.769 +00:00", so text comparisons hold), a boolean 1 or 0. Quoted text,
+ * identifiers and comments are left alone. Undefined names are an error, as in Sequelize.
+ */
+export function positional(sql: string, replacements: Record<string, unknown>): { sql: string; params: unknown[] } {
+  const { texts, names } = templateOf(sql);
+  const params: unknown[] = [];
+  let out = texts[0];
+  for (let index = 0; index < names.length; index += 1) {
+    const name = names[index];
     if (!Object.hasOwn(replacements, name)) throw new Error(`Named replacement ":${name}" has no entry in the replacement map.`);
     const value = replacements[name];
     const values = Array.isArray(value) ? value : [value];
@@ -119,7 +163,7 @@ export function positional(sql: string, replacements: Record<string, unknown>): 
       out += values.map(() => "?").join(", ");
       for (const one of values) params.push(parameter(one));
     }
-    index += 1 + name.length;
+    out += texts[index + 1];
   }
   return { sql: out, params };
 }

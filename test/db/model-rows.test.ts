@@ -105,7 +105,7 @@ test("a statement the database refuses is a DatabaseError", async (t) => {
   t.true(error instanceof DatabaseError, String(error));
 });
 
-test("named replacements become bound parameters; quoted text is left alone", (t) => {
+test("named replacements become bound parameters; quoted text and comments are left alone", (t) => {
   const at = new Date("2026-11-24T05:41:52.769Z");
   const { sql, params } = positional("SELECT ':skip', \"a:b\", `c:d` FROM t WHERE id IN (:ids) AND at > :at AND flag = :flag AND x = 'it''s :not' AND y = :y AND z IN (:none)", {
     ids: [1, 2, 3],
@@ -116,6 +116,10 @@ test("named replacements become bound parameters; quoted text is left alone", (t
   });
   t.is(sql, "SELECT ':skip', \"a:b\", `c:d` FROM t WHERE id IN (?, ?, ?) AND at > ? AND flag = ? AND x = 'it''s :not' AND y = ? AND z IN (NULL)");
   t.deepEqual(params, [1, 2, 3, "2026-11-24 05:41:52.769 +00:00", 1, "O'Brien :y"]);
+  const commented = "SELECT a -- why: :notMe\nFROM t /* nor :this */ WHERE b = :b -- trailing :c";
+  t.deepEqual(positional(commented, { b: 2 }), { sql: "SELECT a -- why: :notMe\nFROM t /* nor :this */ WHERE b = ? -- trailing :c", params: [2] }, "comments are text");
+  t.deepEqual(positional(commented, { b: [4, 5] }).params, [4, 5], "the same text again, with other values");
+  t.is(positional("SELECT x::text, :v", { v: 1 }).sql, "SELECT x::text, ?", "a cast is not a replacement");
   t.throws(() => positional("SELECT :missing", {}), { message: /:missing/ });
   t.throws(() => positional("SELECT :gone", { gone: undefined }), { message: /undefined/ });
 });
