@@ -1,5 +1,5 @@
 import type { Model, ModelStatic, QueryOptionsWithModel } from "sequelize";
-import { sqliteModelRows } from "./sqlite-model-rows.ts";
+import { sqliteDate, sqliteModelRows } from "./sqlite-model-rows.ts";
 
 /**
  * Rows of a model's table read by plain SQL (`SELECT t.* ...`), as instances of the model: for hot paths
@@ -20,8 +20,12 @@ export function takeColumn(instance: Model, name: string): unknown {
   return value;
 }
 
-/** A date column read through an alias: PostgreSQL gives a Date, SQLite the text Sequelize wrote ("2026-11-24 03:24:45.806 +00:00"). */
+/**
+ * A date column read through an alias: PostgreSQL gives a Date, SQLite the text Sequelize wrote
+ * ("2026-11-24 03:24:45.806 +00:00"), read by the rule of the model's own columns (text without an
+ * offset, as SQLite's CURRENT_TIMESTAMP writes, is UTC: Agora's connections keep Sequelize's +00:00).
+ */
 export function columnDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(String(value));
+  return value instanceof Date ? value : sqliteDate(value, "+00:00");
 }

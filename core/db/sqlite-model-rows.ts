@@ -109,7 +109,7 @@ function sqliteBoolean(value: unknown): unknown {
 }
 
 /** As Sequelize's SQLite DATE parser: text it wrote carries its offset; text without one is in the connection's time zone. */
-function sqliteDate(value: unknown, timezone: string): Date {
+export function sqliteDate(value: unknown, timezone: string): Date {
   if (typeof value !== "string") return new Date(value as number);
   return new Date(value.includes("+") ? value : value + timezone);
 }

@@ -3,7 +3,7 @@ import { DatabaseError, DataTypes, Model, type ModelStatic, type QueryOptionsWit
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { statementsOf } from "../helpers/queries.ts";
 import { isPostgres } from "../helpers/database.ts";
-import { modelRows } from "../../core/db/model-rows.ts";
+import { columnDate, modelRows } from "../../core/db/model-rows.ts";
 import { positional } from "../../core/db/sqlite-statements.ts";
 import { Content } from "../../core/models/content.ts";
 import { User } from "../../core/models/user.ts";
@@ -144,4 +144,21 @@ test.serial("a kept statement follows the schema: a column added shows, a table 
   await Kept.create({ label: "two" });
   t.deepEqual((await modelRows(Kept, sql, { after: 0 })).map((row) => row.dataValues.label), ["two"]);
   await Kept.drop();
+});
+
+test("an alias date column reads as the model's own: text without an offset is UTC whatever the host's zone", (t) => {
+  const zone = process.env.TZ;
+  // Synchronous from here to the end: no other test of this file runs under the changed zone.
+  process.env.TZ = "America/New_York";
+  try {
+    t.is(columnDate("2026-11-24 03:24:45.806")?.toISOString(), "2026-11-24T03:24:45.806Z");
+    t.is(columnDate("2026-11-24 03:24:45.806 +00:00")?.toISOString(), "2026-11-24T03:24:45.806Z");
+    t.is(columnDate("2026-11-24 04:24:45.806 +01:00")?.toISOString(), "2026-11-24T03:24:45.806Z");
+  } finally {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  }
+  const date = new Date("2026-11-24T03:24:45.806Z");
+  t.is(columnDate(date), date, "PostgreSQL's Date as it is");
+  t.is(columnDate(null), null);
 });
