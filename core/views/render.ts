@@ -11,6 +11,8 @@ export interface RenderServices {
   settings: SettingsStore;
   registry: ModuleRegistry;
   assetVersion: string;
+  /** The stylesheet bundle's file and content hash: its URL changes with its content. */
+  stylesheets: { file: string; hash: string };
 }
 
 /** Queues a message shown on the next page the user sees. */
@@ -42,7 +44,7 @@ export function renderer(services: RenderServices): Middleware<AppState, AppCont
         footerLinks,
         unreadCount: user ? await unreadCountFor(ctx, user.id) : 0,
         currentPath: ctx.path,
-        asset: (file: string) => `/assets/${file}?v=${services.assetVersion}`,
+        asset: (file: string) => `/assets/${file}?v=${file === services.stylesheets.file ? services.stylesheets.hash : services.assetVersion}`,
       });
       const { pageBytes } = ctx.state;
       ctx.state.pageBytes = undefined;

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import { themeChain } from "../../core/views/themes.ts";
+import { stylesheetBundle } from "../../core/views/stylesheet-bundle.ts";
 import { adminAccount, startApp, type TestApp } from "../helpers/app.ts";
 
 const fixtureThemes = path.resolve(import.meta.dirname, "../fixtures/themes");
@@ -119,6 +120,49 @@ test.serial("pages load nothing from another origin", async (t) => {
     t.true(references.length > 0, "the scan sees the page's assets");
     for (const reference of references) t.notRegex(reference, /^(https?:)?\/\//i, reference);
     t.notRegex(page.text, /@import|url\((["']?)(https?:)?\/\//i);
+  }
+});
+
+test.serial("a page links one stylesheet: the parent's sheets then the child's, versioned by its content", async (t) => {
+  const page = await app.client().get("/login");
+  const links = [...page.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((match) => match[1]);
+  t.is(links.length, 1, links.join(" "));
+  const [href] = links;
+  t.regex(href, /^\/assets\/css\/site\.css\?v=[0-9a-f]{16}$/);
+  const sheet = await fetch(`${app.url}${href}`);
+  t.is(sheet.status, 200);
+  t.regex(sheet.headers.get("content-type") ?? "", /^text\/css/);
+  t.regex(sheet.headers.get("cache-control") ?? "", /max-age=31536000.*immutable/);
+  const css = await sheet.text();
+  t.true(css.includes(defaultCss.trimEnd()), "the parent's agora.css whole");
+  t.true(css.indexOf("/* css/agora.css */") < css.indexOf("/* css/groups.css */"), "in the order theme.json lists them");
+  t.true(css.indexOf("/* css/groups.css */") < css.indexOf("served from the child theme"), "the child's sheet after its parent's");
+  // (fetch adds "Cache-Control: no-cache" to a conditional request unless told otherwise, as a browser's reload would.)
+  const again = await fetch(`${app.url}${href}`, { headers: { "if-none-match": sheet.headers.get("etag") ?? "", "cache-control": "max-age=0" } });
+  t.is(again.status, 304);
+  t.is((await fetch(`${app.url}/assets/css/site.css`, { method: "HEAD" })).status, 200);
+});
+
+test("a stylesheet bundle refuses bad paths and sheets no theme has; a child replaces a parent's file by its path", (t) => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "agora-sheets-"));
+  try {
+    const theme = (id: string, manifest: object, files: Record<string, string> = {}) => {
+      mkdirSync(path.join(folder, id, "static", "css"), { recursive: true });
+      writeFileSync(path.join(folder, id, "theme.json"), JSON.stringify({ id, ...manifest }));
+      for (const [file, text] of Object.entries(files)) writeFileSync(path.join(folder, id, "static", file), text);
+      return { id, directory: path.join(folder, id) };
+    };
+    const base = theme("base", { stylesheets: ["css/a.css", "css/b.css"] }, { "css/a.css": ".a{}", "css/b.css": ".b{}" });
+    const child = theme("child", { extends: "base", stylesheets: ["css/c.css", "css/a.css"] }, { "css/a.css": ".a-child{}", "css/c.css": ".c{}" });
+    const bundle = stylesheetBundle([child, base]);
+    t.is(bundle.body.toString(), "/* css/a.css */\n.a-child{}\n\n/* css/b.css */\n.b{}\n\n/* css/c.css */\n.c{}\n");
+    t.not(stylesheetBundle([base]).hash, bundle.hash, "another content, another version");
+    t.throws(() => stylesheetBundle([theme("escape", { stylesheets: ["../../package.json"] })]), { message: /must be a list of paths/ });
+    t.throws(() => stylesheetBundle([theme("absolute", { stylesheets: ["/etc/x.css"] })]), { message: /must be a list of paths/ });
+    t.throws(() => stylesheetBundle([theme("itself", { stylesheets: ["css/site.css"] })]), { message: /the bundle itself/ });
+    t.throws(() => stylesheetBundle([theme("missing", { stylesheets: ["css/none.css"] })]), { message: /no theme of the chain .* has static\/css\/none\.css/ });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 });
 
