@@ -15,7 +15,7 @@ import { postContentType } from "./content/post-type.ts";
 import { installSearch } from "./search/install.ts";
 import { createI18n } from "./views/i18n.ts";
 import { themeChain } from "./views/themes.ts";
-import { stylesheetBundle } from "./views/stylesheet-bundle.ts";
+import { assetBundles } from "./views/asset-bundles.ts";
 import { createTemplateEnvironment } from "./views/environment.ts";
 import { EntryHtmlCache, type EntryCacheSlot } from "./views/entry-cache.ts";
 import { bindEntryCache } from "./content/cached-entries.ts";
@@ -90,7 +90,7 @@ export async function openCore(config: Config, logger: Logger) {
 export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<AgoraApp> {
   const { sequelize, registry, settings, i18n } = await openCore(config, logger);
   const themes = themeChain(config.theme, config.themePaths);
-  const stylesheets = stylesheetBundle(themes);
+  const bundles = assetBundles(themes);
   const isDevelopment = process.env.NODE_ENV === "development";
   const templates = createTemplateEnvironment(themes, registry.templateDirectories(), isDevelopment);
   // Rendered stream entries per reader; off in development, where templates change under a running server.
@@ -130,7 +130,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   // Health checks every few seconds would drown the request log.
   koa.use(healthRoutes(sequelize));
   koa.use(requestLog(logger));
-  koa.use(themeAssets(themes, stylesheets));
+  koa.use(themeAssets(themes, bundles));
   // Module switches made by another process sharing the database are picked up within 5 s.
   koa.use(async (_ctx, next) => {
     await registry.refreshIfStale();
@@ -154,7 +154,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   );
   koa.use(currentUser());
   koa.use(language(i18n, settings));
-  koa.use(renderer({ templates, settings, registry, assetVersion: packageVersion, stylesheets }));
+  koa.use(renderer({ templates, settings, registry, assetVersion: packageVersion, bundleVersions: new Map([...bundles].map(([file, bundle]) => [file, bundle.hash])) }));
   // One-click unsubscribe (RFC 8058) comes from mail clients without a session: its signed token is the check.
   koa.use(unsubscribeRoutes(services));
   koa.use(csrfProtection());

@@ -2,17 +2,17 @@ import path from "node:path";
 import send from "koa-send";
 import type { Middleware } from "koa";
 import type { Theme } from "../views/themes.ts";
-import type { StylesheetBundle } from "../views/stylesheet-bundle.ts";
+import type { AssetBundle } from "../views/asset-bundles.ts";
 
 const yearInSeconds = 365 * 24 * 3600;
 const dayInSeconds = 24 * 3600;
 
 /**
- * Serves /assets/* from the theme chain (the active theme first), and the stylesheet bundle from memory.
- * URLs carry ?v=<version> (the bundle's: a hash of its content), so files are cached for a year and a
- * new release changes every URL.
+ * Serves /assets/* from the theme chain (the active theme first), and the stylesheet and script bundles
+ * from memory. URLs carry ?v=<version> (a bundle's: a hash of its content), so files are cached for a year
+ * and a new release changes every URL.
  */
-export function themeAssets(themes: Theme[], bundle: StylesheetBundle): Middleware {
+export function themeAssets(themes: Theme[], bundles: Map<string, AssetBundle>): Middleware {
   const roots = themes.map((theme) => path.join(theme.directory, "static"));
   /** Sends the first theme's copy of a file; false when no theme has it. */
   const sendFromThemes = async (ctx: Parameters<Middleware>[0], file: string, options: send.SendOptions) => {
@@ -27,8 +27,9 @@ export function themeAssets(themes: Theme[], bundle: StylesheetBundle): Middlewa
   };
   return async (ctx, next) => {
     if (!["GET", "HEAD"].includes(ctx.method)) return next();
-    if (ctx.path === `/assets/${bundle.file}`) {
-      ctx.type = "text/css; charset=utf-8";
+    const bundle = ctx.path.startsWith("/assets/") ? bundles.get(ctx.path.slice("/assets/".length)) : undefined;
+    if (bundle) {
+      ctx.type = bundle.type;
       ctx.set("Cache-Control", `public, max-age=${yearInSeconds}, immutable`);
       ctx.etag = bundle.hash;
       ctx.status = 200;

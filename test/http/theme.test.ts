@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import test from "ava";
 import { themeChain } from "../../core/views/themes.ts";
-import { stylesheetBundle } from "../../core/views/stylesheet-bundle.ts";
+import { assetBundles } from "../../core/views/asset-bundles.ts";
 import { adminAccount, startApp, type TestApp } from "../helpers/app.ts";
 
 const fixtureThemes = path.resolve(import.meta.dirname, "../fixtures/themes");
@@ -123,10 +123,18 @@ test.serial("pages load nothing from another origin", async (t) => {
   }
 });
 
-test.serial("a page links one stylesheet: the parent's sheets then the child's, versioned by its content", async (t) => {
+test.serial("a page links one stylesheet and one script: the parent's files then the child's, versioned by content", async (t) => {
   const page = await app.client().get("/login");
   const links = [...page.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((match) => match[1]);
   t.is(links.length, 1, links.join(" "));
+  const scripts = [...page.text.matchAll(/<script src="([^"]+)" defer><\/script>/g)].map((match) => match[1]);
+  t.is(scripts.length, 1, scripts.join(" "));
+  t.regex(scripts[0], /^\/assets\/js\/site\.js\?v=[0-9a-f]{16}$/);
+  const script = await fetch(`${app.url}${scripts[0]}`);
+  t.regex(script.headers.get("content-type") ?? "", /javascript/);
+  const js = await script.text();
+  for (const file of ["agora", "stream", "mentions", "comments", "live", "search"]) t.true(js.includes(`/* js/${file}.js */`), file);
+  t.true(js.includes(readFileSync(path.resolve(import.meta.dirname, "../../themes/default/static/js/search.js"), "utf8").trimEnd()));
   const [href] = links;
   t.regex(href, /^\/assets\/css\/site\.css\?v=[0-9a-f]{16}$/);
   const sheet = await fetch(`${app.url}${href}`);
@@ -143,24 +151,28 @@ test.serial("a page links one stylesheet: the parent's sheets then the child's, 
   t.is((await fetch(`${app.url}/assets/css/site.css`, { method: "HEAD" })).status, 200);
 });
 
-test("a stylesheet bundle refuses bad paths and sheets no theme has; a child replaces a parent's file by its path", (t) => {
-  const folder = mkdtempSync(path.join(os.tmpdir(), "agora-sheets-"));
+test("asset bundles refuse bad paths and files no theme has; a child replaces a parent's file by its path", (t) => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "agora-bundles-"));
   try {
     const theme = (id: string, manifest: object, files: Record<string, string> = {}) => {
       mkdirSync(path.join(folder, id, "static", "css"), { recursive: true });
+      mkdirSync(path.join(folder, id, "static", "js"), { recursive: true });
       writeFileSync(path.join(folder, id, "theme.json"), JSON.stringify({ id, ...manifest }));
       for (const [file, text] of Object.entries(files)) writeFileSync(path.join(folder, id, "static", file), text);
       return { id, directory: path.join(folder, id) };
     };
-    const base = theme("base", { stylesheets: ["css/a.css", "css/b.css"] }, { "css/a.css": ".a{}", "css/b.css": ".b{}" });
-    const child = theme("child", { extends: "base", stylesheets: ["css/c.css", "css/a.css"] }, { "css/a.css": ".a-child{}", "css/c.css": ".c{}" });
-    const bundle = stylesheetBundle([child, base]);
-    t.is(bundle.body.toString(), "/* css/a.css */\n.a-child{}\n\n/* css/b.css */\n.b{}\n\n/* css/c.css */\n.c{}\n");
-    t.not(stylesheetBundle([base]).hash, bundle.hash, "another content, another version");
-    t.throws(() => stylesheetBundle([theme("escape", { stylesheets: ["../../package.json"] })]), { message: /must be a list of paths/ });
-    t.throws(() => stylesheetBundle([theme("absolute", { stylesheets: ["/etc/x.css"] })]), { message: /must be a list of paths/ });
-    t.throws(() => stylesheetBundle([theme("itself", { stylesheets: ["css/site.css"] })]), { message: /the bundle itself/ });
-    t.throws(() => stylesheetBundle([theme("missing", { stylesheets: ["css/none.css"] })]), { message: /no theme of the chain .* has static\/css\/none\.css/ });
+    const base = theme("base", { stylesheets: ["css/a.css", "css/b.css"], scripts: ["js/a.js"] }, { "css/a.css": ".a{}", "css/b.css": ".b{}", "js/a.js": "window.a = 1" });
+    const child = theme("child", { extends: "base", stylesheets: ["css/c.css", "css/a.css"], scripts: ["js/c.js"] }, { "css/a.css": ".a-child{}", "css/c.css": ".c{}", "js/c.js": "(() => {})()" });
+    const bundles = assetBundles([child, base]);
+    t.deepEqual([...bundles.keys()], ["css/site.css", "js/site.js"]);
+    t.is(bundles.get("css/site.css")!.body.toString(), "/* css/a.css */\n.a-child{}\n\n/* css/b.css */\n.b{}\n\n/* css/c.css */\n.c{}\n");
+    t.is(bundles.get("js/site.js")!.body.toString(), "/* js/a.js */\nwindow.a = 1\n;\n\n/* js/c.js */\n(() => {})()\n;\n", "a semicolon between scripts");
+    t.not(assetBundles([base]).get("css/site.css")!.hash, bundles.get("css/site.css")!.hash, "another content, another version");
+    t.throws(() => assetBundles([theme("escape", { stylesheets: ["../../package.json"] })]), { message: /"stylesheets" must be a list of paths/ });
+    t.throws(() => assetBundles([theme("absolute", { scripts: ["/etc/x.js"] })]), { message: /"scripts" must be a list of paths/ });
+    t.throws(() => assetBundles([theme("wrong-kind", { scripts: ["css/a.css"] })]), { message: /"scripts" must be a list of paths/ });
+    t.throws(() => assetBundles([theme("itself", { stylesheets: ["css/site.css"] })]), { message: /the bundle itself/ });
+    t.throws(() => assetBundles([theme("missing", { stylesheets: ["css/none.css"] })]), { message: /no theme of the chain .* has static\/css\/none\.css/ });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -15,12 +15,6 @@ async function signIn(page: Page, email: string, password: string) {
   await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type="submit"]')]);
 }
 
-/** The layout may not load mentions.js yet (the lead adds the line): load it the same way, from our origin. */
-async function ensureMentionsScript(page: Page) {
-  const loaded = await page.evaluate(() => Boolean(document.querySelector('script[src*="js/mentions.js"]')));
-  if (!loaded) await page.addScriptTag({ url: "/assets/js/mentions.js" });
-}
-
 if (!availability.isAvailable) {
   if (availability.isRequired) test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
   else test.skip(`browser tests skipped: ${availability.reason}`, () => {});
@@ -42,7 +36,6 @@ if (!availability.isAvailable) {
     const page = await context.newPage();
     const watcher = watchPage(page, app.url);
     await signIn(page, account.email, account.password);
-    await ensureMentionsScript(page);
 
     const body = page.locator("textarea[data-mentions]").first();
     await body.click();
