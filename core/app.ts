@@ -90,8 +90,10 @@ export async function openCore(config: Config, logger: Logger) {
 export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<AgoraApp> {
   const { sequelize, registry, settings, i18n } = await openCore(config, logger);
   const themes = themeChain(config.theme, config.themePaths);
-  const bundles = assetBundles(themes);
   const isDevelopment = process.env.NODE_ENV === "development";
+  // Made once at start; in development again for every use, as templates are re-read there.
+  const madeBundles = assetBundles(themes);
+  const bundles = isDevelopment ? () => assetBundles(themes) : () => madeBundles;
   const templates = createTemplateEnvironment(themes, registry.templateDirectories(), isDevelopment);
   // Rendered stream entries per reader; off in development, where templates change under a running server.
   const entryCache = new EntryHtmlCache(isDevelopment ? 0 : config.entryCacheMb * 1024 * 1024);
@@ -154,7 +156,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   );
   koa.use(currentUser());
   koa.use(language(i18n, settings));
-  koa.use(renderer({ templates, settings, registry, assetVersion: packageVersion, bundleVersions: new Map([...bundles].map(([file, bundle]) => [file, bundle.hash])) }));
+  koa.use(renderer({ templates, settings, registry, assetVersion: packageVersion, bundleVersion: (file) => bundles().get(file)?.hash }));
   // One-click unsubscribe (RFC 8058) comes from mail clients without a session: its signed token is the check.
   koa.use(unsubscribeRoutes(services));
   koa.use(csrfProtection());

@@ -12,7 +12,7 @@ const dayInSeconds = 24 * 3600;
  * from memory. URLs carry ?v=<version> (a bundle's: a hash of its content), so files are cached for a year
  * and a new release changes every URL.
  */
-export function themeAssets(themes: Theme[], bundles: Map<string, AssetBundle>): Middleware {
+export function themeAssets(themes: Theme[], bundles: () => Map<string, AssetBundle>): Middleware {
   const roots = themes.map((theme) => path.join(theme.directory, "static"));
   /** Sends the first theme's copy of a file; false when no theme has it. */
   const sendFromThemes = async (ctx: Parameters<Middleware>[0], file: string, options: send.SendOptions) => {
@@ -27,7 +27,7 @@ export function themeAssets(themes: Theme[], bundles: Map<string, AssetBundle>):
   };
   return async (ctx, next) => {
     if (!["GET", "HEAD"].includes(ctx.method)) return next();
-    const bundle = ctx.path.startsWith("/assets/") ? bundles.get(ctx.path.slice("/assets/".length)) : undefined;
+    const bundle = ctx.path.startsWith("/assets/") ? bundles().get(ctx.path.slice("/assets/".length)) : undefined;
     if (bundle) {
       ctx.type = bundle.type;
       ctx.set("Cache-Control", `public, max-age=${yearInSeconds}, immutable`);

@@ -11,8 +11,8 @@ export interface RenderServices {
   settings: SettingsStore;
   registry: ModuleRegistry;
   assetVersion: string;
-  /** Content hashes of the asset bundles by file (css/site.css, js/site.js): their URLs change with their content. */
-  bundleVersions: Map<string, string>;
+  /** The content hash of an asset bundle (css/site.css, js/site.js), undefined for other files: a bundle's URL changes with its content. */
+  bundleVersion: (file: string) => string | undefined;
 }
 
 /** Queues a message shown on the next page the user sees. */
@@ -44,7 +44,7 @@ export function renderer(services: RenderServices): Middleware<AppState, AppCont
         footerLinks,
         unreadCount: user ? await unreadCountFor(ctx, user.id) : 0,
         currentPath: ctx.path,
-        asset: (file: string) => `/assets/${file}?v=${services.bundleVersions.get(file) ?? services.assetVersion}`,
+        asset: (file: string) => `/assets/${file}?v=${services.bundleVersion(file) ?? services.assetVersion}`,
       });
       const { pageBytes } = ctx.state;
       ctx.state.pageBytes = undefined;
