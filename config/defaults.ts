@@ -33,4 +33,6 @@ export const defaults = {
   workers: 1,
   sourceMaps: false,
   entryCacheMb: 64,
+  // PostgreSQL's planner cost of a random page read for Agora's connections ("server" leaves the server's).
+  pgRandomPageCost: "1.1",
 } as const;

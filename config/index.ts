@@ -43,6 +43,7 @@ const envNames = {
   AGORA_WORKERS: "workers",
   AGORA_SOURCE_MAPS: "sourceMaps",
   AGORA_ENTRY_CACHE_MB: "entryCacheMb",
+  AGORA_PG_RANDOM_PAGE_COST: "pgRandomPageCost",
 } as const satisfies Record<string, keyof typeof defaults>;
 
 const envKeyOf = Object.fromEntries(Object.entries(envNames).map(([env, key]) => [key, env])) as Record<string, string>;
@@ -106,6 +107,11 @@ const schema = z.object({
   // "auto": one worker process per CPU the machine offers.
   sourceMaps: flag,
   entryCacheMb: integer(0, 65536),
+  // A decimal number as PostgreSQL's SET takes it (it is written into the statement), or "server" to leave the server's setting.
+  pgRandomPageCost: z
+    .string()
+    .trim()
+    .refine((value) => value === "server" || (/^\d{1,4}(\.\d{1,4})?$/.test(value) && Number(value) > 0 && Number(value) <= 1000), "must be a number above 0 and at most 1000 (such as 1.1), or server for the server's own setting"),
   workers: z.union([z.literal("auto").transform(() => Math.min(maxWorkers, os.availableParallelism())), integer(1, maxWorkers)], `must be a whole number from 1 to ${maxWorkers}, or auto`),
 });
 

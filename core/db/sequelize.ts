@@ -24,6 +24,15 @@ export async function createSequelize(config: Config): Promise<Sequelize> {
   const common = { logging: false as const, define: { underscored: true } };
   if (config.databaseUrl.startsWith("postgres")) {
     const sequelize = new Sequelize(config.databaseUrl, { ...common, dialect: "postgres", pool: { max: 10 } });
+    // The server's default (4) prices a random read as on spinning disks; an ESN's working set is cached
+    // or on SSD. With it the stream's per-container read sorted every row of a busy container instead of
+    // reading its newest rows down the index (3.8 ms against 0.5 on the 10k bench instance).
+    const randomPageCost = config.pgRandomPageCost;
+    if (randomPageCost !== "server") {
+      sequelize.addHook("afterConnect", async (connection) => {
+        await (connection as { query(sql: string): Promise<unknown> }).query(`SET random_page_cost = ${randomPageCost}`);
+      });
+    }
     await sequelize.authenticate();
     return sequelize;
   }

@@ -19,6 +19,9 @@ test("defaults: port 3000, SQLite under the data dir, info logs, a generated 64-
   t.is(readFileSync(path.join(dataDir, "session-secret"), "utf8"), config.sessionSecret);
   t.is(load({}).sessionSecret, config.sessionSecret, "kept, not regenerated");
   t.false(config.isHttps);
+  t.is(config.pgRandomPageCost, "1.1");
+  t.is(load({ AGORA_PG_RANDOM_PAGE_COST: "server" }).pgRandomPageCost, "server");
+  t.is(load({ AGORA_PG_RANDOM_PAGE_COST: " 2.5 " }).pgRandomPageCost, "2.5");
 });
 
 test("the base URL loses trailing slashes, so links are base URL + path", (t) => {
@@ -62,6 +65,10 @@ const badSettings: [Record<string, string>, RegExp][] = [
   [{ AGORA_DEFAULT_LANGUAGE: "de" }, /AGORA_DEFAULT_LANGUAGE \(de\): must be one of en, fr/],
   [{ AGORA_SESSION_DAYS: "0" }, /AGORA_SESSION_DAYS \(0\): must be at least 1/],
   [{ AGORA_THEME: "../evil" }, /AGORA_THEME \(\.\.\/evil\): must be a theme folder name/],
+  [{ AGORA_PG_RANDOM_PAGE_COST: "0" }, /AGORA_PG_RANDOM_PAGE_COST \(0\): must be a number above 0/],
+  [{ AGORA_PG_RANDOM_PAGE_COST: "1e3" }, /AGORA_PG_RANDOM_PAGE_COST \(1e3\): must be a number above 0/],
+  [{ AGORA_PG_RANDOM_PAGE_COST: "1.1; RESET ALL" }, /AGORA_PG_RANDOM_PAGE_COST \(1\.1; RESET ALL\): must be a number above 0/],
+  [{ AGORA_PG_RANDOM_PAGE_COST: "5000" }, /AGORA_PG_RANDOM_PAGE_COST \(5000\): must be a number above 0 and at most 1000/],
 ];
 
 for (const [env, message] of badSettings) {
