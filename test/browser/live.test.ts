@@ -3,10 +3,9 @@
 import test from "ava";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { browserAvailability, desktop, launchBrowser, screenshot, watchPage } from "../helpers/browser.ts";
+import { desktop, launchBrowser, screenshot, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
-const availability = browserAvailability();
 let app: TestApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -15,10 +14,7 @@ async function signedInPage(email: string, password: string): Promise<Page> {
   const context = await browser.newContext(desktop);
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="login"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type="submit"]')]);
+  await signInThroughForm(page, app.url, { email, password });
   return page;
 }
 
@@ -27,10 +23,7 @@ function streamOpened(page: Page) {
   return page.waitForResponse((response) => response.url().startsWith(`${app.url}/live/events`) && response.status() === 200);
 }
 
-if (!availability.isAvailable) {
-  if (availability.isRequired) test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
-  else test.skip(`browser tests skipped: ${availability.reason}`, () => {});
-} else {
+whenBrowserAvailable(() => {
   test.before(async () => {
     app = await startApp({ AGORA_JOBS_POLL_MS: "50" });
     browser = await launchBrowser();
@@ -79,4 +72,4 @@ if (!availability.isAvailable) {
     t.is((await readerPage.locator("[data-unread-count]").textContent())?.trim(), "1", "still unread after the reload");
     t.deepEqual(watcher.problems, []);
   });
-}
+});

@@ -1,20 +1,12 @@
 import test from "ava";
 import type { Browser, Page } from "playwright-core";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { browserAvailability, desktop, launchBrowser, phone, screenshot, scrollWidth, watchPage } from "../helpers/browser.ts";
+import { desktop, launchBrowser, phone, screenshot, scrollWidth, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 
-const availability = browserAvailability();
 const admin = { siteName: "Browser Test Co", displayName: "Brenda Browser", email: "brenda@example.test", password: "a-long-browser-password" };
 
 let app: TestApp;
 let browser: Browser;
-
-async function signInThroughForm(page: Page) {
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="login"]', admin.email);
-  await page.fill('input[name="password"]', admin.password);
-  await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type="submit"]')]);
-}
 
 async function signOutThroughUserMenu(page: Page) {
   await page.click("details.user-menu > summary");
@@ -23,13 +15,7 @@ async function signOutThroughUserMenu(page: Page) {
   await Promise.all([page.waitForURL(/\/login$/), signOut.click()]);
 }
 
-if (!availability.isAvailable) {
-  if (availability.isRequired) {
-    test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
-  } else {
-    test.skip(`browser tests skipped: ${availability.reason}`, () => {});
-  }
-} else {
+whenBrowserAvailable(() => {
   test.before(async () => {
     app = await startApp({}, { setup: false });
     browser = await launchBrowser();
@@ -80,7 +66,7 @@ if (!availability.isAvailable) {
     t.is(new URL(page.url()).pathname, "/login", "signed out: the dashboard sends to the login page");
     t.truthy(revisit);
 
-    await signInThroughForm(page);
+    await signInThroughForm(page, app.url, admin);
     t.regex((await page.textContent("h1")) ?? "", new RegExp(admin.displayName));
     t.deepEqual(watcher.problems, [], "no script error, CSP violation or failed request");
     await context.close();
@@ -95,7 +81,7 @@ if (!availability.isAvailable) {
     t.true((await scrollWidth(page)) <= 360, `login page is ${await scrollWidth(page)} px wide`);
     await screenshot(page, "login-360");
 
-    await signInThroughForm(page);
+    await signInThroughForm(page, app.url, admin);
     t.true((await scrollWidth(page)) <= 360, `dashboard is ${await scrollWidth(page)} px wide`);
     await screenshot(page, "dashboard-360");
 
@@ -124,7 +110,7 @@ if (!availability.isAvailable) {
     const page = await context.newPage();
     const watcher = watchPage(page, app.url);
 
-    await signInThroughForm(page);
+    await signInThroughForm(page, app.url, admin);
     t.is(new URL(page.url()).pathname, "/");
     t.regex((await page.textContent("h1")) ?? "", new RegExp(admin.displayName));
     await screenshot(page, "dashboard-nojs");
@@ -136,7 +122,7 @@ if (!availability.isAvailable) {
 
     const narrow = await browser.newContext({ ...phone, javaScriptEnabled: false });
     const small = await narrow.newPage();
-    await signInThroughForm(small);
+    await signInThroughForm(small, app.url, admin);
     await screenshot(small, "dashboard-360-nojs");
     t.true(await small.locator("details.sidebar nav").isVisible(), "without JavaScript the navigation stays unfolded");
     await narrow.close();
@@ -144,4 +130,4 @@ if (!availability.isAvailable) {
     t.deepEqual(watcher.problems, []);
     await context.close();
   });
-}
+});

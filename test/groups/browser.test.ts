@@ -1,25 +1,14 @@
 import test from "ava";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { browserAvailability, desktop, launchBrowser, phone, screenshot, scrollWidth, watchPage } from "../helpers/browser.ts";
+import { desktop, launchBrowser, phone, screenshot, scrollWidth, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 // A private group from the browser: create it, invite a colleague, who accepts and posts; screenshots of the group page.
-const availability = browserAvailability();
 let app: TestApp;
 let browser: Browser;
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="login"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type="submit"]')]);
-}
-
-if (!availability.isAvailable) {
-  if (availability.isRequired) test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
-  else test.skip(`browser tests skipped: ${availability.reason}`, () => {});
-} else {
+whenBrowserAvailable(() => {
   test.before(async () => {
     app = await startApp();
     browser = await launchBrowser();
@@ -36,7 +25,7 @@ if (!availability.isAvailable) {
     const ownerContext = await browser.newContext(desktop);
     const ownerPage = await ownerContext.newPage();
     const ownerWatch = watchPage(ownerPage, app.url);
-    await signIn(ownerPage, owner.account.email, owner.account.password);
+    await signInThroughForm(ownerPage, app.url, owner.account);
     await ownerPage.click('nav a[href="/groups"]');
     await ownerPage.click('a[href="/groups/new"]');
     await ownerPage.fill('input[name="name"]', "Plant 7 retrofit");
@@ -55,7 +44,7 @@ if (!availability.isAvailable) {
     const colleagueContext = await browser.newContext(desktop);
     const page = await colleagueContext.newPage();
     const colleagueWatch = watchPage(page, app.url);
-    await signIn(page, colleague.account.email, colleague.account.password);
+    await signInThroughForm(page, app.url, colleague.account);
     await page.goto(`${app.url}/groups`);
     await screenshot(page, "group-directory-desktop");
     await page.click('.group-invitations a[href="/g/plant-7-retrofit"]');
@@ -73,7 +62,7 @@ if (!availability.isAvailable) {
     const phoneContext = await browser.newContext(phone);
     const small = await phoneContext.newPage();
     const phoneWatch = watchPage(small, app.url);
-    await signIn(small, colleague.account.email, colleague.account.password);
+    await signInThroughForm(small, app.url, colleague.account);
     await small.goto(`${app.url}/g/plant-7-retrofit`);
     await screenshot(small, "group-private-360");
     t.true((await scrollWidth(small)) <= 360, `group page is ${await scrollWidth(small)} px wide`);
@@ -85,7 +74,7 @@ if (!availability.isAvailable) {
     const outsider = await app.createUser({ displayName: "Otto Outsider" });
     const outsiderContext = await browser.newContext(desktop);
     const outsiderPage = await outsiderContext.newPage();
-    await signIn(outsiderPage, outsider.account.email, outsider.account.password);
+    await signInThroughForm(outsiderPage, app.url, outsider.account);
     await outsiderPage.goto(`${app.url}/g/plant-7-retrofit`);
     t.false(((await outsiderPage.textContent("main")) ?? "").includes("Kick-off"), "outsiders see the landing page only");
     await screenshot(outsiderPage, "group-private-outsider");
@@ -93,4 +82,4 @@ if (!availability.isAvailable) {
     t.deepEqual([...ownerWatch.problems, ...colleagueWatch.problems, ...phoneWatch.problems], []);
     for (const context of [ownerContext, colleagueContext, phoneContext, outsiderContext]) await context.close();
   });
-}
+});

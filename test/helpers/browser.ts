@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import test from "ava";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 
 /** Debian's Chromium (`apt-get install chromium`); playwright-core brings no browser of its own. */
@@ -22,6 +23,25 @@ export function browserAvailability(): { isAvailable: boolean; isRequired: boole
     isRequired: process.env.AGORA_REQUIRE_BROWSER === "1",
     reason: isAvailable ? "" : `${chromiumPath} not found: install it with "apt-get install -y chromium"`,
   };
+}
+
+/**
+ * Registers a file's browser tests (`define`) when Chromium is here; otherwise one skipped test that says
+ * why, or a failing one where AGORA_REQUIRE_BROWSER=1 (CI).
+ */
+export function whenBrowserAvailable(define: () => void) {
+  const availability = browserAvailability();
+  if (availability.isAvailable) define();
+  else if (availability.isRequired) test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
+  else test.skip(`browser tests skipped: ${availability.reason}`, () => {});
+}
+
+/** Signs in through the login form as a person would, and waits for the dashboard. */
+export async function signInThroughForm(page: Page, baseUrl: string, account: { email: string; password: string }) {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name="login"]', account.email);
+  await page.fill('input[name="password"]', account.password);
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('form[action="/login"] button[type="submit"]')]);
 }
 
 /**

@@ -1,25 +1,14 @@
 import test from "ava";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { browserAvailability, launchBrowser, phone, watchPage } from "../helpers/browser.ts";
+import { launchBrowser, phone, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 // The top search box offers people (and groups) as one types, from /search/suggest; without JavaScript it is a GET form to /search.
-const availability = browserAvailability();
 let app: TestApp;
 let browser: Browser;
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="login"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type="submit"]')]);
-}
-
-if (!availability.isAvailable) {
-  if (availability.isRequired) test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
-  else test.skip(`browser tests skipped: ${availability.reason}`, () => {});
-} else {
+whenBrowserAvailable(() => {
   test.before(async () => {
     app = await startApp();
     browser = await launchBrowser();
@@ -35,7 +24,7 @@ if (!availability.isAvailable) {
     const context = await browser.newContext(phone);
     const page = await context.newPage();
     const watcher = watchPage(page, app.url);
-    await signIn(page, account.email, account.password);
+    await signInThroughForm(page, app.url, account);
 
     const box = page.locator("#top-search");
     await box.click();
@@ -54,4 +43,4 @@ if (!availability.isAvailable) {
     t.deepEqual(watcher.problems, []);
     await context.close();
   });
-}
+});
