@@ -1,7 +1,7 @@
 import test from "ava";
 import type { Browser, Page } from "playwright-core";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { desktop, launchBrowser, phone, screenshot, scrollWidth, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { desktop, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 
 const admin = { siteName: "Browser Test Co", displayName: "Brenda Browser", email: "brenda@example.test", password: "a-long-browser-password" };
 
@@ -16,14 +16,10 @@ async function signOutThroughUserMenu(page: Page) {
 }
 
 whenBrowserAvailable(() => {
-  test.before(async () => {
-    app = await startApp({}, { setup: false });
-    browser = await launchBrowser();
-  });
-  test.after.always(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  startAppAndBrowser((started, chromium) => {
+    app = started;
+    browser = chromium;
+  }, {}, { setup: false });
 
   test.serial("at 360 px the first-run setup page fits the screen", async (t) => {
     const context = await browser.newContext(phone);

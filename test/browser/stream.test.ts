@@ -4,21 +4,17 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import type { Browser } from "playwright-core";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { launchBrowser, phone, screenshot, scrollWidth, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 let app: TestApp;
 let browser: Browser;
 
 whenBrowserAvailable(() => {
-  test.before(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  test.after.always(async () => {
-    await browser?.close();
-    await app?.close();
+  startAppAndBrowser((started, chromium) => {
+    app = started;
+    browser = chromium;
   });
 
   test.serial("on a phone: a post with an image and a mention, a comment, a reaction; the dashboard fits the screen", async (t) => {

@@ -1,7 +1,7 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { desktop, launchBrowser, phone, screenshot, scrollWidth, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { desktop, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 // A private group from the browser: create it, invite a colleague, who accepts and posts; screenshots of the group page.
@@ -9,13 +9,9 @@ let app: TestApp;
 let browser: Browser;
 
 whenBrowserAvailable(() => {
-  test.before(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  test.after.always(async () => {
-    await browser?.close();
-    await app?.close();
+  startAppAndBrowser((started, chromium) => {
+    app = started;
+    browser = chromium;
   });
 
   test.serial("create a private group, invite a colleague, who accepts and posts", async (t) => {

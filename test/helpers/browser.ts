@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import test from "ava";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import { startApp, type TestApp } from "./app.ts";
 
 /** Debian's Chromium (`apt-get install chromium`); playwright-core brings no browser of its own. */
 export const chromiumPath = "/usr/bin/chromium";
@@ -34,6 +35,24 @@ export function whenBrowserAvailable(define: () => void) {
   if (availability.isAvailable) define();
   else if (availability.isRequired) test("Chromium is installed (AGORA_REQUIRE_BROWSER=1)", (t) => t.fail(availability.reason));
   else test.skip(`browser tests skipped: ${availability.reason}`, () => {});
+}
+
+/**
+ * Starts the app and Chromium before a file's browser tests and closes both after them (whichever did
+ * start); `assign` hands them to the file's variables once both run.
+ */
+export function startAppAndBrowser(assign: (app: TestApp, browser: Browser) => void, ...startArgs: Parameters<typeof startApp>) {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  test.before(async () => {
+    app = await startApp(...startArgs);
+    browser = await launchBrowser();
+    assign(app, browser);
+  });
+  test.after.always(async () => {
+    await browser?.close();
+    await app?.close();
+  });
 }
 
 /** Signs in through the login form as a person would, and waits for the dashboard. */

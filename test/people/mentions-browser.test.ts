@@ -1,20 +1,16 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { launchBrowser, phone, screenshot, scrollWidth, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 let app: TestApp;
 let browser: Browser;
 
 whenBrowserAvailable(() => {
-  test.before(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  test.after.always(async () => {
-    await browser?.close();
-    await app?.close();
+  startAppAndBrowser((started, chromium) => {
+    app = started;
+    browser = chromium;
   });
 
   test.serial("typing @ offers colleagues, picked with the keyboard or a tap; people pages fit a phone", async (t) => {

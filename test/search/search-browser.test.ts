@@ -1,7 +1,7 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { launchBrowser, phone, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { phone, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 // The top search box offers people (and groups) as one types, from /search/suggest; without JavaScript it is a GET form to /search.
@@ -9,13 +9,9 @@ let app: TestApp;
 let browser: Browser;
 
 whenBrowserAvailable(() => {
-  test.before(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  test.after.always(async () => {
-    await browser?.close();
-    await app?.close();
+  startAppAndBrowser((started, chromium) => {
+    app = started;
+    browser = chromium;
   });
 
   test.serial("the top search box offers colleagues as one types; a pick opens the profile, Enter alone searches", async (t) => {
