@@ -150,11 +150,11 @@ export function postRoutes(services: AppServices) {
     ctx.redirect(`/c/${content.id}`);
   });
 
-  // The text before each edit: for moderators, who must see what was said before it was changed.
+  // The text before each edit: for moderators, who must see what was said before it was changed, and for its author.
   router.get("/c/:id/history", requireUser, async (ctx) => {
     const policy = policyOf(ctx, services.registry);
     const content = await readableContent(policy, idParam(ctx.params.id));
-    if (!(await policy.canModerate(content))) throw notFound();
+    if (content.authorId !== ctx.state.user!.id && !(await policy.canModerate(content))) throw notFound();
     const revisions = await ContentRevision.findAll({ where: { contentId: content.id }, order: [["id", "DESC"]], limit: 100 });
     const editors = new Map((await User.findAll({ where: { id: [...new Set(revisions.map((r) => r.editorId))] } })).map((u) => [u.id, u]));
     const current = content.refId ? await Post.findByPk(content.refId) : null;

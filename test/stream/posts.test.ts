@@ -98,6 +98,25 @@ test.serial("edit keeps the old text for moderators; delete and restore within 3
   t.is((await author.client.post(`/c/${id}/restore`)).status, 403);
 });
 
+test.serial("authors read the edit history of their own posts; other members do not", async (t) => {
+  const author = await app.signedIn("member");
+  const colleague = await app.signedIn("member");
+  const id = await publish(author.client, { target: "company:0", body: "Draft wording" });
+  t.is((await author.client.post(`/c/${id}/edit`, { body: "Final wording" })).status, 302);
+
+  const link = `href="/c/${id}/history"`;
+  t.true((await author.client.get(`/c/${id}`)).text.includes(link));
+  const history = await author.client.get(`/c/${id}/history`);
+  t.is(history.status, 200);
+  t.true(history.text.includes("Draft wording"));
+  t.true(history.text.includes("Final wording"));
+
+  t.false((await colleague.client.get(`/c/${id}`)).text.includes(link));
+  const refused = await colleague.client.get(`/c/${id}/history`);
+  t.is(refused.status, 404);
+  t.false(refused.text.includes("Draft wording"));
+});
+
 test.serial("mentions link people and are recorded; #topics get pages that can be followed", async (t) => {
   const author = await app.signedIn("member");
   const mentioned = await app.signedIn("member");
