@@ -1,7 +1,7 @@
 import test from "ava";
 import { QueryTypes } from "sequelize";
 import { startApp } from "../helpers/app.ts";
-import { isPostgres } from "../helpers/database.ts";
+import { postgresOnlyTest } from "../helpers/database.ts";
 
 // Agora's PostgreSQL connections price a random page read at AGORA_PG_RANDOM_PAGE_COST (core/db/sequelize.ts).
 const settingsOfConnections = async (sequelize: import("sequelize").Sequelize) => {
@@ -10,12 +10,7 @@ const settingsOfConnections = async (sequelize: import("sequelize").Sequelize) =
   return new Set(await Promise.all([show(), show(), show(), sequelize.transaction(async () => show())]));
 };
 
-test.serial("every connection of the pool has the planner's random page cost; 'server' leaves the server's", async (t) => {
-  if (!isPostgres) {
-    t.log("PostgreSQL only (run with AGORA_TEST_DATABASE_URL)");
-    t.pass();
-    return;
-  }
+postgresOnlyTest("every connection of the pool has the planner's random page cost; 'server' leaves the server's", async (t) => {
   const tuned = await startApp();
   try {
     t.deepEqual([...(await settingsOfConnections(tuned.app.sequelize))], ["1.1"]);

@@ -1,10 +1,17 @@
 import { randomBytes } from "node:crypto";
+import test from "ava";
 import pg from "pg";
 
 /** Set by .ci/run: the suite runs again on this PostgreSQL server, one fresh database per app. */
 export const testDatabaseUrl = process.env.AGORA_TEST_DATABASE_URL ?? "";
 
 export const isPostgres = testDatabaseUrl.startsWith("postgres");
+
+/**
+ * For a file whose every test is about PostgreSQL: on SQLite ava lists them as skipped (a file with no
+ * test at all is an error to ava), never as passed.
+ */
+export const postgresOnlyTest = isPostgres ? test.serial : test.serial.skip;
 
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `agora_test_${randomBytes(6).toString("hex")}`;

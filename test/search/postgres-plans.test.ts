@@ -1,6 +1,6 @@
 import test from "ava";
 import type { TestApp } from "../helpers/app.ts";
-import { isPostgres } from "../helpers/database.ts";
+import { isPostgres, postgresOnlyTest } from "../helpers/database.ts";
 import { publish } from "../helpers/content.ts";
 import { startSearchApp } from "./helpers.ts";
 
@@ -13,12 +13,8 @@ test.before(async () => {
 });
 test.after.always(() => app?.close());
 
-test.serial("every PostgreSQL reading plan returns the same newest matches", async (t) => {
-  if (!isPostgres) {
-    t.log("PostgreSQL only: SQLite's FTS5 walks its index newest first (run with AGORA_TEST_DATABASE_URL)");
-    t.pass();
-    return;
-  }
+// PostgreSQL only: SQLite's FTS5 walks its index newest first.
+postgresOnlyTest("every PostgreSQL reading plan returns the same newest matches", async (t) => {
   const { PostgresEngine } = await import("../../core/search/postgres-engine.ts");
   const { ContentPolicy } = await import("../../core/policies/content.ts");
   const { visibilityFilter } = await import("../../core/search/visibility.ts");
