@@ -105,8 +105,12 @@ test("a guest sees only the groups they were invited to, in the directory too", 
   t.is((await viewers.guest.client.get("/groups/new")).status, 403, "guests do not create groups");
 });
 
-test("outsiders cannot post, join closed groups or reach a secret group's forms", async (t) => {
-  const { client } = viewers.outsider;
+test("outsiders cannot post, join closed groups or reach a secret group's forms, and nothing is written", async (t) => {
+  const { client, userId } = viewers.outsider;
+  const { Content } = await import("../../core/models/content.ts");
+  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
+  const { GroupRequest } = await import("../../modules/groups/models/request.ts");
+  const contentsBefore = await Content.count();
   for (const visibility of ["private", "secret"] as Visibility[]) {
     const group = groups[visibility];
     t.is((await client.post("/posts", { target: `group:${group.id}`, body: "sneaking in" })).status, 403, `post ${visibility}`);
@@ -114,4 +118,8 @@ test("outsiders cannot post, join closed groups or reach a secret group's forms"
   }
   t.is((await client.post(`${groups.secret.url}/request`, { message: "let me in" })).status, 404);
   t.is((await client.get(`${groups.secret.url}/icon`)).status, 404);
+  t.is(await Content.count(), contentsBefore, "no post was written");
+  const groupIds = [groups.private.id, groups.secret.id];
+  t.is(await GroupMembership.count({ where: { userId, groupId: groupIds } }), 0, "no membership was written");
+  t.is(await GroupRequest.count({ where: { userId, groupId: groupIds } }), 0, "no join request was written");
 });
