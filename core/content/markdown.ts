@@ -51,8 +51,10 @@ function linkTokens(state: { Token: typeof Token }, href: string, text: string, 
 
 /** Turns @mentions and #topics in plain text (not in links or code) into links. */
 markdown.core.ruler.push("agora_links", (state) => {
-  const targets = state.env as unknown as LinkTargets | undefined;
-  if (!targets) return;
+  // markdown-it passes {} when a caller gives no targets (plainText does not): then nothing becomes a link.
+  const targets = state.env as unknown as Partial<LinkTargets> | undefined;
+  if (!targets?.usernames) return;
+  const usernames = targets.usernames;
   const combined = new RegExp(`${mentionPattern.source}|${topicPattern.source}`, "giu");
   for (const block of state.tokens) {
     if (block.type !== "inline" || !block.children) continue;
@@ -73,7 +75,7 @@ markdown.core.ruler.push("agora_links", (state) => {
           const name = username.toLowerCase().replace(/[._-]+$/, "");
           const shown = `@${username.replace(/[._-]+$/, "")}`;
           if (targets.containerMention && name === targets.containerMention.word) replacement = linkTokens(state, targets.containerMention.href, shown, "mention mention-container");
-          else if (targets.usernames.has(name)) replacement = linkTokens(state, `/u/${encodeURIComponent(name)}`, shown, "mention");
+          else if (usernames.has(name)) replacement = linkTokens(state, `/u/${encodeURIComponent(name)}`, shown, "mention");
           if (replacement && shown.length < whole.length) {
             // Trailing dots or dashes belong to the sentence, not the name.
             const rest = new state.Token("text", "", 0);
@@ -125,8 +127,22 @@ export function renderMarkdown(source: string, targets: LinkTargets = { username
   return sanitizeHtml(markdown.render(source, targets as unknown as Record<string, unknown>), sanitizeOptions);
 }
 
-/** Plain text of a Markdown source, for previews, mail subjects and search snippets. */
+/** The text a reader sees in these tokens, unescaped: words, code and image descriptions; blocks and line breaks become spaces. */
+function textOf(tokens: Token[]): string {
+  let text = "";
+  for (const token of tokens) {
+    if (token.children) text += textOf(token.children);
+    else if (token.type === "text" || token.type === "code_inline" || token.type === "code_block" || token.type === "fence") text += token.content;
+    if (token.block || token.type === "softbreak" || token.type === "hardbreak") text += " ";
+  }
+  return text;
+}
+
+/**
+ * Plain text of a Markdown source, for previews, mail subjects and search snippets: real characters, not
+ * HTML ("R&D <team>" stays so), so templates escape it exactly once.
+ */
 export function plainText(source: string, maxLength = 200): string {
-  const text = sanitizeHtml(markdown.render(source), { allowedTags: [], allowedAttributes: {} }).replace(/\s+/g, " ").trim();
+  const text = textOf(markdown.parse(source, {})).replace(/\s+/g, " ").trim();
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
