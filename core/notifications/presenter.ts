@@ -16,9 +16,40 @@ export interface NotificationLine {
   isUnread: boolean;
 }
 
+type ContainerRow = Notification & { containerType: string; containerId: number };
+
+/**
+ * Rows about a container and no content (an invitation) whose container the viewer may no longer know of:
+ * asked of the type (one call per type and container type on the page), else the container's read rule.
+ */
+async function hiddenContainerRows(registry: ModuleRegistry, viewer: User, rows: Notification[], policy: ContentPolicy): Promise<Set<number>> {
+  const byQuestion = new Map<string, ContainerRow[]>();
+  for (const row of rows) {
+    if (row.contentId !== null || row.containerType === null || row.containerId === null) continue;
+    const key = `${row.type}|${row.containerType}`;
+    byQuestion.set(key, [...(byQuestion.get(key) ?? []), row as ContainerRow]);
+  }
+  const hidden = new Set<number>();
+  for (const group of byQuestion.values()) {
+    const { type: typeId, containerType } = group[0];
+    const ids = [...new Set(group.map((row) => row.containerId))];
+    const type = registry.notificationTypes.get(typeId);
+    const visible = type?.visibleContainers ? await type.visibleContainers(viewer, containerType, ids) : await readableAmong(policy, containerType, ids);
+    for (const row of group) if (!visible.has(row.containerId)) hidden.add(row.id);
+  }
+  return hidden;
+}
+
+async function readableAmong(policy: ContentPolicy, containerType: string, ids: number[]): Promise<Set<number>> {
+  const readable = await policy.readableIds(containerType);
+  return new Set(ids.filter((id) => readable === "all" || readable.has(id)));
+}
+
 /**
  * Turns a page of notifications into lines: actors and contents in one query each, and every content
- * checked again with the viewer's policy, so a notification never shows what they can no longer read.
+ * checked again with the viewer's policy, so a notification never shows what they can no longer read;
+ * one about a container they may no longer know of (a revoked invitation, a removed member's secret group)
+ * shows neither its name nor its link.
  */
 export async function presentNotifications(registry: ModuleRegistry, viewer: User, rows: Notification[], t: TFunction, policy = new ContentPolicy(registry, viewer)): Promise<NotificationLine[]> {
   const actorIds = [...new Set(rows.map((row) => row.actorId).filter((id): id is number => id !== null))];
@@ -26,9 +57,10 @@ export async function presentNotifications(registry: ModuleRegistry, viewer: Use
   const actors = new Map(actorIds.length ? (await User.findAll({ where: { id: { [Op.in]: actorIds } }, attributes: ["id", "displayName", "username", "status"] })).map((user) => [user.id, user]) : []);
   const contents = contentIds.length ? await Content.findAll({ where: { id: { [Op.in]: contentIds } } }) : [];
   const readable = new Set((await policy.filterReadable(contents)).filter((content) => content.isLive).map((content) => content.id));
+  const hidden = await hiddenContainerRows(registry, viewer, rows, policy);
   return rows.map((row) => {
     const actor = row.actorId ? (actors.get(row.actorId) ?? null) : null;
-    const isAvailable = row.contentId === null || readable.has(row.contentId);
+    const isAvailable = (row.contentId === null || readable.has(row.contentId)) && !hidden.has(row.id);
     const type = registry.notificationTypes.get(row.type);
     const key = row.messageKey ?? type?.message;
     const text = isAvailable && key

@@ -24,6 +24,12 @@ export interface NotificationTypeDefinition {
   /** Channels on until the person changes them; e-mail only for what is addressed to them. */
   defaults: { web: boolean; email: boolean };
   level?: NotificationLevelRule;
+  /**
+   * For a notification about a container without a content (an invitation, a request): which of these
+   * containers (ids of `containerType`) the viewer may still know of, asked each time it is shown or
+   * mailed; the others show a neutral line without name or link. Without it: those the viewer may read.
+   */
+  visibleContainers?(viewer: User, containerType: string, ids: number[]): Promise<Set<number>>;
 }
 
 /** What a module (or core) asks: who, what happened, about what. Delivery, filtering and grouping are core's. */
