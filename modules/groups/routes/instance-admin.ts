@@ -13,8 +13,7 @@ import { GroupCategory } from "../models/category.ts";
 import { forgetCategories } from "../categories.ts";
 import { GroupProposal } from "../models/request.ts";
 import { creationPolicies, groupsSettings, saveGroupsSettings } from "../group-settings.ts";
-import { createGroup } from "../commands/group-writer.ts";
-import { visibilities } from "../models/group.ts";
+import { decideProposal } from "../commands/proposal-writer.ts";
 import { categoryLabel, numberParam } from "./context.ts";
 
 const policyForm = z.object({ creationPolicy: z.enum(creationPolicies, "validation:invalid") });
@@ -88,20 +87,9 @@ export function instanceAdminRoutes(host: Host) {
   router.post("/proposals/:id/:decision", async (ctx) => {
     const decision = ctx.params.decision;
     if (decision !== "approve" && decision !== "decline") throw new HttpError(404);
-    const proposal = await GroupProposal.findByPk(numberParam(ctx.params.id));
-    if (!proposal) throw new HttpError(404);
-    const requester = await User.findByPk(proposal.userId);
-    if (decision === "approve" && requester && visibilities.includes(proposal.visibility as never)) {
-      const group = await host.sequelize.transaction(async (transaction) => {
-        const created = await createGroup(requester, { name: proposal.name, description: proposal.description, visibility: proposal.visibility as Group["visibility"], categoryId: null, tags: "" }, transaction);
-        await proposal.destroy({ transaction });
-        return created;
-      });
-      flash(ctx, "success", "groups:admin.proposalApproved", { name: group.name });
-    } else {
-      await proposal.destroy();
-      flash(ctx, "success", "groups:admin.proposalDeclined");
-    }
+    const group = await decideProposal(ctx.state.user!, numberParam(ctx.params.id), decision === "approve");
+    if (group) flash(ctx, "success", "groups:admin.proposalApproved", { name: group.name });
+    else flash(ctx, "success", "groups:admin.proposalDeclined");
     ctx.redirect("/admin/groups");
   });
 
