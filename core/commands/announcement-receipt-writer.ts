@@ -1,6 +1,8 @@
 import type { Sequelize } from "sequelize";
 import { Announcement, AnnouncementReceipt } from "../models/announcement.ts";
+import type { Content } from "../models/content.ts";
 import type { User } from "../models/user.ts";
+import { isOwnAnnouncement } from "../content/announcements/lookup.ts";
 import { HttpError } from "../http/errors.ts";
 
 type Answer = "dismissedAt" | "acknowledgedAt";
@@ -19,9 +21,12 @@ export function acknowledgeAnnouncement(services: { sequelize: Sequelize }, anno
   return recordAnswer(services.sequelize, announcement, reader, "acknowledgedAt");
 }
 
-/** Hides the announcement for this reader; one that asks for an acknowledgement must be acknowledged instead. */
-export async function dismissAnnouncement(services: { sequelize: Sequelize }, announcement: Announcement, reader: User) {
-  if (announcement.requiresAck) {
+/**
+ * Hides the announcement for this reader; one that asks for an acknowledgement must be acknowledged instead,
+ * except by whoever wrote or announced it (they are not asked).
+ */
+export async function dismissAnnouncement(services: { sequelize: Sequelize }, announcement: Announcement, content: Content, reader: User) {
+  if (announcement.requiresAck && !isOwnAnnouncement(announcement, content, reader.id)) {
     const receipt = await AnnouncementReceipt.findOne({ where: { announcementId: announcement.id, userId: reader.id } });
     if (!receipt?.acknowledgedAt) throw new HttpError(409, "announcements:errors.acknowledgeFirst");
   }

@@ -35,13 +35,15 @@ async function renderEpoch(ctx: AppContext): Promise<string> {
  * reader saw unchanged is not loaded again: the page prints the stored HTML. The key holds all an
  * entry's HTML depends on: the reader (their rights, their own reactions), language, the page (links back
  * to it, the container it is on), the content's render version and the database's render epoch.
+ * Contents named in `uncached` are loaded in the same batch but never taken from or put in the cache: the
+ * page renders them with parts of its own (an announcement's answer form, core/templates/announcements/list.njk).
  */
 export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageContainer?: Container | null) {
   const policy = policyOf(ctx, registry);
   const cache = caches.get(registry);
   const { user, lang, csrfToken } = ctx.state;
-  return async (contents: Content[]): Promise<ShownEntry[]> => {
-    const cacheable = (content: Content) => registry.contentType(content.type)?.cacheable === true;
+  return async (contents: Content[], uncached: ReadonlySet<number> = new Set()): Promise<ShownEntry[]> => {
+    const cacheable = (content: Content) => registry.contentType(content.type)?.cacheable === true && !uncached.has(content.id);
     if (!cache?.enabled || !user || !contents.some(cacheable)) return loadEntries(registry, policy, contents);
     const page = `${pageContainer ? `${pageContainer.type}:${pageContainer.id}` : ""}|${ctx.path}`;
     const scope = `${user.id}|${lang}|${page}|${await renderEpoch(ctx)}`;

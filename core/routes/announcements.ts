@@ -106,8 +106,8 @@ export function announcementRoutes(services: AppServices) {
   });
 
   router.post("/announcements/:id/dismiss", requireUser, async (ctx) => {
-    const { announcement } = await readableAnnouncement(policyOf(ctx, services.registry), idParam(ctx.params.id));
-    await dismissAnnouncement(services, announcement, ctx.state.user!);
+    const { announcement, content } = await readableAnnouncement(policyOf(ctx, services.registry), idParam(ctx.params.id));
+    await dismissAnnouncement(services, announcement, content, ctx.state.user!);
     ctx.redirect(backTo(ctx, "/"));
   });
 

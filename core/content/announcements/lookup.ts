@@ -14,6 +14,11 @@ export async function readableAnnouncement(policy: ContentPolicy, id: number): P
   return { announcement, content };
 }
 
+/** Whoever wrote or announced it: never asked to confirm reading it, and not counted among its readers. */
+export function isOwnAnnouncement(announcement: Announcement, content: Content, userId: number): boolean {
+  return content.authorId === userId || announcement.createdBy === userId;
+}
+
 /** Who may see who has read an announcement: its content's author, whoever announced it, and the container's managers. */
 export async function canSeeReaders(policy: ContentPolicy, announcement: Announcement, content: Content): Promise<boolean> {
   const viewer = policy.user;

@@ -62,9 +62,11 @@ export async function readersPage(registry: ModuleRegistry, announcement: Announ
   const memberIds = audience.kind === "members" ? audience.ids : [];
   if (audience.kind === "members" && memberIds.length === 0) return { rows: [], counts: { read: 0, total: 0 }, after: null };
   const read = announcement.requiresAck ? "r.acknowledged_at IS NOT NULL" : "(r.acknowledged_at IS NOT NULL OR r.dismissed_at IS NOT NULL)";
+  // Whoever wrote or announced it is not asked to confirm reading it (isOwnAnnouncement): neither read nor "not yet".
   const from = `FROM users u LEFT JOIN announcement_receipts r ON r.announcement_id = :announcementId AND r.user_id = u.id
-    WHERE u.status = 'active' AND ${audienceSql}`;
-  const replacements: Record<string, unknown> = { announcementId: announcement.id, memberIds, limit: readersPageSize + 1 };
+    WHERE u.status = 'active' AND ${audienceSql} AND u.id NOT IN (:ownerIds)`;
+  const ownerIds = [...new Set([content.authorId, announcement.createdBy])];
+  const replacements: Record<string, unknown> = { announcementId: announcement.id, memberIds, ownerIds, limit: readersPageSize + 1 };
 
   const [count] = await sequelize.query<{ total_count: number | string; read_count: number | string | null }>(`SELECT COUNT(*) AS total_count, SUM(CASE WHEN ${read} THEN 1 ELSE 0 END) AS read_count ${from}`, {
     replacements,

@@ -5,7 +5,7 @@ import type { ModuleRegistry } from "../../modules/registry.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
 import { companyContainer } from "../core-containers.ts";
 import { loadEntries, type StreamEntry } from "../entries.ts";
-import { canSeeReaders } from "./lookup.ts";
+import { canSeeReaders, isOwnAnnouncement } from "./lookup.ts";
 
 /** At most this many announcements at the top of a page: beyond that nobody reads them anyway. */
 export const maxAnnouncementsShown = 10;
@@ -16,6 +16,8 @@ export interface AnnouncementView<E extends { content: Content } = StreamEntry> 
   entry: E;
   /** The viewer may open the read-receipt page. */
   canSeeReaders: boolean;
+  /** The viewer wrote or announced it: not asked to confirm reading it. */
+  isOwn: boolean;
 }
 
 /** Running announcements of a container the viewer may read, before their entries are loaded. */
@@ -80,7 +82,7 @@ export async function announcementViews<E extends { content: Content }>(policy: 
     const entry = byId.get(content.id);
     const announcement = running.byContent.get(content.id);
     if (!entry || !announcement) continue;
-    views.push({ announcement, entry, canSeeReaders: await canSeeReaders(policy, announcement, content) });
+    views.push({ announcement, entry, canSeeReaders: await canSeeReaders(policy, announcement, content), isOwn: !!policy.user && isOwnAnnouncement(announcement, content, policy.user.id) });
   }
   return views;
 }
@@ -95,18 +97,19 @@ export const companyStreamKey = streamKeyOf(companyContainer.type, companyContai
 /**
  * A page's entries and, unless streamKey is null (a partial page), the container's running announcements:
  * both loaded in one batch, so the page costs one set of entry queries, not two. An announcement shown at the
- * top is not repeated in the stream below it (one entry, one set of element ids, on a page).
+ * top is not repeated in the stream below it (one entry, one set of element ids, on a page). The announcements'
+ * entries are loaded uncached: their page puts its answer form inside them (announcements/list.njk).
  */
 export async function entriesWithAnnouncements<E extends { content: Content }>(
   policy: ContentPolicy,
   contents: Content[],
   streamKey: string | null,
-  load: (contents: Content[]) => Promise<E[]>,
+  load: (contents: Content[], uncached: ReadonlySet<number>) => Promise<E[]>,
 ) {
   const running = streamKey ? await runningAnnouncements(policy, streamKey) : null;
   const announced = new Set(running?.contents.map((content) => content.id));
   const below = contents.filter((content) => !announced.has(content.id));
-  const loaded = await load([...below, ...(running?.contents ?? [])]);
+  const loaded = await load([...below, ...(running?.contents ?? [])], announced);
   const onPage = new Set(below.map((content) => content.id));
   return {
     entries: loaded.filter((entry) => onPage.has(entry.content.id)),
