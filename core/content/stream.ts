@@ -3,6 +3,7 @@ import { Content } from "../models/content.ts";
 import { modelRows } from "../db/model-rows.ts";
 import { badRequest } from "../http/errors.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
+import type { ContentPolicy } from "../policies/content.ts";
 
 /** The registry of the app using this database, for module switches per container (set when modules register). */
 const registries = new WeakMap<Sequelize, ModuleRegistry>();
@@ -36,6 +37,40 @@ export function moduleGateSql(sequelize: Sequelize, table: string, typeColumn = 
   // A row without a type (a search document for a person or a group) is no module's content; without the
   // IS NULL test, NOT over NULL would drop it.
   return off.length ? `(${table}.${typeColumn} IS NULL OR NOT (${off.join(" OR ")}))` : "1 = 1";
+}
+
+/** A WHERE fragment with its named replacements. */
+export interface SqlCondition {
+  sql: string;
+  replacements: Record<string, unknown>;
+}
+
+/**
+ * True, over `contents` aliased `alias`, for what the viewer may read: a live content of a type that is on,
+ * its module on in its container, in a container the policy lets them read (readableIds per container type,
+ * asked once per request). Lets a list that spans containers be filtered in its one SQL statement.
+ */
+export async function readableContentSql(registry: ModuleRegistry, policy: ContentPolicy, alias: string): Promise<SqlCondition> {
+  const replacements: Record<string, unknown> = {};
+  const containers: string[] = [];
+  for (const type of registry.containerTypes.keys()) {
+    if (!registry.containerType(type)) continue;
+    const ids = await policy.readableIds(type);
+    if (ids !== "all" && ids.size === 0) continue;
+    const index = containers.length;
+    replacements[`readableType${index}`] = type;
+    if (ids === "all") containers.push(`${alias}.container_type = :readableType${index}`);
+    else {
+      replacements[`readableIds${index}`] = [...ids];
+      containers.push(`(${alias}.container_type = :readableType${index} AND ${alias}.container_id IN (:readableIds${index}))`);
+    }
+  }
+  const contentTypes = [...registry.contentTypes.keys()].filter((type) => registry.contentType(type));
+  if (containers.length === 0 || contentTypes.length === 0) return { sql: "1 = 0", replacements };
+  replacements.readableContentTypes = contentTypes;
+  const sql = `${alias}.deleted_at IS NULL AND ${alias}.hidden_at IS NULL AND ${alias}.type IN (:readableContentTypes)
+    AND (${containers.join(" OR ")}) AND ${moduleGateSql(Content.sequelize!, alias)}`;
+  return { sql, replacements };
 }
 
 /** Keyset position in a stream: entries strictly older than (sortAt, id). */

@@ -1,11 +1,12 @@
 import Router from "@koa/router";
-import type { AppContextExtras, AppState } from "../http/context.ts";
+import { QueryTypes } from "sequelize";
+import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
 import { requireUser } from "../auth/current-user.ts";
 import { notFound } from "../http/errors.ts";
 import { Topic, TopicFollow } from "../models/topic.ts";
 import { taggedWith } from "../content/dashboard.ts";
-import { decodeCursor, encodeCursor, readablePage } from "../content/stream.ts";
+import { decodeCursor, encodeCursor, readableContentSql, readablePage } from "../content/stream.ts";
 import { entryLoader } from "../content/cached-entries.ts";
 import { policyOf } from "../content/request.ts";
 import { topicName } from "../content/markdown.ts";
@@ -16,11 +17,29 @@ import { pageSize } from "./home.ts";
 export function topicRoutes(services: AppServices) {
   const router = new Router<AppState, AppContextExtras>();
 
-  async function topicOf(name: string) {
+  /** Whether the viewer may read at least one live content carrying the topic: one statement, stops at the first. */
+  async function isReadable(ctx: AppContext, topic: Topic): Promise<boolean> {
+    const readable = await readableContentSql(services.registry, policyOf(ctx, services.registry), "c");
+    const rows = await services.sequelize.query(
+      `SELECT 1 AS found FROM content_topics ct JOIN contents c ON c.id = ct.content_id WHERE ct.topic_id = :topicId AND ${readable.sql} LIMIT 1`,
+      { replacements: { ...readable.replacements, topicId: topic.id }, type: QueryTypes.SELECT },
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The topic by name, when the viewer may read something under it. A topic used only where they cannot
+   * read is a 404 like one nobody used, so its name tells nothing; `isFollowed` lets them drop a follow.
+   */
+  async function topicOf(ctx: AppContext, name: string, options: { isFollowed?: boolean } = {}) {
     const topic = name.length <= 64 ? await Topic.findOne({ where: { name: topicName(name) } }) : null;
     if (!topic) throw notFound();
-    return topic;
+    if (await isReadable(ctx, topic)) return { topic, isReadable: true };
+    if (options.isFollowed && (await followOf(ctx, topic))) return { topic, isReadable: false };
+    throw notFound();
   }
+
+  const followOf = (ctx: AppContext, topic: Topic) => TopicFollow.findOne({ where: { topicId: topic.id, userId: ctx.state.user!.id } });
 
   router.get("/topics", requireUser, async (ctx) => {
     const follows = await TopicFollow.findAll({ where: { userId: ctx.state.user!.id }, limit: 500 });
@@ -29,29 +48,30 @@ export function topicRoutes(services: AppServices) {
   });
 
   router.get("/topics/:name", requireUser, async (ctx) => {
-    const topic = await topicOf(ctx.params.name);
+    const { topic } = await topicOf(ctx, ctx.params.name);
     const policy = policyOf(ctx, services.registry);
     const before = decodeCursor(ctx.query.before);
     const page = await readablePage(taggedWith(services.sequelize, topic.id), (contents) => policy.filterReadable(contents), before, pageSize);
     const entries = await entryLoader(ctx, services.registry)(page.contents);
     const nextUrl = page.next ? `/topics/${encodeURIComponent(topic.name)}?before=${encodeCursor(page.next)}` : null;
     if (ctx.query.partial === "1") return ctx.render("stream/page.njk", { entries, nextUrl });
-    const isFollowing = Boolean(await TopicFollow.findOne({ where: { topicId: topic.id, userId: ctx.state.user!.id } }));
+    const isFollowing = Boolean(await followOf(ctx, topic));
     await ctx.render("topics/show.njk", { topic, entries, nextUrl, isFollowing, title: `#${topic.label}` });
   });
 
   router.post("/topics/:name/follow", requireUser, async (ctx) => {
-    const topic = await topicOf(ctx.params.name);
+    const { topic } = await topicOf(ctx, ctx.params.name);
     await TopicFollow.bulkCreate([{ topicId: topic.id, userId: ctx.state.user!.id }], { ignoreDuplicates: true });
     flash(ctx, "success", "stream:topics.followed", { topic: topic.label });
     ctx.redirect(`/topics/${encodeURIComponent(topic.name)}`);
   });
 
   router.post("/topics/:name/unfollow", requireUser, async (ctx) => {
-    const topic = await topicOf(ctx.params.name);
+    const { topic, isReadable } = await topicOf(ctx, ctx.params.name, { isFollowed: true });
     await TopicFollow.destroy({ where: { topicId: topic.id, userId: ctx.state.user!.id } });
     flash(ctx, "success", "stream:topics.unfollowed", { topic: topic.label });
-    ctx.redirect(`/topics/${encodeURIComponent(topic.name)}`);
+    // Its page is a 404 for them now: back to the topics they follow.
+    ctx.redirect(isReadable ? `/topics/${encodeURIComponent(topic.name)}` : "/topics");
   });
 
   return router;
