@@ -54,3 +54,54 @@ test.serial("a request approved and declined at once is decided once", async (t)
   t.is(await GroupProposal.count({ where: { id: proposal.id } }), 0);
   await admin.post("/admin/groups/settings", { creationPolicy: "everyone" });
 });
+
+test.serial("a single-use invitation link used by three accounts at once lets one join", async (t) => {
+  const { GroupMembership, GroupInvitation } = await models();
+  const owner = await app.signedIn("member");
+  const group = await createGroup(owner.client, { name: "One seat", visibility: "secret" });
+  await owner.client.post(`${group.url}/invitations`, { people: "seat@example.org" });
+  const token = /\/groups\/invitations\/([A-Za-z0-9_-]{43})/.exec((await owner.client.get(`${group.url}/members`)).text)![1];
+  const people = await Promise.all([app.signedIn("member"), app.signedIn("member"), app.signedIn("guest")]);
+  const responses = await Promise.all(people.map((person) => person.client.post(`/groups/invitations/${token}`)));
+  t.is(responses.filter((response) => response.status === 302).length, 1, `one joins: ${statuses(responses)}`);
+  t.true(responses.every((response) => [302, 404].includes(response.status)), `the others are told the link is spent: ${statuses(responses)}`);
+  t.is(await GroupMembership.count({ where: { groupId: group.id, userId: people.map((person) => person.userId) } }), 1, "exactly one of them is a member");
+  t.is(await GroupInvitation.count({ where: { groupId: group.id } }), 0, "the link is spent");
+});
+
+test.serial("an invitation accepted three times at once adds one membership and one 'joined' event", async (t) => {
+  const { GroupMembership } = await models();
+  const owner = await app.signedIn("member");
+  const group = await createGroup(owner.client, { name: "Triple accept", visibility: "private" });
+  const invitee = await app.signedIn("member");
+  const { usernameOf } = await import("../helpers/content.ts");
+  await owner.client.post(`${group.url}/invitations`, { people: await usernameOf(invitee.userId) });
+  await invitee.client.get(group.url);
+  const joined: number[] = [];
+  const listener = ({ userId }: { userId: number }) => void joined.push(userId);
+  app.app.registry.hooks.on("core", "groups.member.joined" as never, listener as never);
+  const responses = await Promise.all([1, 2, 3].map(() => invitee.client.post(`${group.url}/invitation/accept`)));
+  t.is(responses.filter((response) => response.status === 302).length, 1, `one accept: ${statuses(responses)}`);
+  t.true(responses.every((response) => [302, 404].includes(response.status)), statuses(responses).join());
+  t.is(await GroupMembership.count({ where: { groupId: group.id, userId: invitee.userId } }), 1);
+  t.deepEqual(joined, [invitee.userId], "the others announce nothing");
+});
+
+test.serial("a join request approved by three admins at once is decided once", async (t) => {
+  const { GroupMembership, GroupRequest } = await models();
+  const { AuditEntry } = await import("../../core/models/audit-entry.ts");
+  const owner = await app.signedIn("member");
+  const group = await createGroup(owner.client, { name: "Busy gate", visibility: "private" });
+  const managers = [owner, await app.signedIn("member"), await app.signedIn("member")];
+  const { addMember } = await import("./helpers.ts");
+  for (const manager of managers.slice(1)) await addMember(group.id, manager.userId, "admin");
+  const requester = await app.signedIn("member");
+  await requester.client.post(`${group.url}/request`, { message: "" });
+  const request = (await GroupRequest.findOne({ where: { groupId: group.id, userId: requester.userId } }))!;
+  const responses = await Promise.all(managers.map((manager, index) => manager.client.post(`${group.url}/requests/${request.id}/${index === 1 ? "decline" : "approve"}`)));
+  t.is(responses.filter((response) => response.status === 302).length, 1, `one decision: ${statuses(responses)}`);
+  t.true(responses.every((response) => [302, 404].includes(response.status)), statuses(responses).join());
+  t.is(await AuditEntry.count({ where: { action: ["group.request.approved", "group.request.declined"], subjectId: String(group.id) } }), 1, "one decision recorded");
+  t.is(await GroupRequest.count({ where: { id: request.id } }), 0);
+  t.true((await GroupMembership.count({ where: { groupId: group.id, userId: requester.userId } })) <= 1);
+});

@@ -74,11 +74,18 @@ export async function invite(access: GroupAccess, inviter: User, names: string[]
   return result;
 }
 
-/** Accepting one's invitation: the invitee becomes a member. */
-export async function acceptInvitation(access: GroupAccess, user: User): Promise<void> {
+/**
+ * Accepting one's invitation: the invitee becomes a member. The invitation is claimed by deleting it:
+ * of several concurrent accepts only one finds it to delete. Returns whether they joined now.
+ */
+export async function acceptInvitation(access: GroupAccess, user: User): Promise<boolean> {
   if (!access.invitation) throw new HttpError(404, "groups:errors.noInvitation");
   if (access.group.isArchived) throw forbidden("groups:errors.archived");
-  await sequelize().transaction((transaction) => addMember(access.group, user.id, "member", transaction));
+  return sequelize().transaction(async (transaction) => {
+    const claimed = await GroupInvitation.destroy({ where: { id: access.invitation!.id, userId: user.id }, transaction });
+    if (claimed !== 1) throw new HttpError(404, "groups:errors.noInvitation");
+    return addMember(access.group, user.id, "member", transaction);
+  });
 }
 
 export async function declineInvitation(access: GroupAccess, user: User): Promise<void> {
@@ -97,16 +104,22 @@ export async function invitationByToken(token: string): Promise<GroupInvitation 
   return invitation && invitation.expiresAt.getTime() > Date.now() ? invitation : null;
 }
 
-/** Whoever holds a valid link may use it once, signed in with any account: the link is the invitation. */
-export async function acceptByToken(invitation: GroupInvitation, user: User): Promise<Group> {
+/**
+ * Whoever holds a valid link may use it once, signed in with any account: the link is the invitation.
+ * It is spent by deleting it inside the transaction, and only the request whose delete removed the row
+ * joins: three accounts using one link at once make one member (on PostgreSQL the others wait for the
+ * first commit, then delete nothing). Returns the group and whether the user joined now.
+ */
+export async function acceptByToken(invitation: GroupInvitation, user: User): Promise<{ group: Group; isNewMember: boolean }> {
   const group = await Group.findByPk(invitation.groupId);
-  if (!group) throw new HttpError(404, "groups:errors.noInvitation");
+  if (!group) throw new HttpError(404, "groups:invitations.invalidLink");
   if (group.isArchived) throw forbidden("groups:errors.archived");
-  await sequelize().transaction(async (transaction) => {
-    await addMember(group, user.id, "member", transaction);
-    await invitation.destroy({ transaction });
+  const isNewMember = await sequelize().transaction(async (transaction) => {
+    const spent = await GroupInvitation.destroy({ where: { id: invitation.id, tokenHash: { [Op.ne]: null } }, transaction });
+    if (spent !== 1) throw new HttpError(404, "groups:invitations.invalidLink");
+    return addMember(group, user.id, "member", transaction);
   });
-  return group;
+  return { group, isNewMember };
 }
 
 /** A new account whose address was invited by e-mail finds those invitations waiting under its name. */

@@ -35,10 +35,10 @@ async function removeMembership(group: Group, membership: GroupMembership, trans
   await membership.destroy({ transaction });
 }
 
-/** Joining an open group (or any group, for an instance admin); the route checked access.canJoin. */
-export async function join(access: GroupAccess, user: User): Promise<void> {
+/** Joining an open group (or any group, for an instance admin); returns whether they joined now (not already a member). */
+export async function join(access: GroupAccess, user: User): Promise<boolean> {
   if (!access.canJoin && !access.invitation) throw forbidden("groups:errors.cannotJoin");
-  await sequelize().transaction((transaction) => addMember(access.group, user.id, "member", transaction));
+  return sequelize().transaction((transaction) => addMember(access.group, user.id, "member", transaction));
 }
 
 export async function leave(access: GroupAccess, user: User): Promise<void> {
@@ -60,15 +60,18 @@ export async function withdrawRequest(access: GroupAccess, user: User): Promise<
   await GroupRequest.destroy({ where: { groupId: access.group.id, userId: user.id } });
 }
 
-/** A group admin approves (the requester becomes a member) or declines (the request is dropped). */
+/**
+ * A group admin approves (the requester becomes a member) or declines (the request is dropped). The
+ * request is claimed by deleting it inside the transaction: of concurrent decisions only one goes on.
+ */
 export async function decideRequest(access: GroupAccess, actor: User, requestId: number, isApproved: boolean): Promise<GroupRequest> {
   if (!access.isManager) throw forbidden();
   return sequelize().transaction(async (transaction) => {
     const request = await GroupRequest.findOne({ where: { id: requestId, groupId: access.group.id }, transaction });
     if (!request) throw new HttpError(404, "groups:errors.noRequest");
     if (isApproved && access.group.isArchived) throw forbidden("groups:errors.archived");
+    if ((await GroupRequest.destroy({ where: { id: request.id }, transaction })) !== 1) throw new HttpError(404, "groups:errors.noRequest");
     if (isApproved) await addMember(access.group, request.userId, "member", transaction);
-    else await request.destroy({ transaction });
     await audit(actor, isApproved ? "group.request.approved" : "group.request.declined", { type: "group", id: access.group.id }, { userId: request.userId }, transaction);
     return request;
   });

@@ -29,8 +29,8 @@ export function invitationRoutes(host: Host) {
 
   router.post("/groups/invitations/:token", requireUser, async (ctx) => {
     const { invitation } = await invitationOf(ctx);
-    const group = await acceptByToken(invitation, ctx.state.user!);
-    await emitGroupEvent(host, "groups.member.joined", { group: containerOf(group), userId: ctx.state.user!.id });
+    const { group, isNewMember } = await acceptByToken(invitation, ctx.state.user!);
+    if (isNewMember) await emitGroupEvent(host, "groups.member.joined", { group: containerOf(group), userId: ctx.state.user!.id });
     flash(ctx, "success", "groups:membership.joined", { name: group.name });
     ctx.redirect(group.url);
   });

@@ -26,8 +26,7 @@ export function membershipRoutes(host: Host) {
 
   router.post("/join", requireUser, async (ctx) => {
     const access = await groupOf(ctx);
-    await join(access, ctx.state.user!);
-    await emitGroupEvent(host, "groups.member.joined", { group: containerOf(access.group), userId: ctx.state.user!.id });
+    if (await join(access, ctx.state.user!)) await emitGroupEvent(host, "groups.member.joined", { group: containerOf(access.group), userId: ctx.state.user!.id });
     flash(ctx, "success", "groups:membership.joined", { name: access.group.name });
     back(ctx, access);
   });
@@ -67,8 +66,7 @@ export function membershipRoutes(host: Host) {
 
   router.post("/invitation/accept", requireUser, async (ctx) => {
     const access = await groupOf(ctx);
-    await acceptInvitation(access, ctx.state.user!);
-    await emitGroupEvent(host, "groups.member.joined", { group: containerOf(access.group), userId: ctx.state.user!.id });
+    if (await acceptInvitation(access, ctx.state.user!)) await emitGroupEvent(host, "groups.member.joined", { group: containerOf(access.group), userId: ctx.state.user!.id });
     flash(ctx, "success", "groups:membership.joined", { name: access.group.name });
     back(ctx, access);
   });
