@@ -3,12 +3,22 @@ import type { TFunction } from "i18next";
 import type { Logger } from "pino";
 import type { LiveBus, LiveEvent } from "./bus.ts";
 
+/** The containers of a viewer's dashboard, and the users.subscriptions_version they were read at. */
+export interface DashboardKeys {
+  keys: string[];
+  version: number | undefined;
+}
+
 /** One open page listening for updates (an EventSource). */
 interface Connection {
   userId: number;
   t: TFunction;
   /** Stream keys of the viewer's dashboard, when the page is the dashboard: new posts there are counted. */
   streamKeys: Set<string> | null;
+  /** The version the keys were read at: once the database's moves (a membership removed, left, joined), they are read again. */
+  keysVersion: number | undefined;
+  /** Reads the viewer's dashboard keys again, as they are now. */
+  reloadKeys: (() => Promise<DashboardKeys>) | null;
   newPosts: number;
   stream: PassThrough;
   /** False once the HTTP server stops listening: the stream ends so a graceful shutdown is not held up. */
@@ -18,6 +28,8 @@ interface Connection {
 export interface LiveHubOptions {
   /** The bell's number for a person (capped), read when a notification event concerns them. */
   unreadCount(userId: number): Promise<number>;
+  /** users.subscriptions_version of these people (one query); an account gone or inactive is left out. */
+  subscriptionsVersions(userIds: number[]): Promise<Map<number, number>>;
   heartbeatMs?: number;
 }
 
@@ -52,10 +64,24 @@ export class LiveHub {
     return this.bus.publish(event);
   }
 
-  /** Opens a stream for a signed-in viewer, starting with their unread count; it ends when the client goes. */
-  async open(viewer: { userId: number; t: TFunction; streamKeys: string[] | null; isServerListening(): boolean }, onClose: (handler: () => void) => void): Promise<PassThrough> {
+  /**
+   * Opens a stream for a signed-in viewer, starting with their unread count; it ends when the client goes.
+   * A dashboard page gives its keys and how to read them again.
+   */
+  async open(
+    viewer: { userId: number; t: TFunction; dashboard: { keys: DashboardKeys; reload(): Promise<DashboardKeys> } | null; isServerListening(): boolean },
+    onClose: (handler: () => void) => void,
+  ): Promise<PassThrough> {
     const stream = new PassThrough();
-    const connection: Connection = { ...viewer, streamKeys: viewer.streamKeys ? new Set(viewer.streamKeys) : null, newPosts: 0, stream };
+    const { dashboard, ...rest } = viewer;
+    const connection: Connection = {
+      ...rest,
+      streamKeys: dashboard ? new Set(dashboard.keys.keys) : null,
+      keysVersion: dashboard?.keys.version,
+      reloadKeys: dashboard ? () => dashboard.reload() : null,
+      newPosts: 0,
+      stream,
+    };
     this.connections.add(connection);
     const close = () => {
       this.connections.delete(connection);
@@ -89,10 +115,36 @@ export class LiveHub {
     }
     // Posts only, as the dashboard's own "new posts" count; the author's own post is not news to them.
     if (event.type !== "post") return;
-    for (const connection of this.connections) {
-      if (!connection.streamKeys?.has(event.streamKey) || connection.userId === event.authorId) continue;
+    const concerned = [...this.connections].filter((connection) => connection.streamKeys?.has(event.streamKey) && connection.userId !== event.authorId);
+    if (concerned.length === 0) return;
+    await this.reloadStaleKeys(concerned);
+    for (const connection of concerned) {
+      if (!connection.streamKeys?.has(event.streamKey) || !this.connections.has(connection)) continue;
       connection.newPosts += 1;
       this.send(connection, "posts", { count: connection.newPosts });
+    }
+  }
+
+  /**
+   * Reads the dashboard keys again of the connections whose viewer's subscriptions moved since (removed
+   * from a group, left it, stopped following): one query for the versions, then one reload per viewer
+   * concerned. The version lives in the database, so a change made by any process is seen here.
+   */
+  private async reloadStaleKeys(connections: Connection[]) {
+    const versions = await this.options.subscriptionsVersions([...new Set(connections.map((connection) => connection.userId))]);
+    const reloads = new Map<number, Promise<DashboardKeys>>();
+    for (const connection of connections) {
+      const version = versions.get(connection.userId);
+      if (version !== undefined && version === connection.keysVersion) continue;
+      if (version === undefined || !connection.reloadKeys) {
+        // The account is gone or inactive: it hears of nothing more.
+        connection.streamKeys = new Set();
+        continue;
+      }
+      if (!reloads.has(connection.userId)) reloads.set(connection.userId, connection.reloadKeys());
+      const fresh = await reloads.get(connection.userId)!;
+      connection.streamKeys = new Set(fresh.keys);
+      connection.keysVersion = fresh.version;
     }
   }
 

@@ -1,10 +1,20 @@
 import Router from "@koa/router";
 import type { AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
+import type { ModuleRegistry } from "../modules/registry.ts";
+import { User } from "../models/user.ts";
 import { dashboardKeys } from "../content/dashboard.ts";
+import type { DashboardKeys } from "./hub.ts";
 
 interface ListeningServer {
   listening: boolean;
+}
+
+/** The viewer's dashboard containers as they are now (read again when their memberships or follows move). */
+async function currentDashboardKeys(registry: ModuleRegistry, userId: number): Promise<DashboardKeys> {
+  const user = await User.findByPk(userId);
+  if (!user?.isActive) return { keys: [], version: user?.subscriptionsVersion };
+  return { keys: await dashboardKeys(registry, user), version: user.subscriptionsVersion };
 }
 
 /**
@@ -19,7 +29,10 @@ export function liveRoutes(services: AppServices) {
       ctx.status = 204;
       return;
     }
-    const streamKeys = ctx.query.stream === "dashboard" ? await dashboardKeys(services.registry, user) : null;
+    const dashboard =
+      ctx.query.stream === "dashboard"
+        ? { keys: { keys: await dashboardKeys(services.registry, user), version: user.subscriptionsVersion }, reload: () => currentDashboardKeys(services.registry, user.id) }
+        : null;
     const socket = ctx.req.socket;
     const server = (socket as unknown as { server?: ListeningServer }).server;
     socket.setTimeout(0);
@@ -30,7 +43,7 @@ export function liveRoutes(services: AppServices) {
     ctx.type = "text/event-stream";
     ctx.status = 200;
     ctx.body = await services.live.open(
-      { userId: user.id, t: ctx.state.t, streamKeys, isServerListening: () => server?.listening !== false },
+      { userId: user.id, t: ctx.state.t, dashboard, isServerListening: () => server?.listening !== false },
       (close) => ctx.req.once("close", close),
     );
   });
