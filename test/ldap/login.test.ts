@@ -1,4 +1,5 @@
 import test from "ava";
+import { Op } from "sequelize";
 import { adminAccount, startApp, type TestApp } from "../helpers/app.ts";
 import { User } from "../../core/models/user.ts";
 import { UserProfile } from "../../core/models/profile.ts";
@@ -93,6 +94,43 @@ whenDirectoryAnswers(() => {
       t.is(response.status, 401, JSON.stringify(login));
     }
     t.is(await User.count(), before, "no account was created");
+  });
+
+  test.serial("logins holding *, (, ), \\ and DOMAIN\\user sign in as their own entry, escaped exactly once", async (t) => {
+    const logins: [string, string][] = [["eve*star", "eve.star@agora.test"], ["paul(it)", "paul.paren@agora.test"], ["odd\\name", "olga.odd@agora.test"], ["ACME\\dora", "dora@agora.test"], ["max*)(uid=\\", "max.mixed@agora.test"]];
+    for (const [login, email] of logins) {
+      const { client, response } = await signIn(login, fixture.passwordOf(login));
+      t.is(response.status, 302, `${login}: ${response.text.slice(0, 200)}`);
+      const user = await User.findOne({ where: { email } });
+      t.truthy(user, `${login} got an account`);
+      t.is(user?.authSource, "ldap");
+      t.regex((await client.get("/")).text, new RegExp(user!.displayName), `${login} is signed in as themself`);
+    }
+    // The entry whose DN holds the backslash too: bound and linked by that DN, the backslash neither lost nor doubled.
+    const olga = (await User.findOne({ where: { email: "olga.odd@agora.test" } }))!;
+    t.is((await DirectoryAccount.findByPk(olga.id))?.dn, `uid=odd\\\\name,${fixture.peopleDn}`);
+    // Groups are found by member DN and by memberUid through the same escaping.
+    const groupsOf = async (email: string) => {
+      const user = (await User.findOne({ where: { email } }))!;
+      return heard.filter((event) => event.userId === user.id).at(-1)?.groupDns.map((dn) => dn.split(",")[0]);
+    };
+    t.deepEqual(await groupsOf("olga.odd@agora.test"), ["cn=backslash-team"]);
+    t.deepEqual(await groupsOf("dora@agora.test"), ["cn=backslash-team", "cn=windows-users"]);
+    t.deepEqual(await groupsOf("max.mixed@agora.test"), ["cn=windows-users"]);
+    t.deepEqual(await groupsOf("eve.star@agora.test"), [], "a * in a login matches no other member");
+  });
+
+  test.serial("a wildcard or an escape typed as a login matches only itself: nobody else is signed in", async (t) => {
+    const before = await User.count();
+    const signedInBefore = await Session.count({ where: { userId: { [Op.ne]: null } } });
+    const tries: [string, string][] = [["alic*", "alice"], ["*lice", "alice"], ["a*e", "alice"], ["eve*", "eve*star"], ["*", "eve*star"], ["eve\\2astar", "eve*star"], ["ACME\\5cdora", "ACME\\dora"], ["paul\\28it\\29", "paul(it)"], ["ACME*", "ACME\\dora"]];
+    for (const [login, owner] of tries) {
+      const { response } = await signIn(login, fixture.passwordOf(owner));
+      t.is(response.status, 401, `${login} with ${owner}'s password`);
+      t.regex(response.text, /The e-mail, username or password is not right/);
+    }
+    t.is(await User.count(), before, "no account was created");
+    t.is(await Session.count({ where: { userId: { [Op.ne]: null } } }), signedInBefore, "nobody was signed in");
   });
 
   test.serial("edge cases of a real directory sign in: accents, CJK, commas and plus signs in DNs, long values", async (t) => {

@@ -1,3 +1,5 @@
+import { parseFilter } from "./filter-parser.ts";
+
 /**
  * RFC 4515 §3: in an assertion value, `*`, `(`, `)`, `\` and NUL must be written as \2a, \28, \29, \5c
  * and \00. Anything a person types goes through here before it meets a filter, so "*" or ")(uid=*"
@@ -32,15 +34,14 @@ export function allOf(...filters: string[]): string {
   return present.length === 1 ? present[0] : `(&${present.join("")})`;
 }
 
-/** A cheap shape check before a filter reaches the server: wrapped in parentheses, and they balance. */
+/** Checked before a filter is stored: wrapped in parentheses, and read by the same parser that sends it (filter-parser.ts). */
 export function isWellFormedFilter(filter: string): boolean {
   const trimmed = filter.trim();
   if (!trimmed.startsWith("(") || !trimmed.endsWith(")")) return false;
-  let depth = 0;
-  for (let index = 0; index < trimmed.length; index++) {
-    if (trimmed[index] === "\\") index++;
-    else if (trimmed[index] === "(") depth++;
-    else if (trimmed[index] === ")" && --depth < 0) return false;
+  try {
+    parseFilter(trimmed);
+    return true;
+  } catch {
+    return false;
   }
-  return depth === 0;
 }

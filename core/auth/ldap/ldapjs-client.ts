@@ -2,6 +2,8 @@ import ldap from "ldapjs";
 import { isIP } from "node:net";
 import { DirectoryEntry, DirectoryError, type DirectoryClient, type DirectoryConnectionOptions, type DirectoryErrorKind, type TlsProblem } from "./directory.ts";
 import { hexEscapedDn, readableDnOrRaw } from "./dn.ts";
+import { ldapjsFilter } from "./ldapjs-filter.ts";
+import { dnText, wireDn } from "./ldapjs-dn.ts";
 
 /** LDAP result codes worth telling apart (RFC 4511 §4.1.9). */
 const kindOfResultCode: Record<number, DirectoryErrorKind> = {
@@ -81,7 +83,7 @@ function connected(client: ldap.Client, timeoutMs: number, hasCa: boolean): Prom
 
 function toEntry(entry: ldap.SearchEntry): DirectoryEntry {
   const attributes = entry.attributes.map((attribute) => ({ name: attribute.type, values: attribute.buffers as Buffer[] }));
-  return new DirectoryEntry(readableDnOrRaw(entry.objectName?.toString() ?? ""), attributes);
+  return new DirectoryEntry(readableDnOrRaw(dnText(entry.objectName)), attributes);
 }
 
 /**
@@ -159,10 +161,12 @@ export async function openLdapjsDirectory(options: DirectoryConnectionOptions): 
       return new Promise((resolve, reject) => {
         const entries: DirectoryEntry[] = [];
         const fail = (error: unknown) => reject(toDirectoryError(error));
-        const options: ldap.SearchOptions = { filter: query.filter, scope: query.scope, attributes: query.attributes, sizeLimit: query.sizeLimit ?? 0 };
-        if (query.pageSize > 0) options.paged = { pageSize: query.pageSize };
         try {
-          connection.search(hexEscapedDn(base), options, (error, response) => {
+          // Parsed here, escapes decoded once: ldapjs is given filter objects, never a string it would read again.
+          const options: ldap.SearchOptions = { filter: ldapjsFilter(query.filter), scope: query.scope, attributes: query.attributes, sizeLimit: query.sizeLimit ?? 0 };
+          if (query.pageSize > 0) options.paged = { pageSize: query.pageSize };
+          // ldapjs takes its own DN object where the @types say string (see ldapjs-dn.ts).
+          connection.search(wireDn(base) as unknown as string, options, (error, response) => {
             if (error) return fail(error);
             response.on("searchEntry", (entry) => {
               try {
@@ -175,7 +179,7 @@ export async function openLdapjsDirectory(options: DirectoryConnectionOptions): 
             response.on("end", () => resolve(entries));
           });
         } catch (error) {
-          // ldapjs parses the filter before sending and throws on a malformed one.
+          // A malformed filter (FilterSyntaxError) or one ldapjs refuses to encode.
           reject(new DirectoryError("badFilter", (error as Error).message));
         }
       });
