@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from "sequelize";
-import { Content } from "../models/content.ts";
+import { Content, streamKeyOf } from "../models/content.ts";
 import { modelRows } from "../db/model-rows.ts";
 import { badRequest } from "../http/errors.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
@@ -129,6 +129,25 @@ export async function streamPage(sequelize: Sequelize, query: StreamQuery): Prom
       : `SELECT * FROM contents WHERE stream_key IN (:keys) AND ${live} ${after} ${typeFilter}
          ORDER BY sort_at DESC, id DESC LIMIT :limit`;
   return pageOf(await modelRows(Content, sql, replacements), query.limit);
+}
+
+/**
+ * A person's profile stream as the viewer may read it: what they wrote anywhere the viewer reads (company
+ * stream, groups, profiles) and what others wrote on their profile, newest activity first, in one statement.
+ * Each branch walks its own index, (author_id, sort_at, id) and (stream_key, sort_at, id), and stops at
+ * the page size, so a prolific author costs no more than a quiet one.
+ */
+export async function profileStreamPage(registry: ModuleRegistry, policy: ContentPolicy, personId: number, before: StreamCursor | null, limit: number): Promise<StreamPage> {
+  const readable = await readableContentSql(registry, policy, "c");
+  const replacements: Record<string, unknown> = { ...readable.replacements, personId, profileKey: streamKeyOf("user", personId), limit: limit + 1 };
+  const after = before ? "AND (c.sort_at < :sortAt OR (c.sort_at = :sortAt AND c.id < :id))" : "";
+  if (before) Object.assign(replacements, { sortAt: before.sortAt, id: before.id });
+  const branch = (where: string, name: string) =>
+    `SELECT * FROM (SELECT c.* FROM contents c WHERE ${where} AND ${readable.sql} ${after} ORDER BY c.sort_at DESC, c.id DESC LIMIT :limit) ${name}`;
+  const sql = `SELECT * FROM (${branch("c.author_id = :personId", "authored")}
+    UNION ALL ${branch("c.stream_key = :profileKey AND (c.author_id IS NULL OR c.author_id <> :personId)", "received")}) page
+    ORDER BY page.sort_at DESC, page.id DESC LIMIT :limit`;
+  return pageOf(await modelRows(Content, sql, replacements), limit);
 }
 
 /** Loads contents by id keeping the given order (one query); `gated` leaves out content of modules switched off in its container. */

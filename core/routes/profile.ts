@@ -14,7 +14,7 @@ import { forbidden, notFound } from "../http/errors.ts";
 import { renderInvalid, validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
 import { policyOf, queryValue } from "../content/request.ts";
-import { decodeCursor, encodeCursor, streamPage } from "../content/stream.ts";
+import { decodeCursor, encodeCursor, profileStreamPage } from "../content/stream.ts";
 import { entryLoader } from "../content/cached-entries.ts";
 import { enabledFields, type FieldSwitches } from "../people/profile-fields.ts";
 import { loadProfileView } from "../people/profile-view.ts";
@@ -105,7 +105,8 @@ export function profileRoutes(services: AppServices) {
       await ctx.render("profile/show.njk", { person, isSelf, photo: photoOf(await profileRow()), isLimited: true, title: person.displayName });
       return;
     }
-    const page = await streamPage(services.sequelize, { streamKeys: [streamKeyOf("user", person.id)], before, limit: streamPageSize });
+    // Their activity wherever the viewer may read it, not only what was posted on the profile itself.
+    const page = await profileStreamPage(services.registry, policy, person.id, before, streamPageSize);
     const entries = await entryLoader(ctx, services.registry, container)(page.contents);
     const nextUrl = page.next ? `/u/${person.username}?before=${encodeCursor(page.next)}` : null;
     if (ctx.query.partial === "1") {
