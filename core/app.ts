@@ -45,6 +45,7 @@ import { ensureAdminFromEnvironment } from "./commands/setup-completer.ts";
 import { createLiveHub } from "./live/create.ts";
 import { startNotifications } from "./notifications/service.ts";
 import { unsubscribeRoutes } from "./routes/notifications.ts";
+import { installModuleJobs } from "./modules/scheduled-work.ts";
 import type { AppServices } from "./services.ts";
 
 export const coreMigrations: MigrationSource = { namespace: "core", directory: new URL("./migrations", import.meta.url).pathname };
@@ -120,6 +121,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const directorySync = startSyncScheduler(services);
   const notificationWorker = startNotifications(services);
   notificationWorker.register(keyedMailHandler(services));
+  installModuleJobs(notificationWorker, registry.moduleJobs(), (moduleId) => registry.isEnabled(moduleId));
   // Soft-deleted content past its 30-day restore window goes for good, files included.
   notificationWorker.every("contents.purge", 24 * 3600_000, async () => {
     await purgeDeletedContents(services);

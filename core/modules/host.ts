@@ -21,6 +21,7 @@ import { NotificationTypes, type NotificationTypeDefinition } from "../notificat
 import { requestNotifications } from "../notifications/requests.ts";
 import { enqueueMail } from "../mail/jobs.ts";
 import { bindStreamRegistry } from "../content/stream.ts";
+import { scheduledWork, type ModuleJobs } from "./scheduled-work.ts";
 
 /** Everything one module registered; the registry adopts it only if register() finished without throwing. */
 export interface Registrations {
@@ -33,6 +34,7 @@ export interface Registrations {
   contentTypes: ContentTypeDefinition[];
   containerTypes: ContainerTypeDefinition[];
   notificationTypes: NotificationTypeDefinition[];
+  jobs: ModuleJobs;
 }
 
 export interface HostServices {
@@ -44,7 +46,7 @@ export interface HostServices {
 }
 
 export function emptyRegistrations(): Registrations {
-  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [] };
+  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [], jobs: { handlers: [], periodic: [] } };
 }
 
 export function createHost(moduleId: string, services: HostServices, registrations: Registrations): Host {
@@ -74,5 +76,6 @@ export function createHost(moduleId: string, services: HostServices, registratio
     notify: (request) => requestNotifications(services.registry, moduleId, [request]),
     // A module writes its mails from its own catalogue only.
     mail: (mail, options) => enqueueMail({ ...mail, keys: `${moduleId}:${mail.keys}` }, options),
+    jobs: scheduledWork(moduleId, registrations.jobs),
   };
 }

@@ -10,6 +10,7 @@ import type { MigrationSource } from "../db/migrate.ts";
 import { HookBus } from "./hooks.ts";
 import { createHost, emptyRegistrations, type Registrations } from "./host.ts";
 import { discoverModules, type DiscoveredModule } from "./loader.ts";
+import type { ModuleJobs } from "./scheduled-work.ts";
 import { NotificationTypes } from "../notifications/types.ts";
 import type { Container, ContainerTypeDefinition, ContentTypeDefinition, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
 
@@ -258,6 +259,11 @@ export class ModuleRegistry {
       const cleanUp = definition.onDisable?.[container.type] as ((c: Container, t: Transaction) => Promise<unknown>) | undefined;
       if (state === "disabled") await cleanUp?.(container, transaction);
     });
+  }
+
+  /** Each module's declared job handlers and periodic work (host.jobs), for the job worker. */
+  *moduleJobs(): Generator<[string, ModuleJobs]> {
+    for (const [moduleId, registrations] of this.registrations) yield [moduleId, registrations.jobs];
   }
 
   /** One middleware mounting every module's routes; a disabled module's routes fall through to 404. */
