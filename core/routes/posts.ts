@@ -17,6 +17,7 @@ import { discardReceivedUploads, maxFilesPerForm, receiveFormOrRefusal } from ".
 import { Attachment } from "../models/attachment.ts";
 import { attachmentView, type AttachmentView } from "../content/attachments/entries.ts";
 import { removeAttachmentFilesOnHardDelete } from "../content/attachments/removal.ts";
+import { addressCarriesToken, keepRefusedForm, takeRefusedForm } from "../content/attachments/refused-forms.ts";
 
 export const postBodyMaxLength = 20_000;
 
@@ -54,14 +55,35 @@ export function postRoutes(services: AppServices) {
   // Posts carry files: whoever hard-deletes contents (purge, group deletion) takes them off the disk.
   removeAttachmentFilesOnHardDelete(services.config.uploadsDir);
 
-  // Nothing typed is lost: a refused post comes back on its own page, filled in, with the reason.
-  async function renderRefused(ctx: AppContext, status: number, errors: FieldErrors) {
-    await discardReceivedUploads(ctx);
-    const { _csrf, ...values } = ctx.state.body;
+  /** The composer on its own page, with a refused post's text and reasons when there is one. */
+  async function renderCompose(ctx: AppContext, status: number, values: Record<string, unknown>, errors: FieldErrors) {
     ctx.status = status;
     await ctx.render("stream/compose.njk", { title: ctx.state.t("stream:compose.title"), values, errors });
     ctx.status = status;
   }
+
+  /**
+   * Sends the browser to a page at `url` (#refused: its error box) that shows the refused form again: its
+   * address carried the form token, which must not stay in the address bar (core/content/attachments/refused-forms.ts).
+   */
+  function redirectRefused(ctx: AppContext, form: string, status: number, errors: FieldErrors, fields: readonly string[], url: string) {
+    keepRefusedForm(ctx, form, status, errors, fields);
+    ctx.redirect(`${url}#refused`);
+    ctx.status = 303;
+  }
+
+  // Nothing typed is lost: a refused post comes back on its own page, filled in, with the reason.
+  async function renderRefused(ctx: AppContext, status: number, errors: FieldErrors) {
+    await discardReceivedUploads(ctx);
+    if (addressCarriesToken(ctx)) return redirectRefused(ctx, "post", status, errors, ["target", "returnTo", "title", "body"], "/posts/new");
+    const { _csrf, ...values } = ctx.state.body;
+    await renderCompose(ctx, status, values, errors);
+  }
+
+  router.get("/posts/new", requireUser, async (ctx) => {
+    const refused = takeRefusedForm(ctx, "post");
+    await renderCompose(ctx, refused?.status ?? 200, refused?.values ?? {}, refused?.errors ?? {});
+  });
 
   router.post("/posts", requireUser, async (ctx) => {
     const { uploads, refusal } = await receiveFormOrRefusal(ctx, services.config);
@@ -100,17 +122,24 @@ export function postRoutes(services: AppServices) {
   const filesOf = async (contentId: number) => (await Attachment.findAll({ where: { contentId, commentId: null }, order: [["id", "ASC"]] })).map(attachmentView);
 
   /** The edit form again, as typed (ticked files included), with the reason. */
-  async function renderEditRefused(ctx: AppContext, content: Content, files: AttachmentView[], status: number, errors: FieldErrors) {
-    await discardReceivedUploads(ctx);
-    const { _csrf, ...values } = ctx.state.body;
+  async function renderEdit(ctx: AppContext, content: Content, files: AttachmentView[], status: number, values: Record<string, unknown>, errors: FieldErrors) {
     ctx.status = status;
     await ctx.render("content/edit.njk", { content, files, values: { ...values, removeFiles: [values.removeFiles ?? []].flat() }, errors, title: ctx.state.t("stream:edit.title") });
     ctx.status = status;
   }
 
+  async function renderEditRefused(ctx: AppContext, content: Content, files: AttachmentView[], status: number, errors: FieldErrors) {
+    await discardReceivedUploads(ctx);
+    if (addressCarriesToken(ctx)) return redirectRefused(ctx, `edit:${content.id}`, status, errors, ["title", "body", "removeFiles"], `/c/${content.id}/edit`);
+    const { _csrf, ...values } = ctx.state.body;
+    await renderEdit(ctx, content, files, status, values, errors);
+  }
+
   router.get("/c/:id/edit", requireUser, async (ctx) => {
     const { content, post } = await editablePost(ctx, ctx.params.id);
-    await ctx.render("content/edit.njk", { content, files: await filesOf(content.id), values: { title: post.title ?? "", body: post.body, removeFiles: [] }, errors: {}, title: ctx.state.t("stream:edit.title") });
+    const refused = takeRefusedForm(ctx, `edit:${content.id}`);
+    const values = refused?.values ?? { title: post.title ?? "", body: post.body, removeFiles: [] };
+    await renderEdit(ctx, content, await filesOf(content.id), refused?.status ?? 200, values, refused?.errors ?? {});
   });
 
   router.post("/c/:id/edit", requireUser, async (ctx) => {

@@ -2,7 +2,7 @@ import path from "node:path";
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
-import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart, type TestFile } from "./helpers.ts";
+import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart, refusedPage, type TestFile } from "./helpers.ts";
 
 // Editing a post can remove its files (checkboxes) and add new ones under the create rules, in the
 // same transaction as the text; removed files leave the disk once it commits.
@@ -89,7 +89,7 @@ test.serial("ids of another post's files are ignored; a malformed id is a 422; n
   t.is((await postEdit(client, mine.contentId, { body: "Try theirs", removeFiles: [String(other.attachments[0].id)] })).status, 302);
   t.is((await attachmentsOf(other.contentId)).length, 2);
   t.deepEqual(storedFiles(), before);
-  const malformed = await postEdit(client, mine.contentId, { body: "Bad id", removeFiles: ["1 OR 1=1"] }, [{ name: "kept.pdf", data: pdfDocument() }]);
+  const malformed = await refusedPage(client, await postEdit(client, mine.contentId, { body: "Bad id", removeFiles: ["1 OR 1=1"] }, [{ name: "kept.pdf", data: pdfDocument() }]));
   t.is(malformed.status, 422);
   t.regex(malformed.text, /Bad id/, "the typed text comes back");
   t.is((await attachmentsOf(mine.contentId)).length, 2);
@@ -101,12 +101,12 @@ test.serial("a refused file (too big, disguised, too many) refuses the whole edi
   const { contentId, attachments } = await postWithFiles(client);
   const before = storedFiles();
   const tooBig = Buffer.concat([pdfDocument(), Buffer.alloc(1024 * 1024 + 10, 1)]);
-  const big = await postEdit(client, contentId, { body: "Changed", removeFiles: [String(attachments[0].id)] }, [{ name: "big.pdf", data: tooBig }]);
+  const big = await refusedPage(client, await postEdit(client, contentId, { body: "Changed", removeFiles: [String(attachments[0].id)] }, [{ name: "big.pdf", data: tooBig }]));
   t.is(big.status, 413);
-  const disguised = await postEdit(client, contentId, { body: "Changed", removeFiles: [String(attachments[0].id)] }, [{ name: "cat.png", data: Buffer.from("<html><script>alert(1)</script></html>") }]);
+  const disguised = await refusedPage(client, await postEdit(client, contentId, { body: "Changed", removeFiles: [String(attachments[0].id)] }, [{ name: "cat.png", data: Buffer.from("<html><script>alert(1)</script></html>") }]));
   t.is(disguised.status, 415);
   const many = Array.from({ length: 9 }, (_, i) => ({ name: `f${i}.pdf`, data: pdfDocument(String(i)) }));
-  const tooMany = await postEdit(client, contentId, { body: "Changed" }, many);
+  const tooMany = await refusedPage(client, await postEdit(client, contentId, { body: "Changed" }, many));
   t.is(tooMany.status, 422, "2 kept + 9 new is over the 10 files a post may carry");
   t.regex(tooMany.text, /A post carries at most 10 files/);
   t.regex(tooMany.text, /Changed/, "the typed text comes back");

@@ -21,6 +21,19 @@ export async function postMultipart(client: Client, url: string, fields: Record<
   return client.request("POST", `${url}${separator}_csrf=${encodeURIComponent(client.csrfToken)}`, { body: form });
 }
 
+type Answer = Awaited<ReturnType<Client["request"]>>;
+
+/**
+ * A refused post or post edit sent as multipart (its address carries the form token) is sent with 303 to a
+ * clean address that opens at its error box (#refused); the page there is what the browser shows: the
+ * refusal's status, the text typed and the reason. Throws when the answer is anything else.
+ */
+export async function refusedPage(client: Client, response: Answer): Promise<Answer> {
+  if (response.status !== 303) throw new Error(`a refused multipart form answers 303, not ${response.status}: ${response.text.slice(0, 300)}`);
+  if (response.location.includes("_csrf") || !/^\/[^?#]*#refused$/.test(response.location)) throw new Error(`the refused form goes to a clean address, not ${response.location}`);
+  return client.get(response.location.slice(0, -"#refused".length));
+}
+
 /** Every file under a directory, as paths relative to it. */
 export function filesUnder(directory: string): string[] {
   if (!existsSync(directory)) return [];

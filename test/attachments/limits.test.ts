@@ -3,7 +3,7 @@ import path from "node:path";
 import test from "ava";
 import sharp from "sharp";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart } from "./helpers.ts";
+import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart, refusedPage } from "./helpers.ts";
 
 let app: TestApp;
 test.before(async () => {
@@ -21,7 +21,7 @@ test.serial("a file over the configured limit is a 413 with a clear message, and
   const { Content } = await import("../../core/models/content.ts");
   const before = await Content.count();
   const tooBig = Buffer.concat([pdfDocument(), randomBytes(1024 * 1024 + 10)]);
-  const response = await postMultipart(client, "/posts", { target: "company:0", body: "Big file" }, [{ name: "small.pdf", data: pdfDocument() }, { name: "big.pdf", data: tooBig }]);
+  const response = await refusedPage(client, await postMultipart(client, "/posts", { target: "company:0", body: "Big file" }, [{ name: "small.pdf", data: pdfDocument() }, { name: "big.pdf", data: tooBig }]));
   t.is(response.status, 413);
   t.true(response.text.includes("larger than the size allowed"));
   t.deepEqual(filesUnder(app.config.uploadsDir), []);

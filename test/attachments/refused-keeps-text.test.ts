@@ -3,7 +3,7 @@ import path from "node:path";
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
-import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart, type TestFile } from "./helpers.ts";
+import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart, refusedPage, type TestFile } from "./helpers.ts";
 
 // Nothing a user wrote is lost: a refused file (too big, not a type we take, a hostile name) answers
 // with the same form, filled in, the reason next to the file field, its 4xx, and nothing on disk.
@@ -57,7 +57,7 @@ for (const refusal of refusals) {
     const { client, userId } = await app.signedIn("member");
     const before = await snapshot();
     const body = `Plan for <b>"Q3"</b> & Tom's notes`;
-    const response = await postMultipart(client, "/posts", { target: `user:${userId}`, returnTo: "/u/somewhere?tab=posts", title: `Title "kept" & <i>`, body }, refusal.files());
+    const response = await refusedPage(client, await postMultipart(client, "/posts", { target: `user:${userId}`, returnTo: "/u/somewhere?tab=posts", title: `Title "kept" & <i>`, body }, refusal.files()));
     t.is(response.status, refusal.status);
     t.regex(response.text, textareaWith(body));
     t.true(response.text.includes(`name="title" maxlength="200" value="${escaped(`Title "kept" & <i>`)}"`));
@@ -82,7 +82,7 @@ for (const refusal of refusals) {
     form.append("body", body);
     form.append("removeFiles", String(photo.id));
     for (const file of refusal.files()) form.append("files", new Blob([new Uint8Array(file.data)]), file.name);
-    const response = await client.request("POST", `/c/${contentId}/edit?_csrf=${encodeURIComponent(client.csrfToken)}`, { body: form });
+    const response = await refusedPage(client, await client.request("POST", `/c/${contentId}/edit?_csrf=${encodeURIComponent(client.csrfToken)}`, { body: form }));
     t.is(response.status, refusal.status);
     t.regex(response.text, textareaWith(body));
     t.true(response.text.includes(`value="New title"`));

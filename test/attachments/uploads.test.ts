@@ -2,7 +2,7 @@ import path from "node:path";
 import test from "ava";
 import sharp from "sharp";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { contentIdOf, filesUnder, macroDocument, openDocumentText, pdfDocument, photoWithExif, plainZip, pngImage, postMultipart, wordDocument } from "./helpers.ts";
+import { contentIdOf, filesUnder, macroDocument, openDocumentText, pdfDocument, photoWithExif, plainZip, pngImage, postMultipart, refusedPage, wordDocument } from "./helpers.ts";
 
 let app: TestApp;
 test.before(async () => {
@@ -141,7 +141,7 @@ test.serial("disguised, forbidden and damaged files are refused with a clear mes
   ];
   for (const { status, file } of refused) {
     // A good file next to the bad one must not survive either.
-    const response = await postMultipart(client, "/posts", { target: "company:0", body: `Refused ${file.name}` }, [{ name: "fine.pdf", data: pdfDocument() }, file]);
+    const response = await refusedPage(client, await postMultipart(client, "/posts", { target: "company:0", body: `Refused ${file.name}` }, [{ name: "fine.pdf", data: pdfDocument() }, file]));
     t.is(response.status, status, file.name);
     t.true(response.text.includes(status === 415 ? "its content is not an accepted type" : "Nothing was published"), file.name);
     t.deepEqual(storedFiles(), filesBefore, `nothing left on disk after ${file.name}`);
@@ -214,12 +214,12 @@ test.serial("hostile file names render inert in the page and in headers", async 
 test.serial("a refused post (422, 403) with files leaves nothing on disk; a post without files still works", async (t) => {
   const { client } = await app.signedIn("member");
   const filesBefore = storedFiles();
-  const empty = await postMultipart(client, "/posts", { target: "company:0", title: "Kept title", body: "" }, [{ name: "photo.png", data: await pngImage(50, 50) }]);
+  const empty = await refusedPage(client, await postMultipart(client, "/posts", { target: "company:0", title: "Kept title", body: "" }, [{ name: "photo.png", data: await pngImage(50, 50) }]));
   t.is(empty.status, 422);
   t.true(empty.text.includes("Kept title"), "the typed text comes back");
   t.deepEqual(storedFiles(), filesBefore);
   const someoneElse = await app.createUser();
-  const foreign = await postMultipart(client, "/posts", { target: `user:${someoneElse.userId}`, body: "On your wall" }, [{ name: "doc.pdf", data: pdfDocument() }]);
+  const foreign = await refusedPage(client, await postMultipart(client, "/posts", { target: `user:${someoneElse.userId}`, body: "On your wall" }, [{ name: "doc.pdf", data: pdfDocument() }]));
   t.is(foreign.status, 403);
   t.deepEqual(storedFiles(), filesBefore);
 
@@ -230,7 +230,7 @@ test.serial("a refused post (422, 403) with files leaves nothing on disk; a post
   t.is(urlencoded.status, 302);
   t.deepEqual(storedFiles(), filesBefore);
 
-  const tooMany = await postMultipart(client, "/posts", { target: "company:0", body: "Eleven" }, Array.from({ length: 11 }, (_, index) => ({ name: `f${index}.pdf`, data: pdfDocument() })));
+  const tooMany = await refusedPage(client, await postMultipart(client, "/posts", { target: "company:0", body: "Eleven" }, Array.from({ length: 11 }, (_, index) => ({ name: `f${index}.pdf`, data: pdfDocument() }))));
   t.is(tooMany.status, 413);
   t.true(tooMany.text.includes("at most 10"));
   t.deepEqual(storedFiles(), filesBefore);
@@ -238,7 +238,7 @@ test.serial("a refused post (422, 403) with files leaves nothing on disk; a post
   wrongField.append("target", "company:0");
   wrongField.append("body", "Other field");
   wrongField.append("avatar", new Blob([pdfDocument()]), "a.pdf");
-  const unexpected = await client.request("POST", `/posts?_csrf=${encodeURIComponent(client.csrfToken)}`, { body: wrongField });
+  const unexpected = await refusedPage(client, await client.request("POST", `/posts?_csrf=${encodeURIComponent(client.csrfToken)}`, { body: wrongField }));
   t.is(unexpected.status, 400);
   t.deepEqual(storedFiles(), filesBefore);
   const noToken = await client.request("POST", "/posts", { body: wrongField });
