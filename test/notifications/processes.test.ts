@@ -96,3 +96,40 @@ test.serial("live updates cross processes: a post on one server reaches a page h
   t.true(Date.now() - stopping < 5000, `stopped ${Date.now() - stopping} ms after SIGTERM with a live stream open`);
   stream.close();
 });
+
+test.serial("live updates cross processes: leaving a group on one server stops its count on a dashboard held by another", async (t) => {
+  t.timeout(90_000);
+  const instance = await freshInstance(admin);
+  instances.push(instance);
+  const [owner, member] = await seedAccounts(instance.env, ["keeper", "leaver"], password);
+  const prefix = `agora-test-${randomBytes(6).toString("hex")}:`;
+  const env = { ...instance.env, AGORA_REDIS_URL: "redis://127.0.0.1:6379", AGORA_REDIS_PREFIX: prefix, AGORA_JOBS_POLL_MS: "50" };
+  const one = await startServer(env);
+  servers.push(one);
+  const two = await startServer(env);
+  servers.push(two);
+
+  const keeper = await signedIn(one, owner.email);
+  const created = await keeper.post("/groups/new", { name: "Cross vault", visibility: "secret", description: "", tags: "" });
+  t.is(created.status, 302);
+  const groupUrl = created.location;
+  await keeper.post(`${groupUrl}/invitations`, { people: member.username });
+  const leaverOnOne = await signedIn(one, member.email);
+  t.is((await leaverOnOne.post(`${groupUrl}/invitation/accept`)).status, 302);
+  const target = /name="target" value="(group:\d+)"/.exec((await keeper.get(groupUrl)).text)![1];
+
+  const stream = await openEvents(await signedIn(two, member.email), "/live/events?stream=dashboard");
+  await stream.waitFor("unread");
+  await publish(keeper, { target, body: "Before leaving" });
+  t.deepEqual(await stream.waitFor("posts", () => true, 10_000), { count: 1, text: "1 new post: show it" }, "a member's page held by the other server counts it");
+
+  t.is((await leaverOnOne.post(`${groupUrl}/leave`)).status, 302, "left through the other server");
+  await publish(keeper, { target, body: "After leaving" });
+  await publish(keeper, { target: "company:0", body: "Company news after leaving" });
+  t.deepEqual(await stream.waitFor("posts", (data) => data.count === 2, 10_000), { count: 2, text: "2 new posts: show them" });
+  await pause(500);
+  t.deepEqual(stream.events.filter((e) => e.event === "posts").map((e) => e.data.count), [1, 2], "the group's post after leaving is not counted");
+  stream.close();
+  t.is(await one.stop(), 0);
+  t.is(await two.stop(), 0);
+});
