@@ -2,6 +2,7 @@ import type { Sequelize } from "sequelize";
 import { AuditEntry } from "./audit-entry.ts";
 import { Invitation } from "./invitation.ts";
 import { ModuleState } from "./module-state.ts";
+import { ModuleSetting } from "./module-setting.ts";
 import { PasswordReset } from "./password-reset.ts";
 import { Session } from "./session.ts";
 import { Setting } from "./setting.ts";
@@ -32,6 +33,7 @@ const coreModels = [
   Session,
   Setting,
   ModuleState,
+  ModuleSetting,
   Invitation,
   PasswordReset,
   AuditEntry,

@@ -22,6 +22,7 @@ import { requestNotifications } from "../notifications/requests.ts";
 import { enqueueMail } from "../mail/jobs.ts";
 import { bindStreamRegistry } from "../content/stream.ts";
 import { scheduledWork, type ModuleJobs } from "./scheduled-work.ts";
+import { settingsReader } from "./settings.ts";
 
 /** Everything one module registered; the registry adopts it only if register() finished without throwing. */
 export interface Registrations {
@@ -77,5 +78,6 @@ export function createHost(moduleId: string, services: HostServices, registratio
     // A module writes its mails from its own catalogue only.
     mail: (mail, options) => enqueueMail({ ...mail, keys: `${moduleId}:${mail.keys}` }, options),
     jobs: scheduledWork(moduleId, registrations.jobs),
+    settings: settingsReader(moduleId, () => services.registry.definition(moduleId)),
   };
 }

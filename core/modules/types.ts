@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { Logger } from "pino";
 import type { Sequelize, Transaction } from "sequelize";
+import type { z } from "zod";
 import type { User } from "../models/user.ts";
 import type { Content } from "../models/content.ts";
 import type { ContentPolicy } from "../policies/content.ts";
@@ -109,8 +110,11 @@ export interface ContentTypeDefinition {
   type: string;
   /** Renders the body of a stream entry; it gets `entry` (see core/content/entries.ts) with `entry.item` = what load returned. */
   template: string;
-  /** Batch-loads the module rows of a page of contents: one query per type, never one per entry. The viewer's policy lets a type show only what the viewer may read (a share of a private post). */
-  load: (refIds: number[], policy: ContentPolicy) => Promise<Map<number, unknown>>;
+  /**
+   * Batch-loads the module rows of a page of contents: one query per type, never one per entry. The viewer's policy lets a type show only what the viewer may read (a share of a private post).
+   * `contents`: the page's contents of this type, for what belongs to each content rather than to its refId (a share's own note).
+   */
+  load: (refIds: number[], policy: ContentPolicy, contents?: Content[]) => Promise<Map<number, unknown>>;
   /**
    * The entry's HTML may be kept per reader and shown again until the content's render version or the
    * render epoch moves (core/db/render-versions.ts). Only for a type whose body changes with nothing but
@@ -160,6 +164,40 @@ export interface ContainerTypeDefinition {
   search?: import("../search/types.ts").ContainerSearch;
 }
 
+/** How a setting is asked on its form. */
+export type SettingInput = "text" | "textarea" | "number" | "checkbox" | "select";
+
+/** One setting of a module: how it is asked, checked and stored (see docs/modules.md, "Settings"). */
+export interface SettingField<S extends z.ZodType = z.ZodType> {
+  /** Translation key of the label. */
+  label: string;
+  /** Translation key of a hint shown under the field. */
+  hint?: string;
+  input: SettingInput;
+  /** A select's choices: stored value and the translation key of its label. */
+  options?: { value: string; label: string }[];
+  /**
+   * Checks what the form sent (text; a checkbox sends true or false) and gives the value to store; its
+   * messages are translation keys. A stored value it no longer accepts reads as the default.
+   */
+  schema: S;
+  default: z.output<S>;
+}
+
+export type SettingFields = Record<string, SettingField>;
+export type SettingValues<F extends SettingFields> = { [K in keyof F]: z.output<F[K]["schema"]> };
+
+/** A module's settings: for the site ("instance"), and per container of a type it is used in ("group"...). */
+export type ModuleSettingsDefinition = { instance?: SettingFields } & { [containerType: string]: SettingFields | undefined };
+
+export interface ModuleSettingsReader {
+  /**
+   * The values an admin saved over the defaults, for the site (no container) or one container. `fields`
+   * is the object the module declared for that scope (it gives the values their types).
+   */
+  read<F extends SettingFields>(fields: F, container?: Container | null): Promise<SettingValues<F>>;
+}
+
 export type ContainerDisableHandler = (container: Container, transaction: Transaction) => Promise<unknown>;
 
 export interface ModuleModel {
@@ -181,6 +219,8 @@ export interface ModuleDefinition {
   permissions?: PermissionDefinition[];
   contentTypes?: ContentTypeDefinition[];
   containerTypes?: ContainerTypeDefinition[];
+  /** Settings shown on a form to the site's admins (/admin/modules/<id>/settings) and to a container's managers. */
+  settings?: ModuleSettingsDefinition;
   register?(host: Host): void | Promise<void>;
   onEnable?: { instance?: (transaction: Transaction) => Promise<unknown> };
   onDisable?: {
@@ -249,6 +289,8 @@ export interface Host {
   mail(mail: ModuleMail, options?: { transaction?: Transaction; key?: string }): Promise<void>;
   /** Scheduled and deferred work (poll deadlines, nightly rules...): see ScheduledWork. */
   readonly jobs: ScheduledWork;
+  /** The module's settings as saved on its settings forms (declared in `settings`). */
+  readonly settings: ModuleSettingsReader;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

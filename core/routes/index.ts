@@ -23,6 +23,7 @@ import { fileRoutes } from "./files.ts";
 import { notificationRoutes } from "./notifications.ts";
 import { liveRoutes } from "../live/routes.ts";
 import { searchRoutes } from "./search.ts";
+import { containerModuleSettingsRoutes } from "./container-module-settings.ts";
 
 /** Every core page, mounted in one place; modules' routes come after, through the registry. */
 export function coreRoutes(services: AppServices): Middleware<AppState, AppContextExtras> {
@@ -48,5 +49,5 @@ export function coreRoutes(services: AppServices): Middleware<AppState, AppConte
     searchRoutes(services),
   ];
   const middleware = routers.flatMap((router) => [router.routes(), router.allowedMethods({ throw: true })]) as Middleware<AppState, AppContextExtras>[];
-  return compose([adminRoutes(services), ...middleware]);
+  return compose([adminRoutes(services), containerModuleSettingsRoutes(services), ...middleware]);
 }

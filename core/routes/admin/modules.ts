@@ -7,6 +7,7 @@ import { ModuleError } from "../../modules/registry.ts";
 import { audit } from "../../commands/audit.ts";
 import { notFound } from "../../http/errors.ts";
 import { flash } from "../../views/render.ts";
+import { declaredSettings } from "../../modules/settings.ts";
 
 const enableForm = z.object({ state: z.enum(["enabled", "forced"]).default("enabled") });
 
@@ -17,6 +18,8 @@ export interface ModuleRow extends ModuleInfo {
   requiredBy: string[];
   /** It has a container scope (group...), so it can be forced on in every container. */
   isForceable: boolean;
+  /** It declared settings for the site: the row links to its settings page. */
+  hasSettings: boolean;
 }
 
 /** What the page shows for each discovered module, with name and description from the module's own catalogue. */
@@ -29,6 +32,7 @@ function moduleRows(ctx: AppContext, services: AppServices): ModuleRow[] {
     description: t(`${module.id}:module.description`, { defaultValue: "" }),
     requiredBy: modules.filter((other) => other.isEnabled && other.requires.includes(module.id)).map((other) => other.id),
     isForceable: module.scopes.some((scope) => scope !== "instance"),
+    hasSettings: declaredSettings(services.registry.definition(module.id)) !== null,
   }));
 }
 
