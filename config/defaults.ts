@@ -2,7 +2,8 @@
 export const defaults = {
   port: 3000,
   host: "0.0.0.0",
-  baseUrl: "http://localhost:3000",
+  // Empty: http://localhost:<port>, so that links follow AGORA_PORT (config/index.ts).
+  baseUrl: "",
   dataDir: "./data",
   uploadsDir: "./uploads",
   databaseUrl: "",

@@ -76,7 +76,7 @@ const pathList = z.union([z.array(z.string()), z.string().transform((v) => v.spl
 const schema = z.object({
   port: integer(0, 65535),
   host: z.string().min(1),
-  baseUrl: url(["http:", "https:"]).refine((v) => v !== "", "must not be empty"),
+  baseUrl: url(["http:", "https:"]),
   dataDir: z.string().min(1),
   uploadsDir: z.string().min(1),
   databaseUrl: url(["postgres:", "postgresql:", "sqlite:"]),
@@ -144,7 +144,13 @@ const ldapSchema = z.object({
 
 export type LdapEnvironment = z.infer<typeof ldapSchema>;
 
-export type Config = z.infer<typeof schema> & { sessionSecret: string; isHttps: boolean; ldap: LdapEnvironment };
+export type Config = z.infer<typeof schema> & {
+  sessionSecret: string;
+  isHttps: boolean;
+  /** AGORA_BASE_URL was not set: baseUrl is http://localhost:<port> (on port 0, the port the server gets: core/server.ts). */
+  isBaseUrlFromPort: boolean;
+  ldap: LdapEnvironment;
+};
 
 /** Raised when a setting is invalid: the message names the variable so an admin can fix it. */
 export class ConfigError extends Error {}
@@ -175,6 +181,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.adminEmail && config.adminPassword.length < 10) {
     throw new ConfigError("Invalid configuration:\n  AGORA_ADMIN_PASSWORD: must be at least 10 characters when AGORA_ADMIN_EMAIL is set");
   }
+  // Unset, links go where this server listens: the port it was given, on this machine.
+  const isBaseUrlFromPort = config.baseUrl === "";
+  if (isBaseUrlFromPort) config.baseUrl = localBaseUrl(config.port);
   // Without a trailing slash, every link is simply baseUrl + path.
   config.baseUrl = config.baseUrl.replace(/\/+$/, "");
   config.dataDir = path.resolve(config.dataDir);
@@ -185,7 +194,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  AGORA_DATA_DIR (${config.dataDir}): cannot keep the generated session secret there (${(error as Error).message})`);
   }
-  return { ...config, sessionSecret, isHttps: config.baseUrl.startsWith("https:"), ldap: ldap.data };
+  return { ...config, sessionSecret, isHttps: config.baseUrl.startsWith("https:"), isBaseUrlFromPort, ldap: ldap.data };
+}
+
+/** The base URL when AGORA_BASE_URL is not set. */
+export function localBaseUrl(port: number): string {
+  return `http://localhost:${port}`;
+}
+
+/** Whether a URL's host is this machine only (loopback, or the "any address" 0.0.0.0 / ::): links to it open nowhere else. */
+export function isLoopbackUrl(value: string): boolean {
+  const host = new URL(value).hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return host === "localhost" || host.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(host) || host === "::1" || host === "0.0.0.0" || host === "::";
+}
+
+/** What the start log says when e-mailed links would open only on the server's machine; null when they are fine. */
+export function baseUrlWarning(config: Pick<Config, "baseUrl" | "isBaseUrlFromPort">): string | null {
+  if (!isLoopbackUrl(config.baseUrl)) return null;
+  const problem = config.isBaseUrlFromPort
+    ? `AGORA_BASE_URL is not set: links in e-mails point to ${config.baseUrl}, which opens only on this machine`
+    : `AGORA_BASE_URL (${config.baseUrl}) opens only on this machine, and links in e-mails point there`;
+  return `${problem}. Set AGORA_BASE_URL to the address people use to reach Agora, such as https://social.example.com.`;
 }
 
 const secretKeys = new Set(["sessionSecret", "adminPassword"]);

@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import type { Server } from "node:http";
 import type { Logger } from "pino";
-import { ConfigError, loadConfig, type Config } from "../config/index.ts";
+import { baseUrlWarning, ConfigError, loadConfig, localBaseUrl, type Config } from "../config/index.ts";
 import { createApp, createLogger } from "./app.ts";
 import { deleteExpiredSessions } from "./auth/session-store.ts";
 import { superviseWorkers } from "./cluster/supervisor.ts";
@@ -29,8 +29,10 @@ async function main() {
   const server: Server = app.koa.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
-    if (cluster.isWorker) logger.info({ port }, "worker listening");
-    else logger.info({ port, baseUrl: config.baseUrl }, `Agora is listening on http://localhost:${port}`);
+    followListeningPort(config, port);
+    if (cluster.isWorker) return logger.info({ port }, "worker listening");
+    logger.info({ port, baseUrl: config.baseUrl }, `Agora is listening on http://localhost:${port}`);
+    warnAboutBaseUrl(config, logger);
   });
   server.keepAliveTimeout = 5_000;
   const sweep = setInterval(() => deleteExpiredSessions().catch((err) => logger.warn({ err }, "session sweep failed")), 3600_000);
@@ -79,10 +81,23 @@ async function main() {
   }
 }
 
+/** On AGORA_PORT=0 the port is known only once listening: a base URL that follows the port follows that one. */
+function followListeningPort(config: Config, port: number) {
+  if (config.isBaseUrlFromPort && config.port === 0) config.baseUrl = localBaseUrl(port);
+}
+
+/** Said once at start (by the primary when there are workers): e-mailed links that open only on this machine. */
+function warnAboutBaseUrl(config: Config, logger: Logger) {
+  const warning = baseUrlWarning(config);
+  if (warning) logger.warn({ baseUrl: config.baseUrl }, warning);
+}
+
 /** AGORA_WORKERS > 1: runs the workers (core/cluster/supervisor.ts) and stops them on SIGTERM/SIGINT. */
 async function runPrimary(config: Config, logger: Logger) {
   const supervisor = await superviseWorkers(config, logger, (code) => process.exit(code));
+  followListeningPort(config, supervisor.port);
   logger.info({ port: supervisor.port, workers: config.workers, baseUrl: config.baseUrl }, `Agora is listening on http://localhost:${supervisor.port}`);
+  warnAboutBaseUrl(config, logger);
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {
     if (stopping) {

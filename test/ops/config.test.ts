@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "ava";
-import { ConfigError, loadConfig } from "../../config/index.ts";
+import { ConfigError, isLoopbackUrl, loadConfig } from "../../config/index.ts";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "agora-config-"));
 test.after.always(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -122,4 +122,20 @@ test("AGORA_ENTRY_CACHE_MB: 64 by default, 0 turns the entry cache off, anything
     const error = t.throws(() => load({ AGORA_ENTRY_CACHE_MB: value }), { instanceOf: ConfigError });
     t.regex(error!.message, /AGORA_ENTRY_CACHE_MB/);
   }
+});
+
+test("without AGORA_BASE_URL the base URL follows AGORA_PORT; set, it is kept as given", (t) => {
+  t.is(load({}).baseUrl, "http://localhost:3000");
+  t.true(load({}).isBaseUrlFromPort);
+  const moved = load({ AGORA_PORT: "8081" });
+  t.is(moved.baseUrl, "http://localhost:8081", "e-mailed links reach the port the server listens on");
+  t.true(moved.isBaseUrlFromPort);
+  const given = load({ AGORA_PORT: "8081", AGORA_BASE_URL: "https://social.example.test" });
+  t.is(given.baseUrl, "https://social.example.test");
+  t.false(given.isBaseUrlFromPort);
+});
+
+test("a base URL only this machine can open is told apart from a public one", (t) => {
+  for (const local of ["http://localhost:3000", "http://LOCALHOST", "http://agora.localhost:8080", "http://127.0.0.1:3000", "http://127.8.9.1", "http://[::1]:3000", "http://0.0.0.0:3000", "http://[::]:3000"]) t.true(isLoopbackUrl(local), local);
+  for (const reachable of ["https://social.example.test", "http://10.0.0.5:3000", "http://localhost.example.test", "http://127.example.test", "http://[2001:db8::1]"]) t.false(isLoopbackUrl(reachable), reachable);
 });

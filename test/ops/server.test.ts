@@ -1,4 +1,6 @@
+import { once } from "node:events";
 import { readFileSync, statSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import test from "ava";
 import { Client } from "../helpers/client.ts";
@@ -28,6 +30,11 @@ test.serial("GET /healthz answers 200 when the database answers; other methods g
   t.deepEqual(await health.json(), { status: "ok", database: "ok" });
   const post = await fetch(`${server!.url}/healthz`, { method: "POST" });
   t.is(post.status, 405);
+});
+
+test.serial("on AGORA_PORT=0 the default base URL is the port the server got, not port 0", async (t) => {
+  const listening = logEntries(server!.lines).find((entry) => /^Agora is listening/.test(String(entry.msg)));
+  t.is(listening?.baseUrl, `http://localhost:${server!.port}`);
 });
 
 test.serial("each request gets an id, echoed in X-Request-Id and logged as one JSON line", async (t) => {
@@ -89,6 +96,58 @@ test.serial("after a restart the session secret is the same, so signed-in users 
   t.is((await signedInAdmin.get("/admin")).status, 200);
   t.is((await new Client(server.url).get("/admin")).status, 302, "and an anonymous client is still sent to log in");
   t.is(await server.stop(), 0);
+});
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function waitForLog(running: RunningServer, matches: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const found = logEntries(running.lines).find(matches);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+test("without AGORA_BASE_URL, e-mailed links follow AGORA_PORT, and the start log warns that they open on this machine only", async (t) => {
+  const scratch = await freshInstance({ ...admin, AGORA_JOBS_POLL_MS: "50" });
+  const port = await freePort();
+  const running = await startServer({ ...scratch.env, AGORA_PORT: String(port) });
+  try {
+    const warning = logEntries(running.lines).find((entry) => entry.level === 40 && /AGORA_BASE_URL/.test(String(entry.msg)));
+    t.truthy(warning, "the start log warns");
+    t.regex(String(warning?.msg), new RegExp(`AGORA_BASE_URL is not set: links in e-mails point to http://localhost:${port}, which opens only on this machine`));
+    const client = new Client(running.url);
+    t.is((await client.post("/password/forgot", { email: admin.AGORA_ADMIN_EMAIL })).status, 200);
+    const mail = await waitForLog(running, (entry) => entry.msg === "mail not sent: AGORA_SMTP_URL is not set" && entry.to === admin.AGORA_ADMIN_EMAIL);
+    t.regex(String(mail?.text), new RegExp(`http://localhost:${port}/password/reset\\?token=`), "the reset link reaches the port the server listens on");
+    t.notRegex(String(mail?.text), /localhost:3000/);
+  } finally {
+    await running.stop();
+    await scratch.remove();
+  }
+});
+
+test("a public AGORA_BASE_URL starts without the warning; a loopback one set by hand still gets it", async (t) => {
+  const scratch = await freshInstance();
+  try {
+    for (const [baseUrl, isWarned] of [["https://social.example.test", false], ["http://127.0.0.1:8080", true]] as const) {
+      const running = await startServer({ ...scratch.env, AGORA_BASE_URL: baseUrl });
+      await running.stop();
+      const warnings = logEntries(running.lines).filter((entry) => entry.level === 40 && /AGORA_BASE_URL/.test(String(entry.msg)));
+      t.is(warnings.length, isWarned ? 1 : 0, baseUrl);
+      if (isWarned) t.regex(String(warnings[0].msg), /AGORA_BASE_URL \(http:\/\/127\.0\.0\.1:8080\) opens only on this machine/);
+    }
+  } finally {
+    await scratch.remove();
+  }
 });
 
 test("a bad setting stops the server before it listens, exit non-zero, naming the variable", async (t) => {
