@@ -22,6 +22,8 @@ export async function requestPasswordReset(services: AppServices, email: string)
   }
   const { token, hash } = newSecretToken();
   await services.sequelize.transaction(async (transaction) => {
+    // Locks the account's row: concurrent requests take turns, so each replaces the one before and one link stays live.
+    await User.findByPk(user.id, { attributes: ["id"], lock: transaction.LOCK.UPDATE, transaction });
     await PasswordReset.destroy({ where: { userId: user.id, usedAt: null }, transaction });
     await PasswordReset.create({ userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + passwordResetLifetimeMs), usedAt: null }, { transaction });
   });

@@ -33,6 +33,8 @@ export async function resetPassword(services: AppServices, token: unknown, passw
   await services.sequelize.transaction(async (transaction) => {
     const [claimed] = await PasswordReset.update({ usedAt: new Date() }, { where: { id: reset.id, usedAt: null }, transaction });
     if (claimed !== 1) throw new ResetLinkInvalidError();
+    // Any other link of the account dies with this one: a reset is done once.
+    await PasswordReset.update({ usedAt: new Date() }, { where: { userId: user.id, usedAt: null }, transaction });
     await user.update({ passwordHash }, { transaction });
     await endSessionsOf(user.id, transaction);
     await audit(user, "password.reset", { type: "user", id: user.id }, undefined, transaction);

@@ -1,4 +1,4 @@
-import type { Transaction } from "sequelize";
+import { UniqueConstraintError, type Transaction } from "sequelize";
 import { z } from "zod";
 import { hashPassword, minPasswordLength } from "../auth/passwords.ts";
 import { User, instanceRoles, type InstanceRole, type UserStatus } from "../models/user.ts";
@@ -46,24 +46,43 @@ async function freeUsername(email: string, transaction?: Transaction): Promise<s
   }
 }
 
-/** Creates an account: refuses a taken e-mail or username, hashes the password with argon2id. */
+/** Which unique column a failed insert hit: "username" or (the other unique one) "email". */
+function takenField(error: UniqueConstraintError): "email" | "username" {
+  const fields = Array.isArray(error.fields) ? error.fields : Object.keys(error.fields ?? {});
+  return fields.includes("username") ? "username" : "email";
+}
+
+/**
+ * Creates an account: refuses a taken e-mail or username, hashes the password with argon2id. The checks
+ * read first for a clear answer; the unique indexes decide when two requests race past them (on
+ * PostgreSQL): the loser gets the same AccountTakenError, or the next free derived username.
+ */
 export async function createAccount(account: NewAccount, transaction?: Transaction): Promise<User> {
   const email = account.email.trim().toLowerCase();
   if (await User.findOne({ where: { email }, transaction })) throw new AccountTakenError("email");
-  const username = account.username?.toLowerCase() ?? (await freeUsername(email, transaction));
+  let username = account.username?.toLowerCase() ?? (await freeUsername(email, transaction));
   if (await User.findOne({ where: { username }, transaction })) throw new AccountTakenError("username");
-  return User.create(
-    {
-      email,
-      username,
-      displayName: account.displayName.trim(),
-      passwordHash: account.password ? await hashPassword(account.password) : null,
-      role: account.role ?? "member",
-      status: account.status ?? "active",
-      language: account.language ?? null,
-      authSource: account.authSource ?? "local",
-      lastLoginAt: null,
-    },
-    { transaction },
-  );
+  const passwordHash = account.password ? await hashPassword(account.password) : null;
+  const values = {
+    email,
+    displayName: account.displayName.trim(),
+    passwordHash,
+    role: account.role ?? "member",
+    status: account.status ?? "active",
+    language: account.language ?? null,
+    authSource: account.authSource ?? "local",
+    lastLoginAt: null,
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A savepoint, so that a failed insert leaves the caller's PostgreSQL transaction usable for a retry.
+      const insert = (savepoint?: Transaction) => User.create({ ...values, username }, { transaction: savepoint });
+      return transaction ? await User.sequelize!.transaction({ transaction }, insert) : await insert();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintError)) throw error;
+      const field = takenField(error);
+      if (field !== "username" || account.username || attempt >= 3) throw new AccountTakenError(field);
+      username = await freeUsername(email, transaction);
+    }
+  }
 }
