@@ -55,7 +55,7 @@ export async function loadEntries(registry: ModuleRegistry, policy: ContentPolic
 
   const items = new Map<string, unknown>();
   for (const [type, refIds] of groupBy(shown, (content) => content.type, (content) => content.refId ?? content.id)) {
-    const loaded = await registry.contentType(type)!.load([...new Set(refIds)], policy);
+    const loaded = await registry.contentType(type)!.load([...new Set(refIds)], policy, shown.filter((content) => content.type === type));
     for (const [refId, item] of loaded) items.set(`${type}:${refId}`, item);
   }
 

@@ -186,7 +186,8 @@ export function postRoutes(services: AppServices) {
     if (content.authorId !== ctx.state.user!.id && !(await policy.canModerate(content))) throw notFound();
     const revisions = await ContentRevision.findAll({ where: { contentId: content.id }, order: [["id", "DESC"]], limit: 100 });
     const editors = new Map((await User.findAll({ where: { id: [...new Set(revisions.map((r) => r.editorId))] } })).map((u) => [u.id, u]));
-    const current = content.refId ? await Post.findByPk(content.refId) : null;
+    // Only a post's refId is a post (a share's is the original content's).
+    const current = content.type === "post" && content.refId ? await Post.findByPk(content.refId) : null;
     await ctx.render("content/history.njk", { content, current, revisions: revisions.map((revision) => ({ revision, editor: editors.get(revision.editorId) })), title: ctx.state.t("stream:history.title") });
   });
 

@@ -6,6 +6,7 @@ import { GroupInvitation } from "./models/invitation.ts";
 import { GroupCategory } from "./models/category.ts";
 import { GroupImage, GroupPermission, GroupSetting } from "./models/settings.ts";
 import { GroupDirectoryMapping } from "./models/directory-mapping.ts";
+import { GroupShareNote } from "./models/share-note.ts";
 import { applyDirectoryMemberships } from "./commands/directory-memberships.ts";
 import { directoryMappingRoutes } from "./routes/directory-mappings.ts";
 import type {} from "../../core/auth/ldap/hooks.ts";
@@ -35,7 +36,7 @@ export default defineModule({
   version: "1.0.0",
   scopes: ["instance"],
   enabledByDefault: true,
-  models: [GroupCategory, Group, GroupMembership, GroupRequest, GroupProposal, GroupInvitation, GroupPermission, GroupImage, GroupSetting, GroupDirectoryMapping],
+  models: [GroupCategory, Group, GroupMembership, GroupRequest, GroupProposal, GroupInvitation, GroupPermission, GroupImage, GroupSetting, GroupDirectoryMapping, GroupShareNote],
   migrations: "migrations",
   permissions: [
     { id: postPermission, scope: "group", defaults: ["owner", "admin", "moderator", "member"] },

@@ -4,10 +4,17 @@ import { shownUserAttributes, User } from "../../core/models/user.ts";
 import type { ModuleRegistry } from "../../core/modules/registry.ts";
 import type { Container, ContentTypeDefinition } from "../../core/modules/types.ts";
 import type { ContentPolicy } from "../../core/policies/content.ts";
+import { filesOfContents, type AttachmentView } from "../../core/content/attachments/entries.ts";
 import { defaultPostingRoles, postPermission } from "./access.ts";
+import { GroupShareNote } from "./models/share-note.ts";
 
-/** What a share entry shows: the original (rendered with its own type's template), or nothing when the viewer may not read it. */
+/**
+ * What a share entry shows: the original (rendered with its own type's template), or nothing when the viewer may not
+ * read it; and the sharers' notes. Shares of one original share this item, so notes are by share content id.
+ */
 export interface SharedItem {
+  /** Share content id → its note's sanitised HTML. */
+  notes: Record<number, string>;
   original: {
     content: Content;
     item: unknown;
@@ -15,6 +22,8 @@ export interface SharedItem {
     author: User | null;
     container: Container & { url: string };
     url: string;
+    /** The original's own files: shown only with the original, so only to those who may read it (and its files). */
+    attachments: AttachmentView[];
   } | null;
 }
 
@@ -32,7 +41,7 @@ export function shareContentType(registry: ModuleRegistry): ContentTypeDefinitio
   return {
     type: "share",
     template: "groups/share-entry.njk",
-    async load(refIds: number[], policy: ContentPolicy) {
+    async load(refIds: number[], policy: ContentPolicy, shares: Content[] = []) {
       const originals = refIds.length ? await Content.findAll({ where: { id: { [Op.in]: refIds } } }) : [];
       // A deleted or hidden original is gone for everyone who sees the share, its author and moderators included.
       const readable = (await policy.filterReadable(originals)).filter((content) => content.isLive && content.type !== "share");
@@ -51,6 +60,10 @@ export function shareContentType(registry: ModuleRegistry): ContentTypeDefinitio
       }
       const authorIds = [...new Set(readable.map((content) => content.authorId))];
       const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } }, attributes: shownUserAttributes }) : []).map((user) => [user.id, user]));
+      const files = await filesOfContents(readable.map((content) => content.id));
+      const notes: Record<number, string> = {};
+      const shareIds = shares.map((share) => share.id);
+      for (const note of shareIds.length ? await GroupShareNote.findAll({ where: { contentId: { [Op.in]: shareIds } } }) : []) notes[note.contentId] = note.bodyHtml;
       const byId = new Map(readable.map((content) => [content.id, content]));
       const result = new Map<number, SharedItem>();
       for (const refId of refIds) {
@@ -60,8 +73,8 @@ export function shareContentType(registry: ModuleRegistry): ContentTypeDefinitio
         result.set(
           refId,
           content && item !== undefined && container
-            ? { original: { content, item, template: registry.contentType(content.type)!.template, author: authors.get(content.authorId) ?? null, container, url: `/c/${content.id}` } }
-            : { original: null },
+            ? { notes, original: { content, item, template: registry.contentType(content.type)!.template, author: authors.get(content.authorId) ?? null, container, url: `/c/${content.id}`, attachments: files.get(content.id) ?? [] } }
+            : { notes, original: null },
         );
       }
       return result;

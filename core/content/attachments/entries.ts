@@ -62,6 +62,13 @@ function grouped(attachments: Attachment[], key: (attachment: Attachment) => num
   return groups;
 }
 
+/** The files attached to these contents themselves (not to their comments), by content id, in one query. */
+export async function filesOfContents(contentIds: number[]): Promise<Map<number, AttachmentView[]>> {
+  if (contentIds.length === 0) return new Map();
+  const attachments = await Attachment.findAll({ where: { contentId: { [Op.in]: [...new Set(contentIds)] }, commentId: null }, order: [["id", "ASC"]] });
+  return grouped(attachments, (attachment) => attachment.contentId);
+}
+
 /**
  * Adds the files of a page of (already readable) entries and of the comments shown with them (added
  * by addComments, which runs first), in one query. A deleted comment shows no files.
