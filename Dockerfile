@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # Agora: multi-stage image. The build stage compiles native modules (sqlite3, argon2); the runtime
 # stage has no compiler and runs as the unprivileged `node` user. TypeScript runs through tsx,
-# which is a runtime dependency, so there is no separate build step.
+# which is a runtime dependency, so there is no separate build step. Node.js 24 is the LTS line in
+# support (Node.js 20 reached its end of life in April 2026); keep it within package.json "engines".
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -11,7 +12,7 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     AGORA_HOST=0.0.0.0 \
     AGORA_PORT=3000 \
