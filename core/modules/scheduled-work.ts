@@ -1,6 +1,35 @@
 import { enqueueJob } from "../jobs/queue.ts";
 import type { JobWorker } from "../jobs/worker.ts";
-import type { ModuleJobContext, ScheduledWork } from "./types.ts";
+import type { Transaction } from "sequelize";
+
+/** What a module's job handler gets besides its payload (see core/jobs/worker.ts). */
+export interface ModuleJobContext {
+  /**
+   * Runs database writes in one transaction with the job's completion: they happen exactly once even if
+   * the job runs again after a crash. Do the reads and slow work before it.
+   */
+  finish<T>(work: (transaction: Transaction) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Background work on core's job queue, shared by every process: each job runs in one process only,
+ * survives restarts, and runs only while the module is on for the instance.
+ */
+export interface ScheduledWork {
+  /**
+   * Runs `run` once per period of `everyMs` across all processes (not once per process), with the
+   * period's start; periods are counted from the Unix epoch, so a daily one starts at midnight UTC.
+   */
+  every(name: string, everyMs: number, run: (periodStart: Date) => Promise<void>): void;
+  /** Declares what a job of this kind does; `at` queues jobs of it. */
+  handle<P>(kind: string, run: (payload: P, context: ModuleJobContext) => Promise<void>): void;
+  /**
+   * Queues a job of a declared kind for `runAt` (a deadline). A `key` makes it queued once however often
+   * this is called (put what decides it in the key, e.g. the deadline itself). Pass the transaction of
+   * the write that causes it: no job if that write rolls back.
+   */
+  at(kind: string, runAt: Date, payload: unknown, options?: { key?: string; transaction?: Transaction }): Promise<void>;
+}
 
 /** What one module declared through host.jobs, installed on the job worker once the app starts. */
 export interface ModuleJobs {

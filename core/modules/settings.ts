@@ -1,17 +1,17 @@
 import type { Transaction } from "sequelize";
 import { ModuleSetting } from "../models/module-setting.ts";
-import type { Container, ModuleDefinition, ModuleSettingsReader, SettingFields, SettingValues } from "./types.ts";
+import type { ModuleSettingsDefinition, ModuleSettingsReader, SettingFields, SettingsContainer, SettingValues } from "./setting-types.ts";
 
 const cacheMs = 5_000;
 const cache = new Map<string, { values: Record<string, unknown>; readAt: number }>();
 
 /** "" for the site, "<type>:<id>" for a container: the row's scope_key. */
-export function settingsScopeKey(container?: Container | null): string {
+export function settingsScopeKey(container?: SettingsContainer | null): string {
   return container ? `${container.type}:${container.id}` : "";
 }
 
 /** The fields a module declared for the site (no container) or for containers of this type; null when none. */
-export function declaredSettings(definition: ModuleDefinition | null, containerType?: string | null): SettingFields | null {
+export function declaredSettings(definition: { settings?: ModuleSettingsDefinition } | null, containerType?: string | null): SettingFields | null {
   const fields = definition?.settings?.[containerType ?? "instance"];
   return fields && Object.keys(fields).length > 0 ? fields : null;
 }
@@ -37,12 +37,12 @@ async function storedValues(moduleId: string, scopeKey: string): Promise<Record<
 }
 
 /** Reads a module's settings; another process's save shows within five seconds. */
-export async function readSettings<F extends SettingFields>(moduleId: string, fields: F, container?: Container | null): Promise<SettingValues<F>> {
+export async function readSettings<F extends SettingFields>(moduleId: string, fields: F, container?: SettingsContainer | null): Promise<SettingValues<F>> {
   return withDefaults(fields, await storedValues(moduleId, settingsScopeKey(container)));
 }
 
 /** host.settings for one module: only the fields it declared for a scope may be read for that scope. */
-export function settingsReader(moduleId: string, definition: () => ModuleDefinition | null): ModuleSettingsReader {
+export function settingsReader(moduleId: string, definition: () => { settings?: ModuleSettingsDefinition } | null): ModuleSettingsReader {
   return {
     async read(fields, container) {
       if (declaredSettings(definition(), container?.type) !== fields) {
@@ -74,7 +74,7 @@ export function parseSettingsForm(fields: SettingFields, body: Record<string, un
 }
 
 /** Saves one scope's values (the whole set: every declared field was on the form). */
-export async function writeSettings(moduleId: string, container: Container | null, values: Record<string, unknown>, transaction?: Transaction) {
+export async function writeSettings(moduleId: string, container: SettingsContainer | null, values: Record<string, unknown>, transaction?: Transaction) {
   const scopeKey = settingsScopeKey(container);
   await ModuleSetting.upsert({ moduleId, scopeKey, values: JSON.stringify(values) }, { transaction, conflictFields: ["module_id", "scope_key"] as never });
   cache.delete(`${moduleId}|${scopeKey}`);

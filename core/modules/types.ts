@@ -1,7 +1,6 @@
 import type Router from "@koa/router";
 import type { Logger } from "pino";
 import type { Sequelize, Transaction } from "sequelize";
-import type { z } from "zod";
 import type { User } from "../models/user.ts";
 import type { Content } from "../models/content.ts";
 import type { ContentPolicy } from "../policies/content.ts";
@@ -15,6 +14,10 @@ export interface ModuleMail extends Omit<KeyedMail, "keys"> {
 }
 
 export type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
+import type { ModuleSettingsDefinition, ModuleSettingsReader } from "./setting-types.ts";
+import type { ScheduledWork } from "./scheduled-work.ts";
+export type { ModuleSettingsDefinition, ModuleSettingsReader, SettingField, SettingFields, SettingInput, SettingValues } from "./setting-types.ts";
+export type { ModuleJobContext, ScheduledWork } from "./scheduled-work.ts";
 
 /** What a module's route handlers find on ctx.state and ctx (re-exported: modules import core types from here). */
 export type { AppState, AppContextExtras } from "../http/context.ts";
@@ -164,40 +167,6 @@ export interface ContainerTypeDefinition {
   search?: import("../search/types.ts").ContainerSearch;
 }
 
-/** How a setting is asked on its form. */
-export type SettingInput = "text" | "textarea" | "number" | "checkbox" | "select";
-
-/** One setting of a module: how it is asked, checked and stored (see docs/modules.md, "Settings"). */
-export interface SettingField<S extends z.ZodType = z.ZodType> {
-  /** Translation key of the label. */
-  label: string;
-  /** Translation key of a hint shown under the field. */
-  hint?: string;
-  input: SettingInput;
-  /** A select's choices: stored value and the translation key of its label. */
-  options?: { value: string; label: string }[];
-  /**
-   * Checks what the form sent (text; a checkbox sends true or false) and gives the value to store; its
-   * messages are translation keys. A stored value it no longer accepts reads as the default.
-   */
-  schema: S;
-  default: z.output<S>;
-}
-
-export type SettingFields = Record<string, SettingField>;
-export type SettingValues<F extends SettingFields> = { [K in keyof F]: z.output<F[K]["schema"]> };
-
-/** A module's settings: for the site ("instance"), and per container of a type it is used in ("group"...). */
-export type ModuleSettingsDefinition = { instance?: SettingFields } & { [containerType: string]: SettingFields | undefined };
-
-export interface ModuleSettingsReader {
-  /**
-   * The values an admin saved over the defaults, for the site (no container) or one container. `fields`
-   * is the object the module declared for that scope (it gives the values their types).
-   */
-  read<F extends SettingFields>(fields: F, container?: Container | null): Promise<SettingValues<F>>;
-}
-
 export type ContainerDisableHandler = (container: Container, transaction: Transaction) => Promise<unknown>;
 
 export interface ModuleModel {
@@ -228,35 +197,6 @@ export interface ModuleDefinition {
     group?: ContainerDisableHandler;
     [containerType: string]: ((...args: never[]) => Promise<unknown>) | undefined;
   };
-}
-
-/** What a module's job handler gets besides its payload (see core/jobs/worker.ts). */
-export interface ModuleJobContext {
-  /**
-   * Runs database writes in one transaction with the job's completion: they happen exactly once even if
-   * the job runs again after a crash. Do the reads and slow work before it.
-   */
-  finish<T>(work: (transaction: Transaction) => Promise<T>): Promise<T>;
-}
-
-/**
- * Background work on core's job queue, shared by every process: each job runs in one process only,
- * survives restarts, and runs only while the module is on for the instance.
- */
-export interface ScheduledWork {
-  /**
-   * Runs `run` once per period of `everyMs` across all processes (not once per process), with the
-   * period's start; periods are counted from the Unix epoch, so a daily one starts at midnight UTC.
-   */
-  every(name: string, everyMs: number, run: (periodStart: Date) => Promise<void>): void;
-  /** Declares what a job of this kind does; `at` queues jobs of it. */
-  handle<P>(kind: string, run: (payload: P, context: ModuleJobContext) => Promise<void>): void;
-  /**
-   * Queues a job of a declared kind for `runAt` (a deadline). A `key` makes it queued once however often
-   * this is called (put what decides it in the key, e.g. the deadline itself). Pass the transaction of
-   * the write that causes it: no job if that write rolls back.
-   */
-  at(kind: string, runAt: Date, payload: unknown, options?: { key?: string; transaction?: Transaction }): Promise<void>;
 }
 
 /** The narrow facade a module gets: everything it may touch in core, nothing else. */
