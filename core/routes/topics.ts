@@ -1,12 +1,12 @@
 import Router from "@koa/router";
-import { QueryTypes } from "sequelize";
 import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
 import { requireUser } from "../auth/current-user.ts";
 import { notFound } from "../http/errors.ts";
 import { Topic, TopicFollow } from "../models/topic.ts";
 import { taggedWith } from "../content/dashboard.ts";
-import { decodeCursor, encodeCursor, readableContentSql, readablePage } from "../content/stream.ts";
+import { decodeCursor, encodeCursor, readablePage } from "../content/stream.ts";
+import { isTopicReadable } from "../content/topics.ts";
 import { entryLoader } from "../content/cached-entries.ts";
 import { policyOf } from "../content/request.ts";
 import { topicName } from "../content/markdown.ts";
@@ -17,16 +17,6 @@ import { pageSize } from "./home.ts";
 export function topicRoutes(services: AppServices) {
   const router = new Router<AppState, AppContextExtras>();
 
-  /** Whether the viewer may read at least one live content carrying the topic: one statement, stops at the first. */
-  async function isReadable(ctx: AppContext, topic: Topic): Promise<boolean> {
-    const readable = await readableContentSql(services.registry, policyOf(ctx, services.registry), "c");
-    const rows = await services.sequelize.query(
-      `SELECT 1 AS found FROM content_topics ct JOIN contents c ON c.id = ct.content_id WHERE ct.topic_id = :topicId AND ${readable.sql} LIMIT 1`,
-      { replacements: { ...readable.replacements, topicId: topic.id }, type: QueryTypes.SELECT },
-    );
-    return rows.length > 0;
-  }
-
   /**
    * The topic by name, when the viewer may read something under it. A topic used only where they cannot
    * read is a 404 like one nobody used, so its name tells nothing; `isFollowed` lets them drop a follow.
@@ -34,7 +24,7 @@ export function topicRoutes(services: AppServices) {
   async function topicOf(ctx: AppContext, name: string, options: { isFollowed?: boolean } = {}) {
     const topic = name.length <= 64 ? await Topic.findOne({ where: { name: topicName(name) } }) : null;
     if (!topic) throw notFound();
-    if (await isReadable(ctx, topic)) return { topic, isReadable: true };
+    if (await isTopicReadable(services.registry, policyOf(ctx, services.registry), topic)) return { topic, isReadable: true };
     if (options.isFollowed && (await followOf(ctx, topic))) return { topic, isReadable: false };
     throw notFound();
   }

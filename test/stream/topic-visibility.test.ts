@@ -64,3 +64,20 @@ test.serial("once the topic is used where the reader reads, the page opens; a re
   t.is(unfollowed.location, "/topics");
   t.is(await TopicFollow.count({ where: { userId: reader.userId, topicId: topic.id } }), 0);
 });
+
+test.serial("the dashboard's topic filter says the same of a topic used only where the reader cannot read as of an unused one", async (t) => {
+  const owner = await app.signedIn("member");
+  const outsider = await app.signedIn("member");
+  const group = await createGroup(owner.client, { name: "Sealed lab", visibility: "secret" });
+  await publish(owner.client, { target: `group:${group.id}`, body: "Reactor notes #sealedlab" });
+  const unknown = "No content carries this topic yet";
+  const hidden = await outsider.client.get("/?topic=sealedlab");
+  const unused = await outsider.client.get("/?topic=neverusedtopic");
+  t.is(hidden.status, 200);
+  t.true(unused.text.includes(unknown), "an unused topic is unknown");
+  t.true(hidden.text.includes(unknown), "a topic used only in a secret group is unknown too");
+  t.false(hidden.text.includes("Reactor notes"));
+  const member = await owner.client.get("/?topic=sealedlab");
+  t.true(member.text.includes("Reactor notes"), "members see it");
+  t.false(member.text.includes(unknown));
+});
