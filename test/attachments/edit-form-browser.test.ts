@@ -4,7 +4,7 @@ import path from "node:path";
 import test from "ava";
 import type { Browser } from "playwright-core";
 import type { TestApp } from "../helpers/app.ts";
-import { desktop, phone, screenshot, signInThroughForm, startAppAndBrowser, whenBrowserAvailable } from "../helpers/browser.ts";
+import { auditEveryPage, desktop, expectNoAxeViolations, phone, screenshot, signInThroughForm, startAppAndBrowser, whenBrowserAvailable } from "../helpers/browser.ts";
 import { contentIdOf, pdfDocument, postMultipart } from "./helpers.ts";
 
 // In Chromium: the edit form's files are tidy rows (no bullets, no full-width checkboxes, the box beside its
@@ -26,6 +26,7 @@ whenBrowserAvailable(() => {
       const context = await browser.newContext(options);
       const page = await context.newPage();
       await signInThroughForm(page, app.url, account);
+      auditEveryPage(page);
       await page.goto(`${app.url}/c/${contentId}/edit`);
       const rows = page.locator(".edit-files-list li");
       t.is(await rows.count(), 2);
@@ -45,6 +46,7 @@ whenBrowserAvailable(() => {
         t.true(Math.abs(link.y + link.height / 2 - (box.y + box.height / 2)) < 12, "desktop: name and box on one line");
       }
       await screenshot(page, `edit-files-${name}`);
+      await expectNoAxeViolations(t, page);
       await context.close();
     }
   });
@@ -56,6 +58,7 @@ whenBrowserAvailable(() => {
     const context = await browser.newContext(phone);
     const page = await context.newPage();
     await signInThroughForm(page, app.url, account);
+    auditEveryPage(page);
     const composer = page.locator("form.composer");
     await composer.locator('textarea[name="body"]').fill("Words I will not retype");
     await composer.locator('input[type="file"]').setInputFiles(disguised);
@@ -67,6 +70,7 @@ whenBrowserAvailable(() => {
     t.regex(await box.innerText(), /not an accepted type/);
     t.true(await box.evaluate((element) => element.getBoundingClientRect().top >= 0 && element.getBoundingClientRect().top < window.innerHeight / 2), "the reason shows near the top of the screen");
     await screenshot(page, "composer-refused-phone");
+    await expectNoAxeViolations(t, page);
     await context.close();
   });
 });
