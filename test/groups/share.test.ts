@@ -2,6 +2,7 @@ import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { publish, usernameOf } from "../helpers/content.ts";
 import { contentIdOf, pdfDocument, postMultipart } from "../attachments/helpers.ts";
+import { notificationsOf, queueDrained } from "../notifications/helpers.ts";
 import { addMember, createGroup } from "./helpers.ts";
 
 // Sharing into a group: the share page is a form with a read-only preview; a share carries an optional note
@@ -61,6 +62,9 @@ test.serial("a share carries an optional Markdown note, sanitised, with mentions
   t.true(entry.includes("Worth reading"));
   const mentioned = (await Mention.findAll({ where: { contentId: share.id } })).map((mention) => mention.userId);
   t.deepEqual(mentioned, [colleague.userId], "only a reader of the group is recorded as mentioned");
+  await queueDrained();
+  t.true((await notificationsOf(colleague.userId)).some((notification) => notification.type === "mention"), "and told");
+  t.false((await notificationsOf(outsider.userId)).some((notification) => notification.type === "mention"), "the outsider is not told");
 
   // Without a note: no note row, no empty box.
   t.is((await author.client.post(`/groups/share/${postId}`, { target: String(group.id), note: "   " })).status, 302);
