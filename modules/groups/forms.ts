@@ -43,5 +43,7 @@ export const preferencesForm = z.object({
   notificationLevel: z.enum(notificationLevels, "validation:invalid"),
   showOnDashboard: z.literal("1").optional(),
 });
+/** Leaving; a sole owner names who takes the group over. */
+export const leaveForm = z.object({ newOwner: optionalId });
 export const deleteForm = z.object({ confirm: z.string().trim() });
 export const shareForm = z.object({ target: z.string().regex(/^[1-9]\d{0,9}$/, "groups:errors.shareTarget") });

@@ -105,3 +105,16 @@ test.serial("a join request approved by three admins at once is decided once", a
   t.is(await GroupRequest.count({ where: { id: request.id } }), 0);
   t.true((await GroupMembership.count({ where: { groupId: group.id, userId: requester.userId } })) <= 1);
 });
+
+test.serial("the two owners of a group leaving at once: one leaves, the group keeps an owner", async (t) => {
+  const { GroupMembership } = await models();
+  const first = await app.signedIn("member");
+  const group = await createGroup(first.client, { name: "Two captains", visibility: "open" });
+  const second = await app.signedIn("member");
+  const { addMember } = await import("./helpers.ts");
+  await addMember(group.id, second.userId, "owner");
+  await second.client.get(group.url);
+  const responses = await Promise.all([first.client.post(`${group.url}/leave`), second.client.post(`${group.url}/leave`)]);
+  t.is(statuses(responses).join(), "302,409", "one leaves, the last owner is refused");
+  t.is(await GroupMembership.count({ where: { groupId: group.id, role: "owner" } }), 1);
+});

@@ -1,5 +1,5 @@
 import { Op, type Transaction } from "sequelize";
-import type { User } from "../../../core/models/user.ts";
+import { User } from "../../../core/models/user.ts";
 import { audit } from "../../../core/commands/audit.ts";
 import { HttpError, forbidden } from "../../../core/http/errors.ts";
 import { Group } from "../models/group.ts";
@@ -48,6 +48,36 @@ export async function leave(access: GroupAccess, user: User): Promise<void> {
     const membership = await GroupMembership.findOne({ where: { groupId: access.group.id, userId: user.id }, transaction });
     if (membership?.source === "directory") throw conflict("groups:ldapMapping.errors.cannotLeave");
     if (membership) await removeMembership(access.group, membership, transaction);
+  });
+}
+
+/** Whether the user is their group's only owner (leaving would leave it without one). */
+export async function isSoleOwner(access: GroupAccess): Promise<boolean> {
+  return access.membership?.role === "owner" && (await GroupMembership.count({ where: { groupId: access.group.id, role: "owner" } })) <= 1;
+}
+
+/**
+ * A sole owner hands the group over and leaves, in one transaction: the chosen member (an active member
+ * whose role may change here) becomes owner, then the leaver's membership goes.
+ */
+export async function handOverAndLeave(access: GroupAccess, user: User, newOwnerId: number): Promise<void> {
+  if (access.membership?.role !== "owner") throw forbidden("groups:errors.ownersOnly");
+  if (newOwnerId === user.id) throw new HttpError(422, "groups:leave.chooseSomeoneElse");
+  await sequelize().transaction(async (transaction) => {
+    await lockGroup(access.group, transaction);
+    const mine = await GroupMembership.findOne({ where: { groupId: access.group.id, userId: user.id }, transaction });
+    if (!mine) throw conflict("groups:errors.notMember");
+    if (mine.role !== "owner") throw forbidden("groups:errors.ownersOnly");
+    const successor = await GroupMembership.findOne({ where: { groupId: access.group.id, userId: newOwnerId }, transaction });
+    const successorAccount = successor ? await User.findByPk(newOwnerId, { attributes: ["id", "status"], transaction }) : null;
+    if (!successor || successorAccount?.status !== "active") throw new HttpError(422, "groups:leave.notAMember");
+    if (successor.source === "directory") throw conflict("groups:ldapMapping.errors.cannotChangeRole");
+    if (successor.role !== "owner") {
+      const from = successor.role;
+      await successor.update({ role: "owner" }, { transaction });
+      await audit(user, "group.role.changed", { type: "group", id: access.group.id }, { userId: newOwnerId, from, to: "owner" }, transaction);
+    }
+    await removeMembership(access.group, mine, transaction);
   });
 }
 

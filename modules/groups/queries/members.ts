@@ -68,3 +68,14 @@ export async function membersPage(
   const last = page.at(-1);
   return { members: page, next: members.length > query.limit && last ? { name: last.displayName, id: last.userId } : null };
 }
+
+/** Who a leaving sole owner may hand the group to: other active members whose role may change here (not directory ones), managers first. */
+export async function handOverCandidates(sequelize: Sequelize, groupId: number, leavingUserId: number, limit = 200): Promise<MemberRow[]> {
+  const rows = await sequelize.query<Row>(
+    `SELECT m.user_id, u.username, u.display_name, m.role, m.created_at, m.source FROM group_memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.group_id = :groupId AND m.user_id <> :leavingUserId AND m.source <> 'directory' AND u.status = 'active'
+     ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'moderator' THEN 1 ELSE 2 END, u.display_name, u.id LIMIT :limit`,
+    { replacements: { groupId, leavingUserId, limit }, type: QueryTypes.SELECT },
+  );
+  return rows.map(toMember);
+}

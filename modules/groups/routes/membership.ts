@@ -6,11 +6,12 @@ import { HttpError, forbidden } from "../../../core/http/errors.ts";
 import { validateForm } from "../../../core/routes/form.ts";
 import { flash } from "../../../core/views/render.ts";
 import { containerOf } from "../models/group.ts";
-import { inviteForm, preferencesForm, requestForm, roleForm } from "../forms.ts";
+import { inviteForm, leaveForm, preferencesForm, requestForm, roleForm } from "../forms.ts";
 import { invitePermission, type GroupAccess } from "../access.ts";
-import { changeRole, decideRequest, join, leave, removeMember, requestToJoin, updatePreferences, withdrawRequest } from "../commands/membership-writer.ts";
+import { changeRole, decideRequest, handOverAndLeave, isSoleOwner, join, leave, removeMember, requestToJoin, updatePreferences, withdrawRequest } from "../commands/membership-writer.ts";
+import { handOverCandidates } from "../queries/members.ts";
 import { acceptInvitation, declineInvitation, invite, parseInvitees, revokeInvitation } from "../commands/invitation-writer.ts";
-import { groupLocals, groupOf, numberParam, readableGroupOf } from "./context.ts";
+import { groupLocals, groupOf, numberParam, readableGroupOf, type RouteContext } from "./context.ts";
 import { emitGroupEvent } from "../events.ts";
 
 /** A form that fails validation on these small POSTs is a 422 with the first error, nothing changed. */
@@ -31,10 +32,35 @@ export function membershipRoutes(host: Host) {
     back(ctx, access);
   });
 
+  /** The leave page: a plain confirmation, or for a sole owner why they cannot just leave and whom to hand the group to. */
+  async function renderLeave(ctx: RouteContext, access: GroupAccess, error: string | null = null, status = 200) {
+    if (!access.membership) throw new HttpError(409, "groups:errors.notMember");
+    const soleOwner = await isSoleOwner(access);
+    const candidates = soleOwner ? await handOverCandidates(host.sequelize, access.group.id, ctx.state.user!.id) : [];
+    ctx.status = status;
+    await ctx.render("groups/leave.njk", { ...(await groupLocals(ctx, host, access, "leave")), soleOwner, candidates, error, isFromDirectory: access.membership.source === "directory" });
+    ctx.status = status;
+  }
+
+  router.get("/leave", requireUser, async (ctx) => {
+    await renderLeave(ctx, await groupOf(ctx));
+  });
+
   router.post("/leave", requireUser, async (ctx) => {
     const access = await groupOf(ctx);
-    await leave(access, ctx.state.user!);
-    flash(ctx, "success", "groups:membership.left", { name: access.group.name });
+    const { data } = validateForm(leaveForm, ctx.state.body);
+    if (!data) return renderLeave(ctx, access, "groups:leave.notAMember", 422);
+    try {
+      if (data.newOwner) await handOverAndLeave(access, ctx.state.user!, data.newOwner);
+      else await leave(access, ctx.state.user!);
+    } catch (error) {
+      // The last owner (or a bad choice of successor) gets the leave page with the reason and the hand-over form, not a bare error.
+      if (error instanceof HttpError && access.membership && [409, 422].includes(error.status) && error.messageKey !== "groups:errors.notMember") {
+        return renderLeave(ctx, access, error.messageKey ?? null, error.status);
+      }
+      throw error;
+    }
+    flash(ctx, "success", data.newOwner ? "groups:leave.handedOver" : "groups:membership.left", { name: access.group.name });
     ctx.redirect(access.group.visibility === "open" ? access.group.url : "/groups");
   });
 
