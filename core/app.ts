@@ -46,6 +46,7 @@ import { createLiveHub } from "./live/create.ts";
 import { startNotifications } from "./notifications/service.ts";
 import { unsubscribeRoutes } from "./routes/notifications.ts";
 import { installModuleJobs } from "./modules/scheduled-work.ts";
+import { bindModuleLive } from "./live/module-channel.ts";
 import type { AppServices } from "./services.ts";
 
 export const coreMigrations: MigrationSource = { namespace: "core", directory: new URL("./migrations", import.meta.url).pathname };
@@ -116,6 +117,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     i18n,
     live: await createLiveHub(config, logger),
   };
+  bindModuleLive(services.live);
   await ensureAdminFromEnvironment(services);
   passport.use("ldap", ldapStrategy(services));
   const directorySync = startSyncScheduler(services);

@@ -5,7 +5,9 @@ import type { Logger } from "pino";
 /** What one process tells the open pages of every process. Ids only: each process reads what its viewers may see. */
 export type LiveEvent =
   | { kind: "notifications"; userIds: number[] }
-  | { kind: "content"; streamKey: string; contentId: number; authorId: number; type: string };
+  | { kind: "content"; streamKey: string; contentId: number; authorId: number; type: string }
+  /** A module's own event for the pages watching a container (host.live.publish): the same data for every reader. */
+  | { kind: "module"; moduleId: string; name: string; streamKey: string; data: unknown };
 
 export type LiveListener = (event: LiveEvent) => void;
 

@@ -20,6 +20,11 @@ interface Connection {
   /** Reads the viewer's dashboard keys again, as they are now. */
   reloadKeys: (() => Promise<DashboardKeys>) | null;
   newPosts: number;
+  /** Containers the page shows ("group:12"), whose module events it hears; only ones the viewer may read. */
+  watched: Set<string>;
+  /** The version `watched` was checked at, and how to check a container again once it moves. */
+  watchVersion: number | undefined;
+  mayRead: ((streamKey: string) => Promise<boolean>) | null;
   stream: PassThrough;
   /** False once the HTTP server stops listening: the stream ends so a graceful shutdown is not held up. */
   isServerListening(): boolean;
@@ -31,6 +36,15 @@ export interface LiveHubOptions {
   /** users.subscriptions_version of these people (one query); an account gone or inactive is left out. */
   subscriptionsVersions(userIds: number[]): Promise<Map<number, number>>;
   heartbeatMs?: number;
+}
+
+/** The containers a page watches for module events, checked readable when it opened. */
+export interface WatchedContainers {
+  keys: string[];
+  /** users.subscriptions_version when they were checked. */
+  version: number | undefined;
+  /** Whether the viewer may read this container now (asked again once the version moves). */
+  mayRead(streamKey: string): Promise<boolean>;
 }
 
 export const unreadLabel = (count: number) => (count > 99 ? "99+" : String(count));
@@ -69,17 +83,26 @@ export class LiveHub {
    * A dashboard page gives its keys and how to read them again.
    */
   async open(
-    viewer: { userId: number; t: TFunction; dashboard: { keys: DashboardKeys; reload(): Promise<DashboardKeys> } | null; isServerListening(): boolean },
+    viewer: {
+      userId: number;
+      t: TFunction;
+      dashboard: { keys: DashboardKeys; reload(): Promise<DashboardKeys> } | null;
+      watch?: WatchedContainers | null;
+      isServerListening(): boolean;
+    },
     onClose: (handler: () => void) => void,
   ): Promise<PassThrough> {
     const stream = new PassThrough();
-    const { dashboard, ...rest } = viewer;
+    const { dashboard, watch, ...rest } = viewer;
     const connection: Connection = {
       ...rest,
       streamKeys: dashboard ? new Set(dashboard.keys.keys) : null,
       keysVersion: dashboard?.keys.version,
       reloadKeys: dashboard ? () => dashboard.reload() : null,
       newPosts: 0,
+      watched: new Set(watch?.keys ?? []),
+      watchVersion: watch?.version,
+      mayRead: watch ? (streamKey) => watch.mayRead(streamKey) : null,
       stream,
     };
     this.connections.add(connection);
@@ -103,6 +126,7 @@ export class LiveHub {
   }
 
   private async dispatch(event: LiveEvent) {
+    if (event.kind === "module") return this.dispatchModuleEvent(event);
     if (event.kind === "notifications") {
       const wanted = new Set(event.userIds);
       const counts = new Map<number, Promise<number>>();
@@ -122,6 +146,34 @@ export class LiveHub {
       if (!connection.streamKeys?.has(event.streamKey) || !this.connections.has(connection)) continue;
       connection.newPosts += 1;
       this.send(connection, "posts", { count: connection.newPosts });
+    }
+  }
+
+  /** A module's event, to the pages watching its container whose viewer may still read it. */
+  private async dispatchModuleEvent(event: Extract<LiveEvent, { kind: "module" }>) {
+    const concerned = [...this.connections].filter((connection) => connection.watched.has(event.streamKey));
+    if (concerned.length === 0) return;
+    await this.recheckWatched(concerned);
+    const message = `event: module\ndata: ${JSON.stringify({ module: event.moduleId, name: event.name, container: event.streamKey, data: event.data })}\n\n`;
+    for (const connection of concerned) {
+      if (!connection.watched.has(event.streamKey) || connection.stream.writableEnded) continue;
+      connection.stream.write(message);
+    }
+  }
+
+  /**
+   * Checks again the watched containers of the connections whose viewer's memberships moved since they
+   * were checked (removed, left): one query for the versions, then one check per container concerned.
+   */
+  private async recheckWatched(connections: Connection[]) {
+    const versions = await this.options.subscriptionsVersions([...new Set(connections.map((connection) => connection.userId))]);
+    for (const connection of connections) {
+      const version = versions.get(connection.userId);
+      if (version !== undefined && version === connection.watchVersion) continue;
+      connection.watchVersion = version;
+      for (const streamKey of [...connection.watched]) {
+        if (version === undefined || !connection.mayRead || !(await connection.mayRead(streamKey))) connection.watched.delete(streamKey);
+      }
     }
   }
 

@@ -4,7 +4,8 @@ import type { AppServices } from "../services.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import { User } from "../models/user.ts";
 import { dashboardKeys } from "../content/dashboard.ts";
-import type { DashboardKeys } from "./hub.ts";
+import type { DashboardKeys, WatchedContainers } from "./hub.ts";
+import { ContentPolicy } from "../policies/content.ts";
 
 interface ListeningServer {
   listening: boolean;
@@ -17,9 +18,33 @@ async function currentDashboardKeys(registry: ModuleRegistry, userId: number): P
   return { keys: await dashboardKeys(registry, user), version: user.subscriptionsVersion };
 }
 
+// ?watch=group:12,company:0: the containers a page shows, for modules' live events (at most five).
+const watchPattern = /^[a-z][a-z0-9-]{0,31}:\d{1,10}$/;
+const maxWatched = 5;
+
+/** The watched containers the viewer may read; the others are dropped silently (their existence is nobody's business). */
+async function watchedContainers(registry: ModuleRegistry, user: User, value: unknown): Promise<WatchedContainers | null> {
+  if (typeof value !== "string" || value === "") return null;
+  const requested = [...new Set(value.split(","))].slice(0, maxWatched).filter((key) => watchPattern.test(key));
+  const mayRead = async (streamKey: string) => {
+    const fresh = await User.findByPk(user.id);
+    if (!fresh?.isActive) return false;
+    const [type, id] = streamKey.split(":");
+    return new ContentPolicy(registry, fresh).canReadContainer(type, Number(id));
+  };
+  const policy = new ContentPolicy(registry, user);
+  const keys = [];
+  for (const key of requested) {
+    const [type, id] = key.split(":");
+    if (await policy.canReadContainer(type, Number(id))) keys.push(key);
+  }
+  return { keys, version: user.subscriptionsVersion, mayRead };
+}
+
 /**
  * GET /live/events: a Server-Sent Events stream for the signed-in viewer (the bell's count; with
- * ?stream=dashboard, "N new posts" too). Anonymous visitors get 204, which tells EventSource to stop.
+ * ?stream=dashboard, "N new posts" too; with ?watch=, modules' events for those containers). Anonymous
+ * visitors get 204, which tells EventSource to stop.
  */
 export function liveRoutes(services: AppServices) {
   const router = new Router<AppState, AppContextExtras>();
@@ -33,6 +58,7 @@ export function liveRoutes(services: AppServices) {
       ctx.query.stream === "dashboard"
         ? { keys: { keys: await dashboardKeys(services.registry, user), version: user.subscriptionsVersion }, reload: () => currentDashboardKeys(services.registry, user.id) }
         : null;
+    const watch = await watchedContainers(services.registry, user, ctx.query.watch);
     const socket = ctx.req.socket;
     const server = (socket as unknown as { server?: ListeningServer }).server;
     socket.setTimeout(0);
@@ -43,7 +69,7 @@ export function liveRoutes(services: AppServices) {
     ctx.type = "text/event-stream";
     ctx.status = 200;
     ctx.body = await services.live.open(
-      { userId: user.id, t: ctx.state.t, dashboard, isServerListening: () => server?.listening !== false },
+      { userId: user.id, t: ctx.state.t, dashboard, watch, isServerListening: () => server?.listening !== false },
       (close) => ctx.req.once("close", close),
     );
   });

@@ -23,6 +23,7 @@ import { enqueueMail } from "../mail/jobs.ts";
 import { bindStreamRegistry } from "../content/stream.ts";
 import { scheduledWork, type ModuleJobs } from "./scheduled-work.ts";
 import { settingsReader } from "./settings.ts";
+import { moduleLive } from "../live/module-channel.ts";
 
 /** Everything one module registered; the registry adopts it only if register() finished without throwing. */
 export interface Registrations {
@@ -79,5 +80,6 @@ export function createHost(moduleId: string, services: HostServices, registratio
     mail: (mail, options) => enqueueMail({ ...mail, keys: `${moduleId}:${mail.keys}` }, options),
     jobs: scheduledWork(moduleId, registrations.jobs),
     settings: settingsReader(moduleId, () => services.registry.definition(moduleId)),
+    live: moduleLive(moduleId),
   };
 }

@@ -16,6 +16,8 @@ export interface ModuleMail extends Omit<KeyedMail, "keys"> {
 export type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
 import type { ModuleSettingsDefinition, ModuleSettingsReader } from "./setting-types.ts";
 import type { ScheduledWork } from "./scheduled-work.ts";
+import type { ModuleLive } from "../live/module-channel.ts";
+export type { ModuleLive } from "../live/module-channel.ts";
 export type { ModuleSettingsDefinition, ModuleSettingsReader, SettingField, SettingFields, SettingInput, SettingValues } from "./setting-types.ts";
 export type { ModuleJobContext, ScheduledWork } from "./scheduled-work.ts";
 
@@ -231,6 +233,8 @@ export interface Host {
   readonly jobs: ScheduledWork;
   /** The module's settings as saved on its settings forms (declared in `settings`). */
   readonly settings: ModuleSettingsReader;
+  /** Live updates to the open pages watching a container (poll results, a quiz's next question...). */
+  readonly live: ModuleLive;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -4,7 +4,10 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!document.body.classList.contains("signed-in") || !("EventSource" in window)) return;
   const filters = document.querySelector(".stream-filters");
   const isDashboard = window.location.pathname === "/" && filters !== null;
-  const source = new EventSource(`/live/events${isDashboard ? "?stream=dashboard" : ""}`);
+  // Containers the page shows (data-live-watch="group:12"): modules' live events for them come too.
+  const watched = [...new Set([...document.querySelectorAll("[data-live-watch]")].map((element) => element.dataset.liveWatch))].slice(0, 5);
+  const query = new URLSearchParams({ ...(isDashboard ? { stream: "dashboard" } : {}), ...(watched.length ? { watch: watched.join(",") } : {}) });
+  const source = new EventSource(`/live/events${query.size ? `?${query}` : ""}`);
   const read = (event) => {
     try {
       return JSON.parse(event.data);
@@ -12,6 +15,12 @@ document.addEventListener("DOMContentLoaded", () => {
       return null;
     }
   };
+
+  // A module's event: its own script listens with document.addEventListener("agora:live", ...).
+  source.addEventListener("module", (event) => {
+    const data = read(event);
+    if (data) document.dispatchEvent(new CustomEvent("agora:live", { detail: data }));
+  });
 
   source.addEventListener("unread", (event) => {
     const data = read(event);

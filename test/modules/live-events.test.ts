@@ -1,0 +1,77 @@
+import test from "ava";
+import { startApp, type TestApp } from "../helpers/app.ts";
+import { addMember, createGroup, type CreatedGroup } from "../groups/helpers.ts";
+import { openEvents, pause } from "../notifications/helpers.ts";
+
+// A module's live events (host.live.publish) reach the open pages watching the container, and only readers.
+let app: TestApp;
+let vault: CreatedGroup;
+let hall: CreatedGroup;
+let owner: Awaited<ReturnType<TestApp["signedIn"]>>;
+
+test.before(async () => {
+  app = await startApp();
+  const admin = (await app.signedIn("admin")).client;
+  for (const id of ["groups", "fixture-live"]) {
+    if ((await admin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(`could not enable ${id}`);
+  }
+  owner = await app.signedIn("member", { displayName: "Lina Live" });
+  vault = await createGroup(owner.client, { name: "Live vault", visibility: "secret" });
+  hall = await createGroup(owner.client, { name: "Live hall", visibility: "open" });
+  for (const group of [vault, hall]) await app.app.registry.setContainerState("fixture-live", { type: "group", id: group.id, slug: group.slug, name: "" }, "enabled");
+});
+test.after.always(() => app?.close());
+
+interface ModuleEvent {
+  module: string;
+  name: string;
+  container: string;
+  data: { text: string };
+}
+const moduleEvents = (stream: Awaited<ReturnType<typeof openEvents>>) => stream.events.filter((event) => event.event === "module").map((event) => event.data as unknown as ModuleEvent);
+
+test.serial("a page watching a group hears its module's events; an outsider asking to watch a secret group hears nothing", async (t) => {
+  const member = await app.signedIn("member");
+  const outsider = await app.signedIn("member");
+  await addMember(vault.id, member.userId);
+  const watching = await openEvents(member.client, `/live/events?watch=group:${vault.id}`);
+  const spying = await openEvents(outsider.client, `/live/events?watch=group:${vault.id},group:${hall.id}`);
+  const notWatching = await openEvents(member.client, "/live/events");
+  try {
+    await Promise.all([watching.waitFor("unread"), spying.waitFor("unread"), notWatching.waitFor("unread")]);
+    t.is((await owner.client.post(`${vault.url}/fixture-live/ping`, { text: "vault news" })).status, 202);
+    t.deepEqual(await watching.waitFor("module"), { module: "fixture-live", name: "ping", container: `group:${vault.id}`, data: { text: "vault news" } });
+    // The outsider's page watches the open group too: that one it hears.
+    t.is((await owner.client.post(`${hall.url}/fixture-live/ping`, { text: "hall news" })).status, 202);
+    t.deepEqual((await spying.waitFor("module")).data, { text: "hall news" });
+    await pause(300);
+    t.deepEqual(moduleEvents(spying).map((event) => event.data.text), ["hall news"], "nothing of the secret group");
+    t.deepEqual(moduleEvents(notWatching), [], "a page that watches nothing hears no module event");
+  } finally {
+    watching.close();
+    spying.close();
+    notWatching.close();
+  }
+});
+
+test.serial("a member removed while their page is open hears nothing more; bad watch values are ignored", async (t) => {
+  const member = await app.signedIn("member");
+  await addMember(vault.id, member.userId);
+  const watching = await openEvents(member.client, `/live/events?watch=group:${vault.id},nonsense,group:abc,${"x".repeat(300)}`);
+  try {
+    await watching.waitFor("unread");
+    await owner.client.post(`${vault.url}/fixture-live/ping`, { text: "before" });
+    await watching.waitFor("module");
+    t.is((await owner.client.post(`${vault.url}/members/${member.userId}/remove`)).status, 302);
+    await owner.client.post(`${vault.url}/fixture-live/ping`, { text: "after" });
+    await pause(400);
+    t.deepEqual(moduleEvents(watching).map((event) => event.data.text), ["before"]);
+  } finally {
+    watching.close();
+  }
+});
+
+test.serial("an event name a module may not use is refused", async (t) => {
+  const { moduleLive } = await import("../../core/live/module-channel.ts");
+  await t.throwsAsync(moduleLive("fixture-live").publish({ type: "group", id: vault.id }, "Bad Name!", {}), { message: /lowercase/ });
+});
