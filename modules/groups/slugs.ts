@@ -1,4 +1,5 @@
-import { Op } from "sequelize";
+import { randomInt } from "node:crypto";
+import { Op, type Transaction } from "sequelize";
 import { Group } from "./models/group.ts";
 
 export const slugPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -16,11 +17,29 @@ export function slugify(name: string): string {
   return slug.length >= 2 ? slug : `group-${slug || "x"}`;
 }
 
-/** The slug itself if free, else the first free "<slug>-2", "<slug>-3"... (one query). */
-export async function freeSlug(base: string): Promise<string> {
-  const taken = new Set((await Group.findAll({ where: { slug: { [Op.or]: [base, { [Op.like]: `${base}-%` }] } }, attributes: ["slug"] })).map((group) => group.slug));
+/**
+ * The slug itself if free, else the first free "<slug>-2", "<slug>-3"... (one query). Secret groups never
+ * hold such a guessable address (see secretSlug), so what this answers depends only on groups the
+ * creator could find anyway.
+ */
+export async function freeSlug(base: string, transaction?: Transaction): Promise<string> {
+  const taken = new Set((await Group.findAll({ where: { slug: { [Op.or]: [base, { [Op.like]: `${base}-%` }] } }, attributes: ["slug"], transaction })).map((group) => group.slug));
   if (!taken.has(base)) return base;
   for (let suffix = 2; ; suffix += 1) if (!taken.has(`${base}-${suffix}`)) return `${base}-${suffix}`;
+}
+
+const tailAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+export const secretTailLength = 10;
+
+/**
+ * A secret group's address: the chosen or derived one with a random tail ("board-x7k2q9m4wz", about 51
+ * bits), so nobody can find a secret group by guessing its address, nor learn from a taken address or
+ * a "-2" that one exists.
+ */
+export function secretSlug(base: string): string {
+  const stem = base.slice(0, 62 - secretTailLength).replace(/-+$/, "");
+  const tail = Array.from({ length: secretTailLength }, () => tailAlphabet[randomInt(tailAlphabet.length)]).join("");
+  return `${stem}-${tail}`;
 }
 
 /** Tags as typed ("Lean, 6 sigma #qualité") → stored form " lean 6 sigma qualité " (see the migration). */

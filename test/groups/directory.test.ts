@@ -89,7 +89,7 @@ test.serial("the create form refuses bad input with the reason, keeping what was
   t.not(first.slug, second.slug, "a free address is found");
   const taken = await member.client.post("/groups/new", { name: "Twins", visibility: "open", slug: first.slug });
   t.is(taken.status, 422);
-  t.regex(taken.text, /already has this address/);
+  t.regex(taken.text, /This address is not available/);
 });
 
 test.serial("categories are edited by instance admins; deleting one keeps its groups", async (t) => {

@@ -131,7 +131,7 @@ test.serial("settings: a taken address or bad input comes back with the error an
   const other = await createGroup(owner.client, { name: "Other team", visibility: "open" });
   const taken = await owner.client.post(`${group.url}/settings`, { name: "Roles lab", slug: other.slug, visibility: "private" });
   t.is(taken.status, 422);
-  t.regex(taken.text, /already has this address/);
+  t.regex(taken.text, /This address is not available/);
   t.is((await owner.client.post(`${group.url}/settings`, { name: "R", visibility: "private" })).status, 422);
   t.is((await owner.client.post(`${group.url}/settings`, { name: "Roles lab", visibility: "public" })).status, 422);
   const saved = await owner.client.post(`${group.url}/settings`, { name: "Roles laboratory", visibility: "private", description: "We test **roles**", tags: "Lean, Six-Sigma" });

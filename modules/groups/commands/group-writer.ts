@@ -9,7 +9,7 @@ import { deleteContentsForGood } from "../../../core/content/moderation/purge.ts
 import { HttpError } from "../../../core/http/errors.ts";
 import { Group, containerOf, type Visibility } from "../models/group.ts";
 import { GroupMembership } from "../models/membership.ts";
-import { freeSlug, normalizeTags, slugify } from "../slugs.ts";
+import { freeSlug, normalizeTags, secretSlug, slugify } from "../slugs.ts";
 import { plainText } from "../../../core/content/markdown.ts";
 
 /** Characters of the description shown on a directory card. */
@@ -36,39 +36,62 @@ export class GroupFieldError extends HttpError {
 
 const sequelize = () => Group.sequelize!;
 
-/** Creates a group with its creator as owner, in one transaction. */
+/** Attempts at an automatic address when another creation takes the same one at the same moment. */
+const slugAttempts = 3;
+
+/**
+ * Creates a group with its creator as owner, in one transaction. The address: a secret group's gets a
+ * random tail (secretSlug); otherwise the chosen one, or one made from the name (then a concurrent
+ * creation that took it first makes this one try the next free one, instead of an error about an
+ * address the creator did not choose).
+ */
 export async function createGroup(creator: User, input: GroupInput, transaction?: Transaction): Promise<Group> {
-  const slug = input.slug || (await freeSlug(slugify(input.name)));
-  const write = async (t: Transaction) => {
-    const group = await Group.create(
-      {
-        slug,
-        name: input.name,
-        sortName: input.name.toLowerCase(),
-        description: input.description,
-        summary: plainText(input.description, summaryLength),
-        visibility: input.visibility,
-        categoryId: input.categoryId,
-        tags: normalizeTags(input.tags),
-        createdBy: creator.id,
-        // The owner's membership below counts them (trigger).
-        memberCount: 0,
-      },
-      { transaction: t },
-    );
-    await GroupMembership.create({ groupId: group.id, userId: creator.id, role: "owner" }, { transaction: t });
-    return group;
-  };
-  try {
-    return transaction ? await write(transaction) : await sequelize().transaction(write);
-  } catch (error) {
-    if (error instanceof UniqueConstraintError) throw new GroupFieldError("slug", "groups:errors.slugTaken");
-    throw error;
+  const isAutomatic = !input.slug && input.visibility !== "secret";
+  for (let attempt = 1; ; attempt++) {
+    const slug = input.visibility === "secret" ? secretSlug(input.slug || slugify(input.name)) : input.slug || (await freeSlug(slugify(input.name), transaction));
+    const write = async (t: Transaction) => {
+      const group = await Group.create(
+        {
+          slug,
+          name: input.name,
+          sortName: input.name.toLowerCase(),
+          description: input.description,
+          summary: plainText(input.description, summaryLength),
+          visibility: input.visibility,
+          categoryId: input.categoryId,
+          tags: normalizeTags(input.tags),
+          createdBy: creator.id,
+          // The owner's membership below counts them (trigger).
+          memberCount: 0,
+        },
+        { transaction: t },
+      );
+      await GroupMembership.create({ groupId: group.id, userId: creator.id, role: "owner" }, { transaction: t });
+      return group;
+    };
+    try {
+      return transaction ? await write(transaction) : await sequelize().transaction(write);
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintError)) throw error;
+      if (isAutomatic && !transaction && attempt < slugAttempts) continue;
+      throw new GroupFieldError("slug", "groups:errors.slugTaken");
+    }
   }
+}
+
+/**
+ * The address after an update: a group that is or becomes secret gets a fresh random tail whenever its
+ * address would otherwise be one somebody chose or could guess (made secret now, or a new address typed).
+ */
+function updatedSlug(group: Group, input: GroupInput): string | undefined {
+  const typed = input.slug && input.slug !== group.slug ? input.slug : null;
+  if (input.visibility === "secret" && (group.visibility !== "secret" || typed)) return secretSlug(typed ?? group.slug);
+  return typed ?? undefined;
 }
 
 /** Name, description, visibility, category, tags and (for instance admins) the default-group flag. */
 export async function updateGroup(actor: User, group: Group, input: GroupInput & { isDefault?: boolean }): Promise<void> {
+  const slug = updatedSlug(group, input);
   const changes = {
     name: input.name,
     sortName: input.name.toLowerCase(),
@@ -77,7 +100,7 @@ export async function updateGroup(actor: User, group: Group, input: GroupInput &
     visibility: input.visibility,
     categoryId: input.categoryId,
     tags: normalizeTags(input.tags),
-    ...(input.slug ? { slug: input.slug } : {}),
+    ...(slug ? { slug } : {}),
     ...(actor.isAdmin && input.isDefault !== undefined ? { isDefault: input.isDefault } : {}),
   };
   try {
