@@ -69,11 +69,17 @@ export async function sendInvitations(services: AppServices, inviter: User, emai
   return results;
 }
 
-/** Withdraws a pending invitation; an accepted one is history and stays. Returns whether one was removed. */
+/**
+ * Withdraws a pending invitation; an accepted one is history and stays. Returns whether one was removed.
+ * The delete itself checks that it is still pending, so a revoke racing an accept (or another revoke)
+ * neither deletes an accepted invitation nor is recorded twice.
+ */
 export async function revokeInvitation(actor: User, invitationId: number): Promise<boolean> {
-  const invitation = await Invitation.findOne({ where: { id: invitationId, acceptedAt: null } });
-  if (!invitation) return false;
-  await invitation.destroy();
-  await audit(actor, "invitation.revoked", { type: "invitation", id: invitationId }, { email: invitation.email });
-  return true;
+  return Invitation.sequelize!.transaction(async (transaction) => {
+    const invitation = await Invitation.findOne({ where: { id: invitationId, acceptedAt: null }, transaction });
+    if (!invitation) return false;
+    if ((await Invitation.destroy({ where: { id: invitationId, acceptedAt: null }, transaction })) !== 1) return false;
+    await audit(actor, "invitation.revoked", { type: "invitation", id: invitationId }, { email: invitation.email }, transaction);
+    return true;
+  });
 }

@@ -72,3 +72,31 @@ test.serial("sign-ups whose addresses give the same username at once each get a 
   const usernames = (await User.findAll({ where: { email: emails } })).map((user) => user.username).sort();
   t.deepEqual(usernames, ["twin", "twin2", "twin3"]);
 });
+
+test.serial("an invitation revoked three times at once is revoked, and recorded, once", async (t) => {
+  const { AuditEntry } = await import("../../core/models/audit-entry.ts");
+  const { hash } = newSecretToken();
+  const adminUser = (await User.findOne({ where: { role: "admin" } }))!;
+  const invitation = await Invitation.create({ email: "revoked@example.test", tokenHash: hash, role: "member", invitedById: adminUser.id, expiresAt: new Date(Date.now() + hour), acceptedAt: null });
+  const admins = [(await app.signedIn("admin")).client, (await app.signedIn("admin")).client, (await app.signedIn("admin")).client];
+  const responses = await Promise.all(admins.map((client) => client.post(`/admin/invitations/${invitation.id}/revoke`)));
+  t.is(statuses(responses), "302,302,302");
+  t.is(await Invitation.count({ where: { id: invitation.id } }), 0);
+  t.is(await AuditEntry.count({ where: { action: "invitation.revoked", subjectId: String(invitation.id) } }), 1, "one revocation recorded");
+});
+
+test.serial("revoking an invitation that was just accepted keeps it as history", async (t) => {
+  const { token, hash } = newSecretToken();
+  const adminUser = (await User.findOne({ where: { role: "admin" } }))!;
+  const invitation = await Invitation.create({ email: "accepted@example.test", tokenHash: hash, role: "member", invitedById: adminUser.id, expiresAt: new Date(Date.now() + hour), acceptedAt: null });
+  const admin = (await app.signedIn("admin")).client;
+  await admin.get("/admin/invitations");
+  const [joined, revoked] = await Promise.all([
+    app.client().post("/register", { invite: token, displayName: "Quick Joiner", password: "a-long-password", passwordConfirm: "a-long-password", language: "en" }),
+    admin.post(`/admin/invitations/${invitation.id}/revoke`),
+  ]);
+  t.is(revoked.status, 302);
+  if (joined.status === 302) t.truthy((await Invitation.findByPk(invitation.id))?.acceptedAt, "an accepted invitation stays, marked accepted");
+  else t.is(await Invitation.count({ where: { id: invitation.id } }), 0, "revoked first: the link no longer works");
+  t.is(await User.count({ where: { email: "accepted@example.test" } }), joined.status === 302 ? 1 : 0);
+});
