@@ -118,3 +118,17 @@ test.serial("the two owners of a group leaving at once: one leaves, the group ke
   t.is(statuses(responses).join(), "302,409", "one leaves, the last owner is refused");
   t.is(await GroupMembership.count({ where: { groupId: group.id, role: "owner" } }), 1);
 });
+
+test.serial("asking to join three times at once makes one request and notifies the admins once", async (t) => {
+  const { GroupRequest } = await models();
+  const owner = await app.signedIn("member");
+  const group = await createGroup(owner.client, { name: "Knock knock", visibility: "private" });
+  const asker = await app.signedIn("member");
+  await asker.client.get(group.url);
+  const requested: number[] = [];
+  app.app.registry.hooks.on("core", "groups.requested" as never, (({ userId }: { userId: number }) => void requested.push(userId)) as never);
+  const responses = await Promise.all([1, 2, 3].map(() => asker.client.post(`${group.url}/request`, { message: "Let me in" })));
+  t.true(responses.every((response) => response.status === 302), statuses(responses).join());
+  t.is(await GroupRequest.count({ where: { groupId: group.id, userId: asker.userId } }), 1);
+  t.deepEqual(requested, [asker.userId], "one 'requested' event, so one notification");
+});

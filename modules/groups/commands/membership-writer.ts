@@ -81,9 +81,11 @@ export async function handOverAndLeave(access: GroupAccess, user: User, newOwner
   });
 }
 
-export async function requestToJoin(access: GroupAccess, user: User, message: string): Promise<void> {
+/** Asks to join; returns whether a request was made now (one per person and group: the unique index decides between concurrent ones). */
+export async function requestToJoin(access: GroupAccess, user: User, message: string): Promise<boolean> {
   if (!access.canRequest) throw forbidden("groups:errors.cannotRequest");
-  await GroupRequest.findOrCreate({ where: { groupId: access.group.id, userId: user.id }, defaults: { groupId: access.group.id, userId: user.id, message } });
+  const [, created] = await GroupRequest.findOrCreate({ where: { groupId: access.group.id, userId: user.id }, defaults: { groupId: access.group.id, userId: user.id, message } });
+  return created;
 }
 
 export async function withdrawRequest(access: GroupAccess, user: User): Promise<void> {

@@ -67,8 +67,7 @@ export function membershipRoutes(host: Host) {
   router.post("/request", requireUser, async (ctx) => {
     const access = await groupOf(ctx);
     const { message } = formData(validateForm(requestForm, ctx.state.body));
-    await requestToJoin(access, ctx.state.user!, message);
-    await emitGroupEvent(host, "groups.requested", { group: containerOf(access.group), userId: ctx.state.user!.id });
+    if (await requestToJoin(access, ctx.state.user!, message)) await emitGroupEvent(host, "groups.requested", { group: containerOf(access.group), userId: ctx.state.user!.id });
     flash(ctx, "success", "groups:membership.requested");
     back(ctx, access);
   });
