@@ -47,6 +47,7 @@ import { startNotifications } from "./notifications/service.ts";
 import { unsubscribeRoutes } from "./routes/notifications.ts";
 import { installModuleJobs } from "./modules/scheduled-work.ts";
 import { bindModuleLive } from "./live/module-channel.ts";
+import { ContentWriter, moduleContentApi } from "./content/writer.ts";
 import type { AppServices } from "./services.ts";
 
 export const coreMigrations: MigrationSource = { namespace: "core", directory: new URL("./migrations", import.meta.url).pathname };
@@ -71,7 +72,11 @@ export async function openCore(config: Config, logger: Logger) {
     registry.addCore({ containerTypes: [companyContainerType, userContainerType], contentTypes: [postContentType] });
     await registry.load(config.modulePaths);
     const applied = await migrate(sequelize, [coreMigrations, ...registry.migrationSources()], logger);
-    await registry.registerAll((user, permissionId, container) => can(registry, user, permissionId, container));
+    const contentWriter = new ContentWriter(sequelize, registry);
+    await registry.registerAll(
+      (user, permissionId, container) => can(registry, user, permissionId, container),
+      (moduleId) => moduleContentApi(contentWriter, registry, moduleId),
+    );
     await installSearch(sequelize, registry, logger);
     const settings = new SettingsStore({
       siteName: config.siteName,

@@ -5,6 +5,7 @@ import type {
   ActionHandler,
   ActionHooks,
   ContainerTypeDefinition,
+  ContentApi,
   ContentTypeDefinition,
   FilterHandler,
   FilterHooks,
@@ -45,6 +46,8 @@ export interface HostServices {
   registry: ModuleRegistry;
   emit<K extends keyof ActionHooks>(name: K, payload: ActionHooks[K]): Promise<void>;
   can(user: User | null, permissionId: string, container?: Container | null): Promise<boolean>;
+  /** The content API for one module (made in app.ts: the writer sits above the registry). */
+  contentFor(moduleId: string): ContentApi;
 }
 
 export function emptyRegistrations(): Registrations {
@@ -81,5 +84,6 @@ export function createHost(moduleId: string, services: HostServices, registratio
     jobs: scheduledWork(moduleId, registrations.jobs),
     settings: settingsReader(moduleId, () => services.registry.definition(moduleId)),
     live: moduleLive(moduleId),
+    content: services.contentFor(moduleId),
   };
 }

@@ -12,7 +12,7 @@ import { createHost, emptyRegistrations, type Registrations } from "./host.ts";
 import { discoverModules, type DiscoveredModule } from "./loader.ts";
 import type { ModuleJobs } from "./scheduled-work.ts";
 import { NotificationTypes } from "../notifications/types.ts";
-import type { Container, ContainerTypeDefinition, ContentTypeDefinition, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
+import type { Container, ContainerTypeDefinition, ContentApi, ContentTypeDefinition, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
 
 export interface ModuleInfo {
   id: string;
@@ -89,8 +89,8 @@ export class ModuleRegistry {
   }
 
   /** Calls each module's register(host); what a module added is kept only if register() succeeded. */
-  async registerAll(can: (user: User | null, permissionId: string, container?: Container | null) => Promise<boolean>) {
-    const services = { logger: this.logger, sequelize: this.sequelize, registry: this, emit: this.hooks.emit.bind(this.hooks), can };
+  async registerAll(can: (user: User | null, permissionId: string, container?: Container | null) => Promise<boolean>, contentFor: (moduleId: string) => ContentApi) {
+    const services = { logger: this.logger, sequelize: this.sequelize, registry: this, emit: this.hooks.emit.bind(this.hooks), can, contentFor };
     for (const module of this.usable()) {
       const definition = module.definition!;
       const registrations = emptyRegistrations();

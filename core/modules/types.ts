@@ -17,6 +17,7 @@ export type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequ
 import type { ModuleSettingsDefinition, ModuleSettingsReader } from "./setting-types.ts";
 import type { ScheduledWork } from "./scheduled-work.ts";
 import type { ModuleLive } from "../live/module-channel.ts";
+import type { ReceivedUpload } from "../content/attachments/received-upload.ts";
 export type { ModuleLive } from "../live/module-channel.ts";
 export type { ModuleSettingsDefinition, ModuleSettingsReader, SettingField, SettingFields, SettingInput, SettingValues } from "./setting-types.ts";
 export type { ModuleJobContext, ScheduledWork } from "./scheduled-work.ts";
@@ -130,6 +131,12 @@ export interface ContentTypeDefinition {
   /** Makes this type's content searchable through database triggers (docs/search.md). */
   search?: import("../search/types.ts").ContentSearch;
   /**
+   * The permission that lets someone write this type in a container (e.g. "polls.create"), checked by the
+   * content API instead of the container's posting right; a read-only container still refuses. Without it,
+   * whoever may post there may write it.
+   */
+  createPermission?: string;
+  /**
    * Removes the rows behind these contents for good (their refIds), inside the purge's transaction:
    * the daily purge of soft-deleted contents past their restore window calls it before deleting the
    * content rows. Without it, only the content row goes.
@@ -155,6 +162,8 @@ export interface ContainerTypeDefinition {
   canRead(user: User | null, container: Container): Promise<boolean>;
   /** May the user write content here (archived or read-only containers say no)? */
   canPost(user: User, container: Container): Promise<boolean>;
+  /** Whether nothing may be written here now (an archived group): content types with their own create permission are refused too. */
+  isReadOnly?(container: Container): Promise<boolean>;
   /** Ids of this type the user may read, or "all": one indexed query (topic pages, search, feeds). */
   readableIds(user: User): Promise<number[] | "all">;
   /** Ids of this type whose content appears on the user's dashboard (memberships shown there). */
@@ -201,6 +210,58 @@ export interface ModuleDefinition {
   };
 }
 
+/** What a module's write gets inside the content's transaction (host.content). */
+export interface ContentWriteContext {
+  transaction: Transaction;
+  /** Markdown to sanitised HTML, with the text's @mentions linked (the same rendering as posts). */
+  html(markdown: string): string;
+}
+
+export interface ContentCreateInput {
+  /** One of the module's own content types. */
+  type: string;
+  container: Container;
+  /** The Markdown people wrote (title and body, a note...): its @mentions are recorded and notified, its #topics linked. */
+  text?: string | null;
+  /** Files received with the form: attached to the content, or discarded if the write fails. */
+  uploads?: ReceivedUpload[];
+  /** The content's ref id when it is known beforehand (a share's original); otherwise what `write` returns. */
+  refId?: number;
+  /** Writes the module's own row before the content row; returns its id (the content's refId). */
+  write?(context: ContentWriteContext): Promise<number | void>;
+  /** Writes rows that need the content's id (after the content row, same transaction). */
+  afterWrite?(context: ContentWriteContext & { content: Content }): Promise<void>;
+}
+
+/** What an edit does to a content's own files: new uploads to attach, ids of attachments to remove. */
+export interface AttachmentChanges {
+  uploadsDir: string;
+  uploads: ReceivedUpload[];
+  removeIds: number[];
+}
+
+export interface ContentUpdateInput {
+  /** The new Markdown people wrote: topics and mentions follow it (newly mentioned people are notified). */
+  text?: string | null;
+  files?: AttachmentChanges;
+  /**
+   * Writes the module's change, its content row locked meanwhile; returns the text it replaced (kept in the
+   * edit history, shown to the author and moderators), or null when nothing changed.
+   */
+  write(context: ContentWriteContext): Promise<{ title: string | null; body: string } | null>;
+}
+
+/**
+ * The content API (core/content/writer.ts): the one writer of contents rows. Each call checks the actor's
+ * right (post in the container, edit, delete, restore) and runs in one transaction; see docs/modules.md.
+ */
+export interface ContentApi {
+  create(actor: ContentPolicy, input: ContentCreateInput): Promise<Content>;
+  update(actor: ContentPolicy, content: Content, input: ContentUpdateInput): Promise<void>;
+  remove(actor: ContentPolicy, content: Content): Promise<void>;
+  restore(actor: ContentPolicy, content: Content): Promise<void>;
+}
+
 /** The narrow facade a module gets: everything it may touch in core, nothing else. */
 export interface Host {
   readonly moduleId: string;
@@ -235,6 +296,8 @@ export interface Host {
   readonly settings: ModuleSettingsReader;
   /** Live updates to the open pages watching a container (poll results, a quiz's next question...). */
   readonly live: ModuleLive;
+  /** Writes, edits, deletes and restores the module's own content (see ContentApi). */
+  readonly content: ContentApi;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -49,6 +49,10 @@ export function groupContainerType(sequelize: Sequelize): ContainerTypeDefinitio
       const found = await groupAndRole(sequelize, user, container.id);
       return Boolean(found && mayRead(user, found, found.role));
     },
+    async isReadOnly(container) {
+      const group = await Group.findByPk(container.id, { attributes: ["id", "isArchived"] });
+      return !group || group.isArchived;
+    },
     async canPost(user, container) {
       if (!isActive(user)) return false;
       const found = await groupAndRole(sequelize, user, container.id);

@@ -138,7 +138,10 @@ test.serial("modules declare types and notify through the host; a module may onl
   const { createHost, emptyRegistrations } = await import("../../core/modules/host.ts");
   const { registry } = app.app;
   const registrations = emptyRegistrations();
-  const services = { logger: app.app.logger, sequelize: app.app.sequelize, registry, emit: async () => undefined, can: async () => false };
+  const contentFor = () => {
+    throw new Error("no content here");
+  };
+  const services = { logger: app.app.logger, sequelize: app.app.sequelize, registry, emit: async () => undefined, can: async () => false, contentFor };
   const host = createHost("fixture-rooms", services, registrations);
   t.throws(() => host.notificationType({ id: "mention", label: "x", message: "x", defaults: { web: true, email: false } }), { message: /must be named "fixture-rooms.<name>"/ });
   host.notificationType({ id: "fixture-rooms.invited", label: "notifications:types.mention", message: "notifications:messages.follow", defaults: { web: true, email: true }, level: "always" });

@@ -9,6 +9,9 @@ import type { AppContext } from "../../http/context.ts";
 import { HttpError } from "../../http/errors.ts";
 import { Attachment } from "../../models/attachment.ts";
 import { displayName } from "./file-names.ts";
+import type { ReceivedUpload } from "./received-upload.ts";
+
+export type { ReceivedUpload } from "./received-upload.ts";
 import { acceptedTypeOf, isImageType } from "./file-types.ts";
 import { processImage, UnreadableImageError } from "./images.ts";
 import { ensureDirectoryOf, newStorageKey, removeQuietly, storedPath, sweepStaleTemporaryFiles, temporaryDirectory, temporaryPath } from "./storage.ts";
@@ -16,20 +19,6 @@ import { ensureDirectoryOf, newStorageKey, removeQuietly, storedPath, sweepStale
 /** The file input's name in every form that takes attachments. */
 export const fileFieldName = "files";
 export const maxFilesPerForm = 10;
-
-/** A file received with a form, already on disk under a random temporary name and sniffed. */
-export interface ReceivedUpload {
-  tempPath: string;
-  originalName: string;
-  mime: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  thumbnailTempPath: string | null;
-  uploadsDir: string;
-  /** Final paths attachUploads moved the files to: discardUploads removes them too when the write fails. */
-  storedPaths: string[];
-}
 
 type MultipartFile = { path: string; originalname: string; size: number };
 type MultipartRequest = IncomingMessage & { body?: Record<string, unknown>; files?: MultipartFile[] };
