@@ -6,7 +6,7 @@ import { HttpError, forbidden } from "../../../core/http/errors.ts";
 import { Group } from "../models/group.ts";
 import { GroupMembership } from "../models/membership.ts";
 import { GroupInvitation } from "../models/invitation.ts";
-import { addMember } from "./membership-writer.ts";
+import { addMember, lockGroup } from "./membership-writer.ts";
 import type { GroupAccess } from "../access.ts";
 import type { Host } from "../../../core/modules/types.ts";
 
@@ -49,6 +49,8 @@ export async function invite(access: GroupAccess, inviter: User, names: string[]
   );
   const expiresAt = new Date(Date.now() + invitationLifetimeMs);
   await sequelize().transaction(async (transaction) => {
+    // Invitations to one group take turns: two admins inviting one person at once replace, not collide on the unique index.
+    await lockGroup(access.group, transaction);
     for (const user of users) {
       if (memberIds.has(user.id)) {
         result.alreadyMembers.push(user);

@@ -12,7 +12,7 @@ const sequelize = () => Group.sequelize!;
 const conflict = (key: string) => new HttpError(409, key);
 
 /** Locks the group row for the rest of the transaction: two concurrent role changes cannot both remove "the other" owner. */
-async function lockGroup(group: Group, transaction: Transaction) {
+export async function lockGroup(group: Group, transaction: Transaction) {
   await Group.findByPk(group.id, { transaction, lock: transaction.LOCK.UPDATE, attributes: ["id"] });
 }
 
