@@ -3,7 +3,7 @@
 import test from "ava";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { desktop, launchBrowser, screenshot, signInThroughForm, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import { desktop, launchBrowser, screenshot, signInThroughForm, watchPage, whenBrowserAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 let app: TestApp;
@@ -70,6 +70,7 @@ whenBrowserAvailable(() => {
     await Promise.all([readerPage.waitForURL(`${app.url}/`), banner.locator("a").click()]);
     await readerPage.locator("article.entry", { hasText: "Lunch at noon" }).first().waitFor();
     t.is((await readerPage.locator("[data-unread-count]").textContent())?.trim(), "1", "still unread after the reload");
+    await expectNoAxeViolations(t, readerPage);
     t.deepEqual(watcher.problems, []);
   });
 });

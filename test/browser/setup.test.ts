@@ -1,7 +1,7 @@
 import test from "ava";
 import type { Browser, Page } from "playwright-core";
 import type { TestApp } from "../helpers/app.ts";
-import { desktop, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import { desktop, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
 
 const admin = { siteName: "Browser Test Co", displayName: "Brenda Browser", email: "brenda@example.test", password: "a-long-browser-password" };
 
@@ -29,6 +29,7 @@ whenBrowserAvailable(() => {
     t.is(new URL(page.url()).pathname, "/setup");
     await screenshot(page, "setup-360");
     t.true((await scrollWidth(page)) <= 360, `setup page is ${await scrollWidth(page)} px wide`);
+    await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, []);
     await context.close();
   });
@@ -64,6 +65,7 @@ whenBrowserAvailable(() => {
 
     await signInThroughForm(page, app.url, admin);
     t.regex((await page.textContent("h1")) ?? "", new RegExp(admin.displayName));
+    await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, [], "no script error, CSP violation or failed request");
     await context.close();
   });
@@ -97,6 +99,7 @@ whenBrowserAvailable(() => {
     await page.goto(`${app.url}/`);
     await signOutThroughUserMenu(page);
     t.true((await scrollWidth(page)) <= 360);
+    await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, []);
     await context.close();
   });
@@ -121,8 +124,10 @@ whenBrowserAvailable(() => {
     await signInThroughForm(small, app.url, admin);
     await screenshot(small, "dashboard-360-nojs");
     t.true(await small.locator("details.sidebar nav").isVisible(), "without JavaScript the navigation stays unfolded");
+    await expectNoAxeViolations(t, small);
     await narrow.close();
 
+    await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, []);
     await context.close();
   });

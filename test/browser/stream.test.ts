@@ -5,7 +5,7 @@ import path from "node:path";
 import sharp from "sharp";
 import type { Browser } from "playwright-core";
 import type { TestApp } from "../helpers/app.ts";
-import { phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import { phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 let app: TestApp;
@@ -69,6 +69,7 @@ whenBrowserAvailable(() => {
     await page.goto(`${app.url}/`);
     t.true((await scrollWidth(page)) <= 360, `the dashboard is ${await scrollWidth(page)} px wide`);
     await screenshot(page, "dashboard-phone");
+    await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, []);
     await context.close();
   });

@@ -1,7 +1,7 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
 import type { TestApp } from "../helpers/app.ts";
-import { desktop, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import { desktop, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 // A private group from the browser: create it, invite a colleague, who accepts and posts; screenshots of the group page.
@@ -75,6 +75,7 @@ whenBrowserAvailable(() => {
     t.false(((await outsiderPage.textContent("main")) ?? "").includes("Kick-off"), "outsiders see the landing page only");
     await screenshot(outsiderPage, "group-private-outsider");
 
+    for (const visited of [ownerPage, page, small, outsiderPage]) await expectNoAxeViolations(t, visited);
     t.deepEqual([...ownerWatch.problems, ...colleagueWatch.problems, ...phoneWatch.problems], []);
     for (const context of [ownerContext, colleagueContext, phoneContext, outsiderContext]) await context.close();
   });

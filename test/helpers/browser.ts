@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { startApp, type TestApp } from "./app.ts";
 
@@ -105,7 +106,93 @@ export function watchPage(page: Page, baseUrl: string): { problems: string[] } {
   page.on("request", (request) => {
     if (!request.url().startsWith(baseUrl) && !request.url().startsWith("data:")) problems.push(`request to another origin: ${request.url()}`);
   });
+  auditEveryPage(page);
   return { problems };
+}
+
+/** WCAG 2.1 A and AA: what every page must pass. */
+const axeTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const axeFindings = new WeakMap<Page, string[]>();
+const auditedPages = new WeakSet<Page>();
+
+/**
+ * Makes `page` run axe-core after every navigation the test awaits (goto, reload, goBack, waitForURL:
+ * the way these tests follow a click to a new page); findings collect for expectNoAxeViolations.
+ * watchPage calls it, so every watched page is audited.
+ */
+export function auditEveryPage(page: Page) {
+  if (auditedPages.has(page)) return;
+  auditedPages.add(page);
+  for (const method of ["goto", "reload", "goBack", "waitForURL"] as const) {
+    const original = page[method].bind(page) as (...args: unknown[]) => Promise<unknown>;
+    (page as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      const result = await original(...args);
+      await auditCurrentPage(page);
+      return result;
+    };
+  }
+}
+
+/** Audits the page shown now, then fails the test if axe found any WCAG 2.1 AA violation on it or on an earlier page. */
+export async function expectNoAxeViolations(t: ExecutionContext, page: Page) {
+  await auditCurrentPage(page);
+  t.deepEqual(axeFindings.get(page) ?? [], [], "axe-core: WCAG 2.1 AA violations");
+}
+
+async function auditCurrentPage(page: Page) {
+  const findings = axeFindings.get(page) ?? [];
+  axeFindings.set(page, findings);
+  const where = new URL(page.url()).pathname + new URL(page.url()).search;
+  for (const violation of await axeViolations(page)) {
+    const nodes = violation.nodes.map((node) => node.target.join(" ")).join(", ");
+    const finding = `${where} (${page.viewportSize()?.width ?? "?"} px): ${violation.id} [${violation.impact}] ${violation.help} — ${nodes}`;
+    if (!findings.includes(finding)) findings.push(finding);
+  }
+}
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (page.url() === "about:blank") return [];
+  const run = (target: Page) => target.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const results = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return results.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((node) => ({ target: node.target })) }));
+  }, axeTags);
+  if (await runsScripts(page)) {
+    await page.evaluate(axeSource);
+    return run(page);
+  }
+  // With JavaScript off nothing can run inside the page, axe included: audit the same address, as the
+  // same person, in a twin page whose own scripts are blocked, so it shows what the script-less page shows.
+  const browser = page.context().browser();
+  if (!browser) return [];
+  // Cookies, not storageState(): that one reads localStorage by running script in the page, and hangs here.
+  const twin = await browser.newContext({ viewport: page.viewportSize() });
+  try {
+    await twin.addCookies(await page.context().cookies());
+    await twin.route(/\.m?js(\?|$)/, (route) => route.abort());
+    const twinPage = await twin.newPage();
+    await twinPage.goto(page.url());
+    await twinPage.evaluate(axeSource);
+    return await run(twinPage);
+  } finally {
+    await twin.close();
+  }
+}
+
+/**
+ * In a javaScriptEnabled: false context evaluate still runs, but timers never fire, and axe waits on
+ * them forever; Playwright offers no flag to ask, so ask a timer.
+ */
+const scriptlessPages = new WeakSet<Page>();
+async function runsScripts(page: Page): Promise<boolean> {
+  if (scriptlessPages.has(page)) return false;
+  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1500));
+  const runs = await Promise.race([page.evaluate(() => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 0))).catch(() => false), timeout]);
+  if (!runs) scriptlessPages.add(page);
+  return runs;
 }
 
 export async function screenshot(page: Page, name: string) {

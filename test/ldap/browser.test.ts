@@ -1,7 +1,7 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { browserAvailability, desktop, launchBrowser, screenshot, watchPage } from "../helpers/browser.ts";
+import { browserAvailability, desktop, launchBrowser, screenshot, watchPage, expectNoAxeViolations } from "../helpers/browser.ts";
 import { createGroup, type CreatedGroup } from "../groups/helpers.ts";
 import { directoryEnv, fixture, storeSettings, whenDirectoryAnswers } from "./helpers.ts";
 
@@ -72,6 +72,7 @@ whenDirectoryAnswers(() => {
     // The nested admin group made her an admin: the console opens.
     const admin = await page.goto(`${app.url}/admin/ldap`);
     t.is(admin?.status(), 200);
+    await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, []);
     // Leaving the page ends its live-updates stream before the app shuts down.
     await page.goto("about:blank");

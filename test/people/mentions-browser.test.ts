@@ -1,7 +1,7 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
 import type { TestApp } from "../helpers/app.ts";
-import { phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import { phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 let app: TestApp;
@@ -28,6 +28,7 @@ whenBrowserAvailable(() => {
     const options = page.locator(".mention-suggestions:not([hidden]) li");
     await options.first().waitFor();
     t.deepEqual(await options.locator("strong").allTextContents(), ["Nadia Mention", "Nadine Other"]);
+    await expectNoAxeViolations(t, page); // with the suggestions open
     await body.press("ArrowDown");
     await body.press("Enter");
     t.is(await body.inputValue(), "Thanks @nadine.other ");
@@ -46,6 +47,7 @@ whenBrowserAvailable(() => {
     await screenshot(page, "profile-360");
     await page.goto(`${app.url}/account/profile`);
     t.true((await scrollWidth(page)) <= 360, `profile form is ${await scrollWidth(page)} px wide`);
+    await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, []);
     await context.close();
   });

@@ -1,7 +1,7 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
 import type { TestApp } from "../helpers/app.ts";
-import { phone, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
+import { phone, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
 import { usernameOf } from "../helpers/content.ts";
 
 // The top search box offers people (and groups) as one types, from /search/suggest; without JavaScript it is a GET form to /search.
@@ -36,6 +36,7 @@ whenBrowserAvailable(() => {
     await options.first().waitFor();
     await Promise.all([page.waitForURL(/\/search\?q=Searchlight/), page.locator("#top-search").press("Enter")]);
     t.true((await page.content()).includes("Quentin Searchlight"), "the results page lists the person");
+    await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, []);
     await context.close();
   });

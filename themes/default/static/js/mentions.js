@@ -10,11 +10,21 @@
     list.className = "mention-suggestions";
     list.id = `mention-suggestions-${++listCount}`;
     list.setAttribute("role", "listbox");
+    // A listbox needs a name: the field's own label says what is being completed.
+    const label = field.labels?.[0]?.textContent?.trim() || field.getAttribute("aria-label");
+    if (label) list.setAttribute("aria-label", label);
     list.hidden = true;
     document.body.appendChild(list);
+    // ARIA 1.2 allows the combobox role (and so aria-expanded) on a one-line input only; a textarea
+    // stays a textbox, which may still name its list (aria-controls) and its highlighted option.
+    const isCombobox = field.tagName === "INPUT";
+    const setExpanded = (isExpanded) => {
+      if (isCombobox) field.setAttribute("aria-expanded", String(isExpanded));
+    };
+    if (isCombobox) field.setAttribute("role", "combobox");
     field.setAttribute("aria-autocomplete", "list");
     field.setAttribute("aria-controls", list.id);
-    field.setAttribute("aria-expanded", "false");
+    setExpanded(false);
 
     let people = [];
     let active = -1;
@@ -25,7 +35,7 @@
       list.hidden = true;
       people = [];
       active = -1;
-      field.setAttribute("aria-expanded", "false");
+      setExpanded(false);
       field.removeAttribute("aria-activedescendant");
     };
 
@@ -83,7 +93,7 @@
       list.style.left = `${Math.max(8, box.left + window.scrollX)}px`;
       list.style.top = `${box.bottom + window.scrollY + 2}px`;
       list.hidden = false;
-      field.setAttribute("aria-expanded", "true");
+      setExpanded(true);
       highlight(Math.max(0, people.findIndex((person) => person.username === chosen)));
     };
 

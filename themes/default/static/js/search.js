@@ -8,6 +8,8 @@
     list.className = "mention-suggestions search-suggestions";
     list.id = "top-search-suggestions";
     list.setAttribute("role", "listbox");
+    const label = field.labels?.[0]?.textContent?.trim();
+    if (label) list.setAttribute("aria-label", label);
     list.hidden = true;
     document.body.appendChild(list);
     field.setAttribute("role", "combobox");
