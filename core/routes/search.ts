@@ -16,10 +16,10 @@ import { visibilityFilter } from "../search/visibility.ts";
 const orders: readonly SearchOrder[] = ["relevance", "newest"];
 const maxSuggestLength = 64;
 
-/** The search text: at most maxQueryLength characters (else a 400), control characters as spaces. */
-function searchText(ctx: AppContext, maxLength: number): string {
+/** The search text, control characters as spaces; null when longer than maxLength characters. */
+function searchText(ctx: AppContext, maxLength: number): string | null {
   const raw = queryValue(ctx, "q") ?? "";
-  if ([...raw].length > maxLength) throw badRequest("search:errors.tooLong");
+  if ([...raw].length > maxLength) return null;
   return raw.replace(/\p{Cc}/gu, " ").trim();
 }
 
@@ -37,6 +37,13 @@ export function searchRoutes(services: AppServices) {
 
   router.get("/search", requireUser, async (ctx) => {
     const text = searchText(ctx, maxQueryLength);
+    if (text === null) {
+      // The search page again, with the box to shorten the text and why; nothing is searched.
+      ctx.status = 400;
+      const raw = queryValue(ctx, "q") ?? "";
+      await ctx.render("search/results.njk", { title: ctx.state.t("search:title"), query: [...raw].slice(0, maxQueryLength).join(""), error: "search:errors.tooLong", type: "all", order: "relevance" });
+      return;
+    }
     const kinds = searchKinds(services.registry);
     const type = queryValue(ctx, "type", ["all", ...kinds.map((kind) => kind.kind)]) ?? "all";
     const order = (queryValue(ctx, "sort", orders) ?? "relevance") as SearchOrder;
@@ -84,6 +91,7 @@ export function searchRoutes(services: AppServices) {
 
   router.get("/search/suggest", requireUser, async (ctx) => {
     const text = searchText(ctx, maxSuggestLength);
+    if (text === null) throw badRequest("search:errors.tooLong");
     ctx.set("Cache-Control", "private, no-store");
     // The labels let search.js stay free of text: the box speaks the reader's language.
     const t = ctx.state.t;

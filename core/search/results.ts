@@ -2,6 +2,7 @@ import { Op, QueryTypes, type Sequelize } from "sequelize";
 import { Attachment } from "../models/attachment.ts";
 import { Comment } from "../models/comment.ts";
 import { Content } from "../models/content.ts";
+import { Post } from "../models/post.ts";
 import { User } from "../models/user.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import type { ContentPolicy } from "../policies/content.ts";
@@ -9,7 +10,7 @@ import { attachmentView } from "../content/attachments/entries.ts";
 import { cardOf, personColumns, type PersonCard, type PersonRow } from "../people/cards.ts";
 import type { FieldSwitches } from "../people/profile-fields.ts";
 import type { Highlight, Hit } from "./engine.ts";
-import { hasMatch, markedHtml, markWords, plainHtml } from "./snippets.ts";
+import { hasMatch, markedHtml, markWords, plainHtml, stripMarkdown } from "./snippets.ts";
 import type { SearchKind } from "./sources.ts";
 
 /** One result as the results page shows it; the HTML fields are escaped, with <mark> around matches. */
@@ -25,6 +26,8 @@ export interface ResultView {
   person: PersonCard | null;
   /** Files: the page the file is attached to. */
   contentUrl: string | null;
+  /** Comments: what the comment is on (a post's title, or the start of its text), for "Comment by Ana on “…”". */
+  commentedOn: string | null;
 }
 
 export interface ResultContext {
@@ -35,6 +38,17 @@ export interface ResultContext {
   kinds: SearchKind[];
   /** The searched words, to mark file names the engine could not. */
   words: string[];
+}
+
+const subjectLength = 60;
+
+/** A post's title, or the start of its text as it reads (no Markdown), for naming a comment on it. */
+function subjectOf(post: Post | undefined): string | null {
+  if (!post) return null;
+  if (post.title?.trim()) return post.title.trim();
+  const text = stripMarkdown(post.body);
+  if (!text) return null;
+  return [...text].length > subjectLength ? `${[...text].slice(0, subjectLength).join("").trimEnd()}…` : text;
 }
 
 const unique = (values: (number | null)[]) => [...new Set(values.filter((value): value is number => value !== null))];
@@ -77,6 +91,9 @@ export async function describeHits(context: ResultContext, hits: Hit[], highligh
   const fileIds = unique(hits.map((hit) => (hit.kind === "file" ? hit.refId : null)));
   const comments = new Map((commentIds.length ? await Comment.findAll({ where: { id: { [Op.in]: commentIds } }, attributes: ["id", "authorId", "createdAt"] }) : []).map((comment) => [comment.id, comment]));
   const files = new Map((fileIds.length ? await Attachment.findAll({ where: { id: { [Op.in]: fileIds } } }) : []).map((file) => [file.id, file]));
+  // One query for the posts the comments are on: a comment's title names what it answers.
+  const commentedPostIds = unique(hits.map((hit) => { const content = hit.kind === "comment" ? contents.get(hit.contentId ?? 0) : undefined; return content?.type === "post" ? content.refId : null; }));
+  const posts = new Map((commentedPostIds.length ? await Post.findAll({ where: { id: { [Op.in]: commentedPostIds } }, attributes: ["id", "title", "body"] }) : []).map((post) => [post.id, post]));
   const authorOf = (hit: Hit) => (hit.kind === "comment" ? comments.get(hit.refId)?.authorId : hit.kind === "file" ? files.get(hit.refId)?.uploaderId : contents.get(hit.contentId ?? 0)?.authorId);
   const authors = new Map((await User.findAll({ where: { id: { [Op.in]: unique(hits.map((hit) => authorOf(hit) ?? null)) } }, attributes: ["id", "username", "displayName"] })).map((user) => [user.id, user]));
   const cards = await people(context.sequelize, unique(hits.map((hit) => (hit.kind === "person" ? hit.refId : null))), context.fields);
@@ -93,12 +110,13 @@ export async function describeHits(context: ResultContext, hits: Hit[], highligh
       kind,
       url: "",
       titleHtml: markedHtml(highlight.title),
-      snippetHtml: markedHtml(highlight.snippet),
+      snippetHtml: markedHtml(stripMarkdown(highlight.snippet)),
       author: null,
       container: null,
       date: null,
       person: null,
       contentUrl: null,
+      commentedOn: null,
     };
     if (kind.family === "person") {
       view.person = cards.get(hit.refId) ?? null;
@@ -118,6 +136,7 @@ export async function describeHits(context: ResultContext, hits: Hit[], highligh
       view.container = place;
       view.url = hit.kind === "comment" ? `/c/${content.id}#comment-${hit.refId}` : `/c/${content.id}`;
       view.date = hit.kind === "comment" ? (comments.get(hit.refId)?.createdAt ?? null) : content.createdAt;
+      if (hit.kind === "comment") view.commentedOn = subjectOf(content.type === "post" && content.refId ? posts.get(content.refId) : undefined);
       if (hit.kind === "file") {
         const file = files.get(hit.refId);
         if (!file) continue;

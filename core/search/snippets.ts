@@ -24,6 +24,27 @@ export function markedHtml(text: string | null | undefined): string {
   return isOpen ? `${html}</mark>` : html;
 }
 
+/**
+ * The index holds posts and comments as their authors typed them, in Markdown: a snippet cut from that
+ * text shows its syntax as it is read, plain (`**Q4** [agenda](https://…)` → `Q4 agenda`). Works on
+ * engine output, match markers included, and on fragments cut mid-syntax.
+ */
+export function stripMarkdown(text: string | null | undefined): string {
+  if (!text) return "";
+  return text
+    .replace(/!?\[([^\]]*)\]\([^)\s]*\)?/gu, "$1") // [text](url) and ![alt](src), even cut before ")"
+    .replace(/\]\([^)\s]*\)?/gu, "") // the end of a link whose "[" the fragment cut off
+    .replace(/<((?:https?|mailto):[^>\s]+)>/gu, "$1")
+    .replace(/^[ \t]{0,3}(?:#{1,6}|>+|[-*+]|\d{1,9}[.)])[ \t]+/gmu, "") // headings, quotes, list bullets
+    .replace(/^[ \t]*(?:[-*_][ \t]*){3,}$/gmu, "") // horizontal rules
+    .replace(/(\*\*|__|~~)/gu, "")
+    .replace(/(^|[^\p{L}\p{N}])[*_](?=\S)/gu, "$1") // an emphasis opening...
+    .replace(/(?<=\S)[*_](?=$|[^\p{L}\p{N}])/gu, "") // ...and closing
+    .replace(/`+/gu, "")
+    .replace(/\s+/gu, " ")
+    .trim();
+}
+
 /** Whether the engine marked anything in this text. */
 export const hasMatch = (text: string | null | undefined) => Boolean(text?.includes(markOpen));
 
