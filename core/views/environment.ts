@@ -11,14 +11,48 @@ type DateStyle = "short" | "medium" | "long";
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
+// Day before month, month in letters, 24-hour clock: "5 Dec 2026, 02:20", never "12/5/26, 2:20 AM",
+// which a reader outside the US takes for 12 May. British English writes English dates that way.
+const dateLocales: Record<string, string> = { en: "en-GB" };
+const relativeSteps: [Intl.RelativeTimeFormatUnit, number][] = [["second", 60], ["minute", 60], ["hour", 24], ["day", 7]];
+
 function dateFormat(lang: string, style: DateStyle) {
   const key = `${lang}|${style}`;
   let format = dateFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(lang, { dateStyle: style, timeStyle: style === "long" ? undefined : "short" });
+    const time: Intl.DateTimeFormatOptions = style === "long" ? {} : { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    format = new Intl.DateTimeFormat(dateLocales[lang] ?? lang, { day: "numeric", month: style === "long" ? "long" : "short", year: "numeric", ...time });
     dateFormats.set(key, format);
   }
   return format;
+}
+
+/** "5 min ago" / "il y a 5 min" for the last 7 days, else null (then the exact date reads better). */
+export function relativeTime(date: Date, lang: string, now = Date.now()): string | null {
+  let amount = (date.getTime() - now) / 1000;
+  if (amount > 60) return null; // in the future beyond clock skew: say the date
+  for (const [unit, size] of relativeSteps) {
+    if (Math.abs(amount) < size) {
+      const format = new Intl.RelativeTimeFormat(dateLocales[lang] ?? lang, { numeric: "auto", style: "short" });
+      return unit === "second" ? format.format(0, "second") : format.format(Math.round(amount), unit);
+    }
+    amount /= size;
+  }
+  return null;
+}
+
+/**
+ * `{{ value | when(lang) }}`: a <time> with the exact date in datetime and title, reading as a relative
+ * time for recent items. Not for HTML that is cached (stream entries): "5 min ago" would go stale there.
+ */
+export function timeElement(value: Date | string | number | null | undefined, lang: string): nunjucks.runtime.SafeString | string {
+  if (value === null || value === undefined || value === "") return "";
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return "";
+  const exact = formatDate(date, lang, "short");
+  const shown = relativeTime(date, lang) ?? exact;
+  const escape = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+  return new nunjucks.runtime.SafeString(`<time datetime="${date.toISOString()}" title="${escape(exact)}">${escape(shown)}</time>`);
 }
 
 function numberFormat(lang: string) {
@@ -73,6 +107,7 @@ export function createTemplateEnvironment(themes: Theme[], moduleTemplateDirecto
   const loader = new nunjucks.FileSystemLoader(searchPaths, { noCache: isDevelopment });
   const environment = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true });
   environment.addFilter("date", formatDate);
+  environment.addFilter("when", timeElement);
   environment.addFilter("number", formatNumber);
   environment.addGlobal("fragment", fragmentRenderer(environment, !isDevelopment));
   // Every kind, none chosen: the page's one set of reaction buttons (<template id="reaction-options"> in layout.njk).

@@ -105,11 +105,13 @@ test("dates and numbers are formatted per locale by the template filters", (t) =
 
   const englishDate = render("{{ when | date('en', 'long') }}", { when });
   const frenchDate = render("{{ when | date('fr', 'long') }}", { when });
-  t.is(englishDate, "March 5, 2026");
+  t.is(englishDate, "5 March 2026");
   t.is(frenchDate, "5 mars 2026");
-  t.regex(render("{{ when | date('en') }}", { when }), /^Mar 5, 2026, \d{1,2}:\d{2}\s?[AP]M$/);
+  // Unambiguous: day before month, month in letters, 24-hour clock, never "3/5/26, 12:00 PM".
+  t.regex(render("{{ when | date('en') }}", { when }), /^5 Mar 2026, \d{2}:\d{2}$/);
+  t.regex(render("{{ when | date('en', 'short') }}", { when }), /^5 Mar 2026, \d{2}:\d{2}$/);
   t.regex(render("{{ when | date('fr') }}", { when }), /^5 mars 2026(,| à) \d{2}:\d{2}$/);
-  t.regex(render("{{ when | date('fr', 'short') }}", { when: when.toISOString() }), /^05\/03\/2026 \d{2}:\d{2}$/, "ISO strings too");
+  t.regex(render("{{ when | date('fr', 'short') }}", { when: when.toISOString() }), /^5 mars 2026(,| à) \d{2}:\d{2}$/, "ISO strings too");
   t.is(render("{{ nothing | date('fr') }}", {}), "");
   t.is(render("{{ bad | date('fr') }}", { bad: "not a date" }), "", "an invalid date renders nothing instead of failing the page");
 
@@ -117,4 +119,17 @@ test("dates and numbers are formatted per locale by the template filters", (t) =
   t.is(render("{{ n | number('fr') }}", { n: 1234567.5 }).replace(/\s/g, " "), "1 234 567,5");
   t.is(render("{{ n | number('fr') }}", { n: "12" }), "12");
   t.is(render("{{ n | number('fr') }}", {}), "", "a missing number renders nothing, not NaN");
+});
+
+test("recent items read as relative times, with the exact date in datetime and title", (t) => {
+  const environment = createTemplateEnvironment(themeChain("default", ["themes"]), [], false);
+  const render = (source: string, context: Record<string, unknown>) => environment.renderString(source, context);
+  const fiveMinutesAgo = new Date(Date.now() - 5 * 60_000);
+  const english = render("{{ when | when('en') }}", { when: fiveMinutesAgo });
+  t.regex(english, new RegExp(`^<time datetime="${fiveMinutesAgo.toISOString()}" title="\\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d{2}:\\d{2}">5 min ago</time>$`));
+  t.regex(render("{{ when | when('fr') }}", { when: fiveMinutesAgo }), />il\sy\sa\s5\smin</);
+  t.regex(render("{{ when | when('en') }}", { when: new Date(Date.now() - 3 * 3_600_000) }), />3 hr ago</);
+  const old = new Date("2026-03-05T12:00:00Z");
+  t.regex(render("{{ when | when('en') }}", { when: old }), />5 Mar 2026, \d{2}:\d{2}<\/time>$/, "older than a week: the date itself");
+  t.is(render("{{ when | when('en') }}", { when: "nonsense" }), "");
 });
