@@ -32,6 +32,7 @@ import { sessionStore } from "./auth/session-store.ts";
 import { csrfProtection } from "./auth/csrf.ts";
 import { currentUser } from "./auth/current-user.ts";
 import { errorHandler } from "./http/error-handler.ts";
+import compose from "koa-compose";
 import { requestLog } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { bodyParser } from "./http/body.ts";
@@ -136,20 +137,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
 
   const koa = new Koa<AppState, AppContextExtras>({ keys: [config.sessionSecret], proxy: config.trustProxy });
   koa.silent = true;
-  koa.use(errorHandler(templates, i18n, logger));
-  koa.use(securityHeaders(config.isHttps));
-  // Health checks every few seconds would drown the request log.
-  koa.use(healthRoutes(sequelize));
-  koa.use(requestLog(logger));
-  koa.use(themeAssets(themes, bundles));
-  // Module switches made by another process sharing the database are picked up within 5 s.
-  koa.use(async (_ctx, next) => {
-    await registry.refreshIfStale();
-    await next();
-  });
-  koa.use(bodyParser(config.bodyLimitKb));
-  koa.use(
-    session(
+  const sessionMiddleware = session(
       {
         key: "agora.sid",
         maxAge: config.sessionDays * 24 * 3600 * 1000,
@@ -161,11 +149,27 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         store: sessionStore,
       },
       koa as never,
-    ) as never,
-  );
+    ) as never;
+  const renderPages = renderer({ templates, settings, registry, assetVersion: packageVersion, bundleVersion: (file) => bundles().get(file)?.hash });
+  // An error raised before the page renderer (a body too large...) still gets the site's own page, with
+  // the signed-in header: these are the steps that make a page, run for the error page alone.
+  const pageSteps = compose([sessionMiddleware, currentUser(), language(i18n, settings), renderPages] as never[]);
+  koa.use(errorHandler(templates, i18n, logger, (ctx) => pageSteps(ctx as never, async () => {})));
+  koa.use(securityHeaders(config.isHttps));
+  // Health checks every few seconds would drown the request log.
+  koa.use(healthRoutes(sequelize));
+  koa.use(requestLog(logger));
+  koa.use(themeAssets(themes, bundles));
+  // Module switches made by another process sharing the database are picked up within 5 s.
+  koa.use(async (_ctx, next) => {
+    await registry.refreshIfStale();
+    await next();
+  });
+  koa.use(bodyParser(config.bodyLimitKb));
+  koa.use(sessionMiddleware);
   koa.use(currentUser());
   koa.use(language(i18n, settings));
-  koa.use(renderer({ templates, settings, registry, assetVersion: packageVersion, bundleVersion: (file) => bundles().get(file)?.hash }));
+  koa.use(renderPages);
   // One-click unsubscribe (RFC 8058) comes from mail clients without a session: its signed token is the check.
   koa.use(unsubscribeRoutes(services));
   koa.use(csrfProtection());

@@ -22,7 +22,13 @@ function allowedMethods(ctx: Parameters<Middleware>[0]): string {
  * Turns any error into a themed page or a JSON error in the user's language. A 5xx is logged with the
  * request id and shown without detail; a 4xx says what was wrong.
  */
-export function errorHandler(templates: Environment, i18next: i18n, logger: Logger): Middleware<AppState, AppContextExtras> {
+export function errorHandler(
+  templates: Environment,
+  i18next: i18n,
+  logger: Logger,
+  /** Makes an error raised before the renderer renderable: session, user, language and renderer, as for a page. */
+  preparePage?: (ctx: Parameters<Middleware<AppState, AppContextExtras>>[0]) => Promise<void>,
+): Middleware<AppState, AppContextExtras> {
   return async (ctx, next) => {
     try {
       await next();
@@ -33,7 +39,10 @@ export function errorHandler(templates: Environment, i18next: i18n, logger: Logg
       const rawStatus = err.status ?? err.statusCode ?? 500;
       const status = rawStatus >= 400 && rawStatus < 600 ? rawStatus : 500;
       if (status >= 500) logger.error({ err: error, requestId: ctx.state.requestId, path: ctx.path }, "request failed");
-      // Errors raised before the language middleware (body too large...) still follow Accept-Language.
+      // Raised before the renderer (body too large...): load what a page needs, so the error page shows the
+      // site's name and the signed-in header like any other; if even that fails, the bare page below.
+      if (!ctx.render && preparePage && !wantsJson(ctx)) await preparePage(ctx).catch((failure) => logger.warn({ err: failure, requestId: ctx.state.requestId }, "error page without the site's layout"));
+      // Errors raised before the language middleware still follow Accept-Language.
       const lang = ctx.state.lang ?? pickLanguage(null, ctx.get("accept-language"), "en");
       const t = ctx.state.t ?? i18next.getFixedT(lang);
       const key = error instanceof HttpError ? error.messageKey : `errors:status.${status}`;

@@ -1,6 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { User } from "../../core/models/user.ts";
+import { Post } from "../../core/models/post.ts";
 
 // A French browser sets up Agora in French: the page, the site's default language and the admin's own account.
 let app: TestApp;
@@ -49,4 +50,20 @@ test.serial("the lock message counts minutes with real plurals, in English and F
   const frenchPage = await client.post("/login", { login: account.email, password: account.password }, { headers: french });
   t.regex(frenchPage.text, /Réessayez dans 15 minutes\./);
   t.false(frenchPage.text.includes("minute(s)"));
+});
+
+test.serial("an error raised before the renderer (body too large) shows the site's name and the signed-in header", async (t) => {
+  const client = app.client();
+  await client.login("remi@example.test", "un-long-mot-de-passe");
+  const before = await Post.count();
+  const response = await client.request("POST", "/posts", { body: `body=${"x".repeat(600 * 1024)}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  t.is(response.status, 413);
+  t.regex(response.text, /<span class="brand-name">Société Test<\/span>/, "the site's own name, not “Agora”");
+  t.regex(response.text, /class="user-menu"[\s\S]*Rémi Racine/, "the signed-in header");
+  t.regex(response.text, /<html lang="fr">/, "in the account's language");
+  t.is(await Post.count(), before, "nothing written");
+  const anonymous = await app.client().request("POST", "/login", { body: `login=${"x".repeat(600 * 1024)}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  t.is(anonymous.status, 413);
+  t.regex(anonymous.text, /Société Test/);
+  t.false(anonymous.text.includes('class="user-menu"'));
 });
