@@ -1,4 +1,4 @@
-import type { User } from "../../core/models/user.ts";
+import type { User } from "../../core/sdk/index.ts";
 import { Group } from "./models/group.ts";
 import { GroupMembership, type GroupRole } from "./models/membership.ts";
 import { GroupPermission } from "./models/settings.ts";

@@ -1,6 +1,5 @@
 import { Op, QueryTypes, type Sequelize } from "sequelize";
-import type { User } from "../../core/models/user.ts";
-import type { Container, ContainerTypeDefinition } from "../../core/modules/types.ts";
+import type { User, Container, ContainerTypeDefinition } from "../../core/sdk/index.ts";
 import { Group, containerOf } from "./models/group.ts";
 import { GroupMembership } from "./models/membership.ts";
 import { grantedRoles, mayPost, mayRead, postingRoles } from "./access.ts";

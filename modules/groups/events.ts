@@ -1,5 +1,4 @@
-import type { User } from "../../core/models/user.ts";
-import type { ActionHooks, Container, Host } from "../../core/modules/types.ts";
+import type { User, ActionHooks, Container, Host } from "../../core/sdk/index.ts";
 
 /** What the groups module tells other modules (notifications, search...), by declaration merging. */
 declare module "../../core/modules/types.ts" {

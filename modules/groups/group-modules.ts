@@ -1,5 +1,5 @@
 import type { ModuleRegistry } from "../../core/modules/registry.ts";
-import type { Container, PermissionDefinition } from "../../core/modules/types.ts";
+import type { Container, PermissionDefinition } from "../../core/sdk/index.ts";
 
 /** A module's state in one group: off for the whole site, forced on by the site admin, or the group admins' choice. */
 export type GroupModuleState = "unavailable" | "forced" | "enabled" | "disabled";

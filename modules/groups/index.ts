@@ -1,4 +1,4 @@
-import { defineModule } from "../../core/modules/types.ts";
+import { defineModule } from "../../core/sdk/index.ts";
 import { Group } from "./models/group.ts";
 import { GroupMembership } from "./models/membership.ts";
 import { GroupProposal, GroupRequest } from "./models/request.ts";

@@ -1,6 +1,5 @@
 import { Op } from "sequelize";
-import type { User } from "../../core/models/user.ts";
-import type { Host } from "../../core/modules/types.ts";
+import { User, type Host } from "../../core/sdk/index.ts";
 import { Group } from "./models/group.ts";
 import { GroupMembership } from "./models/membership.ts";
 import { GroupInvitation } from "./models/invitation.ts";
@@ -41,7 +40,6 @@ export function registerNotifications(host: Host) {
 
   host.on("groups.requested", async ({ group, userId }) => {
     const managers = await GroupMembership.findAll({ where: { groupId: group.id, role: { [Op.in]: [...managerRoles] } }, attributes: ["userId"] });
-    const { User } = await import("../../core/models/user.ts");
     const requester = await User.findByPk(userId);
     await host.notify({
       type: "groups.request",

@@ -1,9 +1,6 @@
 import { Op, QueryTypes, type Sequelize } from "sequelize";
-import { Content } from "../../core/models/content.ts";
-import { shownUserAttributes, User } from "../../core/models/user.ts";
+import { Content, shownUserAttributes, User, type Container, type ContentTypeDefinition, type ContentPolicy } from "../../core/sdk/index.ts";
 import type { ModuleRegistry } from "../../core/modules/registry.ts";
-import type { Container, ContentTypeDefinition } from "../../core/modules/types.ts";
-import type { ContentPolicy } from "../../core/policies/content.ts";
 import { filesOfContents, type AttachmentView } from "../../core/content/attachments/entries.ts";
 import { defaultPostingRoles, postPermission } from "./access.ts";
 import { GroupShareNote } from "./models/share-note.ts";

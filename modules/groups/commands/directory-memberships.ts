@@ -1,5 +1,5 @@
 import { Op } from "sequelize";
-import type { User } from "../../../core/models/user.ts";
+import type { User } from "../../../core/sdk/index.ts";
 import { Group } from "../models/group.ts";
 import { GroupMembership, groupRoles, type GroupRole } from "../models/membership.ts";
 import { GroupDirectoryMapping } from "../models/directory-mapping.ts";

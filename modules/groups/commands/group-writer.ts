@@ -1,16 +1,11 @@
 import { UniqueConstraintError, type Transaction } from "sequelize";
-import { Content, streamKeyOf } from "../../../core/models/content.ts";
+import { Content, streamKeyOf, type User, type ContainerDisableHandler, audit, HttpError, plainText } from "../../../core/sdk/index.ts";
 import { ModuleState } from "../../../core/models/module-state.ts";
-import type { User } from "../../../core/models/user.ts";
 import type { ModuleRegistry } from "../../../core/modules/registry.ts";
-import type { ContainerDisableHandler } from "../../../core/modules/types.ts";
-import { audit } from "../../../core/commands/audit.ts";
 import { deleteContentsForGood } from "../../../core/content/moderation/purge.ts";
-import { HttpError } from "../../../core/http/errors.ts";
 import { Group, containerOf, type Visibility } from "../models/group.ts";
 import { GroupMembership } from "../models/membership.ts";
 import { freeSlug, normalizeTags, secretSlug, slugify } from "../slugs.ts";
-import { plainText } from "../../../core/content/markdown.ts";
 
 /** Characters of the description shown on a directory card. */
 const summaryLength = 180;

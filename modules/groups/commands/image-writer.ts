@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { fileTypeFromBuffer } from "file-type";
-import { HttpError } from "../../../core/http/errors.ts";
+import { HttpError } from "../../../core/sdk/index.ts";
 import { Group } from "../models/group.ts";
 import { GroupImage } from "../models/settings.ts";
 

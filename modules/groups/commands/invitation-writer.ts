@@ -1,14 +1,10 @@
 import { Op } from "sequelize";
-import { User } from "../../../core/models/user.ts";
-import { audit } from "../../../core/commands/audit.ts";
-import { hashSecretToken, newSecretToken } from "../../../core/commands/secret-token.ts";
-import { HttpError, forbidden } from "../../../core/http/errors.ts";
+import { User, audit, hashSecretToken, newSecretToken, HttpError, forbidden, type Host } from "../../../core/sdk/index.ts";
 import { Group } from "../models/group.ts";
 import { GroupMembership } from "../models/membership.ts";
 import { GroupInvitation } from "../models/invitation.ts";
 import { addMember, lockGroup } from "./membership-writer.ts";
 import type { GroupAccess } from "../access.ts";
-import type { Host } from "../../../core/modules/types.ts";
 
 export const invitationLifetimeMs = 14 * 24 * 3600 * 1000;
 export const maxInviteesPerRequest = 50;

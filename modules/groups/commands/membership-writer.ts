@@ -1,7 +1,5 @@
 import { Op, type Transaction } from "sequelize";
-import { User } from "../../../core/models/user.ts";
-import { audit } from "../../../core/commands/audit.ts";
-import { HttpError, forbidden } from "../../../core/http/errors.ts";
+import { User, audit, HttpError, forbidden } from "../../../core/sdk/index.ts";
 import { Group } from "../models/group.ts";
 import { GroupMembership, type GroupRole, type NotificationLevel } from "../models/membership.ts";
 import { GroupRequest } from "../models/request.ts";

@@ -1,6 +1,4 @@
-import { User } from "../../../core/models/user.ts";
-import { audit } from "../../../core/commands/audit.ts";
-import { HttpError } from "../../../core/http/errors.ts";
+import { User, audit, HttpError } from "../../../core/sdk/index.ts";
 import { Group, visibilities, type Visibility } from "../models/group.ts";
 import { GroupProposal } from "../models/request.ts";
 import { createGroup } from "./group-writer.ts";

@@ -1,8 +1,5 @@
 import { z } from "zod";
-import type { Content } from "../../../core/models/content.ts";
-import type { Host } from "../../../core/modules/types.ts";
-import type { ContentPolicy } from "../../../core/policies/content.ts";
-import { forbidden, notFound } from "../../../core/http/errors.ts";
+import { type Content, type Host, type ContentPolicy, forbidden, notFound } from "../../../core/sdk/index.ts";
 import { Group, containerOf } from "../models/group.ts";
 import { GroupShareNote } from "../models/share-note.ts";
 

@@ -1,6 +1,6 @@
 import { DataTypes } from "sequelize";
 import type { QueryInterface } from "sequelize";
-import { dropColumn } from "../../../core/db/migrate.ts";
+import { dropColumn } from "../../../core/sdk/index.ts";
 
 /**
  * Directory group mappings (an LDAP group DN → an Agora group and role) and where each membership

@@ -1,5 +1,5 @@
 import { QueryTypes, type QueryInterface } from "sequelize";
-import { plainText } from "../../../core/content/markdown.ts";
+import { plainText } from "../../../core/sdk/index.ts";
 
 /** The directory card's length when this ran (commands/group-writer.ts). */
 const summaryLength = 180;

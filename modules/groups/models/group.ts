@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from "sequelize";
-import type { Container } from "../../../core/modules/types.ts";
+import type { Container } from "../../../core/sdk/index.ts";
 import { forgetOnWrite } from "../queries/viewer-memberships.ts";
 
 export const visibilities = ["open", "private", "secret"] as const;

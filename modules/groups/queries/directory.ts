@@ -1,6 +1,5 @@
 import { QueryTypes, type Sequelize } from "sequelize";
-import type { User } from "../../../core/models/user.ts";
-import { badRequest } from "../../../core/http/errors.ts";
+import { type User, badRequest } from "../../../core/sdk/index.ts";
 
 export interface DirectoryCursor {
   sortName: string;

@@ -1,6 +1,5 @@
 import type { Sequelize } from "sequelize";
-import type { User } from "../../../core/models/user.ts";
-import type { DashboardPanel } from "../../../core/modules/types.ts";
+import type { User, DashboardPanel } from "../../../core/sdk/index.ts";
 import { viewerMemberships } from "./viewer-memberships.ts";
 
 /** How many of the reader's groups the dashboard lists before a link to all of them. */

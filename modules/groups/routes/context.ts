@@ -1,7 +1,4 @@
-import type { AppContext } from "../../../core/http/context.ts";
-import { forbidden, notFound } from "../../../core/http/errors.ts";
-import type { Host, MenuEntry } from "../../../core/modules/types.ts";
-import { idParam } from "../../../core/content/request.ts";
+import { type AppContext, forbidden, notFound, type Host, type MenuEntry, idParam } from "../../../core/sdk/index.ts";
 import { Group, containerOf } from "../models/group.ts";
 import type { GroupCategory } from "../models/category.ts";
 import { allCategories } from "../categories.ts";

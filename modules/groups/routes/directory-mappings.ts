@@ -1,12 +1,6 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import type { AppContext, AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Host } from "../../../core/modules/types.ts";
-import { requireAdmin } from "../../../core/auth/current-user.ts";
-import { HttpError } from "../../../core/http/errors.ts";
-import { validateForm, type FieldErrors } from "../../../core/routes/form.ts";
-import { flash } from "../../../core/views/render.ts";
-import { audit } from "../../../core/commands/audit.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireAdmin, HttpError, validateForm, type FieldErrors, flash, audit } from "../../../core/sdk/index.ts";
 import { normalizeDnOrNull } from "../../../core/auth/ldap/dn.ts";
 import { Group } from "../models/group.ts";
 import { GroupDirectoryMapping, mappedRoles } from "../models/directory-mapping.ts";

@@ -1,12 +1,6 @@
 import Router from "@koa/router";
 import { Op } from "sequelize";
-import type { AppContext, AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Host } from "../../../core/modules/types.ts";
-import { requireUser } from "../../../core/auth/current-user.ts";
-import { forbidden } from "../../../core/http/errors.ts";
-import { queryValue } from "../../../core/content/request.ts";
-import { renderInvalid, validateForm, type FieldErrors } from "../../../core/routes/form.ts";
-import { flash } from "../../../core/views/render.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, forbidden, queryValue, renderInvalid, validateForm, type FieldErrors, flash } from "../../../core/sdk/index.ts";
 import { GroupCategory } from "../models/category.ts";
 import { GroupInvitation } from "../models/invitation.ts";
 import { Group } from "../models/group.ts";

@@ -1,12 +1,6 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import type { AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Host } from "../../../core/modules/types.ts";
-import { ModuleError } from "../../../core/modules/registry.ts";
-import { requireUser } from "../../../core/auth/current-user.ts";
-import { HttpError } from "../../../core/http/errors.ts";
-import { validateForm } from "../../../core/routes/form.ts";
-import { flash } from "../../../core/views/render.ts";
+import { type AppContextExtras, type AppState, type Host, ModuleError, requireUser, HttpError, validateForm, flash } from "../../../core/sdk/index.ts";
 import { groupRoles } from "../models/membership.ts";
 import { containerOf } from "../models/group.ts";
 import { GroupPermission } from "../models/settings.ts";

@@ -1,13 +1,6 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import type { AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Host } from "../../../core/modules/types.ts";
-import { requireAdmin } from "../../../core/auth/current-user.ts";
-import { HttpError } from "../../../core/http/errors.ts";
-import { validateForm } from "../../../core/routes/form.ts";
-import { flash } from "../../../core/views/render.ts";
-import { audit } from "../../../core/commands/audit.ts";
-import { User } from "../../../core/models/user.ts";
+import { type AppContextExtras, type AppState, type Host, requireAdmin, HttpError, validateForm, flash, audit, User } from "../../../core/sdk/index.ts";
 import { Group } from "../models/group.ts";
 import { GroupCategory } from "../models/category.ts";
 import { forgetCategories } from "../categories.ts";

@@ -1,11 +1,6 @@
 import Router from "@koa/router";
-import type { AppContext, AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Host } from "../../../core/modules/types.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, HttpError, isWellFormedToken, flash } from "../../../core/sdk/index.ts";
 import type { RouteContext } from "./context.ts";
-import { requireUser } from "../../../core/auth/current-user.ts";
-import { HttpError } from "../../../core/http/errors.ts";
-import { isWellFormedToken } from "../../../core/commands/secret-token.ts";
-import { flash } from "../../../core/views/render.ts";
 import { Group, containerOf } from "../models/group.ts";
 import { acceptByToken, invitationByToken } from "../commands/invitation-writer.ts";
 import { emitGroupEvent } from "../events.ts";

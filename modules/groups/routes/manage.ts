@@ -1,13 +1,8 @@
 import Router from "@koa/router";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import multer from "multer";
-import type { AppContext, AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Host } from "../../../core/modules/types.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, HttpError, forbidden, validateForm, type FieldErrors, flash } from "../../../core/sdk/index.ts";
 import type { RouteContext } from "./context.ts";
-import { requireUser } from "../../../core/auth/current-user.ts";
-import { HttpError, forbidden } from "../../../core/http/errors.ts";
-import { validateForm, type FieldErrors } from "../../../core/routes/form.ts";
-import { flash } from "../../../core/views/render.ts";
 import { GroupCategory } from "../models/category.ts";
 import { containerOf } from "../models/group.ts";
 import { deleteForm, settingsForm } from "../forms.ts";

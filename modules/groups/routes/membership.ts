@@ -1,10 +1,5 @@
 import Router from "@koa/router";
-import type { AppContext, AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Host } from "../../../core/modules/types.ts";
-import { requireUser } from "../../../core/auth/current-user.ts";
-import { HttpError, forbidden } from "../../../core/http/errors.ts";
-import { validateForm } from "../../../core/routes/form.ts";
-import { flash } from "../../../core/views/render.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, HttpError, forbidden, validateForm, flash } from "../../../core/sdk/index.ts";
 import { containerOf } from "../models/group.ts";
 import { inviteForm, leaveForm, preferencesForm, requestForm, roleForm } from "../forms.ts";
 import { invitePermission, type GroupAccess } from "../access.ts";

@@ -1,17 +1,9 @@
 import Router from "@koa/router";
-import type { AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Container, Host } from "../../../core/modules/types.ts";
-import type { Content } from "../../../core/models/content.ts";
-import { requireUser } from "../../../core/auth/current-user.ts";
-import { badRequest, notFound } from "../../../core/http/errors.ts";
-import { streamKeyOf } from "../../../core/models/content.ts";
-import { policyOf, queryValue } from "../../../core/content/request.ts";
+import { type AppContextExtras, type AppState, type Container, type Host, type Content, requireUser, badRequest, notFound, streamKeyOf, policyOf, queryValue, User, renderMarkdown } from "../../../core/sdk/index.ts";
 import { decodeCursor, encodeCursor, streamPage } from "../../../core/content/stream.ts";
 import { pinnedIn } from "../../../core/content/announcements/pinned.ts";
 import { entriesWithAnnouncements } from "../../../core/content/announcements/running.ts";
 import { entryLoader } from "../../../core/content/cached-entries.ts";
-import { User } from "../../../core/models/user.ts";
-import { renderMarkdown } from "../../../core/content/markdown.ts";
 import { containerOf } from "../models/group.ts";
 import { GroupImage } from "../models/settings.ts";
 import { GroupRequest } from "../models/request.ts";

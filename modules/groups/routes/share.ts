@@ -1,15 +1,8 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import type { AppContext, AppContextExtras, AppState } from "../../../core/http/context.ts";
-import type { Host } from "../../../core/modules/types.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, notFound, Content, idParam, policyOf, validateForm, type FieldErrors, flash } from "../../../core/sdk/index.ts";
 import type { RouteContext } from "./context.ts";
-import { requireUser } from "../../../core/auth/current-user.ts";
-import { notFound } from "../../../core/http/errors.ts";
-import { Content } from "../../../core/models/content.ts";
-import { idParam, policyOf } from "../../../core/content/request.ts";
 import { loadEntries } from "../../../core/content/entries.ts";
-import { validateForm, type FieldErrors } from "../../../core/routes/form.ts";
-import { flash } from "../../../core/views/render.ts";
 import { Group, containerOf } from "../models/group.ts";
 import { shareForm } from "../forms.ts";
 import { postableGroups } from "../share.ts";
