@@ -2,7 +2,7 @@ import { Op } from "sequelize";
 import type { Content } from "../models/content.ts";
 import { shownUserAttributes, User } from "../models/user.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
-import type { Container } from "../modules/types.ts";
+import type { Container, EntryAction } from "../modules/types.ts";
 import type { ContentPolicy } from "../policies/content.ts";
 import { addComments } from "./comments/entries.ts";
 import { addReactions } from "./reactions/entries.ts";
@@ -24,6 +24,8 @@ export interface StreamEntry extends StreamEntryExtras {
   container: Container & { url: string };
   url: string;
   can: { edit: boolean; delete: boolean; restore: boolean; moderate: boolean; manage: boolean; comment: boolean };
+  /** Its type's and modules' actions for the viewer (edit, share, vote...), rendered under it. */
+  actions: EntryAction[];
 }
 
 export interface EntryOptions {
@@ -80,7 +82,10 @@ export async function loadEntries(registry: ModuleRegistry, policy: ContentPolic
       container: { ...container, url: `${definition.routePrefix}/${container.slug}` },
       url: `/c/${content.id}`,
       can: { edit: canEdit, delete: canDelete, restore: canRestore, moderate: canModerate, manage: canManage, comment: content.isLive && Boolean(policy.user) },
+      actions: [],
     });
+    const entry = entries.at(-1)!;
+    entry.actions = registry.entryActions(entry, policy.user);
   }
   for (const decorate of decorators) await decorate(entries, policy, options);
   return entries;

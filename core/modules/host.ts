@@ -7,6 +7,7 @@ import type {
   ContainerTypeDefinition,
   ContentApi,
   ContentTypeDefinition,
+  EntryActions,
   FilterHandler,
   FilterHooks,
   Host,
@@ -38,6 +39,7 @@ export interface Registrations {
   containerTypes: ContainerTypeDefinition[];
   notificationTypes: NotificationTypeDefinition[];
   jobs: ModuleJobs;
+  entryActions: EntryActions[];
 }
 
 export interface HostServices {
@@ -51,7 +53,7 @@ export interface HostServices {
 }
 
 export function emptyRegistrations(): Registrations {
-  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [], jobs: { handlers: [], periodic: [] } };
+  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [], jobs: { handlers: [], periodic: [] }, entryActions: [] };
 }
 
 export function createHost(moduleId: string, services: HostServices, registrations: Registrations): Host {
@@ -85,5 +87,6 @@ export function createHost(moduleId: string, services: HostServices, registratio
     settings: settingsReader(moduleId, () => services.registry.definition(moduleId)),
     live: moduleLive(moduleId),
     content: services.contentFor(moduleId),
+    entryActions: (actions) => void registrations.entryActions.push(actions),
   };
 }

@@ -12,7 +12,7 @@ import { createHost, emptyRegistrations, type Registrations } from "./host.ts";
 import { discoverModules, type DiscoveredModule } from "./loader.ts";
 import type { ModuleJobs } from "./scheduled-work.ts";
 import { NotificationTypes } from "../notifications/types.ts";
-import type { Container, ContainerTypeDefinition, ContentApi, ContentTypeDefinition, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
+import type { Container, ContainerTypeDefinition, ContentApi, ContentTypeDefinition, EntryAction, EntryActionTarget, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
 
 export interface ModuleInfo {
   id: string;
@@ -259,6 +259,13 @@ export class ModuleRegistry {
       const cleanUp = definition.onDisable?.[container.type] as ((c: Container, t: Transaction) => Promise<unknown>) | undefined;
       if (state === "disabled") await cleanUp?.(container, transaction);
     });
+  }
+
+  /** The actions of an entry for its viewer: its type's own, then those modules that are on add to every entry. */
+  entryActions(entry: EntryActionTarget, viewer: User | null): EntryAction[] {
+    const own = this.contentType(entry.content.type)?.actions?.(entry, viewer) ?? [];
+    const added = [...this.registrations].filter(([moduleId]) => this.isEnabled(moduleId)).flatMap(([, registrations]) => registrations.entryActions.flatMap((actions) => actions(entry, viewer)));
+    return [...own, ...added];
   }
 
   /** Each module's declared job handlers and periodic work (host.jobs), for the job worker. */

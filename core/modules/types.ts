@@ -112,6 +112,27 @@ export interface PermissionDefinition {
   defaults: string[];
 }
 
+/** One thing a reader may do with an entry, rendered by core under it: a link, or a button posting a form (with the CSRF token). */
+export interface EntryAction {
+  /** Translation key of the link or button text. */
+  label: string;
+  href: string;
+  /** "post" renders a button in a form; the default is a plain link. */
+  method?: "get" | "post";
+  /** Translation key of a question asked before a post goes (with JavaScript). */
+  confirm?: string;
+}
+
+/** What an action is decided from: the entry as loaded, and what core worked out the viewer may do. */
+export interface EntryActionTarget {
+  content: Content;
+  item: unknown;
+  can: { edit: boolean; delete: boolean; restore: boolean; moderate: boolean; manage: boolean; comment: boolean };
+}
+
+/** The actions a type offers on one entry, or a module on every entry, for the viewer (null when signed out). */
+export type EntryActions = (entry: EntryActionTarget, viewer: User | null) => EntryAction[];
+
 export interface ContentTypeDefinition {
   type: string;
   /** Renders the body of a stream entry; it gets `entry` (see core/content/entries.ts) with `entry.item` = what load returned. */
@@ -136,6 +157,11 @@ export interface ContentTypeDefinition {
    * whoever may post there may write it.
    */
   createPermission?: string;
+  /**
+   * Its own actions (edit, vote, close, accept an answer...), rendered by core beside delete, report and
+   * the rest; core offers no edit link of its own, so a type without one cannot be edited.
+   */
+  actions?: EntryActions;
   /**
    * Removes the rows behind these contents for good (their refIds), inside the purge's transaction:
    * the daily purge of soft-deleted contents past their restore window calls it before deleting the
@@ -296,6 +322,8 @@ export interface Host {
   readonly settings: ModuleSettingsReader;
   /** Live updates to the open pages watching a container (poll results, a quiz's next question...). */
   readonly live: ModuleLive;
+  /** Adds actions to every entry of every type (e.g. "Share into a group"), shown while the module is on. */
+  entryActions(actions: EntryActions): void;
   /** Writes, edits, deletes and restores the module's own content (see ContentApi). */
   readonly content: ContentApi;
 }

@@ -37,6 +37,8 @@ function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
 export function shareContentType(registry: ModuleRegistry): ContentTypeDefinition {
   return {
     type: "share",
+    // Its author edits the note (core's /c/:id/edit is the post type's).
+    actions: (entry, viewer) => (entry.can.edit && entry.content.isLive && entry.content.authorId === viewer?.id ? [{ label: "groups:share.editNote", href: `/groups/share/${entry.content.id}/note` }] : []),
     template: "groups/share-entry.njk",
     async load(refIds: number[], policy: ContentPolicy, shares: Content[] = []) {
       const originals = refIds.length ? await Content.findAll({ where: { id: { [Op.in]: refIds } } }) : [];

@@ -93,3 +93,18 @@ test.serial("a module writes only its own content types, and removing needs the 
   await notes.restore(ownerPolicy, content!);
   t.is((await contentsOf("fixture-group-note"))[0]?.deletedAt, null, "restored");
 });
+
+test.serial("entries show the actions their type declares and those modules add to every entry; core adds no edit link of its own", async (t) => {
+  const notes = await contentsOf("fixture-group-note");
+  const page = (await member.client.get(group.url)).text;
+  const noteId = notes[0]!.id;
+  t.regex(page, new RegExp(`<form method="post" action="/fixture-group-notes/echo/${noteId}" data-confirm="Echo it to the group\\?">\\s*<input type="hidden" name="_csrf" value="[^"]+"><button type="submit" class="link-button">Echo this note</button>`), "the type's own action, as a form with the token");
+  t.true(page.includes(`href="/groups/share/${noteId}"`), "the groups module's share action on every entry");
+  t.false(page.includes(`href="/c/${noteId}/edit"`), "no core edit link for a type that offers none");
+  const post = await owner.client.post("/posts", { target: `group:${group.id}`, body: "A plain post" });
+  t.is(post.status, 302);
+  const { Content } = await import("../../core/models/content.ts");
+  const postId = (await Content.findOne({ where: { type: "post" }, order: [["id", "DESC"]] }))!.id;
+  t.true((await owner.client.get(group.url)).text.includes(`href="/c/${postId}/edit"`), "the post type offers its author an edit link");
+  t.false((await member.client.get(group.url)).text.includes(`href="/c/${postId}/edit"`), "not to others");
+});
