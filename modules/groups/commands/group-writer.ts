@@ -48,13 +48,7 @@ export async function createGroup(creator: User, input: GroupInput, transaction?
       const group = await Group.create(
         {
           slug,
-          name: input.name,
-          sortName: input.name.toLowerCase(),
-          description: input.description,
-          summary: plainText(input.description, summaryLength),
-          visibility: input.visibility,
-          categoryId: input.categoryId,
-          tags: normalizeTags(input.tags),
+          ...editableFields(input),
           createdBy: creator.id,
           // The owner's membership below counts them (trigger).
           memberCount: 0,
@@ -74,6 +68,19 @@ export async function createGroup(creator: User, input: GroupInput, transaction?
   }
 }
 
+/** The columns a group's form sets, on creation and on every update alike. */
+function editableFields(input: GroupInput) {
+  return {
+    name: input.name,
+    sortName: input.name.toLowerCase(),
+    description: input.description,
+    summary: plainText(input.description, summaryLength),
+    visibility: input.visibility,
+    categoryId: input.categoryId,
+    tags: normalizeTags(input.tags),
+  };
+}
+
 /**
  * The address after an update: a group that is or becomes secret gets a fresh random tail whenever its
  * address would otherwise be one somebody chose or could guess (made secret now, or a new address typed).
@@ -88,13 +95,7 @@ function updatedSlug(group: Group, input: GroupInput): string | undefined {
 export async function updateGroup(actor: User, group: Group, input: GroupInput & { isDefault?: boolean }): Promise<void> {
   const slug = updatedSlug(group, input);
   const changes = {
-    name: input.name,
-    sortName: input.name.toLowerCase(),
-    description: input.description,
-    summary: plainText(input.description, summaryLength),
-    visibility: input.visibility,
-    categoryId: input.categoryId,
-    tags: normalizeTags(input.tags),
+    ...editableFields(input),
     ...(slug ? { slug } : {}),
     ...(actor.isAdmin && input.isDefault !== undefined ? { isDefault: input.isDefault } : {}),
   };
