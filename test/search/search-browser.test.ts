@@ -36,6 +36,8 @@ whenBrowserAvailable(() => {
     await options.first().waitFor();
     await Promise.all([page.waitForURL(/\/search\?q=Searchlight/), page.locator("#top-search").press("Enter")]);
     t.true((await page.content()).includes("Quentin Searchlight"), "the results page lists the person");
+    const bullets = await page.evaluate(() => [...document.querySelectorAll("ul.search-results, ul.people-list")].map((list) => getComputedStyle(list).listStyleType));
+    t.true(bullets.length > 0 && bullets.every((style) => style === "none"), `no list bullets beside results: ${bullets}`);
     await expectNoAxeViolations(t, page);
     t.deepEqual(watcher.problems, []);
     await context.close();
