@@ -138,9 +138,10 @@ test.serial("modules declare types and notify through the host; a module may onl
   const { createHost, emptyRegistrations } = await import("../../core/modules/host.ts");
   const { registry } = app.app;
   const registrations = emptyRegistrations();
-  const contentFor = () => {
+  const refuse = async (): Promise<never> => {
     throw new Error("no content here");
   };
+  const contentFor = () => ({ create: refuse, update: refuse, remove: refuse, restore: refuse });
   const services = { logger: app.app.logger, sequelize: app.app.sequelize, registry, emit: async () => undefined, can: async () => false, contentFor };
   const host = createHost("fixture-rooms", services, registrations);
   t.throws(() => host.notificationType({ id: "mention", label: "x", message: "x", defaults: { web: true, email: false } }), { message: /must be named "fixture-rooms.<name>"/ });
