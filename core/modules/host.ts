@@ -68,6 +68,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
     groupRoutes: (router) => void registrations.containerRouters.push({ containerType: "group", router: router as unknown as Router }),
     containerRoutes: (containerType, router) => void registrations.containerRouters.push({ containerType, router: router as unknown as Router }),
     menu: (location, item) => void registrations.menus.push({ location, item }),
+    menuEntries: (location, context) => services.registry.menu(location, context, (permissionId) => services.can(context.user, permissionId, context.container)),
     on: (name, handler) => void registrations.actions.push({ name, handler: handler as unknown as AnyAction }),
     filter: (name, handler) => void registrations.filters.push({ name, handler: handler as unknown as AnyFilter }),
     emit: (name, payload) => services.emit(name, payload),

@@ -181,8 +181,11 @@ export class ModuleRegistry {
 
   /** Which of these modules are on in one container, answered with one query whatever their number. */
   private async enabledIn(container: Container, moduleIds: string[]): Promise<Set<string>> {
-    const candidates = moduleIds.filter((id) => this.isEnabled(id) && this.definition(id)!.scopes.includes(container.type));
-    const forced = candidates.filter((id) => this.instanceStates.get(id) === "forced");
+    // People's profiles follow the site's switch, unless a module lets each person choose (scope "user").
+    const followsSite = (id: string) => container.type === "user" && !this.definition(id)!.scopes.includes("user");
+    const onForSite = moduleIds.filter((id) => this.isEnabled(id));
+    const candidates = onForSite.filter((id) => !followsSite(id) && this.definition(id)!.scopes.includes(container.type));
+    const forced = [...candidates.filter((id) => this.instanceStates.get(id) === "forced"), ...onForSite.filter(followsSite)];
     const chosen = candidates.filter((id) => !forced.includes(id));
     if (chosen.length === 0) return new Set(forced);
     const rows = await ModuleState.findAll({

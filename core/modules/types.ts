@@ -71,6 +71,8 @@ export interface FilterHooks {
   /** Panels on the signed-in dashboard, for context.user. */
   "dashboard.panels": DashboardPanel[];
   "menu.items": MenuEntry[];
+  /** Panels on a person's profile page (context.container is the person's profile), under the profile card; same shape as dashboard panels. */
+  "profile.panels": DashboardPanel[];
 }
 
 export interface HookContext {
@@ -81,7 +83,8 @@ export interface HookContext {
 export type ActionHandler<K extends keyof ActionHooks> = (payload: ActionHooks[K]) => void | Promise<void>;
 export type FilterHandler<K extends keyof FilterHooks> = (value: FilterHooks[K], context: HookContext) => FilterHooks[K] | Promise<FilterHooks[K]>;
 
-export type MenuLocation = "main" | "group" | "user" | "admin";
+/** main: the left navigation; group: a group's tabs; profile: a person's profile tabs; user, admin: the account and admin menus. */
+export type MenuLocation = "main" | "group" | "profile" | "user" | "admin";
 
 export interface MenuItemDefinition {
   /** A translation key, e.g. "polls:title". */
@@ -300,6 +303,8 @@ export interface Host {
   groupRoutes<S, C>(router: Router<S, C>): void;
   containerRoutes<S, C>(containerType: string, router: Router<S, C>): void;
   menu(location: MenuLocation, item: MenuItemDefinition): void;
+  /** The entries of a menu for a viewer (and a container's own menus: a group's tabs, a profile's), permission-checked, in order. */
+  menuEntries(location: MenuLocation, context: HookContext): Promise<MenuEntry[]>;
   on<K extends keyof ActionHooks>(name: K, handler: ActionHandler<K>): void;
   filter<K extends keyof FilterHooks>(name: K, handler: FilterHandler<K>): void;
   emit<K extends keyof ActionHooks>(name: K, payload: ActionHooks[K]): Promise<void>;

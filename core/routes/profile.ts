@@ -5,6 +5,7 @@ import Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
+import { can } from "../policies/index.ts";
 import { requireUser } from "../auth/current-user.ts";
 import { User } from "../models/user.ts";
 import { UserProfile, UserTag } from "../models/profile.ts";
@@ -115,7 +116,11 @@ export function profileRoutes(services: AppServices) {
     }
     const profile = await profileRow();
     const view = await loadProfileView(services.sequelize, person, profile, viewer, fields);
+    const hookContext = { user: viewer, container };
     await ctx.render("profile/show.njk", {
+      // Modules' pages on a profile (profile/tabs.njk puts the activity first).
+      profileTabs: await services.registry.menu("profile", hookContext, (permissionId) => can(services.registry, viewer, permissionId, container)),
+      panels: await services.registry.hooks.apply("profile.panels", [], hookContext),
       person,
       isSelf,
       photo: photoOf(profile),

@@ -58,7 +58,7 @@ export async function groupLocals(ctx: AppContext, host: Host, access: GroupAcce
   const container = containerOf(group);
   const category = group.categoryId ? (await allCategories()).find((candidate) => candidate.id === group.categoryId) : null;
   const moduleMenu: MenuEntry[] = access.canRead
-    ? await host.registry.menu("group", { user, container }, (permissionId) => host.can(user, permissionId, container))
+    ? await host.menuEntries("group", { user, container })
     : [];
   const pendingRequests = access.isManager ? await GroupRequest.count({ where: { groupId: group.id } }) : 0;
   return {
