@@ -12,6 +12,7 @@ import { readableContent } from "../commands/post-writer.ts";
 import { createComment, deleteComment, editComment, reachableComment } from "../commands/comment-writer.ts";
 import { idParam, policyOf } from "../content/request.ts";
 import { receiveFormOrRefusal, discardUploads } from "../content/attachments/uploads.ts";
+import { addressCarriesToken, redirectRefused } from "../content/attachments/refused-forms.ts";
 import { canComment, canEditComment } from "../content/comments/access.ts";
 import { commentUrl } from "../content/comments/entries.ts";
 import { backTo, renderPermalink, wantsJson } from "../content/comments/page.ts";
@@ -40,6 +41,7 @@ export function commentRoutes(services: AppServices) {
       ctx.body = { error: { status, message: ctx.state.t(Object.values(errors)[0] ?? "errors:status.422") }, errors: Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, ctx.state.t(key)])) };
       return;
     }
+    if (addressCarriesToken(ctx)) return redirectRefused(ctx, `comment:${content.id}`, status, errors, ["body", "parentId"], `/c/${content.id}#comments-${content.id}`);
     const parentId = typeof values.parentId === "string" ? values.parentId : "";
     await renderPermalink(ctx, services.registry, content, { status, commentForm: { contentId: content.id, parentId, values, errors } });
   }

@@ -17,7 +17,8 @@ import { discardReceivedUploads, maxFilesPerForm, receiveFormOrRefusal } from ".
 import { Attachment } from "../models/attachment.ts";
 import { attachmentView, type AttachmentView } from "../content/attachments/entries.ts";
 import { removeAttachmentFilesOnHardDelete } from "../content/attachments/removal.ts";
-import { addressCarriesToken, keepRefusedForm, takeRefusedForm } from "../content/attachments/refused-forms.ts";
+import { addressCarriesToken, redirectRefused, takeRefusedForm } from "../content/attachments/refused-forms.ts";
+import { renderPermalink } from "../content/comments/page.ts";
 
 export const postBodyMaxLength = 20_000;
 
@@ -62,20 +63,11 @@ export function postRoutes(services: AppServices) {
     ctx.status = status;
   }
 
-  /**
-   * Sends the browser to a page at `url` (#refused: its error box) that shows the refused form again: its
-   * address carried the form token, which must not stay in the address bar (core/content/attachments/refused-forms.ts).
-   */
-  function redirectRefused(ctx: AppContext, form: string, status: number, errors: FieldErrors, fields: readonly string[], url: string) {
-    keepRefusedForm(ctx, form, status, errors, fields);
-    ctx.redirect(`${url}#refused`);
-    ctx.status = 303;
-  }
 
   // Nothing typed is lost: a refused post comes back on its own page, filled in, with the reason.
   async function renderRefused(ctx: AppContext, status: number, errors: FieldErrors) {
     await discardReceivedUploads(ctx);
-    if (addressCarriesToken(ctx)) return redirectRefused(ctx, "post", status, errors, ["target", "returnTo", "title", "body"], "/posts/new");
+    if (addressCarriesToken(ctx)) return redirectRefused(ctx, "post", status, errors, ["target", "returnTo", "title", "body"], "/posts/new#refused");
     const { _csrf, ...values } = ctx.state.body;
     await renderCompose(ctx, status, values, errors);
   }
@@ -101,6 +93,12 @@ export function postRoutes(services: AppServices) {
   router.get("/c/:id", requireUser, async (ctx) => {
     const policy = policyOf(ctx, services.registry);
     const content = await readableContent(policy, idParam(ctx.params.id));
+    // A refused comment with files was sent here (its address carried the form token): its form comes back filled in.
+    const refused = takeRefusedForm(ctx, `comment:${content.id}`);
+    if (refused) {
+      const commentForm = { contentId: content.id, parentId: typeof refused.values.parentId === "string" ? refused.values.parentId : "", values: refused.values, errors: refused.errors };
+      return renderPermalink(ctx, services.registry, content, { status: refused.status, commentForm });
+    }
     const [entry] = await loadEntries(services.registry, policy, [content], { full: true });
     if (!entry) throw notFound();
     const post = entry.item instanceof Post ? entry.item : null;
@@ -130,7 +128,7 @@ export function postRoutes(services: AppServices) {
 
   async function renderEditRefused(ctx: AppContext, content: Content, files: AttachmentView[], status: number, errors: FieldErrors) {
     await discardReceivedUploads(ctx);
-    if (addressCarriesToken(ctx)) return redirectRefused(ctx, `edit:${content.id}`, status, errors, ["title", "body", "removeFiles"], `/c/${content.id}/edit`);
+    if (addressCarriesToken(ctx)) return redirectRefused(ctx, `edit:${content.id}`, status, errors, ["title", "body", "removeFiles"], `/c/${content.id}/edit#refused`);
     const { _csrf, ...values } = ctx.state.body;
     await renderEdit(ctx, content, files, status, values, errors);
   }

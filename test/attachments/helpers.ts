@@ -24,14 +24,16 @@ export async function postMultipart(client: Client, url: string, fields: Record<
 type Answer = Awaited<ReturnType<Client["request"]>>;
 
 /**
- * A refused post or post edit sent as multipart (its address carries the form token) is sent with 303 to a
- * clean address that opens at its error box (#refused); the page there is what the browser shows: the
- * refusal's status, the text typed and the reason. Throws when the answer is anything else.
+ * A refused post, post edit or comment sent as multipart (its address carries the form token) is sent with
+ * 303 to a clean address that opens at its form or error box (#refused, #comments-<id>); the page there is
+ * what the browser shows: the refusal's status, the text typed and the reason. Throws when the answer is
+ * anything else.
  */
 export async function refusedPage(client: Client, response: Answer): Promise<Answer> {
   if (response.status !== 303) throw new Error(`a refused multipart form answers 303, not ${response.status}: ${response.text.slice(0, 300)}`);
-  if (response.location.includes("_csrf") || !/^\/[^?#]*#refused$/.test(response.location)) throw new Error(`the refused form goes to a clean address, not ${response.location}`);
-  return client.get(response.location.slice(0, -"#refused".length));
+  const clean = /^(\/[^?#]*)#[a-z0-9-]+$/.exec(response.location);
+  if (response.location.includes("_csrf") || !clean) throw new Error(`the refused form goes to a clean address, not ${response.location}`);
+  return client.get(clean[1]);
 }
 
 /** Every file under a directory, as paths relative to it. */

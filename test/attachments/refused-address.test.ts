@@ -88,3 +88,22 @@ test.serial("the edit form lists its files as rows, each with a labelled Remove 
   }
   t.false(page.includes('class="attachment-list"'), "no unstyled list");
 });
+
+test.serial("a refused upload with a comment answers with a clean address; the permalink shows the comment form filled in, with the reason", async (t) => {
+  const { Comment } = await import("../../core/models/comment.ts");
+  const { client } = await app.signedIn("member");
+  const contentId = contentIdOf((await postMultipart(client, "/posts", { target: "company:0", body: "Commented post" }, [])).location);
+  const response = await postMultipart(client, `/c/${contentId}/comments`, { body: "Kept comment text", parentId: "" }, disguised);
+  t.is(response.status, 303);
+  t.is(response.location, `/c/${contentId}#comments-${contentId}`);
+  t.false(response.location.includes(client.csrfToken), "the token is not in the new address");
+  t.is(await Comment.count({ where: { contentId } }), 0, "nothing written");
+
+  const page = await client.get(`/c/${contentId}`);
+  t.is(page.status, 415, "the refusal's status");
+  t.regex(page.text, /<textarea[^>]*name="body"[^>]*>Kept comment text<\/textarea>/);
+  t.regex(page.text, /not an accepted type/);
+  const again = await client.get(`/c/${contentId}`);
+  t.is(again.status, 200, "shown once");
+  t.false(again.text.includes("Kept comment text"));
+});

@@ -101,7 +101,7 @@ for (const refusal of refusals) {
     const { client } = await app.signedIn("member");
     const before = await snapshot();
     const body = `I'd say <no> & "yes"`;
-    const response = await postMultipart(client, `/c/${contentId}/comments`, { body }, refusal.files());
+    const response = await refusedPage(client, await postMultipart(client, `/c/${contentId}/comments`, { body }, refusal.files()));
     t.is(response.status, refusal.status);
     t.true(response.text.includes("A post to comment on"), "shown on the post's own page");
     t.regex(response.text, textareaWith(body));
@@ -123,7 +123,7 @@ test.serial("a reply refused for its file comes back in its thread's reply form;
   const { User } = await import("../../core/models/user.ts");
   await User.update({ language: "fr" }, { where: { id: userId } });
   const before = await snapshot();
-  const response = await postMultipart(client, `/c/${contentId}/comments`, { parentId: String(thread.id), body: "Ma réponse" }, [{ name: "chat.png", data: html }]);
+  const response = await refusedPage(client, await postMultipart(client, `/c/${contentId}/comments`, { parentId: String(thread.id), body: "Ma réponse" }, [{ name: "chat.png", data: html }]));
   t.is(response.status, 415);
   const opened = `<details class="comment-reply" id="reply-${thread.id}" open>`;
   const replyForm = response.text.slice(response.text.indexOf(opened));

@@ -325,6 +325,6 @@ test.serial("a comment takes files through its own form; they show under the com
   t.is(download.headers.get("content-type"), "application/pdf");
   t.is((await guest.client.get(link![1])).status, 404);
 
-  const refused = await postMultipart(reader.client, `/c/${contentId}/comments`, { body: "A page" }, [{ name: "page.png", data: Buffer.from("<html><script>alert(1)</script></html>") }]);
+  const refused = await refusedPage(reader.client, await postMultipart(reader.client, `/c/${contentId}/comments`, { body: "A page" }, [{ name: "page.png", data: Buffer.from("<html><script>alert(1)</script></html>") }]));
   t.is(refused.status, 415);
 });

@@ -50,3 +50,13 @@ export function takeRefusedForm(ctx: AppContext, form: string): RefusedForm | nu
   delete ctx.session!.refusedForm;
   return kept;
 }
+
+/**
+ * Sends the browser to `url` (with the anchor of its error box) that shows the refused form again: its
+ * address carried the form token, which must not stay in the address bar.
+ */
+export function redirectRefused(ctx: AppContext, form: string, status: number, errors: Record<string, string>, fields: readonly string[], url: string) {
+  keepRefusedForm(ctx, form, status, errors, fields);
+  ctx.redirect(url);
+  ctx.status = 303;
+}
