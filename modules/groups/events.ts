@@ -1,3 +1,4 @@
+import { Group, containerOf } from "./models/group.ts";
 import type { User, ActionHooks, Container, Host } from "../../core/sdk/index.ts";
 
 /** What the groups module tells other modules (notifications, search...), by declaration merging. */
@@ -16,4 +17,10 @@ type GroupEvent = Extract<keyof ActionHooks, `groups.${string}`>;
 
 export function emitGroupEvent<K extends GroupEvent>(host: Host, name: K, payload: ActionHooks[K]) {
   return host.emit(name, payload);
+}
+
+/** Announces joins made without a person's click (default groups, directory mapping), once they are written. */
+export async function emitJoins(host: Host, userId: number, groupIds: number[]) {
+  if (groupIds.length === 0) return;
+  for (const group of await Group.findAll({ where: { id: groupIds } })) await emitGroupEvent(host, "groups.member.joined", { group: containerOf(group), userId });
 }

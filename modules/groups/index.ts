@@ -8,6 +8,7 @@ import { GroupImage, GroupPermission, GroupSetting } from "./models/settings.ts"
 import { GroupDirectoryMapping } from "./models/directory-mapping.ts";
 import { GroupShareNote } from "./models/share-note.ts";
 import { applyDirectoryMemberships } from "./commands/directory-memberships.ts";
+import { emitJoins } from "./events.ts";
 import { directoryMappingRoutes } from "./routes/directory-mappings.ts";
 import type {} from "../../core/auth/ldap/hooks.ts";
 import { invitePermission, postPermission } from "./access.ts";
@@ -67,12 +68,12 @@ export default defineModule({
       return panel ? [...panels, panel] : panels;
     });
     host.on("user.created", async ({ user }) => {
-      await joinDefaultGroups(user);
+      await emitJoins(host, user.id, await joinDefaultGroups(user));
       await claimEmailInvitations(user);
     });
     // Directory group mapping: at every directory login and for every active account at each sync.
     host.on("ldap.memberships", async ({ user, groupDns }) => {
-      await applyDirectoryMemberships(user, groupDns);
+      await emitJoins(host, user.id, (await applyDirectoryMemberships(user, groupDns)).joinedGroupIds);
     });
   },
 });

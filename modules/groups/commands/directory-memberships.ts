@@ -12,6 +12,8 @@ const higher = (a: GroupRole, b: GroupRole) => (rank(a) <= rank(b) ? a : b);
 
 export interface DirectoryMembershipChanges {
   added: number;
+  /** The groups joined: each is announced as groups.member.joined once the change is written. */
+  joinedGroupIds: number[];
   removed: number;
   changed: number;
 }
@@ -24,7 +26,7 @@ export interface DirectoryMembershipChanges {
  * groups. Idempotent: a second run with the same list changes nothing.
  */
 export async function applyDirectoryMemberships(user: User, groupDns: readonly string[]): Promise<DirectoryMembershipChanges> {
-  const changes: DirectoryMembershipChanges = { added: 0, removed: 0, changed: 0 };
+  const changes: DirectoryMembershipChanges = { added: 0, joinedGroupIds: [], removed: 0, changed: 0 };
   const sequelize = Group.sequelize!;
   await sequelize.transaction(async (transaction) => {
     const mappings = groupDns.length
@@ -63,6 +65,7 @@ export async function applyDirectoryMemberships(user: User, groupDns: readonly s
       await GroupRequest.destroy({ where: { userId: user.id, groupId: { [Op.in]: groupIds } }, transaction });
       await GroupInvitation.destroy({ where: { userId: user.id, groupId: { [Op.in]: groupIds } }, transaction });
       changes.added = toAdd.length;
+      changes.joinedGroupIds = groupIds;
     }
     if (toRemove.length) {
       await GroupMembership.destroy({ where: { userId: user.id, source: "directory", groupId: { [Op.in]: toRemove } }, transaction });

@@ -147,17 +147,17 @@ export async function updatePreferences(access: GroupAccess, preferences: { noti
   await access.membership.update(preferences);
 }
 
-/** Joins a new account to every default group (the company onboarding group...). Guests join none. */
-export async function joinDefaultGroups(user: User): Promise<number> {
-  if (user.role === "guest") return 0;
+/** Joins a new account to every default group (the company onboarding group...); returns the groups joined. Guests join none. */
+export async function joinDefaultGroups(user: User): Promise<number[]> {
+  if (user.role === "guest") return [];
   const groups = await Group.findAll({ where: { isDefault: true, isArchived: false }, attributes: ["id"] });
-  if (groups.length === 0) return 0;
+  if (groups.length === 0) return [];
   return sequelize().transaction(async (transaction) => {
     const existing = new Set(
       (await GroupMembership.findAll({ where: { userId: user.id, groupId: { [Op.in]: groups.map((group) => group.id) } }, attributes: ["groupId"], transaction })).map((m) => m.groupId),
     );
-    let added = 0;
-    for (const group of groups) if (!existing.has(group.id) && (await addMember(group, user.id, "member", transaction))) added += 1;
-    return added;
+    const joined: number[] = [];
+    for (const group of groups) if (!existing.has(group.id) && (await addMember(group, user.id, "member", transaction))) joined.push(group.id);
+    return joined;
   });
 }
