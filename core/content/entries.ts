@@ -74,6 +74,7 @@ export async function loadEntries(registry: ModuleRegistry, policy: ContentPolic
       policy.canModerate(content),
       policy.canManage(content),
     ]);
+    const can = { edit: canEdit, delete: canDelete, restore: canRestore, moderate: canModerate, manage: canManage, comment: content.isLive && Boolean(policy.user) };
     entries.push({
       content,
       item,
@@ -81,11 +82,9 @@ export async function loadEntries(registry: ModuleRegistry, policy: ContentPolic
       author: authors.get(content.authorId) ?? null,
       container: { ...container, url: `${definition.routePrefix}/${container.slug}` },
       url: `/c/${content.id}`,
-      can: { edit: canEdit, delete: canDelete, restore: canRestore, moderate: canModerate, manage: canManage, comment: content.isLive && Boolean(policy.user) },
-      actions: [],
+      can,
+      actions: registry.entryActions({ content, item, can }, policy.user),
     });
-    const entry = entries.at(-1)!;
-    entry.actions = registry.entryActions(entry, policy.user);
   }
   for (const decorate of decorators) await decorate(entries, policy, options);
   return entries;
