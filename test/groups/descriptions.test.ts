@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { usernameOf } from "../helpers/content.ts";
-import { createGroup } from "./helpers.ts";
+import { createGroup, groupRow } from "./helpers.ts";
 
 // A group's description: Markdown on its pages, plain text (escaped once, by the template) on its directory card.
 let app: TestApp;
@@ -9,11 +9,6 @@ test.before(async () => {
   app = await startApp();
 });
 test.after.always(() => app?.close());
-
-const groupRow = async (id: number) => {
-  const { Group } = await import("../../modules/groups/models/group.ts");
-  return (await Group.findByPk(id))!;
-};
 
 test.serial("a description with @mentions creates a group and saves in its settings", async (t) => {
   const owner = await app.signedIn("member");

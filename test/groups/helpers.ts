@@ -21,3 +21,9 @@ export async function addMember(groupId: number, userId: number, role: "owner" |
   const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
   await GroupMembership.create({ groupId, userId, role });
 }
+
+/** A group's row as stored now (the tests read what a request wrote). */
+export async function groupRow(id: number) {
+  const { Group } = await import("../../modules/groups/models/group.ts");
+  return (await Group.findByPk(id))!;
+}

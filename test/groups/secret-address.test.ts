@@ -1,6 +1,6 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { createGroup } from "./helpers.ts";
+import { createGroup, groupRow } from "./helpers.ts";
 
 // Creating a group tells nobody that a secret group exists: not by "taken", not by "-2".
 let app: TestApp;
@@ -8,11 +8,6 @@ test.before(async () => {
   app = await startApp();
 });
 test.after.always(() => app?.close());
-
-const groupRow = async (id: number) => {
-  const { Group } = await import("../../modules/groups/models/group.ts");
-  return (await Group.findByPk(id))!;
-};
 
 test.serial("a secret group's address has a random tail; the same name or address is free for everyone else", async (t) => {
   const insider = await app.signedIn("member");
