@@ -25,6 +25,20 @@ test.after.always(async () => {
   await smtp?.close();
 });
 
+/** A fresh instance with these accounts, served by two processes that share live updates through Redis (under their own key prefix). */
+async function twoServersOverRedis(names: string[]) {
+  const instance = await freshInstance(admin);
+  instances.push(instance);
+  const accounts = await seedAccounts(instance.env, names, password);
+  const prefix = `agora-test-${randomBytes(6).toString("hex")}:`;
+  const env = { ...instance.env, AGORA_REDIS_URL: "redis://127.0.0.1:6379", AGORA_REDIS_PREFIX: prefix, AGORA_JOBS_POLL_MS: "50" };
+  const one = await startServer(env);
+  servers.push(one);
+  const two = await startServer(env);
+  servers.push(two);
+  return { accounts, prefix, one, two };
+}
+
 test.serial("the queue survives kill -9 mid-queue: after a restart every mail is sent exactly once", async (t) => {
   t.timeout(90_000);
   smtp = await startControlledSmtp();
@@ -65,15 +79,7 @@ test.serial("the queue survives kill -9 mid-queue: after a restart every mail is
 
 test.serial("live updates cross processes: a post on one server reaches a page held by another, through Redis", async (t) => {
   t.timeout(90_000);
-  const instance = await freshInstance(admin);
-  instances.push(instance);
-  const [author, reader] = await seedAccounts(instance.env, ["writer", "watcher"], password);
-  const prefix = `agora-test-${randomBytes(6).toString("hex")}:`;
-  const env = { ...instance.env, AGORA_REDIS_URL: "redis://127.0.0.1:6379", AGORA_REDIS_PREFIX: prefix, AGORA_JOBS_POLL_MS: "50" };
-  const one = await startServer(env);
-  servers.push(one);
-  const two = await startServer(env);
-  servers.push(two);
+  const { accounts: [author, reader], prefix, one, two } = await twoServersOverRedis(["writer", "watcher"]);
 
   const spy = new Redis("redis://127.0.0.1:6379");
   const heard: string[] = [];
@@ -99,15 +105,7 @@ test.serial("live updates cross processes: a post on one server reaches a page h
 
 test.serial("live updates cross processes: leaving a group on one server stops its count on a dashboard held by another", async (t) => {
   t.timeout(90_000);
-  const instance = await freshInstance(admin);
-  instances.push(instance);
-  const [owner, member] = await seedAccounts(instance.env, ["keeper", "leaver"], password);
-  const prefix = `agora-test-${randomBytes(6).toString("hex")}:`;
-  const env = { ...instance.env, AGORA_REDIS_URL: "redis://127.0.0.1:6379", AGORA_REDIS_PREFIX: prefix, AGORA_JOBS_POLL_MS: "50" };
-  const one = await startServer(env);
-  servers.push(one);
-  const two = await startServer(env);
-  servers.push(two);
+  const { accounts: [owner, member], one, two } = await twoServersOverRedis(["keeper", "leaver"]);
 
   const keeper = await signedIn(one, owner.email);
   const created = await keeper.post("/groups/new", { name: "Cross vault", visibility: "secret", description: "", tags: "" });
