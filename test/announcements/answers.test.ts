@@ -2,7 +2,7 @@ import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { publish } from "../helpers/content.ts";
 import type { Client } from "../helpers/client.ts";
-import { addMember, createGroup } from "../groups/helpers.ts";
+import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 import { announcementOf } from "./helpers.ts";
 
 // Where an announcement's answer sits, who is asked for it, and what the stream says under it.

@@ -2,7 +2,7 @@ import path from "node:path";
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
-import { createGroup } from "../groups/helpers.ts";
+import { createGroup } from "../../modules/groups/test/helpers.ts";
 import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart } from "./helpers.ts";
 
 // Content deleted for good (the purge after the restore window, a group's deletion) takes its files,

@@ -4,7 +4,7 @@ import { adminAccount, type TestApp, type TestAccount } from "../helpers/app.ts"
 import { desktop, expectNoAxeViolations, phone, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { publish, usernameOf } from "../helpers/content.ts";
 import { comment } from "../comments/helpers.ts";
-import { addMember, createGroup } from "../groups/helpers.ts";
+import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 
 // As an admin, a member and a guest, on a desktop and at 360 px, in English and French: axe-core finds no
 // WCAG 2.1 A/AA violation on the main pages (setup itself is walked in setup.test.ts).

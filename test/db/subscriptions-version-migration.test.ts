@@ -1,7 +1,7 @@
 import test from "ava";
 import { QueryTypes } from "sequelize";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { addMember, createGroup } from "../groups/helpers.ts";
+import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 import { coreMigrations } from "../../core/app.ts";
 import { createMigrator } from "../../core/db/migrate.ts";
 

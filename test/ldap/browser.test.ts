@@ -2,7 +2,7 @@ import test from "ava";
 import type { Browser } from "playwright-core";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { browserAvailability, desktop, launchBrowser, screenshot, watchPage, expectNoAxeViolations } from "../helpers/browser.ts";
-import { createGroup, type CreatedGroup } from "../groups/helpers.ts";
+import { createGroup, type CreatedGroup } from "../../modules/groups/test/helpers.ts";
 import { directoryEnv, fixture, storeSettings, whenDirectoryAnswers } from "./helpers.ts";
 
 // A person signs in through the real login form with their directory account, lands on the dashboard,

@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { User } from "../../core/models/user.ts";
-import { createGroup } from "../groups/helpers.ts";
+import { createGroup } from "../../modules/groups/test/helpers.ts";
 import { directoryEnv, fixture, storeSettings, whenDirectoryAnswers } from "./helpers.ts";
 
 // The groups module's directory mapping against the real test slapd: a directory sign-in on /login

@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { queriesFor } from "../helpers/queries.ts";
-import { addMember, createGroup } from "../groups/helpers.ts";
+import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 
 // The main menu leads to /moderation only for people who moderate something (admins, a container's
 // owner, admin or moderator), and asking does not cost a query on every page.

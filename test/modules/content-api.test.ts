@@ -2,7 +2,7 @@ import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
 import { usernameOf } from "../helpers/content.ts";
-import { addMember, createGroup, type CreatedGroup } from "../groups/helpers.ts";
+import { addMember, createGroup, type CreatedGroup } from "../../modules/groups/test/helpers.ts";
 import { notificationsOf, queueDrained } from "../notifications/helpers.ts";
 
 // The content API (host.content, core/content/writer.ts), through a module that writes its content with it:

@@ -1,6 +1,6 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
-import { addMember, createGroup, type CreatedGroup } from "../groups/helpers.ts";
+import { addMember, createGroup, type CreatedGroup } from "../../modules/groups/test/helpers.ts";
 import { openEvents, pause } from "../notifications/helpers.ts";
 
 // A module's live events (host.live.publish) reach the open pages watching the container, and only readers.

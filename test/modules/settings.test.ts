@@ -2,7 +2,7 @@ import test from "ava";
 import { QueryTypes } from "sequelize";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
-import { addMember, createGroup, type CreatedGroup } from "../groups/helpers.ts";
+import { addMember, createGroup, type CreatedGroup } from "../../modules/groups/test/helpers.ts";
 
 // Module settings (core/modules/settings.ts), proven by test/fixtures/modules/fixture-settings.
 let app: TestApp;

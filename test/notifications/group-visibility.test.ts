@@ -2,7 +2,7 @@ import test from "ava";
 import type { TestApp } from "../helpers/app.ts";
 import { publish, usernameOf } from "../helpers/content.ts";
 import type { TestSmtp } from "../helpers/smtp.ts";
-import { createGroup } from "../groups/helpers.ts";
+import { createGroup } from "../../modules/groups/test/helpers.ts";
 import { notificationsOf, queueDrained, startMailingApp, waitUntil } from "./helpers.ts";
 
 // A notification about a group names it and links to it only while the reader may still know the group.

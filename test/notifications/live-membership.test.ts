@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { publish } from "../helpers/content.ts";
-import { addMember, createGroup } from "../groups/helpers.ts";
+import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 import { openEvents, pause } from "./helpers.ts";
 
 // A dashboard's live "new posts" count follows the reader's memberships while the page stays open.

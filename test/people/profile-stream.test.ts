@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { publish, usernameOf } from "../helpers/content.ts";
-import { addMember, createGroup } from "../groups/helpers.ts";
+import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 
 // A profile shows the person's activity that the viewer may read, wherever it was posted.
 let app: TestApp;

@@ -3,7 +3,7 @@ import test from "ava";
 import { fixtureModules, startApp, type TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
 import { usernameOf } from "../helpers/content.ts";
-import { addMember, createGroup, type CreatedGroup } from "../groups/helpers.ts";
+import { addMember, createGroup, type CreatedGroup } from "../../modules/groups/test/helpers.ts";
 import { contentLinks, countOf, search, suggestions } from "./helpers.ts";
 
 // A module switched off in one group takes its searchable items in that group out of search (page,

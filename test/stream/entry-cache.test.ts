@@ -3,7 +3,7 @@ import { startApp, type TestApp } from "../helpers/app.ts";
 import { publish } from "../helpers/content.ts";
 import { statementsFor } from "../helpers/queries.ts";
 import { comment, entryHtml } from "../comments/helpers.ts";
-import { addMember, createGroup } from "../groups/helpers.ts";
+import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 
 // Stream entries are rendered once per reader and shown again from memory until something they show
 // changes (core/content/cached-entries.ts). These tests warm the cache, change one thing the way people

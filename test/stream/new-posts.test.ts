@@ -2,7 +2,7 @@ import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { publish } from "../helpers/content.ts";
 import { statementsFor } from "../helpers/queries.ts";
-import { createGroup } from "../groups/helpers.ts";
+import { createGroup } from "../../modules/groups/test/helpers.ts";
 
 // "N new posts since your last visit" at the top of the dashboard: counted from the reader's previous
 // dashboard, only in streams they follow, and a reload with nothing new writes nothing.

@@ -6,7 +6,7 @@ import { follow, unfollow } from "../../core/commands/follow-writer.ts";
 import { userContainerType } from "../../core/content/core-containers.ts";
 import { publish, usernameOf } from "../helpers/content.ts";
 import { statementsFor } from "../helpers/queries.ts";
-import { addMember, createGroup } from "../groups/helpers.ts";
+import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 
 // Whom a reader follows and which groups they are in are kept in memory across requests while
 // users.subscriptions_version stays put (core/util/reader-memo.ts). Changes made by another process are

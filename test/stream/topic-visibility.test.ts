@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { publish } from "../helpers/content.ts";
-import { createGroup } from "../groups/helpers.ts";
+import { createGroup } from "../../modules/groups/test/helpers.ts";
 
 // A #topic used only where the reader cannot read must look exactly like a topic nobody ever used.
 let app: TestApp;

@@ -1,8 +1,8 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { publish, usernameOf } from "../helpers/content.ts";
-import { contentIdOf, pdfDocument, postMultipart } from "../attachments/helpers.ts";
-import { notificationsOf, queueDrained } from "../notifications/helpers.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import { publish, usernameOf } from "../../../test/helpers/content.ts";
+import { contentIdOf, pdfDocument, postMultipart } from "../../../test/attachments/helpers.ts";
+import { notificationsOf, queueDrained } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup } from "./helpers.ts";
 
 // Sharing into a group: the share page is a form with a read-only preview; a share carries an optional note
@@ -13,7 +13,7 @@ test.before(async () => {
 });
 test.after.always(() => app?.close());
 
-const models = async () => ({ ...(await import("../../core/models/content.ts")), ...(await import("../../modules/groups/models/share-note.ts")), ...(await import("../../core/models/mention.ts")) });
+const models = async () => ({ ...(await import("../../../core/models/content.ts")), ...(await import("../models/share-note.ts")), ...(await import("../../../core/models/mention.ts")) });
 
 /** The part of a page inside one entry's <article>. */
 function entryOf(html: string, contentId: number): string {
@@ -97,7 +97,7 @@ test.serial("a share shows the original's files to readers of the original, and 
     const { Content } = await models();
     return { id, share: (await Content.findOne({ where: { type: "share", refId: id } }))! };
   };
-  const { Attachment } = await import("../../core/models/attachment.ts");
+  const { Attachment } = await import("../../../core/models/attachment.ts");
 
   const open = await shared("company:0", "Company budget");
   const [openFile] = await Attachment.findAll({ where: { contentId: open.id } });
@@ -116,7 +116,7 @@ test.serial("a share shows the original's files to readers of the original, and 
 
 test.serial("a share offers no Edit link to a 404: its author edits the note, others cannot", async (t) => {
   const { Content, GroupShareNote } = await models();
-  const { ContentRevision } = await import("../../core/models/post.ts");
+  const { ContentRevision } = await import("../../../core/models/post.ts");
   const author = await app.signedIn("member");
   const member = await app.signedIn("member");
   const group = await createGroup(author.client, { name: "Edit notes", visibility: "open" });
@@ -161,7 +161,7 @@ test.serial("a share offers no Edit link to a 404: its author edits the note, ot
 
 test.serial("two saves of a share's note at once: both answer, one note row, each earlier note in the history once", async (t) => {
   const { Content, GroupShareNote } = await models();
-  const { ContentRevision } = await import("../../core/models/post.ts");
+  const { ContentRevision } = await import("../../../core/models/post.ts");
   const author = await app.signedIn("member");
   const group = await createGroup(author.client, { name: "Racing notes", visibility: "open" });
   const postId = await publish(author.client, { target: "company:0", body: "Shared while racing" });

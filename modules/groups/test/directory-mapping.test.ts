@@ -1,6 +1,6 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { User } from "../../core/models/user.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import { User } from "../../../core/models/user.ts";
 import { createGroup, type CreatedGroup } from "./helpers.ts";
 
 // Directory group mapping without a directory: the "ldap.memberships" hook is emitted here directly, as
@@ -17,9 +17,9 @@ const engineering = `cn=engineering,${groupsDn}`;
 const leads = `cn=leads,${groupsDn}`;
 
 async function models() {
-  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
-  const { Group } = await import("../../modules/groups/models/group.ts");
-  const { GroupDirectoryMapping } = await import("../../modules/groups/models/directory-mapping.ts");
+  const { GroupMembership } = await import("../models/membership.ts");
+  const { Group } = await import("../models/group.ts");
+  const { GroupDirectoryMapping } = await import("../models/directory-mapping.ts");
   return { GroupMembership, Group, GroupDirectoryMapping };
 }
 

@@ -1,8 +1,8 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
-import type { TestApp } from "../helpers/app.ts";
-import { publish } from "../helpers/content.ts";
-import { auditEveryPage, expectNoAxeViolations, phone, screenshot, signInThroughForm, startAppAndBrowser, whenBrowserAvailable } from "../helpers/browser.ts";
+import type { TestApp } from "../../../test/helpers/app.ts";
+import { publish } from "../../../test/helpers/content.ts";
+import { auditEveryPage, expectNoAxeViolations, phone, screenshot, signInThroughForm, startAppAndBrowser, whenBrowserAvailable } from "../../../test/helpers/browser.ts";
 import { createGroup } from "./helpers.ts";
 
 // Sharing in Chromium on a phone: the form (group, note) comes before the read-only preview, the share shows

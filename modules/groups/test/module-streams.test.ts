@@ -1,6 +1,6 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { publish } from "../helpers/content.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import { publish } from "../../../test/helpers/content.ts";
 import { addMember, createGroup } from "./helpers.ts";
 
 // A module switched off in one group hides its stream items from that group everywhere (dashboard,
@@ -60,7 +60,7 @@ test.serial("the group page shows the group's running announcements at the top",
   const page = (await reader.client.get(group.url)).text;
   t.regex(page, /<section class="announcements"[^]*Office closed on Friday[^]*<\/section>/);
   t.notRegex((await owner.client.get(other.url)).text, /class="announcements"/, "only in its own group");
-  const { Announcement } = await import("../../core/models/announcement.ts");
+  const { Announcement } = await import("../../../core/models/announcement.ts");
   const announcement = (await Announcement.findOne({ where: { contentId: id } }))!;
   t.is((await reader.client.post(`/announcements/${announcement.id}/dismiss`, { returnTo: group.url })).status, 302);
   t.notRegex((await reader.client.get(group.url)).text, /class="announcements"/, "dismissed: gone for that reader");

@@ -1,8 +1,8 @@
 import test from "ava";
 import type { Browser } from "playwright-core";
-import type { TestApp } from "../helpers/app.ts";
-import { desktop, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
-import { usernameOf } from "../helpers/content.ts";
+import type { TestApp } from "../../../test/helpers/app.ts";
+import { desktop, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable, expectNoAxeViolations } from "../../../test/helpers/browser.ts";
+import { usernameOf } from "../../../test/helpers/content.ts";
 
 // A private group from the browser: create it, invite a colleague, who accepts and posts; screenshots of the group page.
 let app: TestApp;

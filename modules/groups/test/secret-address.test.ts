@@ -1,5 +1,5 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import { createGroup, groupRow } from "./helpers.ts";
 
 // Creating a group tells nobody that a secret group exists: not by "taken", not by "-2".
@@ -63,7 +63,7 @@ test.serial("the upgrade gives existing secret groups a random tail", async (t) 
   const group = await createGroup(owner.client, { name: "Old vault", visibility: "secret" });
   await (await groupRow(group.id)).update({ slug: "old-vault" });
   const visible = await createGroup(owner.client, { name: "Old square", visibility: "open" });
-  const { up } = await import("../../modules/groups/migrations/20261205010000-secret-slugs.ts");
+  const { up } = await import("../migrations/20261205010000-secret-slugs.ts");
   await up(app.app.sequelize.getQueryInterface());
   t.regex((await groupRow(group.id)).slug, /^old-vault-[a-z0-9]{10}$/);
   t.is((await groupRow(visible.id)).slug, "old-square", "visible groups keep theirs");

@@ -1,6 +1,6 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { usernameOf } from "../helpers/content.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import { usernameOf } from "../../../test/helpers/content.ts";
 import { addMember, createGroup } from "./helpers.ts";
 
 // groups.member_count stays equal to COUNT(*) of its memberships through every kind of change.
@@ -11,12 +11,12 @@ test.before(async () => {
 test.after.always(() => app?.close());
 
 const models = async () => ({
-  ...(await import("../../modules/groups/models/group.ts")),
-  ...(await import("../../modules/groups/models/membership.ts")),
-  ...(await import("../../modules/groups/models/request.ts")),
-  ...(await import("../../modules/groups/models/directory-mapping.ts")),
-  ...(await import("../../modules/groups/commands/directory-memberships.ts")),
-  ...(await import("../../core/models/user.ts")),
+  ...(await import("../models/group.ts")),
+  ...(await import("../models/membership.ts")),
+  ...(await import("../models/request.ts")),
+  ...(await import("../models/directory-mapping.ts")),
+  ...(await import("../commands/directory-memberships.ts")),
+  ...(await import("../../../core/models/user.ts")),
 });
 
 /** [stored count, real count] of every group. */

@@ -1,7 +1,7 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import type { Client } from "../helpers/client.ts";
-import { publish } from "../helpers/content.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import type { Client } from "../../../test/helpers/client.ts";
+import { publish } from "../../../test/helpers/content.ts";
 import { addMember, createGroup, type CreatedGroup } from "./helpers.ts";
 
 // Group roles × actions: who may change settings, roles and content, and the rules that keep a group whole.
@@ -34,7 +34,7 @@ for (const role of ["moderator", "member"] as const) {
     t.is((await client.post(`${group.url}/members/${people.admin.userId}/remove`)).status, 403);
     t.is((await client.post(`${group.url}/archive`)).status, 403);
     t.is((await client.post(`${group.url}/delete`, { confirm: group.slug })).status, 403);
-    const { Group } = await import("../../modules/groups/models/group.ts");
+    const { Group } = await import("../models/group.ts");
     const stored = (await Group.findByPk(group.id))!;
     t.is(stored.name, "Roles lab");
     t.is(stored.visibility, "private");
@@ -67,7 +67,7 @@ test.serial("an admin manages roles, but only owners make owners", async (t) => 
   const { client } = people.admin;
   t.is((await client.get(`${group.url}/settings`)).status, 200);
   t.is((await client.post(`${group.url}/members/${people.member.userId}/role`, { role: "moderator" })).status, 302);
-  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
+  const { GroupMembership } = await import("../models/membership.ts");
   t.is((await GroupMembership.findOne({ where: { groupId: group.id, userId: people.member.userId } }))!.role, "moderator");
   t.is((await client.post(`${group.url}/members/${people.member.userId}/role`, { role: "owner" })).status, 403, "admins do not make owners");
   t.is((await client.post(`${group.url}/members/${owner.userId}/role`, { role: "member" })).status, 403, "admins do not demote owners");
@@ -78,7 +78,7 @@ test.serial("an admin manages roles, but only owners make owners", async (t) => 
 });
 
 test.serial("the last owner can neither leave nor be demoted; with a second owner they can", async (t) => {
-  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
+  const { GroupMembership } = await import("../models/membership.ts");
   t.is((await owner.client.post(`${group.url}/leave`)).status, 409);
   t.is((await owner.client.post(`${group.url}/members/${owner.userId}/role`, { role: "admin" })).status, 409);
   t.is((await owner.client.post(`${group.url}/members/${owner.userId}/remove`)).status, 409);
@@ -106,10 +106,10 @@ test.serial("an archived group refuses new posts and joins, and is restorable", 
 });
 
 test.serial("deleting asks for the address, then removes the group and its content in one go", async (t) => {
-  const { Content } = await import("../../core/models/content.ts");
-  const { Post } = await import("../../core/models/post.ts");
-  const { Group } = await import("../../modules/groups/models/group.ts");
-  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
+  const { Content } = await import("../../../core/models/content.ts");
+  const { Post } = await import("../../../core/models/post.ts");
+  const { Group } = await import("../models/group.ts");
+  const { GroupMembership } = await import("../models/membership.ts");
   const doomed = await createGroup(owner.client, { name: "Doomed", visibility: "open" });
   await addMember(doomed.id, people.member.userId);
   const postId = await publish(people.member.client, { target: `group:${doomed.id}`, body: "Soon gone" });

@@ -1,7 +1,7 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import type { Client } from "../helpers/client.ts";
-import { publish, usernameOf } from "../helpers/content.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import type { Client } from "../../../test/helpers/client.ts";
+import { publish, usernameOf } from "../../../test/helpers/content.ts";
 import { addMember, createGroup, type CreatedGroup } from "./helpers.ts";
 
 // Visibility × viewer × page: what each kind of viewer may learn about open, private and secret groups.
@@ -86,7 +86,7 @@ test("the dashboard shows the member's groups only, never an outsider's", async 
 });
 
 test("a mention of a non-member in a private or secret group is not recorded; in an open group it is", async (t) => {
-  const { Mention } = await import("../../core/models/mention.ts");
+  const { Mention } = await import("../../../core/models/mention.ts");
   for (const visibility of ["open", "private", "secret"] as Visibility[]) {
     const recorded = await Mention.count({ where: { contentId: groups[visibility].postId, userId: viewers.outsider.userId } });
     t.is(recorded, visibility === "open" ? 1 : 0, visibility);
@@ -107,9 +107,9 @@ test("a guest sees only the groups they were invited to, in the directory too", 
 
 test("outsiders cannot post, join closed groups or reach a secret group's forms, and nothing is written", async (t) => {
   const { client, userId } = viewers.outsider;
-  const { Content } = await import("../../core/models/content.ts");
-  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
-  const { GroupRequest } = await import("../../modules/groups/models/request.ts");
+  const { Content } = await import("../../../core/models/content.ts");
+  const { GroupMembership } = await import("../models/membership.ts");
+  const { GroupRequest } = await import("../models/request.ts");
   const contentsBefore = await Content.count();
   for (const visibility of ["private", "secret"] as Visibility[]) {
     const group = groups[visibility];

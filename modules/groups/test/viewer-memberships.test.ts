@@ -1,11 +1,11 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { statementsFor } from "../helpers/queries.ts";
-import { User } from "../../core/models/user.ts";
-import { Group } from "../../modules/groups/models/group.ts";
-import { GroupMembership } from "../../modules/groups/models/membership.ts";
-import { viewerMemberships } from "../../modules/groups/queries/viewer-memberships.ts";
-import { publish } from "../helpers/content.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import { statementsFor } from "../../../test/helpers/queries.ts";
+import { User } from "../../../core/models/user.ts";
+import { Group } from "../models/group.ts";
+import { GroupMembership } from "../models/membership.ts";
+import { viewerMemberships } from "../queries/viewer-memberships.ts";
+import { publish } from "../../../test/helpers/content.ts";
 import { addMember, createGroup } from "./helpers.ts";
 
 // The dashboard reads the reader's memberships once (streams, roles on entries, "Your groups"); a write

@@ -1,6 +1,6 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { publish, usernameOf } from "../helpers/content.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import { publish, usernameOf } from "../../../test/helpers/content.ts";
 import { addMember, createGroup } from "./helpers.ts";
 
 // Membership life: join, request, invitations (accounts and e-mail links), preferences, default groups, shares.
@@ -17,12 +17,12 @@ async function register(email: string): Promise<number> {
   await client.get("/register");
   const response = await client.post("/register", { displayName: "New Comer", email, password: "a-long-password-1", passwordConfirm: "a-long-password-1", language: "en" });
   if (response.status !== 302) throw new Error(`registration refused: ${response.status}`);
-  const { User } = await import("../../core/models/user.ts");
+  const { User } = await import("../../../core/models/user.ts");
   return (await User.findOne({ where: { email } }))!.id;
 }
 
 const membershipOf = async (groupId: number, userId: number) => {
-  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
+  const { GroupMembership } = await import("../models/membership.ts");
   return GroupMembership.findOne({ where: { groupId, userId } });
 };
 
@@ -51,7 +51,7 @@ test("a private group: request, then approve or decline", async (t) => {
 
   const members = await owner.client.get(`${group.url}/members`);
   t.true(members.text.includes("I chair the budget committee"));
-  const { GroupRequest } = await import("../../modules/groups/models/request.ts");
+  const { GroupRequest } = await import("../models/request.ts");
   const requests = await GroupRequest.findAll({ where: { groupId: group.id }, order: [["id", "ASC"]] });
   t.is((await ana.client.post(`${group.url}/requests/${requests[0].id}/approve`)).status, 403, "requesters do not approve themselves");
   t.is((await owner.client.post(`${group.url}/requests/${requests[0].id}/approve`)).status, 302);
@@ -105,7 +105,7 @@ test("an e-mail invitation gives a link; the new account finds it, a link works 
 
   await owner.client.post(`${group.url}/invitations`, { people: "newcomer@example.org" });
   const userId = await register("newcomer@example.org");
-  const { GroupInvitation } = await import("../../modules/groups/models/invitation.ts");
+  const { GroupInvitation } = await import("../models/invitation.ts");
   t.is(await GroupInvitation.count({ where: { groupId: group.id, userId } }), 1, "claimed by the new account");
 });
 
@@ -135,11 +135,11 @@ test("new members join the default groups; guests do not", async (t) => {
   const owner = await app.signedIn("member");
   const other = await createGroup(owner.client, { name: "Not default", visibility: "open" });
   t.is((await owner.client.post(`${other.url}/settings`, { name: "Not default", visibility: "open", isDefault: "1" })).status, 302);
-  const { Group } = await import("../../modules/groups/models/group.ts");
+  const { Group } = await import("../models/group.ts");
   t.false((await Group.findByPk(other.id))!.isDefault, "only instance admins choose default groups");
   const newcomer = await register("joiner@example.org");
   const guest = await app.createUser({ role: "guest" });
-  const { User } = await import("../../core/models/user.ts");
+  const { User } = await import("../../../core/models/user.ts");
   await app.app.registry.hooks.emit("user.created", { user: (await User.findByPk(guest.userId))! });
   t.is((await membershipOf(group.id, newcomer))?.role, "member");
   t.is(await membershipOf(group.id, guest.userId), null);
@@ -163,7 +163,7 @@ test("sharing into another group is a reference: readers of the original see it,
   t.is((await author.client.post(`/groups/share/${postId}`, { target: String(secretGroup.id + 1000) })).status, 403);
   t.is((await author.client.post(`/groups/share/${postId}`, { target: String(openGroup.id) })).status, 302);
 
-  const { Content } = await import("../../core/models/content.ts");
+  const { Content } = await import("../../../core/models/content.ts");
   const share = (await Content.findOne({ where: { type: "share", refId: postId } }))!;
   t.is(share.streamKey, `group:${openGroup.id}`);
   t.true((await author.client.get(openGroup.url)).text.includes("Confidential roadmap"), "a member of both sees the original");

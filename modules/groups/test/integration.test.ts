@@ -1,8 +1,8 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { publish, usernameOf } from "../helpers/content.ts";
-import { notificationsOf, queueDrained } from "../notifications/helpers.ts";
-import { search, suggestions } from "../search/helpers.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import { publish, usernameOf } from "../../../test/helpers/content.ts";
+import { notificationsOf, queueDrained } from "../../../test/notifications/helpers.ts";
+import { search, suggestions } from "../../../test/search/helpers.ts";
 import { createGroup } from "./helpers.ts";
 
 // Groups through core's notifications and search: what reaches whom, and what a search may reveal.
@@ -25,7 +25,7 @@ test.serial("invitations, requests and approvals notify the people concerned", a
   t.deepEqual(await typesOf(invitee.userId), ["groups.invitation"]);
   t.deepEqual(await typesOf(owner.userId), ["groups.request"]);
 
-  const { GroupRequest } = await import("../../modules/groups/models/request.ts");
+  const { GroupRequest } = await import("../models/request.ts");
   const request = (await GroupRequest.findOne({ where: { groupId: group.id, userId: requester.userId } }))!;
   await owner.client.post(`${group.url}/requests/${request.id}/approve`);
   await queueDrained();

@@ -1,5 +1,5 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import { addMember, createGroup } from "./helpers.ts";
 
 // Leaving a group: the only owner is told why first and hands the group over, without JavaScript.
@@ -10,7 +10,7 @@ test.before(async () => {
 test.after.always(() => app?.close());
 
 const roleOf = async (groupId: number, userId: number) => {
-  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
+  const { GroupMembership } = await import("../models/membership.ts");
   return (await GroupMembership.findOne({ where: { groupId, userId } }))?.role ?? null;
 };
 

@@ -1,6 +1,6 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import type { Client } from "../helpers/client.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import type { Client } from "../../../test/helpers/client.ts";
 import { addMember, createGroup, type CreatedGroup } from "./helpers.ts";
 
 // Per-group modules (fixture-group-notes) and the permission matrix.
@@ -72,13 +72,13 @@ test.serial("the permission matrix lists module permissions and core's checks fo
   t.is((await owner.post("/posts", { target: `group:${group.id}`, body: "owners always post" })).status, 302);
 
   t.is((await owner.post(`${group.url}/permissions`, { "p.fixture-group-notes.write": ["owner", "admin"], "p.groups.post": ["admin", "moderator", "member"], "p.groups.invite": ["admin"] })).status, 302);
-  const { GroupPermission } = await import("../../modules/groups/models/settings.ts");
+  const { GroupPermission } = await import("../models/settings.ts");
   t.deepEqual((await GroupPermission.findAll({ where: { groupId: group.id } })).map((row) => row.permissionId).sort(), [], "back to the defaults: no rows kept");
   t.is((await member.post(notes(group.slug), { body: "refused again" })).status, 403);
 });
 
 test.serial("switching it off in the group removes its menu entry, its routes answer 404 and its clean-up runs", async (t) => {
-  const { notesByGroup } = await import("../fixtures/modules/fixture-group-notes/index.ts");
+  const { notesByGroup } = await import("../../../test/fixtures/modules/fixture-group-notes/index.ts");
   t.true((notesByGroup.get(group.id) ?? []).length > 0);
   t.is((await owner.post(`${group.url}/modules/fixture-group-notes`, { state: "disabled" })).status, 302);
   t.is((await member.get(notes(group.slug))).status, 404);

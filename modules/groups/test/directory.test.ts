@@ -1,6 +1,6 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import type { Client } from "../helpers/client.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import type { Client } from "../../../test/helpers/client.ts";
 import { createGroup } from "./helpers.ts";
 
 // The directory (search, category, my groups, paging) and the instance admin's groups settings.
@@ -17,7 +17,7 @@ test.after.always(() => app?.close());
 const listed = (html: string) => [...html.matchAll(/data-group="([a-z0-9-]+)"/g)].map((match) => match[1]);
 
 test.serial("search by name or tag, filter by category, and 'my groups'", async (t) => {
-  const { GroupCategory } = await import("../../modules/groups/models/category.ts");
+  const { GroupCategory } = await import("../models/category.ts");
   const project = (await GroupCategory.findOne({ where: { slug: "project" } }))!;
   const creator = await app.signedIn("member");
   await createGroup(creator.client, { name: "Apollo launch", visibility: "open", tags: "space, rockets", description: "To the **Moon** and back." });
@@ -64,11 +64,11 @@ test.serial("only admins, or everyone, create groups; members may then request o
   const page = await admin.get("/admin/groups");
   t.regex(page.text, /Cycling team/);
   t.regex(page.text, /We ride on Sundays/);
-  const { GroupProposal } = await import("../../modules/groups/models/request.ts");
+  const { GroupProposal } = await import("../models/request.ts");
   const proposal = (await GroupProposal.findOne({ where: { name: "Cycling team" } }))!;
   t.is((await admin.post(`/admin/groups/proposals/${proposal.id}/approve`)).status, 302);
-  const { Group } = await import("../../modules/groups/models/group.ts");
-  const { GroupMembership } = await import("../../modules/groups/models/membership.ts");
+  const { Group } = await import("../models/group.ts");
+  const { GroupMembership } = await import("../models/membership.ts");
   const created = (await Group.findOne({ where: { name: "Cycling team" } }))!;
   t.is((await GroupMembership.findOne({ where: { groupId: created.id, userId: member.userId } }))?.role, "owner", "the requester owns it");
   t.is(await GroupProposal.count(), 0);
@@ -94,12 +94,12 @@ test.serial("the create form refuses bad input with the reason, keeping what was
 
 test.serial("categories are edited by instance admins; deleting one keeps its groups", async (t) => {
   t.is((await admin.post("/admin/groups/categories", { name: "Guilds" })).status, 302);
-  const { GroupCategory } = await import("../../modules/groups/models/category.ts");
+  const { GroupCategory } = await import("../models/category.ts");
   const guilds = (await GroupCategory.findOne({ where: { name: "Guilds" } }))!;
   const group = await (async () => {
     const response = await member.client.post("/groups/new", { name: "Carpenters", visibility: "open", categoryId: String(guilds.id), description: "", tags: "" });
     t.is(response.status, 302);
-    const { Group } = await import("../../modules/groups/models/group.ts");
+    const { Group } = await import("../models/group.ts");
     return (await Group.findOne({ where: { name: "Carpenters" } }))!;
   })();
   t.is(group.categoryId, guilds.id);

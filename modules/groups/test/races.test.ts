@@ -1,6 +1,6 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import type { Client } from "../helpers/client.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import type { Client } from "../../../test/helpers/client.ts";
 import { createGroup } from "./helpers.ts";
 
 // "Only one may": several requests at once on one proposal, link, request or invitation have one effect.
@@ -13,10 +13,10 @@ test.before(async () => {
 test.after.always(() => app?.close());
 
 const models = async () => ({
-  ...(await import("../../modules/groups/models/group.ts")),
-  ...(await import("../../modules/groups/models/request.ts")),
-  ...(await import("../../modules/groups/models/membership.ts")),
-  ...(await import("../../modules/groups/models/invitation.ts")),
+  ...(await import("../models/group.ts")),
+  ...(await import("../models/request.ts")),
+  ...(await import("../models/membership.ts")),
+  ...(await import("../models/invitation.ts")),
 });
 
 const statuses = (responses: { status: number }[]) => responses.map((response) => response.status).sort();
@@ -74,7 +74,7 @@ test.serial("an invitation accepted three times at once adds one membership and 
   const owner = await app.signedIn("member");
   const group = await createGroup(owner.client, { name: "Triple accept", visibility: "private" });
   const invitee = await app.signedIn("member");
-  const { usernameOf } = await import("../helpers/content.ts");
+  const { usernameOf } = await import("../../../test/helpers/content.ts");
   await owner.client.post(`${group.url}/invitations`, { people: await usernameOf(invitee.userId) });
   await invitee.client.get(group.url);
   const joined: number[] = [];
@@ -89,7 +89,7 @@ test.serial("an invitation accepted three times at once adds one membership and 
 
 test.serial("a join request approved by three admins at once is decided once", async (t) => {
   const { GroupMembership, GroupRequest } = await models();
-  const { AuditEntry } = await import("../../core/models/audit-entry.ts");
+  const { AuditEntry } = await import("../../../core/models/audit-entry.ts");
   const owner = await app.signedIn("member");
   const group = await createGroup(owner.client, { name: "Busy gate", visibility: "private" });
   const managers = [owner, await app.signedIn("member"), await app.signedIn("member")];
@@ -141,7 +141,7 @@ test.serial("two admins inviting one person at once make one invitation, and nei
   const { addMember } = await import("./helpers.ts");
   await addMember(group.id, coAdmin.userId, "admin");
   const invitee = await app.createUser();
-  const { usernameOf } = await import("../helpers/content.ts");
+  const { usernameOf } = await import("../../../test/helpers/content.ts");
   const name = await usernameOf(invitee.userId);
   await coAdmin.client.get(group.url);
   const responses = await Promise.all([owner, coAdmin, owner].map((manager) => manager.client.post(`${group.url}/invitations`, { people: name })));

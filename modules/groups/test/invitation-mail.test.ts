@@ -1,7 +1,7 @@
 import test from "ava";
-import type { TestApp } from "../helpers/app.ts";
-import { linkIn, type TestSmtp } from "../helpers/smtp.ts";
-import { queueDrained, startMailingApp } from "../notifications/helpers.ts";
+import type { TestApp } from "../../../test/helpers/app.ts";
+import { linkIn, type TestSmtp } from "../../../test/helpers/smtp.ts";
+import { queueDrained, startMailingApp } from "../../../test/notifications/helpers.ts";
 import { createGroup } from "./helpers.ts";
 
 // An invitation by e-mail is mailed by a queued job, in the instance's language, with the accept link.
@@ -15,7 +15,7 @@ test.after.always(async () => {
   await smtp?.close();
 });
 
-const jobs = async () => (await import("../../core/jobs/job.ts")).Job;
+const jobs = async () => (await import("../../../core/jobs/job.ts")).Job;
 
 test.serial("the invitee gets an HTML and text mail whose link lets them join, once", async (t) => {
   const owner = await app.signedIn("member");

@@ -1,6 +1,6 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
-import { usernameOf } from "../helpers/content.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import { usernameOf } from "../../../test/helpers/content.ts";
 import { createGroup, groupRow } from "./helpers.ts";
 
 // A group's description: Markdown on its pages, plain text (escaped once, by the template) on its directory card.
@@ -41,7 +41,7 @@ test.serial("the migration turns summaries stored escaped into plain text", asyn
   const group = await createGroup(owner.client, { name: "Old summary", visibility: "open", description: "R&D <team>" });
   const row = await groupRow(group.id);
   await row.update({ summary: "R&amp;D &lt;team&gt;" });
-  const { up } = await import("../../modules/groups/migrations/20261205000000-plain-summaries.ts");
+  const { up } = await import("../migrations/20261205000000-plain-summaries.ts");
   await up(app.app.sequelize.getQueryInterface());
   t.is((await groupRow(group.id)).summary, "R&D <team>");
 });

@@ -1,5 +1,5 @@
 import test from "ava";
-import { startApp, type TestApp } from "../helpers/app.ts";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import { addMember, createGroup } from "./helpers.ts";
 
 // "Your groups" on the dashboard: the reader's own groups (secret ones included, since they are members),
