@@ -4,10 +4,13 @@ import type { Sequelize } from "sequelize";
 import type {
   ActionHandler,
   ActionHooks,
+  ContainerApi,
   ContainerTypeDefinition,
   ContentApi,
+  ModuleFiles,
   ContentTypeDefinition,
   EntryActions,
+  EntryDecorator,
   FilterHandler,
   FilterHooks,
   Host,
@@ -40,6 +43,8 @@ export interface Registrations {
   notificationTypes: NotificationTypeDefinition[];
   jobs: ModuleJobs;
   entryActions: EntryActions[];
+  entryDecorators: EntryDecorator[];
+  adminRouters: Router[];
 }
 
 export interface HostServices {
@@ -50,10 +55,14 @@ export interface HostServices {
   can(user: User | null, permissionId: string, container?: Container | null): Promise<boolean>;
   /** The content API for one module (made in app.ts: the writer sits above the registry). */
   contentFor(moduleId: string): ContentApi;
+  /** The container lifecycle for one module (made in app.ts, like the content API). */
+  containersFor(moduleId: string): ContainerApi;
+  /** The file storage for one module (made in app.ts, which has the uploads settings). */
+  filesFor(moduleId: string): ModuleFiles;
 }
 
 export function emptyRegistrations(): Registrations {
-  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [], jobs: { handlers: [], periodic: [] }, entryActions: [] };
+  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [], jobs: { handlers: [], periodic: [] }, entryActions: [], entryDecorators: [], adminRouters: [] };
 }
 
 export function createHost(moduleId: string, services: HostServices, registrations: Registrations): Host {
@@ -88,6 +97,10 @@ export function createHost(moduleId: string, services: HostServices, registratio
     settings: settingsReader(moduleId, () => services.registry.definition(moduleId)),
     live: moduleLive(moduleId),
     content: services.contentFor(moduleId),
+    containers: services.containersFor(moduleId),
+    files: services.filesFor(moduleId),
     entryActions: (actions) => void registrations.entryActions.push(actions),
+    entryDecorators: (decorator) => void registrations.entryDecorators.push(decorator),
+    adminRoutes: (router) => void registrations.adminRouters.push(router as unknown as Router),
   };
 }

@@ -12,7 +12,10 @@ import { createHost, emptyRegistrations, type Registrations } from "./host.ts";
 import { discoverModules, type DiscoveredModule } from "./loader.ts";
 import type { ModuleJobs } from "./scheduled-work.ts";
 import { NotificationTypes } from "../notifications/types.ts";
-import type { Container, ContainerTypeDefinition, ContentApi, ContentTypeDefinition, EntryAction, EntryActionTarget, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
+import type { Content } from "../models/content.ts";
+import type { ModuleFiles } from "./file-types.ts";
+import type { ModuleAssetSource } from "../views/asset-bundles.ts";
+import type { Container, ContainerApi, ContainerTypeDefinition, ContentApi, ContentTypeDefinition, EntryAction, EntryActionTarget, EntryDecoration, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
 
 export interface ModuleInfo {
   id: string;
@@ -63,6 +66,11 @@ export class ModuleRegistry {
     return this.containerTypes.get(type) ?? null;
   }
 
+  /** The module that registered a container type ("core" for core's own), or null. */
+  containerTypeOwner(type: string): string | null {
+    return this.containerTypeOwners.get(type) ?? null;
+  }
+
   /** A content type whose module is on; content of a switched-off module disappears from streams. */
   contentType(type: string): ContentTypeDefinition | null {
     const definition = this.contentTypes.get(type);
@@ -89,8 +97,13 @@ export class ModuleRegistry {
   }
 
   /** Calls each module's register(host); what a module added is kept only if register() succeeded. */
-  async registerAll(can: (user: User | null, permissionId: string, container?: Container | null) => Promise<boolean>, contentFor: (moduleId: string) => ContentApi) {
-    const services = { logger: this.logger, sequelize: this.sequelize, registry: this, emit: this.hooks.emit.bind(this.hooks), can, contentFor };
+  async registerAll(
+    can: (user: User | null, permissionId: string, container?: Container | null) => Promise<boolean>,
+    contentFor: (moduleId: string) => ContentApi,
+    filesFor: (moduleId: string) => ModuleFiles,
+    containersFor: (moduleId: string) => ContainerApi,
+  ) {
+    const services = { logger: this.logger, sequelize: this.sequelize, registry: this, emit: this.hooks.emit.bind(this.hooks), can, contentFor, filesFor, containersFor };
     for (const module of this.usable()) {
       const definition = module.definition!;
       const registrations = emptyRegistrations();
@@ -147,6 +160,16 @@ export class ModuleRegistry {
     return this.usable().map((m) => path.join(m.directory, "templates"));
   }
 
+  /** Installed modules' stylesheets and scripts (on or off: bundles are made at start), for the page bundles. */
+  assetSources(): ModuleAssetSource[] {
+    return this.usable().flatMap((m) => (m.definition!.assets ? [{ moduleId: m.id, directory: m.directory, assets: m.definition!.assets }] : []));
+  }
+
+  /** Each installed module's static/ folder, served under /assets/modules/<id>/. */
+  staticDirectories(): Map<string, string> {
+    return new Map(this.usable().map((m) => [m.id, path.join(m.directory, "static")]));
+  }
+
   localeDirectories(): { moduleId: string; directory: string }[] {
     return this.usable().map((m) => ({ moduleId: m.id, directory: path.join(m.directory, "locales") }));
   }
@@ -193,6 +216,17 @@ export class ModuleRegistry {
       attributes: ["moduleId"],
     });
     return new Set([...forced, ...rows.map((row) => row.moduleId)]);
+  }
+
+  /** Which of these containers (all of one type) have a module on: one query whatever their number (the composer's "Post to" list). */
+  async containersWithModule(moduleId: string, containerType: string, ids: number[]): Promise<Set<number>> {
+    const definition = this.definition(moduleId);
+    if (!definition || !this.isEnabled(moduleId) || ids.length === 0) return new Set();
+    if (containerType === "user" && !definition.scopes.includes("user")) return new Set(ids);
+    if (!definition.scopes.includes(containerType)) return new Set();
+    if (this.instanceStates.get(moduleId) === "forced") return new Set(ids);
+    const rows = await ModuleState.findAll({ where: { moduleId, containerType, containerId: ids, state: "enabled" }, attributes: ["containerId"] });
+    return new Set(rows.map((row) => row.containerId!));
   }
 
   list(): ModuleInfo[] {
@@ -271,6 +305,46 @@ export class ModuleRegistry {
     return [...own, ...added];
   }
 
+  /**
+   * The badges modules put on a page of entries (host.entryDecorators), by content id: each decorator is
+   * called once with the page's contents in containers where its module is on; modules in load order.
+   */
+  async entryDecorations(contents: Content[], viewer: User | null): Promise<Map<number, EntryDecoration[]>> {
+    const decorations = new Map<number, EntryDecoration[]>();
+    const decorating = [...this.registrations].filter(([moduleId, registrations]) => registrations.entryDecorators.length > 0 && this.isEnabled(moduleId));
+    if (decorating.length === 0 || contents.length === 0) return decorations;
+    const onIn = await this.enabledInContainers(contents, decorating.map(([moduleId]) => moduleId));
+    for (const [moduleId, registrations] of decorating) {
+      const reached = contents.filter((content) => onIn(moduleId, content));
+      if (reached.length === 0) continue;
+      for (const decorator of registrations.entryDecorators) {
+        for (const [contentId, added] of await decorator(reached, viewer)) decorations.set(contentId, [...(decorations.get(contentId) ?? []), ...added]);
+      }
+    }
+    return decorations;
+  }
+
+  /**
+   * Whether each module is on in each content's container, with one query per container type: a container
+   * type the module lists in its scopes follows the container's own switch (forced, or chosen there); any
+   * other type (the company stream for an instance-wide module) follows the site's switch.
+   */
+  private async enabledInContainers(contents: Content[], moduleIds: string[]): Promise<(moduleId: string, content: Content) => boolean> {
+    const chosen = new Set<string>();
+    for (const type of new Set(contents.map((content) => content.containerType))) {
+      const choosing = moduleIds.filter((id) => this.definition(id)!.scopes.includes(type) && this.instanceStates.get(id) !== "forced");
+      if (choosing.length === 0) continue;
+      const ids = [...new Set(contents.filter((content) => content.containerType === type).map((content) => content.containerId))];
+      const rows = await ModuleState.findAll({ where: { moduleId: choosing, containerType: type, containerId: ids, state: "enabled" }, attributes: ["moduleId", "containerId"] });
+      for (const row of rows) chosen.add(`${row.moduleId}|${type}:${row.containerId}`);
+    }
+    return (moduleId, content) => {
+      const definition = this.definition(moduleId)!;
+      if (!definition.scopes.includes(content.containerType) || this.instanceStates.get(moduleId) === "forced") return true;
+      return chosen.has(`${moduleId}|${content.containerType}:${content.containerId}`);
+    };
+  }
+
   /** Each module's declared job handlers and periodic work (host.jobs), for the job worker. */
   *moduleJobs(): Generator<[string, ModuleJobs]> {
     for (const [moduleId, registrations] of this.registrations) yield [moduleId, registrations.jobs];
@@ -287,6 +361,23 @@ export class ModuleRegistry {
       }
       for (const { containerType, router } of registrations.containerRouters) {
         mounted.push(this.containerMount(moduleId, containerType, router));
+      }
+    }
+    return compose(mounted);
+  }
+
+  /**
+   * Every module's admin pages at /admin/<module id>/... (host.adminRoutes), for core's admin console to
+   * mount behind its admin check; a disabled module's fall through to 404.
+   */
+  adminRoutes(): Middleware {
+    const mounted: Middleware[] = [];
+    for (const [moduleId, registrations] of this.registrations) {
+      for (const router of registrations.adminRouters) {
+        const outer = new Router({ prefix: `/admin/${moduleId}` });
+        outer.use(router.routes(), router.allowedMethods());
+        const routes = outer.routes();
+        mounted.push((ctx, next) => (this.isEnabled(moduleId) ? routes(ctx as never, next) : next()));
       }
     }
     return compose(mounted);

@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { Logger } from "pino";
 import type { Sequelize, Transaction } from "sequelize";
+import type { ZodType } from "zod";
 import type { User } from "../models/user.ts";
 import type { Content } from "../models/content.ts";
 import type { ContentPolicy } from "../policies/content.ts";
@@ -19,6 +20,8 @@ import type { ScheduledWork } from "./scheduled-work.ts";
 import type { ModuleLive } from "../live/module-channel.ts";
 import type { ReceivedUpload } from "../content/attachments/received-upload.ts";
 export type { ModuleLive } from "../live/module-channel.ts";
+import type { ModuleFiles } from "./file-types.ts";
+export type { FilePutOptions, FileSendOptions, FileSource, ModuleFiles, StoredFile } from "./file-types.ts";
 export type { ModuleSettingsDefinition, ModuleSettingsReader, SettingField, SettingFields, SettingInput, SettingValues } from "./setting-types.ts";
 export type { ModuleJobContext, ScheduledWork } from "./scheduled-work.ts";
 
@@ -51,6 +54,10 @@ export interface ActionHooks {
   /** Someone started following a person (their profile stream now reaches the follower's dashboard). */
   "user.followed": { follower: User; followed: User };
   "announcement.published": { announcement: import("../models/announcement.ts").Announcement; content: Content; by: User };
+  /** A container (a group...) and everything in it were removed (host.containers.remove), after the commit. */
+  "container.removed": { container: Container; by: User | null };
+  /** A container was archived (read-only) or brought back (host.containers.archive / unarchive), after the commit. */
+  "container.archived": { container: Container; isArchived: boolean; by: User | null };
 }
 
 export interface FooterLink {
@@ -136,6 +143,32 @@ export interface EntryActionTarget {
 /** The actions a type offers on one entry, or a module on every entry, for the viewer (null when signed out). */
 export type EntryActions = (entry: EntryActionTarget, viewer: User | null) => EntryAction[];
 
+/** A small label core shows in an entry's header ("Answered", "Closed"...), beside "Pinned". */
+export interface EntryDecoration {
+  /** Translation key of the text, e.g. "qa:answered". */
+  label: string;
+  params?: Record<string, string | number>;
+  /** "ok" and "warn" colour the badge; without it, a neutral one. */
+  tone?: "ok" | "warn";
+  /** A short symbol (an emoji) shown before the text, hidden from screen readers. */
+  icon?: string;
+  /** Makes the badge a link (to the accepted answer, the kudos list...). */
+  href?: string;
+}
+
+/**
+ * Decorations for a page of entries, by content id: called once per page with every content of that page
+ * in a container where the module is on (never once per entry), so it reads its rows in one query.
+ */
+export type EntryDecorator = (contents: Content[], viewer: User | null) => Promise<Map<number, EntryDecoration[]>>;
+
+/**
+ * A table whose rows belong to contents of a type: its name alone when a `content_id` column holds the
+ * content's id; `{ table, contentId }` to name that column; `{ table, contentRef }` for a column holding the
+ * content's ref id, the id of the type's own row (a vote's `poll_id`).
+ */
+export type VersionSource = string | { table: string; contentId: string } | { table: string; contentRef: string };
+
 export interface ContentTypeDefinition {
   type: string;
   /** Renders the body of a stream entry; it gets `entry` (see core/content/entries.ts) with `entry.item` = what load returned. */
@@ -152,6 +185,12 @@ export interface ContentTypeDefinition {
    * another content, must leave this unset unless its triggers bump contents.render_version.
    */
   cacheable?: boolean;
+  /**
+   * Module tables whose rows change what an entry of this type shows (votes under a poll): core keeps
+   * database triggers on them (core/content/versioned-by.ts) so that any insert, update or delete there moves
+   * the render version of the content concerned, and a cached entry is rendered again.
+   */
+  versionedBy?: VersionSource[];
   /** Makes this type's content searchable through database triggers (docs/search.md). */
   search?: import("../search/types.ts").ContentSearch;
   /**
@@ -171,6 +210,71 @@ export interface ContentTypeDefinition {
    * content rows. Without it, only the content row goes.
    */
   purge?(refIds: number[], options: { transaction: Transaction }): Promise<void>;
+  /** Its tab in the composer of the dashboard, a group and a profile (see ComposerKind); made with defineComposerKind. */
+  composer?: ComposerKind;
+}
+
+/** What a composer kind's submit gets: who writes (their policy, for host.content.create), where, and what they typed, checked. */
+export interface ComposerSubmission<Fields> {
+  actor: ContentPolicy;
+  container: Container;
+  /** Core's text box (Markdown, trimmed), or null when empty or not shown. */
+  text: string | null;
+  /** The kind's own fields, as its schema parsed them. */
+  fields: Fields;
+  /** Files from core's file input (empty unless the kind takes files): pass them to host.content.create. */
+  uploads: ReceivedUpload[];
+}
+
+/**
+ * A content type's tab in core's composer: its own fields inside core's form, posted to /compose/<type>.
+ * Core checks the writer may post there, that the module is on in the chosen container, and the fields.
+ */
+export interface ComposerKind<Fields = unknown> {
+  /** Translation key of the tab, e.g. "polls:composer.tab". */
+  label: string;
+  /** Template of its own fields, rendered inside the form with `values` (what was typed) and `errors` (field → translation key). */
+  template: string;
+  /** Core's text box: false hides it; `label` (a translation key) replaces its label; `required` refuses it empty. Default: shown, optional. */
+  text?: false | { label?: string; required?: boolean };
+  /** Whether core's file input is offered (the files become the content's attachments). */
+  files?: boolean;
+  /** Parses the form's body into the kind's fields; its messages are translation keys. */
+  fields: ZodType<Fields>;
+  /** Writes the content, through host.content.create, and returns it. */
+  submit(submission: ComposerSubmission<Fields>): Promise<Content>;
+}
+
+/** One tab of a composer, ready to render (core/content/composer.ts builds them). */
+export interface ComposerTab {
+  type: string;
+  /** Translation keys: the tab, and the label of core's text box. */
+  label: string;
+  textLabel: string;
+  /** The page with this tab open (without JavaScript), and where the form posts. */
+  href: string;
+  action: string;
+  /** The kind's own fields (null for posts, whose title core draws). */
+  template: string | null;
+  text: "required" | "optional" | "none";
+  files: boolean;
+  isActive: boolean;
+}
+
+/** A composer ready to render (stream/composer.njk): its tabs, the active one, and a fixed container or a "Post to" list. */
+export interface ComposerView {
+  kinds: ComposerTab[];
+  kind: ComposerTab;
+  /** The container written to ("type:id"), when the page is one container's. */
+  target?: string;
+  /** The "Post to" choices, each with the kinds that may be written there. */
+  targets?: { value: string; label: string; kinds: string[] }[];
+  returnTo: string;
+}
+
+/** Types a composer kind by its fields' schema, for ContentTypeDefinition.composer. */
+export function defineComposerKind<Fields>(kind: ComposerKind<Fields>): ComposerKind {
+  return kind as unknown as ComposerKind;
 }
 
 /** What the policy layer needs to know about a kind of container, answered by the module that owns it. */
@@ -193,6 +297,8 @@ export interface ContainerTypeDefinition {
   canPost(user: User, container: Container): Promise<boolean>;
   /** Whether nothing may be written here now (an archived group): content types with their own create permission are refused too. */
   isReadOnly?(container: Container): Promise<boolean>;
+  /** The containers of this type the user may post in now (the composer's "Post to" list), in one query, by name. */
+  postable?(user: User): Promise<Container[]>;
   /** Ids of this type the user may read, or "all": one indexed query (topic pages, search, feeds). */
   readableIds(user: User): Promise<number[] | "all">;
   /** Ids of this type whose content appears on the user's dashboard (memberships shown there). */
@@ -208,6 +314,30 @@ export interface ContainerTypeDefinition {
 }
 
 export type ContainerDisableHandler = (container: Container, transaction: Transaction) => Promise<unknown>;
+
+/** Who removes or archives a container, and the transaction its owner writes the container's own row in. */
+export interface ContainerChangeOptions {
+  transaction: Transaction;
+  by: User | null;
+}
+
+/**
+ * The lifecycle of the containers a module owns (host.containers; core/content/container-lifecycle.ts):
+ * the generic part of removing or archiving one, every module's hook included, in the owner's transaction.
+ */
+export interface ContainerApi {
+  /** Before the owner deletes its row: every module's rows for it, its contents for good, its module switches. */
+  remove(container: Container, options: ContainerChangeOptions): Promise<void>;
+  /** With the owner's own archived flag: every module's onContainerArchived. */
+  archive(container: Container, options: ContainerChangeOptions): Promise<void>;
+  unarchive(container: Container, options: ContainerChangeOptions): Promise<void>;
+}
+
+/** Files under the module's static/ folder ("list.css", "css/list.css"), appended to /assets/css/site.css and /assets/js/site.js. */
+export interface ModuleAssets {
+  stylesheets?: string[];
+  scripts?: string[];
+}
 
 export interface ModuleModel {
   initModel(sequelize: Sequelize): void;
@@ -230,8 +360,18 @@ export interface ModuleDefinition {
   containerTypes?: ContainerTypeDefinition[];
   /** Settings shown on a form to the site's admins (/admin/modules/<id>/settings) and to a container's managers. */
   settings?: ModuleSettingsDefinition;
+  /** Its own stylesheets and scripts, added to the site's bundles while it is installed. */
+  assets?: ModuleAssets;
   register?(host: Host): void | Promise<void>;
   onEnable?: { instance?: (transaction: Transaction) => Promise<unknown> };
+  /**
+   * A container (a group...) is being removed, in the remover's transaction, whether or not the module is on:
+   * delete the module's rows kept for it. Its contents go right after (each type's purge). Without it, the
+   * module's onDisable for that container type runs instead.
+   */
+  onContainerRemoved?(container: Container, options: { transaction: Transaction }): Promise<unknown>;
+  /** A container was archived (read-only) or brought back, in that transaction: stop or resume its deadlines, freeze its rows. */
+  onContainerArchived?(container: Container, options: { transaction: Transaction; isArchived: boolean }): Promise<unknown>;
   onDisable?: {
     instance?: (transaction: Transaction) => Promise<unknown>;
     group?: ContainerDisableHandler;
@@ -329,8 +469,19 @@ export interface Host {
   readonly live: ModuleLive;
   /** Adds actions to every entry of every type (e.g. "Share into a group"), shown while the module is on. */
   entryActions(actions: EntryActions): void;
+  /** Adds badges to entries of any type (see EntryDecorator), shown where the module is on for the entry's container. */
+  entryDecorators(decorator: EntryDecorator): void;
+  /**
+   * Mounts the module's admin pages at /admin/<module id>/...: core lets only the site's admins in, and
+   * answers 404 while the module is off. Their templates extend "admin/layout.njk" (docs/modules.md).
+   */
+  adminRoutes<S, C>(router: Router<S, C>): void;
   /** Writes, edits, deletes and restores the module's own content (see ContentApi). */
   readonly content: ContentApi;
+  /** Removes and archives containers of the types this module registered, with every module's hooks (see ContainerApi). */
+  readonly containers: ContainerApi;
+  /** Stores, streams (with ranges) and removes the module's own files (see ModuleFiles). */
+  readonly files: ModuleFiles;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -2,12 +2,18 @@
 // (test/architecture/imports.test.ts keeps it so). Nothing inside core imports this file.
 
 // The module contract: the definition, the host facade and the types they use.
-export { defineModule } from "../modules/types.ts";
+export { defineComposerKind, defineModule } from "../modules/types.ts";
 export type {
   ActionHandler,
   ActionHooks,
   AttachmentChanges,
+  ComposerKind,
+  ComposerSubmission,
+  ComposerTab,
+  ComposerView,
   Container,
+  ContainerApi,
+  ContainerChangeOptions,
   ContainerDisableHandler,
   ContainerNotificationLevel,
   ContainerTypeDefinition,
@@ -17,6 +23,11 @@ export type {
   ContentUpdateInput,
   ContentWriteContext,
   DashboardPanel,
+  EntryDecoration,
+  EntryDecorator,
+  FilePutOptions,
+  FileSendOptions,
+  FileSource,
   FilterHandler,
   FilterHooks,
   FooterLink,
@@ -25,7 +36,9 @@ export type {
   MenuEntry,
   MenuItemDefinition,
   MenuLocation,
+  ModuleAssets,
   ModuleDefinition,
+  ModuleFiles,
   ModuleJobContext,
   ModuleLive,
   ModuleMail,
@@ -40,8 +53,10 @@ export type {
   SettingFields,
   SettingInput,
   SettingValues,
+  StoredFile,
 } from "../modules/types.ts";
 export { ModuleError } from "../modules/registry.ts";
+export type { ReceivedUpload } from "../content/attachments/received-upload.ts";
 
 // HTTP: the request's context, errors shown to people, the signed-in user, forms, flash messages.
 export type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
@@ -50,6 +65,7 @@ export { requireAdmin, requireUser } from "../auth/current-user.ts";
 export { renderInvalid, validateForm, type FieldErrors } from "../routes/form.ts";
 export { flash } from "../views/render.ts";
 export { idParam, policyOf, queryValue } from "../content/request.ts";
+export { composerFor } from "../content/composer.ts";
 
 // Content and people as modules read them.
 export type { ContentPolicy } from "../policies/content.ts";
@@ -61,5 +77,14 @@ export { plainText, renderMarkdown } from "../content/markdown.ts";
 export { audit } from "../commands/audit.ts";
 export { hashSecretToken, isWellFormedToken, newSecretToken } from "../commands/secret-token.ts";
 
-// Migrations.
+// Migrations, and the triggers that keep cached pages honest: a table whose rows change what entries show
+// moves the render epoch (epochTriggers); one whose rows change what a reader follows or belongs to moves
+// that reader's subscriptions version (subscriptionsVersion*Triggers), which ReaderMemo reads.
 export { dropColumn } from "../db/migrate.ts";
+export { dropRenderTriggers, epochTriggers, type Dialect } from "../db/render-versions.ts";
+export { dropSubscriptionsVersionTriggers, subscriptionsVersionFanOutTriggers, subscriptionsVersionTriggers } from "../db/subscriptions-version.ts";
+export { ReaderMemo } from "../util/reader-memo.ts";
+
+// Directory sign-in (LDAP): the "ldap.memberships" action's payload and directory names in normal form.
+export type { LdapMembershipsPayload } from "../auth/ldap/hooks.ts";
+export { normalizeDnOrNull } from "../auth/ldap/dn.ts";

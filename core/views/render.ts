@@ -3,7 +3,7 @@ import type { Middleware } from "koa";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import type { SettingsStore } from "../settings.ts";
 import type { AppContext, AppContextExtras, AppState, Flash } from "../http/context.ts";
-import { coreMenu } from "./menu.ts";
+import { adminMenu, coreMenu, userMenu } from "./menu.ts";
 import { unreadCountFor } from "../notifications/unread.ts";
 
 export interface RenderServices {
@@ -30,6 +30,7 @@ export function renderer(services: RenderServices): Middleware<AppState, AppCont
       const flashes = ctx.session?.flash ?? [];
       if (ctx.session?.flash) ctx.session.flash = [];
       const mainMenu = user ? await coreMenu(ctx, services.registry) : [];
+      const accountMenu = user ? await userMenu(ctx, services.registry) : [];
       const footerLinks = await services.registry.hooks.apply("layout.footer.links", [], { user });
       ctx.type = "html";
       const html = services.templates.render(template, {
@@ -41,6 +42,8 @@ export function renderer(services: RenderServices): Middleware<AppState, AppCont
         csrfToken,
         flashes,
         mainMenu,
+        userMenu: accountMenu,
+        adminMenu: await adminMenu(ctx, services.registry),
         footerLinks,
         unreadCount: user ? await unreadCountFor(ctx, user.id) : 0,
         currentPath: ctx.path,
