@@ -1,4 +1,4 @@
-import { defineModule } from "../../core/sdk/index.ts";
+import { defineModule, type LdapMembershipsPayload } from "../../core/sdk/index.ts";
 import { Group } from "./models/group.ts";
 import { GroupMembership } from "./models/membership.ts";
 import { GroupProposal, GroupRequest } from "./models/request.ts";
@@ -10,7 +10,6 @@ import { GroupShareNote } from "./models/share-note.ts";
 import { applyDirectoryMemberships } from "./commands/directory-memberships.ts";
 import { emitJoins } from "./events.ts";
 import { directoryMappingRoutes } from "./routes/directory-mappings.ts";
-import type {} from "../../core/auth/ldap/hooks.ts";
 import { invitePermission, postPermission } from "./access.ts";
 import { myGroupsPanel } from "./queries/my-groups.ts";
 import { groupContainerType } from "./container.ts";
@@ -39,6 +38,8 @@ export default defineModule({
   enabledByDefault: true,
   models: [GroupCategory, Group, GroupMembership, GroupRequest, GroupProposal, GroupInvitation, GroupPermission, GroupImage, GroupSetting, GroupDirectoryMapping, GroupShareNote],
   migrations: "migrations",
+  // Its pages' styles, appended to the site's stylesheet bundle.
+  assets: { stylesheets: ["groups.css"] },
   permissions: [
     { id: postPermission, scope: "group", defaults: ["owner", "admin", "moderator", "member"] },
     { id: invitePermission, scope: "group", defaults: ["owner", "admin"] },
@@ -72,7 +73,7 @@ export default defineModule({
       await claimEmailInvitations(user);
     });
     // Directory group mapping: at every directory login and for every active account at each sync.
-    host.on("ldap.memberships", async ({ user, groupDns }) => {
+    host.on("ldap.memberships", async ({ user, groupDns }: LdapMembershipsPayload) => {
       await emitJoins(host, user.id, (await applyDirectoryMemberships(user, groupDns)).joinedGroupIds);
     });
   },

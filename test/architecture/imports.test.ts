@@ -35,18 +35,9 @@ const knownCircles = [
  * line may go, none may be added.
  */
 const knownModuleImports = [
-  "modules/groups/commands/group-writer.ts → core/content/moderation/purge.ts",
   // Declaration merging of its hook names: TypeScript merges into the declaring file, not a re-export.
   "modules/groups/events.ts → core/modules/types.ts",
-  "modules/groups/commands/group-writer.ts → core/models/module-state.ts",
-  "modules/groups/commands/group-writer.ts → core/modules/registry.ts",
   "modules/groups/group-modules.ts → core/modules/registry.ts",
-  "modules/groups/index.ts → core/auth/ldap/hooks.ts",
-  "modules/groups/migrations/20261124030000-render-epoch-triggers.ts → core/db/render-versions.ts",
-  "modules/groups/migrations/20261124040000-subscriptions-version-triggers.ts → core/db/render-versions.ts",
-  "modules/groups/migrations/20261124040000-subscriptions-version-triggers.ts → core/db/subscriptions-version.ts",
-  "modules/groups/queries/viewer-memberships.ts → core/util/reader-memo.ts",
-  "modules/groups/routes/directory-mappings.ts → core/auth/ldap/dn.ts",
   "modules/groups/routes/pages.ts → core/content/announcements/pinned.ts",
   "modules/groups/routes/pages.ts → core/content/announcements/running.ts",
   "modules/groups/routes/pages.ts → core/content/cached-entries.ts",

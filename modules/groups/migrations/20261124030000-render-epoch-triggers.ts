@@ -1,5 +1,5 @@
 import type { QueryInterface } from "sequelize";
-import { dropRenderTriggers, epochTriggers, type Dialect } from "../../../core/db/render-versions.ts";
+import { dropRenderTriggers, epochTriggers, type Dialect } from "../../../core/sdk/index.ts";
 
 /**
  * Stream entries show group names and links, and what a reader may do with an entry follows from their

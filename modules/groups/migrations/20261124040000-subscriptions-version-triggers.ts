@@ -1,6 +1,5 @@
 import type { QueryInterface } from "sequelize";
-import type { Dialect } from "../../../core/db/render-versions.ts";
-import { dropSubscriptionsVersionTriggers, subscriptionsVersionFanOutTriggers, subscriptionsVersionTriggers } from "../../../core/db/subscriptions-version.ts";
+import { dropSubscriptionsVersionTriggers, subscriptionsVersionFanOutTriggers, subscriptionsVersionTriggers, type Dialect } from "../../../core/sdk/index.ts";
 
 /**
  * A reader's memberships as the dashboard uses them (queries/viewer-memberships.ts: group, role, whether

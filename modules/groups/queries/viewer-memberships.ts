@@ -1,6 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import type { User } from "../../../core/sdk/index.ts";
-import { ReaderMemo } from "../../../core/util/reader-memo.ts";
+import { ReaderMemo, type User } from "../../../core/sdk/index.ts";
 
 /** One of a user's memberships with what the dashboard shows of its group. */
 export interface ViewerMembership {

@@ -1,7 +1,6 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import { type AppContext, type AppContextExtras, type AppState, type Host, requireAdmin, HttpError, validateForm, type FieldErrors, flash, audit } from "../../../core/sdk/index.ts";
-import { normalizeDnOrNull } from "../../../core/auth/ldap/dn.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireAdmin, HttpError, validateForm, type FieldErrors, flash, audit, normalizeDnOrNull } from "../../../core/sdk/index.ts";
 import { Group } from "../models/group.ts";
 import { GroupDirectoryMapping, mappedRoles } from "../models/directory-mapping.ts";
 import { slugPattern } from "../slugs.ts";
