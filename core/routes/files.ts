@@ -1,10 +1,9 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import Router from "@koa/router";
 import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
 import { requireUser } from "../auth/current-user.ts";
 import { notFound } from "../http/errors.ts";
+import { sendFile, type FileToSend } from "../http/send-file.ts";
 import { Attachment } from "../models/attachment.ts";
 import { Comment } from "../models/comment.ts";
 import { Content } from "../models/content.ts";
@@ -33,32 +32,10 @@ async function readableAttachment(ctx: AppContext, services: AppServices, id: st
   return attachment;
 }
 
-/** An ASCII name for old browsers, next to the exact UTF-8 one (filename*): Latin-1 alone is read wrongly by some. */
-function asciiFallback(name: string) {
-  return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, "_");
-}
-
-/** Streams a stored file with headers that keep a browser from ever running it as a page of this site. */
-async function sendStored(ctx: AppContext, services: AppServices, file: { key: string | null; mime: string; etag: string; disposition: "inline" | "attachment"; name?: string }) {
-  const location = file.key ? storedPath(services.config.uploadsDir, file.key) : null;
-  const info = location ? await stat(location).catch(() => null) : null;
-  if (!location || !info?.isFile()) throw notFound();
-  ctx.status = 200;
-  // Private and revalidated each time: who may read it can change, and the 304 is checked after the permission.
-  ctx.set("Cache-Control", "private, no-cache");
-  ctx.etag = file.etag;
-  ctx.lastModified = info.mtime;
-  ctx.set("X-Content-Type-Options", "nosniff");
-  ctx.set("Content-Security-Policy", "default-src 'none'; sandbox");
-  if (ctx.fresh) {
-    ctx.status = 304;
-    return;
-  }
-  ctx.attachment(file.name, { type: file.disposition, fallback: file.name && asciiFallback(file.name) });
-  // After attachment(), which guesses a type from the name: the type sent is the sniffed one.
-  ctx.type = file.mime;
-  ctx.length = info.size;
-  ctx.body = createReadStream(location);
+/** A stored file by its key (only keys the storage made become paths), streamed with ranges (http/send-file.ts). */
+function sendStored(ctx: AppContext, services: AppServices, file: Omit<FileToSend, "path"> & { key: string | null }) {
+  const { key, ...rest } = file;
+  return sendFile(ctx, { ...rest, path: key ? storedPath(services.config.uploadsDir, key) : null });
 }
 
 /**

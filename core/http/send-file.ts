@@ -1,0 +1,94 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { AppContext } from "./context.ts";
+import { notFound } from "./errors.ts";
+
+/** A stored file as a route sends it, once the reader's right to it was checked. */
+export interface FileToSend {
+  /** Where it is on disk, or null when it has no file (a 404, like a missing one). */
+  path: string | null;
+  /** The sniffed type: sent as Content-Type. */
+  mime: string;
+  /** Names this version of the file for caches (an id and size: stored files never change in place). */
+  etag: string;
+  disposition: "inline" | "attachment";
+  /** The name the browser saves it under. */
+  name?: string;
+}
+
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The one byte range a Range header asks for, within a file of `size` bytes: null to send the whole
+ * file (no header, another unit, several ranges or a malformed one: RFC 9110 lets a server ignore
+ * those), "unsatisfiable" when the range starts past the end (a 416).
+ */
+export function requestedRange(header: string | undefined, size: number): ByteRange | "unsatisfiable" | null {
+  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!match || (match[1] === "" && match[2] === "")) return null;
+  if (match[1] === "") {
+    // "bytes=-n": the last n bytes.
+    const length = Number(match[2]);
+    return length === 0 ? "unsatisfiable" : { start: Math.max(0, size - length), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === "" ? size - 1 : Number(match[2]);
+  if (end < start) return null;
+  if (start >= size) return "unsatisfiable";
+  return { start, end: Math.min(end, size - 1) };
+}
+
+/** If-Range: the range stands only while the file is still the version the client holds part of. */
+function isSameVersion(ctx: AppContext, modified: Date) {
+  const ifRange = ctx.get("If-Range");
+  if (!ifRange) return true;
+  if (ifRange.startsWith('"') || ifRange.startsWith("W/")) return ifRange === ctx.response.get("ETag");
+  return Date.parse(ifRange) === Math.floor(modified.getTime() / 1000) * 1000;
+}
+
+/** An ASCII name for old browsers, next to the exact UTF-8 one (filename*): Latin-1 alone is read wrongly by some. */
+function asciiFallback(name: string) {
+  return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, "_");
+}
+
+/**
+ * Streams a stored file (never read whole into memory) with headers that keep a browser from ever
+ * running it as a page of this site, answering conditional requests (304) and one byte range (206, or
+ * 416 past the end). Permission must be checked before: the 304 comes after it too.
+ */
+export async function sendFile(ctx: AppContext, file: FileToSend) {
+  const info = file.path ? await stat(file.path).catch(() => null) : null;
+  if (!file.path || !info?.isFile()) throw notFound();
+  ctx.status = 200;
+  // Private and revalidated each time: who may read it can change.
+  ctx.set("Cache-Control", "private, no-cache");
+  ctx.etag = file.etag;
+  ctx.lastModified = info.mtime;
+  ctx.set("X-Content-Type-Options", "nosniff");
+  ctx.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  ctx.set("Accept-Ranges", "bytes");
+  if (ctx.fresh) {
+    ctx.status = 304;
+    return;
+  }
+  const range = ctx.method === "GET" && isSameVersion(ctx, info.mtime) ? requestedRange(ctx.get("Range"), info.size) : null;
+  if (range === "unsatisfiable") {
+    ctx.status = 416;
+    ctx.set("Content-Range", `bytes */${info.size}`);
+    ctx.body = "";
+    return;
+  }
+  ctx.attachment(file.name, { type: file.disposition, fallback: file.name && asciiFallback(file.name) });
+  // After attachment(), which guesses a type from the name: the type sent is the sniffed one.
+  ctx.type = file.mime;
+  const { start, end } = range ?? { start: 0, end: info.size - 1 };
+  if (range) {
+    ctx.status = 206;
+    ctx.set("Content-Range", `bytes ${start}-${end}/${info.size}`);
+  }
+  ctx.length = end - start + 1;
+  ctx.body = createReadStream(file.path, { start, end });
+}
