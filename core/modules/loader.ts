@@ -3,6 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "pino";
 import type { ModuleDefinition } from "./types.ts";
+import { checkModuleAssets } from "../views/asset-bundles.ts";
 
 export interface DiscoveredModule {
   id: string;
@@ -39,7 +40,9 @@ export async function discoverModules(modulePaths: string[], logger: Logger): Pr
       }
       try {
         const imported = await import(pathToFileURL(entry).href);
-        found.push({ id: folder, directory, definition: checkDefinition(imported.default, folder), error: null });
+        const definition = checkDefinition(imported.default, folder);
+        if (definition.assets) checkModuleAssets({ moduleId: folder, directory, assets: definition.assets });
+        found.push({ id: folder, directory, definition, error: null });
       } catch (error) {
         logger.error({ module: folder, err: error }, "module failed to load; it stays disabled");
         found.push({ id: folder, directory, definition: null, error: String((error as Error)?.message ?? error) });

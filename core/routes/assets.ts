@@ -8,11 +8,11 @@ const yearInSeconds = 365 * 24 * 3600;
 const dayInSeconds = 24 * 3600;
 
 /**
- * Serves /assets/* from the theme chain (the active theme first), and the stylesheet and script bundles
- * from memory. URLs carry ?v=<version> (a bundle's: a hash of its content), so files are cached for a year
- * and a new release changes every URL.
+ * Serves /assets/* from the theme chain (the active theme first), /assets/modules/<id>/* from a module's
+ * static/ folder, and the stylesheet and script bundles from memory. URLs carry ?v=<version> (a bundle's:
+ * a hash of its content), so files are cached for a year and a new release changes every URL.
  */
-export function themeAssets(themes: Theme[], bundles: () => Map<string, AssetBundle>): Middleware {
+export function themeAssets(themes: Theme[], bundles: () => Map<string, AssetBundle>, moduleStatic: Map<string, string> = new Map()): Middleware {
   const roots = themes.map((theme) => path.join(theme.directory, "static"));
   /** Sends the first theme's copy of a file; false when no theme has it. */
   const sendFromThemes = async (ctx: Parameters<Middleware>[0], file: string, options: send.SendOptions) => {
@@ -36,6 +36,16 @@ export function themeAssets(themes: Theme[], bundles: () => Map<string, AssetBun
       if (ctx.fresh) ctx.status = 304;
       else ctx.body = bundle.body;
       return;
+    }
+    const moduleFile = /^\/assets\/modules\/([a-z][a-z0-9-]{1,40})\/(.+)$/.exec(ctx.path);
+    const moduleRoot = moduleFile ? moduleStatic.get(moduleFile[1]) : undefined;
+    if (moduleFile && moduleRoot) {
+      // koa-send keeps the path inside root (a "../" is a 403 or a 404), and skips dotfiles.
+      const found = await send(ctx, moduleFile[2], { root: moduleRoot, maxage: yearInSeconds * 1000, immutable: true }).catch((error: { status?: number }) => {
+        if (error.status === 404) return "";
+        throw error;
+      });
+      return found ? undefined : next();
     }
     if (ctx.path.startsWith("/assets/")) {
       const found = await sendFromThemes(ctx, ctx.path.slice("/assets/".length), { maxage: yearInSeconds * 1000, immutable: true });

@@ -143,8 +143,9 @@ test.serial("a page links one stylesheet and one script: the parent's files then
   t.regex(sheet.headers.get("cache-control") ?? "", /max-age=31536000.*immutable/);
   const css = await sheet.text();
   t.true(css.includes(defaultCss.trimEnd()), "the parent's agora.css whole");
-  t.true(css.indexOf("/* css/agora.css */") < css.indexOf("/* css/groups.css */"), "in the order theme.json lists them");
-  t.true(css.indexOf("/* css/groups.css */") < css.indexOf("served from the child theme"), "the child's sheet after its parent's");
+  t.true(css.indexOf("/* css/agora.css */") < css.indexOf("/* css/people.css */"), "in the order theme.json lists them");
+  t.true(css.indexOf("/* css/people.css */") < css.indexOf("served from the child theme"), "the child's sheet after its parent's");
+  t.true(css.indexOf("served from the child theme") < css.indexOf("/* modules/groups/groups.css */"), "the modules' sheets after the themes'");
   // (fetch adds "Cache-Control: no-cache" to a conditional request unless told otherwise, as a browser's reload would.)
   const again = await fetch(`${app.url}${href}`, { headers: { "if-none-match": sheet.headers.get("etag") ?? "", "cache-control": "max-age=0" } });
   t.is(again.status, 304);
