@@ -37,6 +37,8 @@ async function renderEpoch(ctx: AppContext): Promise<string> {
  * to it, the container it is on), the content's render version and the database's render epoch.
  * Contents named in `uncached` are loaded in the same batch but never taken from or put in the cache: the
  * page renders them with parts of its own (an announcement's answer form, core/templates/announcements/list.njk).
+ * Modules' decorations are read for the whole page first (one call per decorator, cached entries included)
+ * and are part of the key: a badge that comes or goes renders its entry again on the next load.
  */
 export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageContainer?: Container | null) {
   const policy = policyOf(ctx, registry);
@@ -47,15 +49,17 @@ export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageConta
     if (!cache?.enabled || !user || !contents.some(cacheable)) return loadEntries(registry, policy, contents);
     const page = `${pageContainer ? `${pageContainer.type}:${pageContainer.id}` : ""}|${ctx.path}`;
     const scope = `${user.id}|${lang}|${page}|${await renderEpoch(ctx)}`;
+    const decorations = await registry.entryDecorations(contents.filter((content) => registry.contentType(content.type)), user);
     const slots = new Map<number, EntryCacheSlot>();
     const cached = new Map<number, nunjucks.runtime.SafeString>();
     for (const content of contents.filter(cacheable)) {
-      const slot = { key: `${scope}|${content.id}|${content.renderVersion}`, token: csrfToken };
+      const badges = decorations.get(content.id);
+      const slot = { key: `${scope}|${content.id}|${content.renderVersion}${badges?.length ? `|${JSON.stringify(badges)}` : ""}`, token: csrfToken };
       const bytes = cache.get(slot);
       if (bytes) cached.set(content.id, (ctx.state.pageBytes ??= new PageBytes()).place(bytes));
       else slots.set(content.id, slot);
     }
-    const loaded = new Map((await loadEntries(registry, policy, contents.filter((content) => !cached.has(content.id)))).map((entry) => [entry.content.id, entry]));
+    const loaded = new Map((await loadEntries(registry, policy, contents.filter((content) => !cached.has(content.id)), { decorations })).map((entry) => [entry.content.id, entry]));
     return contents.flatMap((content): ShownEntry[] => {
       const html = cached.get(content.id);
       if (html) return [{ content, html }];

@@ -2,36 +2,15 @@ import { Op } from "sequelize";
 import type { Content } from "../models/content.ts";
 import { shownUserAttributes, User } from "../models/user.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
-import type { Container, EntryAction } from "../modules/types.ts";
+import type { Container, EntryOptions, StreamEntry } from "../modules/types.ts";
 import type { ContentPolicy } from "../policies/content.ts";
 import { addComments } from "./comments/entries.ts";
 import { addReactions } from "./reactions/entries.ts";
 import { addAttachments } from "./attachments/entries.ts";
 import { addFollowing } from "../notifications/entries.ts";
 
-/** What features add to an entry (comments, reactions, attachments...): each declares its field by declaration merging. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface StreamEntryExtras {}
-
-/** One content ready to render: the row, its type's item, author, container, and what the viewer may do. */
-export interface StreamEntry extends StreamEntryExtras {
-  content: Content;
-  /** What the content type's load() returned for it (a Post for posts). */
-  item: unknown;
-  /** The content type's body template. */
-  template: string;
-  author: User | null;
-  container: Container & { url: string };
-  url: string;
-  can: { edit: boolean; delete: boolean; restore: boolean; moderate: boolean; manage: boolean; comment: boolean };
-  /** Its type's and modules' actions for the viewer (edit, share, vote...), rendered under it. */
-  actions: EntryAction[];
-}
-
-export interface EntryOptions {
-  /** The permalink page: every comment instead of the latest few. */
-  full?: boolean;
-}
+// The entry's shape is part of the module contract (core/modules/types.ts), where features add their fields.
+export type { EntryOptions, StreamEntry, StreamEntryExtras } from "../modules/types.ts";
 
 /** Features that decorate a page of entries, each in a bounded number of queries. */
 const decorators = [addComments, addReactions, addAttachments, addFollowing];
@@ -61,6 +40,7 @@ export async function loadEntries(registry: ModuleRegistry, policy: ContentPolic
     for (const [refId, item] of loaded) items.set(`${type}:${refId}`, item);
   }
 
+  const decorations = options.decorations ?? (await registry.entryDecorations(shown, policy.user));
   const entries: StreamEntry[] = [];
   for (const content of shown) {
     const container = containers.get(content.streamKey);
@@ -84,9 +64,10 @@ export async function loadEntries(registry: ModuleRegistry, policy: ContentPolic
       url: `/c/${content.id}`,
       can,
       actions: registry.entryActions({ content, item, can }, policy.user),
+      decorations: decorations.get(content.id) ?? [],
     });
   }
-  for (const decorate of decorators) await decorate(entries, policy, options);
+  for (const decorate of options.nested ? [addAttachments] : decorators) await decorate(entries, policy, options);
   return entries;
 }
 
