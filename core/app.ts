@@ -13,6 +13,7 @@ import { can } from "./policies/index.ts";
 import { companyContainerType, userContainerType } from "./content/core-containers.ts";
 import { postContentType } from "./content/post-type.ts";
 import { installSearch } from "./search/install.ts";
+import { installVersionTriggers } from "./content/versioned-by.ts";
 import { createI18n } from "./views/i18n.ts";
 import { themeChain } from "./views/themes.ts";
 import { assetBundles } from "./views/asset-bundles.ts";
@@ -23,6 +24,7 @@ import { renderer } from "./views/render.ts";
 import { SettingsStore } from "./settings.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { keyedMailHandler } from "./mail/jobs.ts";
+import { linkPreviewHandler } from "./content/link-previews/job.ts";
 import { purgeDeletedContents } from "./content/moderation/purge.ts";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { localStrategy } from "./auth/local.ts";
@@ -49,6 +51,8 @@ import { unsubscribeRoutes } from "./routes/notifications.ts";
 import { installModuleJobs } from "./modules/scheduled-work.ts";
 import { bindModuleLive } from "./live/module-channel.ts";
 import { ContentWriter, moduleContentApi } from "./content/writer.ts";
+import { moduleContainerApi } from "./content/container-lifecycle.ts";
+import { moduleFiles } from "./content/attachments/module-files.ts";
 import type { AppServices } from "./services.ts";
 
 export const coreMigrations: MigrationSource = { namespace: "core", directory: new URL("./migrations", import.meta.url).pathname };
@@ -77,14 +81,19 @@ export async function openCore(config: Config, logger: Logger) {
     await registry.registerAll(
       (user, permissionId, container) => can(registry, user, permissionId, container),
       (moduleId) => moduleContentApi(contentWriter, registry, moduleId),
+      (moduleId) => moduleFiles(registry, config, moduleId),
+      (moduleId) => moduleContainerApi(registry, moduleId),
     );
     await installSearch(sequelize, registry, logger);
+    await installVersionTriggers(sequelize, registry, logger);
     const settings = new SettingsStore({
       siteName: config.siteName,
       logoFile: "",
       registrationMode: "closed",
       defaultLanguage: config.defaultLanguage,
       isSetupComplete: false,
+      linkPreviews: true,
+      linkPreviewHosts: "",
     });
     const i18n = await createI18n(registry.localeDirectories());
     return { sequelize, registry, settings, i18n, appliedMigrations: applied.map((migration) => migration.name) };
@@ -100,8 +109,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const themes = themeChain(config.theme, config.themePaths);
   const isDevelopment = process.env.NODE_ENV === "development";
   // Made once at start; in development again for every use, as templates are re-read there.
-  const madeBundles = assetBundles(themes);
-  const bundles = isDevelopment ? () => assetBundles(themes) : () => madeBundles;
+  const madeBundles = assetBundles(themes, registry.assetSources());
+  const bundles = isDevelopment ? () => assetBundles(themes, registry.assetSources()) : () => madeBundles;
   const templates = createTemplateEnvironment(themes, registry.templateDirectories(), isDevelopment);
   // Rendered stream entries per reader; off in development, where templates change under a running server.
   const entryCache = new EntryHtmlCache(isDevelopment ? 0 : config.entryCacheMb * 1024 * 1024);
@@ -129,6 +138,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const directorySync = startSyncScheduler(services);
   const notificationWorker = startNotifications(services);
   notificationWorker.register(keyedMailHandler(services));
+  notificationWorker.register(linkPreviewHandler(services));
   installModuleJobs(notificationWorker, registry.moduleJobs(), (moduleId) => registry.isEnabled(moduleId));
   // Soft-deleted content past its 30-day restore window goes for good, files included.
   notificationWorker.every("contents.purge", 24 * 3600_000, async () => {
@@ -159,7 +169,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   // Health checks every few seconds would drown the request log.
   koa.use(healthRoutes(sequelize));
   koa.use(requestLog(logger));
-  koa.use(themeAssets(themes, bundles));
+  koa.use(themeAssets(themes, bundles, registry.staticDirectories()));
   // Module switches made by another process sharing the database are picked up within 5 s.
   koa.use(async (_ctx, next) => {
     await registry.refreshIfStale();

@@ -11,15 +11,33 @@ export type Event = "insert" | "update" | "delete";
 
 const allEvents: Event[] = ["insert", "update", "delete"];
 
-/** Triggers that bump the content of a row of `table` (its `content_id`), old and new, on every change. */
-export function contentVersionTriggers(dialect: Dialect, table: string): string[] {
-  const name = `render_version_${table}`;
+/**
+ * Which contents a row of a table stands for: the content whose id is in `column`, or (with `type`) the
+ * content of that type whose ref_id is in `column` (a vote's poll_id names its poll's content).
+ */
+export interface VersionTarget {
+  column: string;
+  type?: string;
+}
+
+/** A WHERE over contents for the contents `values` (OLD.x, NEW.x) stand for. */
+function targetCondition(target: VersionTarget, values: string[]): string {
+  const list = values.map((value) => `${value}.${target.column}`).join(", ");
+  if (!target.type) return `id IN (${list})`;
+  return `ref_id IN (${list}) AND type = '${target.type.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Triggers that bump the content of a row of `table` (by default its `content_id`), old and new, on every
+ * change. `name` names the triggers (and the PostgreSQL function), so that several may watch one table.
+ */
+export function contentVersionTriggers(dialect: Dialect, table: string, target: VersionTarget = { column: "content_id" }, name = `render_version_${table}`): string[] {
   if (dialect === "postgres") {
     return [
       `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
-         IF TG_OP <> 'INSERT' THEN UPDATE contents SET render_version = render_version + 1 WHERE id = OLD.content_id; END IF;
-         IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.content_id IS DISTINCT FROM OLD.content_id) THEN
-           UPDATE contents SET render_version = render_version + 1 WHERE id = NEW.content_id;
+         IF TG_OP <> 'INSERT' THEN UPDATE contents SET render_version = render_version + 1 WHERE ${targetCondition(target, ["OLD"])}; END IF;
+         IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.${target.column} IS DISTINCT FROM OLD.${target.column}) THEN
+           UPDATE contents SET render_version = render_version + 1 WHERE ${targetCondition(target, ["NEW"])};
          END IF;
          RETURN NULL; END $fn$`,
       `DROP TRIGGER IF EXISTS ${name} ON "${table}"`,
@@ -27,13 +45,19 @@ export function contentVersionTriggers(dialect: Dialect, table: string): string[
     ];
   }
   return allEvents.flatMap((event) => {
-    const ids = event === "insert" ? "NEW.content_id" : event === "delete" ? "OLD.content_id" : "OLD.content_id, NEW.content_id";
+    const rows = event === "insert" ? ["NEW"] : event === "delete" ? ["OLD"] : ["OLD", "NEW"];
     return [
       `DROP TRIGGER IF EXISTS ${name}_${event}`,
       `CREATE TRIGGER ${name}_${event} AFTER ${event.toUpperCase()} ON "${table}" FOR EACH ROW
-         BEGIN UPDATE contents SET render_version = render_version + 1 WHERE id IN (${ids}); END`,
+         BEGIN UPDATE contents SET render_version = render_version + 1 WHERE ${targetCondition(target, rows)}; END`,
     ];
   });
+}
+
+/** Statements that remove what contentVersionTriggers made on `table` under `name`. */
+export function dropContentVersionTriggers(dialect: Dialect, table: string, name = `render_version_${table}`): string[] {
+  if (dialect === "postgres") return [`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`];
+  return allEvents.map((event) => `DROP TRIGGER IF EXISTS ${name}_${event}`);
 }
 
 /** A content row's own changes move its version (a statement that sets render_version itself is left alone). */

@@ -143,6 +143,36 @@ export interface EntryActionTarget {
 /** The actions a type offers on one entry, or a module on every entry, for the viewer (null when signed out). */
 export type EntryActions = (entry: EntryActionTarget, viewer: User | null) => EntryAction[];
 
+/** What features add to an entry (comments, reactions, attachments...): each declares its field by declaration merging of this file. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface StreamEntryExtras {}
+
+/** One content ready to render: the row, its type's item, author, container, and what the viewer may do. */
+export interface StreamEntry extends StreamEntryExtras {
+  content: Content;
+  /** What the content type's load() returned for it (a Post for posts). */
+  item: unknown;
+  /** The content type's body template. */
+  template: string;
+  author: User | null;
+  container: Container & { url: string };
+  url: string;
+  can: { edit: boolean; delete: boolean; restore: boolean; moderate: boolean; manage: boolean; comment: boolean };
+  /** Its type's and modules' actions for the viewer (edit, share, vote...), rendered under it. */
+  actions: EntryAction[];
+  /** Badges modules put in its header (host.entryDecorators). */
+  decorations: EntryDecoration[];
+}
+
+export interface EntryOptions {
+  /** An entry shown inside another (a share's original): its files, but no comments, reactions or follow state. */
+  nested?: boolean;
+  /** The permalink page: every comment instead of the latest few. */
+  full?: boolean;
+  /** The page's decorations when already read (entryLoader reads them for its cache keys); otherwise read here. */
+  decorations?: Map<number, EntryDecoration[]>;
+}
+
 /** A small label core shows in an entry's header ("Answered", "Closed"...), beside "Pinned". */
 export interface EntryDecoration {
   /** Translation key of the text, e.g. "qa:answered". */

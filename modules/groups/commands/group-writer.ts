@@ -1,8 +1,5 @@
 import { UniqueConstraintError, type Transaction } from "sequelize";
-import { Content, streamKeyOf, type User, type ContainerDisableHandler, audit, HttpError, plainText } from "../../../core/sdk/index.ts";
-import { ModuleState } from "../../../core/models/module-state.ts";
-import type { ModuleRegistry } from "../../../core/modules/registry.ts";
-import { deleteContentsForGood } from "../../../core/content/moderation/purge.ts";
+import { type User, type ContainerApi, audit, HttpError, plainText } from "../../../core/sdk/index.ts";
 import { Group, containerOf, type Visibility } from "../models/group.ts";
 import { GroupMembership } from "../models/membership.ts";
 import { freeSlug, normalizeTags, secretSlug, slugify } from "../slugs.ts";
@@ -107,30 +104,24 @@ export async function updateGroup(actor: User, group: Group, input: GroupInput &
   }
 }
 
-/** Archived: read-only and out of the directory by default; restorable. */
-export async function setArchived(actor: User, group: Group, isArchived: boolean): Promise<void> {
+/** Archived: read-only and out of the directory by default; restorable. Every module hears of it (host.containers). */
+export async function setArchived(containers: ContainerApi, actor: User, group: Group, isArchived: boolean): Promise<void> {
   await sequelize().transaction(async (transaction) => {
     await group.update({ isArchived, archivedAt: isArchived ? new Date() : null }, { transaction });
+    const options = { transaction, by: actor };
+    await (isArchived ? containers.archive(containerOf(group), options) : containers.unarchive(containerOf(group), options));
     await audit(actor, isArchived ? "group.archived" : "group.restored", { type: "group", id: group.id }, { slug: group.slug }, transaction);
   });
 }
 
 /**
- * Deletes a group and everything in it in one transaction: the clean-up of every module it used, its
- * stream's contents with the rows behind them (each content type's purge hook, switched on or not:
- * post texts too), its module states, then the group (memberships, requests, invitations, permissions
- * and images cascade).
+ * Deletes a group and everything in it in one transaction: core removes what every module keeps for it,
+ * its contents for good and its module states (host.containers.remove), then the group goes
+ * (memberships, requests, invitations, permissions and images cascade).
  */
-export async function deleteGroup(registry: ModuleRegistry, actor: User, group: Group): Promise<void> {
-  const container = containerOf(group);
+export async function deleteGroup(containers: ContainerApi, actor: User, group: Group): Promise<void> {
   await sequelize().transaction(async (transaction) => {
-    for (const info of registry.list()) {
-      const cleanUp = registry.definition(info.id)?.onDisable?.group as ContainerDisableHandler | undefined;
-      if (cleanUp && info.scopes.includes("group")) await cleanUp(container, transaction);
-    }
-    const contents = await Content.findAll({ where: { streamKey: streamKeyOf("group", group.id) }, attributes: ["id", "type", "refId"], transaction });
-    await deleteContentsForGood(registry.contentTypes, contents, transaction);
-    await ModuleState.destroy({ where: { containerType: "group", containerId: group.id }, transaction });
+    await containers.remove(containerOf(group), { transaction, by: actor });
     await group.destroy({ transaction });
     await audit(actor, "group.deleted", { type: "group", id: group.id }, { slug: group.slug, name: group.name }, transaction);
   });

@@ -82,14 +82,14 @@ export function manageRoutes(host: Host) {
 
   router.post("/archive", requireUser, async (ctx) => {
     const access = await managedGroupOf(ctx);
-    await setArchived(ctx.state.user!, access.group, true);
+    await setArchived(host.containers, ctx.state.user!, access.group, true);
     flash(ctx, "success", "groups:settings.archived");
     ctx.redirect(access.group.url);
   });
 
   router.post("/restore", requireUser, async (ctx) => {
     const access = await managedGroupOf(ctx);
-    await setArchived(ctx.state.user!, access.group, false);
+    await setArchived(host.containers, ctx.state.user!, access.group, false);
     flash(ctx, "success", "groups:settings.restored");
     ctx.redirect(access.group.url);
   });
@@ -114,7 +114,7 @@ export function manageRoutes(host: Host) {
       ctx.status = 422;
       return;
     }
-    await deleteGroup(host.registry, ctx.state.user!, access.group);
+    await deleteGroup(host.containers, ctx.state.user!, access.group);
     await emitGroupEvent(host, "groups.deleted", { group: containerOf(access.group), by: ctx.state.user! });
     flash(ctx, "success", "groups:delete.done", { name: access.group.name });
     ctx.redirect("/groups");
