@@ -3,6 +3,7 @@ import { AuditEntry } from "./audit-entry.ts";
 import { Invitation } from "./invitation.ts";
 import { ModuleState } from "./module-state.ts";
 import { ModuleSetting } from "./module-setting.ts";
+import { ModuleFile } from "./module-file.ts";
 import { PasswordReset } from "./password-reset.ts";
 import { Session } from "./session.ts";
 import { Setting } from "./setting.ts";
@@ -34,6 +35,7 @@ const coreModels = [
   Setting,
   ModuleState,
   ModuleSetting,
+  ModuleFile,
   Invitation,
   PasswordReset,
   AuditEntry,

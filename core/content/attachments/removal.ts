@@ -1,9 +1,10 @@
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { Attachment } from "../../models/attachment.ts";
 import { Content } from "../../models/content.ts";
+import { ModuleFile } from "../../models/module-file.ts";
 import { removeQuietly, storedPath } from "./storage.ts";
 
-/** The file and thumbnail paths of attachment rows (only keys this feature made become paths). */
+/** The file and thumbnail paths of attachment (or module file) rows (only keys the storage made become paths). */
 export function storedPathsOf(uploadsDir: string, attachments: Pick<Attachment, "storageKey" | "thumbnailKey">[]): string[] {
   const paths: string[] = [];
   for (const attachment of attachments) {
@@ -22,6 +23,11 @@ function outermost(transaction: Transaction): Transaction {
   return root;
 }
 
+/** Runs work (deleting files) once the transaction's outermost one commits, and the commit waits for it; never if it rolls back. */
+export function afterOutermostCommit(transaction: Transaction, work: () => Promise<void>) {
+  outermost(transaction).afterCommit(work);
+}
+
 /**
  * Deletes the files of the attachments a transaction is about to lose (their rows deleted here or by
  * a cascade), once it commits: never before, so a rollback keeps rows and files together. Call it
@@ -30,7 +36,7 @@ function outermost(transaction: Transaction): Transaction {
 export async function removeFilesAfterCommit(transaction: Transaction, uploadsDir: string, where: WhereOptions<Attachment>): Promise<Attachment[]> {
   const attachments = await Attachment.findAll({ where, attributes: ["id", "storageKey", "thumbnailKey"], transaction });
   const paths = storedPathsOf(uploadsDir, attachments);
-  if (paths.length > 0) outermost(transaction).afterCommit(() => removeQuietly(paths));
+  if (paths.length > 0) afterOutermostCommit(transaction, () => removeQuietly(paths));
   return attachments;
 }
 
@@ -46,14 +52,15 @@ export async function detachAttachments(transaction: Transaction, uploadsDir: st
 type DestroyOptions = { where?: WhereOptions; transaction?: Transaction | null; attachmentFiles?: string[] };
 const hookName = "attachmentFilesOnHardDelete";
 
-/** Removes the files of these contents' attachments (comments' included) once the delete is final. */
+/** Removes the files of these contents' attachments (comments' included) and of modules' files once the delete is final. */
 async function scheduleRemoval(uploadsDir: string, contentIds: number[], options: DestroyOptions) {
   if (contentIds.length === 0) return;
   const transaction = options.transaction ?? undefined;
-  const attachments = await Attachment.findAll({ where: { contentId: { [Op.in]: contentIds } }, attributes: ["storageKey", "thumbnailKey"], transaction });
-  const paths = storedPathsOf(uploadsDir, attachments);
+  const query = { where: { contentId: { [Op.in]: contentIds } }, attributes: ["storageKey", "thumbnailKey"], transaction };
+  const [attachments, moduleFiles] = await Promise.all([Attachment.findAll(query), ModuleFile.findAll(query)]);
+  const paths = storedPathsOf(uploadsDir, [...attachments, ...moduleFiles]);
   if (paths.length === 0) return;
-  if (transaction) outermost(transaction).afterCommit(() => removeQuietly(paths));
+  if (transaction) afterOutermostCommit(transaction, () => removeQuietly(paths));
   else options.attachmentFiles = paths;
 }
 

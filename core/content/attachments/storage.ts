@@ -11,13 +11,16 @@ export function temporaryPath(uploadsDir: string) {
   return path.join(temporaryDirectory(uploadsDir), randomUUID());
 }
 
-/** Only keys this feature makes ("<yyyy>/<mm>/<uuid>") are ever turned into paths: a forged key cannot leave the uploads dir. */
-const storageKeyPattern = /^\d{4}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * Only keys the storage makes ("<yyyy>/<mm>/<uuid>", or "modules/<module id>/<yyyy>/<mm>/<uuid>" for a
+ * module's files) are ever turned into paths: a forged key cannot leave the uploads dir.
+ */
+const storageKeyPattern = /^(modules\/[a-z][a-z0-9-]{1,40}\/)?\d{4}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A new random key in this month's folder (folders keep directory sizes reasonable). */
-export function newStorageKey(now = new Date()) {
+/** A new random key in this month's folder (folders keep directory sizes reasonable), under a module's own folder when given. */
+export function newStorageKey(now = new Date(), moduleId?: string) {
   const month = String(now.getUTCMonth() + 1).padStart(2, "0");
-  return `${now.getUTCFullYear()}/${month}/${randomUUID()}`;
+  return `${moduleId ? `modules/${moduleId}/` : ""}${now.getUTCFullYear()}/${month}/${randomUUID()}`;
 }
 
 export function storedPath(uploadsDir: string, key: string): string | null {

@@ -1,6 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, rename } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import multer from "multer";
 import type { Transaction } from "sequelize";
@@ -87,6 +88,33 @@ async function inspect(file: MultipartFile, uploadsDir: string, created: Set<str
   }
 }
 
+/** Bytes a module made or fetched, as a form's file: written to a temporary file within the size limit, then checked by inspect. */
+export async function receiveBytes(config: Config, source: { name: string; data: Buffer | Readable }): Promise<ReceivedUpload> {
+  const uploadsDir = config.uploadsDir;
+  await mkdir(temporaryDirectory(uploadsDir), { recursive: true });
+  const target = temporaryPath(uploadsDir);
+  const created = new Set([target]);
+  const limit = config.uploadLimitMb * 1024 * 1024;
+  let size = 0;
+  try {
+    await pipeline(
+      Buffer.isBuffer(source.data) ? Readable.from([source.data]) : source.data,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          size += chunk.length;
+          if (size > limit) throw new HttpError(413, "attachments:errors.tooLarge");
+          yield chunk;
+        }
+      },
+      createWriteStream(target, { flags: "wx", mode: 0o600 }),
+    );
+    return await inspect({ path: target, originalname: source.name, size }, uploadsDir, created);
+  } catch (error) {
+    await removeQuietly(created);
+    throw error;
+  }
+}
+
 const receivedByRequest = new WeakMap<object, ReceivedUpload[]>();
 
 function temporaryPathsOf(uploads: ReceivedUpload[]) {
@@ -162,6 +190,15 @@ async function place(upload: ReceivedUpload, from: string, key: string) {
   await rename(from, destination);
 }
 
+/** Moves a received file (and an image's thumbnail) to new keys, under a module's own folder when given. */
+export async function storeUpload(upload: ReceivedUpload, moduleId?: string): Promise<{ storageKey: string; thumbnailKey: string | null }> {
+  const storageKey = newStorageKey(new Date(), moduleId);
+  const thumbnailKey = upload.thumbnailTempPath ? newStorageKey(new Date(), moduleId) : null;
+  await place(upload, upload.tempPath, storageKey);
+  if (thumbnailKey) await place(upload, upload.thumbnailTempPath!, thumbnailKey);
+  return { storageKey, thumbnailKey };
+}
+
 /**
  * Moves received files to their final place and records them on a content or comment, inside the
  * write's transaction. For a comment, contentId is the comment's content: reading the file is
@@ -171,10 +208,7 @@ export async function attachUploads(transaction: Transaction, target: { contentI
   if (uploads.length === 0) return;
   const rows = [];
   for (const upload of uploads) {
-    const storageKey = newStorageKey();
-    const thumbnailKey = upload.thumbnailTempPath ? newStorageKey() : null;
-    await place(upload, upload.tempPath, storageKey);
-    if (thumbnailKey) await place(upload, upload.thumbnailTempPath!, thumbnailKey);
+    const { storageKey, thumbnailKey } = await storeUpload(upload);
     rows.push({
       contentId: target.contentId,
       commentId: target.commentId ?? null,

@@ -1,0 +1,109 @@
+import type { Transaction } from "sequelize";
+import type { Config } from "../../../config/index.ts";
+import type { AppContext } from "../../http/context.ts";
+import { HttpError, notFound } from "../../http/errors.ts";
+import { sendFile } from "../../http/send-file.ts";
+import { Content } from "../../models/content.ts";
+import { ModuleFile } from "../../models/module-file.ts";
+import type { ModuleRegistry } from "../../modules/registry.ts";
+import type { FileSource, ModuleFiles, StoredFile } from "../../modules/file-types.ts";
+import { policyOf } from "../request.ts";
+import { isImageType } from "./file-types.ts";
+import type { ReceivedUpload } from "./received-upload.ts";
+import { afterOutermostCommit } from "./removal.ts";
+import { removeQuietly, storedPath } from "./storage.ts";
+import { discardUploads, receiveBytes, receiveForm, storeUpload } from "./uploads.ts";
+
+function isReceivedUpload(source: ReceivedUpload | FileSource): source is ReceivedUpload {
+  return "tempPath" in source;
+}
+
+/** The disk paths behind each file handed out, so remove() finds them even when the row's transaction rolled back. */
+const pathsOf = new WeakMap<StoredFile, string[]>();
+
+function stored(row: ModuleFile, uploadsDir: string): StoredFile {
+  const file: StoredFile = {
+    id: row.id,
+    name: row.originalName,
+    mime: row.mime,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+    hasThumbnail: row.thumbnailKey !== null,
+    contentId: row.contentId,
+    createdAt: row.createdAt,
+  };
+  pathsOf.set(file, [row.storageKey, row.thumbnailKey].flatMap((key) => (key ? [storedPath(uploadsDir, key)] : [])).filter((path): path is string => Boolean(path)));
+  return file;
+}
+
+/** A file's content, if the reader may read it now: a deleted (restorable) content's files are served to no one. */
+async function mayReadContentOf(ctx: AppContext, registry: ModuleRegistry, row: ModuleFile) {
+  if (row.contentId === null) return true;
+  const content = await Content.findByPk(row.contentId);
+  return Boolean(content && !content.deletedAt && (await policyOf(ctx, registry).canRead(content)));
+}
+
+/** host.files for one module (see ModuleFiles): its rows carry its id and its bytes sit under its own folder. */
+export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: string): ModuleFiles {
+  const uploadsDir = config.uploadsDir;
+  const row = (id: number, transaction?: Transaction) =>
+    Number.isSafeInteger(id) && id > 0 ? ModuleFile.findOne({ where: { id, moduleId }, transaction }) : Promise.resolve(null);
+  return {
+    receive: (ctx) => receiveForm(ctx, config),
+
+    async put(source, options = {}) {
+      const upload = isReceivedUpload(source) ? source : await receiveBytes(config, source);
+      try {
+        const declared = isReceivedUpload(source) ? undefined : source.type;
+        if ((declared && declared !== upload.mime) || (options.types && !options.types.includes(upload.mime))) throw new HttpError(415, "attachments:errors.type");
+        const { storageKey, thumbnailKey } = await storeUpload(upload, moduleId);
+        const created = await ModuleFile.create(
+          {
+            moduleId,
+            contentId: options.content?.id ?? null,
+            uploaderId: options.uploader?.id ?? null,
+            storageKey,
+            thumbnailKey,
+            originalName: upload.originalName,
+            mime: upload.mime,
+            size: upload.size,
+            width: upload.width,
+            height: upload.height,
+          },
+          { transaction: options.transaction },
+        );
+        return stored(created, uploadsDir);
+      } catch (error) {
+        await discardUploads([upload]);
+        throw error;
+      }
+    },
+
+    async get(id, options = {}) {
+      const found = await row(id, options.transaction);
+      return found ? stored(found, uploadsDir) : null;
+    },
+
+    async send(ctx, file, options = {}) {
+      const found = await row(typeof file === "number" ? file : file.id);
+      if (!found || !(await mayReadContentOf(ctx, registry, found))) throw notFound();
+      const key = options.thumbnail ? found.thumbnailKey : found.storageKey;
+      await sendFile(ctx, {
+        path: key ? storedPath(uploadsDir, key) : null,
+        mime: options.thumbnail ? "image/webp" : found.mime,
+        etag: `m${found.id}-${options.thumbnail ? "thumb" : found.size}`,
+        disposition: options.thumbnail || (isImageType(found.mime) && !options.download) ? "inline" : "attachment",
+        name: options.thumbnail ? undefined : found.originalName,
+      });
+    },
+
+    async remove(file, options = {}) {
+      const found = await row(typeof file === "number" ? file : file.id, options.transaction);
+      const paths = found ? (pathsOf.get(stored(found, uploadsDir)) ?? []) : typeof file === "number" ? [] : (pathsOf.get(file) ?? []);
+      await found?.destroy({ transaction: options.transaction });
+      if (options.transaction) afterOutermostCommit(options.transaction, () => removeQuietly(paths));
+      else await removeQuietly(paths);
+    },
+  };
+}
