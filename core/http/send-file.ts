@@ -35,10 +35,10 @@ export function requestedRange(header: string | undefined, size: number): ByteRa
     return length === 0 ? "unsatisfiable" : { start: Math.max(0, size - length), end: size - 1 };
   }
   const start = Number(match[1]);
-  const end = match[2] === "" ? size - 1 : Number(match[2]);
-  if (end < start) return null;
+  const last = match[2] === "" ? Infinity : Number(match[2]);
+  if (last < start) return null;
   if (start >= size) return "unsatisfiable";
-  return { start, end: Math.min(end, size - 1) };
+  return { start, end: Math.min(last, size - 1) };
 }
 
 /** If-Range: the range stands only while the file is still the version the client holds part of. */
