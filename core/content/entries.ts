@@ -8,12 +8,13 @@ import { addComments } from "./comments/entries.ts";
 import { addReactions } from "./reactions/entries.ts";
 import { addAttachments } from "./attachments/entries.ts";
 import { addFollowing } from "../notifications/entries.ts";
+import { addLinkPreviews } from "./link-previews/entries.ts";
 
 // The entry's shape is part of the module contract (core/modules/types.ts), where features add their fields.
 export type { EntryOptions, StreamEntry, StreamEntryExtras } from "../modules/types.ts";
 
 /** Features that decorate a page of entries, each in a bounded number of queries. */
-const decorators = [addComments, addReactions, addAttachments, addFollowing];
+const decorators = [addComments, addReactions, addAttachments, addLinkPreviews, addFollowing];
 
 /**
  * Turns readable contents into entries: authors, containers and each type's rows are batch-loaded

@@ -1,8 +1,8 @@
-import type { EntryOptions, StreamEntry } from "../content/entries.ts";
+import type { EntryOptions, StreamEntry } from "../modules/types.ts";
 import type { ContentPolicy } from "../policies/content.ts";
 import { followedAmong } from "./followers.ts";
 
-declare module "../content/entries.ts" {
+declare module "../modules/types.ts" {
   interface StreamEntryExtras {
     /** On the permalink page: whether the viewer gets notifications about this item (follow / unfollow). */
     isFollowing?: boolean;

@@ -1,26 +1,14 @@
 import { Op } from "sequelize";
 import { Attachment } from "../../models/attachment.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
-import type { EntryOptions, StreamEntry } from "../entries.ts";
+import type { EntryOptions, StreamEntry } from "../../modules/types.ts";
 import { shownComments } from "../comments/entries.ts";
-import { kindOf, type FileKind } from "./file-types.ts";
+import { kindOf, type AttachmentView } from "./file-types.ts";
 import { thumbnailSize } from "./images.ts";
 
-/** An attachment as templates show it (stream/entry-macros.njk). */
-export interface AttachmentView {
-  id: number;
-  name: string;
-  mime: string;
-  kind: FileKind;
-  isImage: boolean;
-  /** The size in the unit a reader expects: size.unit is a key of attachments:size. */
-  size: { bytes: number; value: number; unit: "bytes" | "kb" | "mb" };
-  url: string;
-  thumbnailUrl: string | null;
-  thumbnail: { width: number; height: number } | null;
-}
+export type { AttachmentView } from "./file-types.ts";
 
-declare module "../entries.ts" {
+declare module "../../modules/types.ts" {
   interface StreamEntryExtras {
     /** Files attached to the content itself (not to its comments), oldest first. */
     attachments?: AttachmentView[];

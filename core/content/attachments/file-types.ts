@@ -4,6 +4,20 @@ import { fileTypeFromFile } from "file-type";
 /** What an accepted file is, for the reader: decides the label shown next to it. */
 export type FileKind = "image" | "pdf" | "document" | "spreadsheet" | "presentation" | "text";
 
+/** An attachment as templates show it (stream/entry-macros.njk). */
+export interface AttachmentView {
+  id: number;
+  name: string;
+  mime: string;
+  kind: FileKind;
+  isImage: boolean;
+  /** The size in the unit a reader expects: size.unit is a key of attachments:size. */
+  size: { bytes: number; value: number; unit: "bytes" | "kb" | "mb" };
+  url: string;
+  thumbnailUrl: string | null;
+  thumbnail: { width: number; height: number } | null;
+}
+
 /**
  * Accepted types, as sniffed from the bytes (never from the name or what the browser claims).
  * No SVG or HTML (they can carry scripts), no macro-enabled office files, no archives or executables.

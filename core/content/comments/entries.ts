@@ -3,11 +3,11 @@ import { Comment } from "../../models/comment.ts";
 import type { Content } from "../../models/content.ts";
 import { shownUserAttributes, User } from "../../models/user.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
-import type { EntryOptions, StreamEntry } from "../entries.ts";
+import type { EntryOptions, StreamEntry } from "../../modules/types.ts";
 import type { ReactionSummary } from "../reactions/summary.ts";
 import { canDeleteComment, canEditComment } from "./access.ts";
 import { latestReplies, latestTopLevel } from "./queries.ts";
-import type { AttachmentView } from "../attachments/entries.ts";
+import type { AttachmentView } from "../attachments/file-types.ts";
 
 /** In the stream: the latest two threads of each entry with their latest three replies; the permalink pages by 50 threads. */
 export const streamThreads = 2;
@@ -45,7 +45,7 @@ export interface EntryComments {
   full: boolean;
 }
 
-declare module "../entries.ts" {
+declare module "../../modules/types.ts" {
   interface StreamEntryExtras {
     comments?: EntryComments;
   }

@@ -1,10 +1,10 @@
 import { Reaction } from "../../models/reaction.ts";
 import type { ContentPolicy } from "../../policies/content.ts";
 import { shownComments } from "../comments/entries.ts";
-import type { EntryOptions, StreamEntry } from "../entries.ts";
+import type { EntryOptions, StreamEntry } from "../../modules/types.ts";
 import { summariesFor, type ReactionSummary } from "./summary.ts";
 
-declare module "../entries.ts" {
+declare module "../../modules/types.ts" {
   interface StreamEntryExtras {
     reactions?: ReactionSummary;
   }
