@@ -166,13 +166,20 @@ export function pageOf(contents: Content[], limit: number): StreamPage {
   return { contents: page, next: contents.length > limit && last ? { sortAt: last.sortAt, id: last.id } : null };
 }
 
-/** Counts, up to a cap, live contents newer than a moment in these containers: "N new posts". */
-export async function countNewer(sequelize: Sequelize, streamKeys: string[], since: Date, cap = 99): Promise<number> {
-  if (streamKeys.length === 0) return 0;
+/**
+ * Counts, up to a cap, what others wrote in these containers (the reader's dashboard, all readable) since a
+ * moment: "N new posts". Every type that shows in the stream counts, a module's as much as a post, as long as
+ * its module is on, there too.
+ */
+export async function countNewer(sequelize: Sequelize, streamKeys: string[], since: Date, readerId: number, cap = 99): Promise<number> {
+  const registry = registries.get(sequelize);
+  const types = registry ? [...registry.contentTypes.keys()].filter((type) => registry.contentType(type)) : ["post"];
+  if (streamKeys.length === 0 || types.length === 0) return 0;
   const [row] = await sequelize.query<{ count: number }>(
     `SELECT COUNT(*) AS count FROM (SELECT id FROM contents WHERE stream_key IN (:keys) AND deleted_at IS NULL AND hidden_at IS NULL
-       AND sort_at > :since AND created_at > :since AND type = 'post' LIMIT :cap) newer`,
-    { replacements: { keys: [...new Set(streamKeys)], since, cap: cap + 1 }, type: QueryTypes.SELECT },
+       AND sort_at > :since AND created_at > :since AND type IN (:types) AND (author_id IS NULL OR author_id <> :readerId)
+       AND ${moduleGateSql(sequelize, "contents")} LIMIT :cap) newer`,
+    { replacements: { keys: [...new Set(streamKeys)], since, types, readerId, cap: cap + 1 }, type: QueryTypes.SELECT },
   );
   return Number(row?.count ?? 0);
 }

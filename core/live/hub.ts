@@ -13,7 +13,7 @@ export interface DashboardKeys {
 interface Connection {
   userId: number;
   t: TFunction;
-  /** Stream keys of the viewer's dashboard, when the page is the dashboard: new posts there are counted. */
+  /** Stream keys of the viewer's dashboard, when the page is the dashboard: new contents there are counted. */
   streamKeys: Set<string> | null;
   /** The version the keys were read at: once the database's moves (a membership removed, left, joined), they are read again. */
   keysVersion: number | undefined;
@@ -51,7 +51,7 @@ export const unreadLabel = (count: number) => (count > 99 ? "99+" : String(count
 
 /**
  * Server-Sent Events for this process's open pages: the unread count when someone's notifications change,
- * and "N new posts" when a post lands in a container of their dashboard. Events arrive through the bus,
+ * and "N new posts" when a content of any type lands in a container of their dashboard. Events arrive through the bus,
  * so with Redis a post made on another process reaches pages held here.
  */
 export class LiveHub {
@@ -137,8 +137,7 @@ export class LiveHub {
       }
       return;
     }
-    // Posts only, as the dashboard's own "new posts" count; the author's own post is not news to them.
-    if (event.type !== "post") return;
+    // Any type the dashboard streams counts (a module's content as much as a post); the author's own is not news to them.
     const concerned = [...this.connections].filter((connection) => connection.streamKeys?.has(event.streamKey) && connection.userId !== event.authorId);
     if (concerned.length === 0) return;
     await this.reloadStaleKeys(concerned);

@@ -2,10 +2,9 @@ import Router from "@koa/router";
 import type { AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
 import { requireUser } from "../auth/current-user.ts";
-import { streamKeyOf } from "../models/content.ts";
 import { User } from "../models/user.ts";
 import type { Topic } from "../models/topic.ts";
-import { companyContainer } from "../content/core-containers.ts";
+import { pickerComposer } from "../content/composer.ts";
 import { dashboardKeys, authoredBy, mentioning, taggedWith } from "../content/dashboard.ts";
 import { countNewer, decodeCursor, encodeCursor, readablePage, streamPage, type StreamPage } from "../content/stream.ts";
 import { policyOf, queryValue } from "../content/request.ts";
@@ -57,12 +56,11 @@ export function homeRoutes(services: AppServices) {
       // nothing in them is, and the count is 0 without a query (every plain reload).
       const pageHasTheNewest = !topicParam && (filter === "all" || filter === "posts");
       const newest = page.contents[0]?.sortAt;
-      newCount = pageHasTheNewest && (!newest || newest <= since) ? 0 : await countNewer(services.sequelize, keys, since);
+      newCount = pageHasTheNewest && (!newest || newest <= since) ? 0 : await countNewer(services.sequelize, keys, since, user.id);
       if (newCount > 0 || !user.streamSeenAt) await User.update({ streamSeenAt: new Date() }, { where: { id: user.id } });
     }
-    const targets = [];
-    if (await policy.canPostIn(companyContainer)) targets.push({ value: streamKeyOf("company", 0), label: ctx.state.t("stream:targets.company") });
-    targets.push({ value: streamKeyOf("user", user.id), label: ctx.state.t("stream:targets.profile") });
+    // "Post to": the company stream, the writer's profile and their groups; ?kind= opens a module's kind without JavaScript.
+    const composer = await pickerComposer(services.registry, policy, ctx.state.t, { here: "/", returnTo: "/", kind: queryValue(ctx, "kind") });
     await ctx.render("home.njk", {
       title: ctx.state.t("common:nav.home"),
       entries,
@@ -72,7 +70,7 @@ export function homeRoutes(services: AppServices) {
       topicParam,
       newCount,
       filters: dashboardFilters,
-      composer: { targets, returnTo: "/" },
+      composer,
       announcements,
       panels: await services.registry.hooks.apply("dashboard.panels", [], { user }),
     });
