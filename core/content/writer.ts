@@ -13,6 +13,7 @@ import { recordMentions, resolveMentions, type ResolvedMentions } from "./mentio
 import { syncTopics } from "./topics.ts";
 import { attachUploads, discardUploads, maxFilesPerForm } from "./attachments/uploads.ts";
 import { detachAttachments } from "./attachments/removal.ts";
+import { recordLinkPreview } from "./link-previews/record.ts";
 
 /**
  * An edit would leave the content with more files than a form may carry: another edit added some since
@@ -79,6 +80,7 @@ export class ContentWriter implements ContentApi {
         );
         await input.afterWrite?.({ ...context, content });
         await syncTopics(transaction, content, input.text ? extractTopics(input.text) : []);
+        await recordLinkPreview(transaction, content.id, input.text);
         const mentioned = await recordMentions(transaction, { contentId: content.id }, mentions?.readerIds ?? []);
         await attachUploads(transaction, { contentId: content.id, uploaderId: author.id }, input.uploads ?? []);
         return { content, mentioned, mentionsContainer: mentions?.mentionsContainer ?? false };
@@ -93,7 +95,7 @@ export class ContentWriter implements ContentApi {
   }
 
   /** The type's own create permission in a readable, writable container; else the container's posting right. */
-  private async mayCreate(policy: ContentPolicy, createPermission: string | undefined, container: Container): Promise<boolean> {
+  async mayCreate(policy: ContentPolicy, createPermission: string | undefined, container: Container): Promise<boolean> {
     if (!createPermission) return policy.canPostIn(container);
     const containerType = this.registry.containerType(container.type);
     if (!containerType || !(await policy.canReadContainerOf(container)) || (await containerType.isReadOnly?.(container))) return false;
@@ -129,6 +131,7 @@ export class ContentWriter implements ContentApi {
         await ContentRevision.create({ contentId: content.id, editorId: editor.id, title: replaced.title, body: replaced.body }, { transaction });
         await content.update({ editedAt: new Date() }, { transaction });
         await syncTopics(transaction, content, input.text ? extractTopics(input.text) : []);
+        await recordLinkPreview(transaction, content.id, input.text);
         return recordMentions(transaction, { contentId: content.id }, mentions?.readerIds ?? []);
       });
     } catch (error) {

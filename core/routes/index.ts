@@ -14,12 +14,14 @@ import { profileRoutes } from "./profile.ts";
 import { peopleRoutes } from "./people.ts";
 import { siteLogoRoutes } from "./site-logo.ts";
 import { postRoutes } from "./posts.ts";
+import { composeRoutes } from "./compose.ts";
 import { topicRoutes } from "./topics.ts";
 import { commentRoutes } from "./comments.ts";
 import { reactionRoutes } from "./reactions.ts";
 import { moderationRoutes } from "./moderation.ts";
 import { announcementRoutes } from "./announcements.ts";
 import { fileRoutes } from "./files.ts";
+import { linkPreviewRoutes } from "./link-previews.ts";
 import { notificationRoutes } from "./notifications.ts";
 import { liveRoutes } from "../live/routes.ts";
 import { searchRoutes } from "./search.ts";
@@ -35,6 +37,7 @@ export function coreRoutes(services: AppServices): Middleware<AppState, AppConte
     accountRoutes(services),
     homeRoutes(services),
     postRoutes(services),
+    composeRoutes(services),
     topicRoutes(services),
     commentRoutes(services),
     reactionRoutes(services),
@@ -44,6 +47,7 @@ export function coreRoutes(services: AppServices): Middleware<AppState, AppConte
     peopleRoutes(services),
     siteLogoRoutes(services),
     fileRoutes(services),
+    linkPreviewRoutes(services),
     notificationRoutes(services),
     liveRoutes(services),
     searchRoutes(services),

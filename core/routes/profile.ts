@@ -11,6 +11,7 @@ import { User } from "../models/user.ts";
 import { UserProfile, UserTag } from "../models/profile.ts";
 import { streamKeyOf } from "../models/content.ts";
 import { profileContainer } from "../content/core-containers.ts";
+import { containerComposer } from "../content/composer.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { renderInvalid, validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
@@ -130,7 +131,7 @@ export function profileRoutes(services: AppServices) {
       entries,
       nextUrl,
       pageContainer: container,
-      composer: (await policy.canPostIn(container)) ? { target: streamKeyOf("user", person.id), returnTo: `/u/${person.username}` } : null,
+      composer: (await policy.canPostIn(container)) ? await containerComposer(services.registry, policy, container, { here: `/u/${person.username}`, returnTo: `/u/${person.username}`, kind: queryValue(ctx, "kind") }) : null,
       emptyMessage: ctx.state.t("profile:stream.empty", { name: person.displayName }),
       title: person.displayName,
     });

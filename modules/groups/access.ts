@@ -38,8 +38,12 @@ export function mayPost(user: User | null, group: Pick<Group, "isArchived">, rol
 /** Roles a group grants a permission: its admins' choice, else the permission's defaults. */
 export async function grantedRoles(groupId: number, permissionId: string): Promise<string[] | null> {
   const row = await GroupPermission.findOne({ where: { groupId, permissionId } });
-  if (!row) return null;
-  const roles: unknown = JSON.parse(row.roles);
+  return row ? rolesOfRow(row.roles) : null;
+}
+
+/** The roles stored in a group_permissions row (a JSON array), or null when it is not one. */
+export function rolesOfRow(json: string): string[] | null {
+  const roles: unknown = JSON.parse(json);
   return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === "string") : null;
 }
 

@@ -2,7 +2,7 @@ import { Op, QueryTypes, type Sequelize } from "sequelize";
 import type { User, Container, ContainerTypeDefinition } from "../../core/sdk/index.ts";
 import { Group, containerOf } from "./models/group.ts";
 import { GroupMembership } from "./models/membership.ts";
-import { grantedRoles, mayPost, mayRead, postingRoles } from "./access.ts";
+import { defaultPostingRoles, grantedRoles, mayPost, mayRead, postPermission, postingRoles, rolesOfRow } from "./access.ts";
 import { viewerMemberships } from "./queries/viewer-memberships.ts";
 
 const isActive = (user: User | null): user is User => Boolean(user && user.isActive);
@@ -57,6 +57,18 @@ export function groupContainerType(sequelize: Sequelize): ContainerTypeDefinitio
       const found = await groupAndRole(sequelize, user, container.id);
       if (!found?.role) return false;
       return mayPost(user, found, found.role, await postingRoles(container.id));
+    },
+    // The composer's "Post to" list: the user's groups, not archived, where their role holds groups.post (one query).
+    async postable(user) {
+      if (!isActive(user)) return [];
+      const rows = await sequelize.query<{ id: number; slug: string; name: string; role: string; roles: string | null }>(
+        `SELECT g.id, g.slug, g.name, m.role, p.roles FROM group_memberships m JOIN "groups" g ON g.id = m.group_id
+         LEFT JOIN group_permissions p ON p.group_id = g.id AND p.permission_id = :permissionId
+         WHERE m.user_id = :userId AND NOT g.is_archived ORDER BY g.name, g.id`,
+        { replacements: { userId: user.id, permissionId: postPermission }, type: QueryTypes.SELECT },
+      );
+      const mayPostIn = (row: (typeof rows)[number]) => mayPost(user, { isArchived: false }, row.role, (row.roles && rolesOfRow(row.roles)) || defaultPostingRoles);
+      return rows.filter(mayPostIn).map((row) => containerOf({ ...row, id: Number(row.id) }));
     },
     async readableIds(user) {
       if (!isActive(user)) return [];

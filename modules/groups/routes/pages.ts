@@ -1,5 +1,5 @@
 import Router from "@koa/router";
-import { type AppContextExtras, type AppState, type Container, type Host, type Content, requireUser, badRequest, notFound, streamKeyOf, policyOf, queryValue, User, renderMarkdown } from "../../../core/sdk/index.ts";
+import { type AppContextExtras, type AppState, type Container, type Host, type Content, requireUser, badRequest, notFound, streamKeyOf, policyOf, queryValue, User, renderMarkdown, composerFor } from "../../../core/sdk/index.ts";
 import { decodeCursor, encodeCursor, streamPage } from "../../../core/content/stream.ts";
 import { pinnedIn } from "../../../core/content/announcements/pinned.ts";
 import { entriesWithAnnouncements } from "../../../core/content/announcements/running.ts";
@@ -57,7 +57,7 @@ export function pageRoutes(host: Host) {
       nextUrl,
       pageContainer: container,
       // The rule policy.canPostIn applies (mayPost), already decided with the viewer's access: no second lookup.
-      composer: access.canPost ? { target: streamKeyOf("group", group.id), returnTo: group.url } : null,
+      composer: access.canPost ? await composerFor(ctx, host, container, { returnTo: group.url }) : null,
     });
   });
 

@@ -1,0 +1,106 @@
+import type { TFunction } from "i18next";
+import { streamKeyOf } from "../models/content.ts";
+import type { ModuleRegistry } from "../modules/registry.ts";
+import type { ComposerKind, ComposerTab, ComposerView, Container, Host } from "../modules/types.ts";
+import type { AppContext } from "../http/context.ts";
+import { policyOf, queryValue } from "./request.ts";
+import type { ContentPolicy } from "../policies/content.ts";
+import { can } from "../policies/index.ts";
+import { companyContainer, profileContainer } from "./core-containers.ts";
+
+/** Core's own kind, first and the default: a post (title, text, files), written by POST /posts. */
+export const postKind = "post";
+
+/** A module's kind of content in the composer, with the module it belongs to. */
+export interface ModuleKind {
+  type: string;
+  moduleId: string;
+  createPermission?: string;
+  composer: ComposerKind;
+}
+
+/** Kinds of modules switched on for the site, in the order their types were registered. */
+export function moduleKinds(registry: ModuleRegistry): ModuleKind[] {
+  const kinds: ModuleKind[] = [];
+  for (const { type, moduleId, composer, createPermission } of registry.contentTypes.values()) {
+    if (composer && type !== postKind && registry.contentType(type)) kinds.push({ type, moduleId, createPermission, composer });
+  }
+  return kinds;
+}
+
+/** A module kind by its type, if its module is on for the site. */
+export function moduleKind(registry: ModuleRegistry, type: string): ModuleKind | null {
+  return moduleKinds(registry).find((kind) => kind.type === type) ?? null;
+}
+
+function postTab(here: string): ComposerTab {
+  return { type: postKind, label: "stream:compose.kindPost", textLabel: "stream:compose.bodyLabel", href: here, action: "/posts", template: null, text: "required", files: true, isActive: false };
+}
+
+function moduleTab(kind: ModuleKind, here: string): ComposerTab {
+  const text = kind.composer.text === false ? "none" : kind.composer.text?.required ? "required" : "optional";
+  const textLabel = (kind.composer.text || undefined)?.label ?? "stream:compose.bodyLabel";
+  return { type: kind.type, label: kind.composer.label, textLabel, href: `${here}?kind=${encodeURIComponent(kind.type)}`, action: `/compose/${kind.type}`, template: kind.composer.template, text, files: Boolean(kind.composer.files), isActive: false };
+}
+
+/** The tabs with the asked one active (an unknown or unavailable kind opens the post's). */
+function withActive(tabs: ComposerTab[], asked: string | undefined): { kinds: ComposerTab[]; kind: ComposerTab } {
+  const active = tabs.find((tab) => tab.type === asked) ?? tabs[0];
+  const kinds = tabs.map((tab) => ({ ...tab, isActive: tab === active }));
+  return { kinds, kind: kinds[tabs.indexOf(active)] };
+}
+
+/** Whether the writer may write this kind in a container where its module is on: its own create permission, if it has one. */
+const mayWrite = (registry: ModuleRegistry, policy: ContentPolicy, kind: ModuleKind, container: Container) =>
+  kind.createPermission ? can(registry, policy.user, kind.createPermission, container) : Promise.resolve(true);
+
+/**
+ * The composer of one container's page (a group, a profile) for a writer who may post there: the post, then
+ * each kind whose module is on in that container and which the writer may write. `here` is the page's address.
+ */
+export async function containerComposer(registry: ModuleRegistry, policy: ContentPolicy, container: Container, options: { here: string; returnTo: string; kind?: string }): Promise<ComposerView> {
+  const tabs = [postTab(options.here)];
+  for (const kind of moduleKinds(registry)) {
+    if ((await registry.isEnabledIn(kind.moduleId, container)) && (await mayWrite(registry, policy, kind, container))) tabs.push(moduleTab(kind, options.here));
+  }
+  return { ...withActive(tabs, options.kind), target: streamKeyOf(container.type, container.id), returnTo: options.returnTo };
+}
+
+/**
+ * The dashboard's composer: "Post to" lists the company stream (where allowed), the writer's profile and
+ * the containers each type says they may post in (their groups: one query), each with the kinds whose
+ * module is on there (one query per kind and type). A kind offered nowhere gets no tab.
+ */
+export async function pickerComposer(registry: ModuleRegistry, policy: ContentPolicy, t: TFunction, options: { here: string; returnTo: string; kind?: string }): Promise<ComposerView> {
+  const user = policy.user!;
+  const containers: { container: Container; label: string }[] = [];
+  if (await policy.canPostIn(companyContainer)) containers.push({ container: companyContainer, label: t("stream:targets.company") });
+  containers.push({ container: profileContainer(user), label: t("stream:targets.profile") });
+  for (const type of registry.containerTypes.keys()) {
+    const definition = registry.containerType(type);
+    if (definition?.postable) for (const container of await definition.postable(user)) containers.push({ container, label: container.name });
+  }
+  const kindsOf = new Map(containers.map(({ container }) => [streamKeyOf(container.type, container.id), [postKind]]));
+  const tabs = [postTab(options.here)];
+  for (const kind of moduleKinds(registry)) {
+    let offered = false;
+    for (const type of new Set(containers.map(({ container }) => container.type))) {
+      const ids = containers.filter(({ container }) => container.type === type).map(({ container }) => container.id);
+      for (const id of await registry.containersWithModule(kind.moduleId, type, ids)) {
+        kindsOf.get(streamKeyOf(type, id))!.push(kind.type);
+        offered = true;
+      }
+    }
+    if (offered) tabs.push(moduleTab(kind, options.here));
+  }
+  const targets = containers.map(({ container, label }) => ({ value: streamKeyOf(container.type, container.id), label, kinds: kindsOf.get(streamKeyOf(container.type, container.id))! }));
+  return { ...withActive(tabs, options.kind), targets, returnTo: options.returnTo };
+}
+
+/**
+ * A module page's composer for one container (the SDK's composerFor): the request's ?kind= opens a tab, and
+ * the tabs link back to `returnTo`. Show it only to those who may post there.
+ */
+export function composerFor(ctx: AppContext, host: Pick<Host, "registry">, container: Container, options: { returnTo: string }): Promise<ComposerView> {
+  return containerComposer(host.registry, policyOf(ctx, host.registry), container, { here: options.returnTo, returnTo: options.returnTo, kind: queryValue(ctx, "kind") });
+}
