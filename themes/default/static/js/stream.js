@@ -23,6 +23,51 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // Composer kinds: each tab is a link to the page with that kind open; here it switches the form in place
+  // (the kind's fields, the text box and file input it takes, where the form posts, the places it may go).
+  document.querySelectorAll("form[data-composer-kinds]").forEach((form) => {
+    const tabs = [...form.querySelectorAll(".composer-kinds a[data-kind]")];
+    const text = form.querySelector("[data-composer-text]");
+    const body = text && text.querySelector("textarea");
+    const label = text && text.querySelector("label");
+    const files = form.querySelector("[data-composer-files]");
+    const target = form.querySelector("select[name=target]");
+    const open = (tab) => {
+      const kind = tab.dataset.kind;
+      tabs.forEach((other) => (other === tab ? other.setAttribute("aria-current", "true") : other.removeAttribute("aria-current")));
+      form.querySelectorAll("fieldset.composer-kind[data-kind]").forEach((fields) => {
+        fields.hidden = fields.dataset.kind !== kind;
+        fields.disabled = fields.hidden;
+      });
+      form.action = tab.dataset.action;
+      if (body) {
+        text.hidden = tab.dataset.text === "none";
+        body.disabled = text.hidden;
+        body.required = tab.dataset.text === "required";
+        label.textContent = tab.dataset.textLabel;
+      }
+      if (files) {
+        files.hidden = tab.dataset.files !== "yes";
+        files.disabled = files.hidden;
+      }
+      if (target) {
+        const options = [...target.options];
+        options.forEach((option) => {
+          option.disabled = Boolean(option.dataset.kinds) && !option.dataset.kinds.split(" ").includes(kind);
+          option.hidden = option.disabled;
+        });
+        if (target.selectedOptions[0] && target.selectedOptions[0].disabled) target.value = (options.find((option) => !option.disabled) || {}).value;
+      }
+    };
+    tabs.forEach((tab) =>
+      tab.addEventListener("click", (event) => {
+        event.preventDefault();
+        open(tab);
+        window.history.replaceState(window.history.state, "", tab.href);
+      }),
+    );
+  });
+
   // "Load more" becomes infinite scroll: the next page is fetched as a fragment and appended.
   const loadMore = (link) => {
     if (link.dataset.loading) return;
