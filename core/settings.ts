@@ -11,6 +11,10 @@ export interface SiteSettings {
   registrationMode: RegistrationMode;
   defaultLanguage: Language;
   isSetupComplete: boolean;
+  /** Cards for a link alone on a line in a post (core/content/link-previews/). */
+  linkPreviews: boolean;
+  /** Intranet hosts previews may fetch from although they resolve to private addresses, one per line ("*.corp.example" for sub-domains). */
+  linkPreviewHosts: string;
 }
 
 const cacheMs = 5_000;

@@ -23,6 +23,7 @@ import { Notification, NotificationActor } from "./notification.ts";
 import { NotificationPreference, NotificationSetting } from "./notification-settings.ts";
 import { ContentFollow } from "../notifications/content-follow.ts";
 import { Job } from "../jobs/job.ts";
+import { ContentLinkPreview, LinkPreview } from "./link-preview.ts";
 
 export { AuditEntry, Invitation, ModuleState, PasswordReset, Session, Setting, User };
 export { Content, ContentRevision, ContentTopic, Mention, Post, Topic, TopicFollow, UserFollow };
@@ -57,6 +58,8 @@ const coreModels = [
   Announcement,
   AnnouncementReceipt,
   Notification, NotificationActor, NotificationPreference, NotificationSetting, ContentFollow, Job,
+  LinkPreview,
+  ContentLinkPreview,
 ];
 
 /** Binds core models to the app's Sequelize instance (models are process-wide, one app per process). */

@@ -9,12 +9,19 @@ import { supportedLanguages } from "../../../config/index.ts";
 import { LogoRejectedError, logoMaxBytes, updateSiteSettings } from "../../commands/site-settings-updater.ts";
 import { validateForm, type FieldErrors } from "../form.ts";
 import { flash } from "../../views/render.ts";
+import { parseHostList } from "../../content/link-previews/addresses.ts";
 
 const settingsForm = z.object({
   siteName: z.string().trim().min(1, "validation:required").max(100, "validation:tooLong"),
   registrationMode: z.enum(registrationModes),
   defaultLanguage: z.enum(supportedLanguages),
   removeLogo: z.literal("1").optional(),
+  linkPreviews: z.literal("1").optional(),
+  linkPreviewHosts: z
+    .string()
+    .max(2000, "validation:tooLong")
+    .default("")
+    .refine((text) => text.split(/[\s,]+/).filter(Boolean).length === parseHostList(text).length, "admin:settings.errors.previewHosts"),
 });
 
 // In memory: a refused or failed upload never touches the disk. The file limit makes busboy stop reading early.
@@ -78,7 +85,7 @@ export function settingsRoutes(services: AppServices) {
     const typed = async () => ({ ...ctx.state.body, _csrf: undefined, logoFile: (await services.settings.get()).logoFile });
     if (!data) return renderRefused(ctx, 422, errors, await typed());
     try {
-      await updateSiteSettings(services, ctx.state.user!, { ...data, logo, removeLogo: data.removeLogo === "1" });
+      await updateSiteSettings(services, ctx.state.user!, { ...data, logo, removeLogo: data.removeLogo === "1", linkPreviews: data.linkPreviews === "1", linkPreviewHosts: parseHostList(data.linkPreviewHosts).join("\n") });
     } catch (error) {
       if (!(error instanceof LogoRejectedError)) throw error;
       return renderRefused(ctx, 422, { logo: error.messageKey }, await typed());
