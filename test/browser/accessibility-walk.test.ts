@@ -5,6 +5,7 @@ import { desktop, expectNoAxeViolations, phone, signInThroughForm, startAppAndBr
 import { publish, usernameOf } from "../helpers/content.ts";
 import { comment } from "../comments/helpers.ts";
 import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
+import { markContent } from "../fixtures/modules/fixture-decorator/index.ts";
 
 // As an admin, a member and a guest, on a desktop and at 360 px, in English and French: axe-core finds no
 // WCAG 2.1 A/AA violation on the main pages (setup itself is walked in setup.test.ts).
@@ -33,8 +34,12 @@ whenBrowserAvailable(() => {
     await comment(member.client, post, "A walkable comment");
     const companyPost = await publish(adminClient, { target: "company:0", body: "Company walk announcement" });
     await comment(member.client, companyPost, "Count me in, walk");
+    // Modules' badges on entries, account menu entries and an admin page are walked too.
+    for (const id of ["fixture-admin", "fixture-decorator"]) await adminClient.post(`/admin/modules/${id}/enable`, { state: "enabled" });
+    await markContent(app.app.sequelize, companyPost, "answered");
+    await markContent(app.app.sequelize, companyPost, "kudos", 2);
     const common = [`/`, `/c/${post}`, group.url, `/groups`, `/people`, `/search?q=walk`, `/notifications`];
-    people.admin = { account: adminAccount, pages: [...common, `/u/${await usernameOf(member.userId)}`, `/admin`, `/admin/users`, `/admin/invitations`, `/admin/modules`, `/admin/settings`, `/admin/ldap`, `/admin/audit`, `/moderation`] };
+    people.admin = { account: adminAccount, pages: [...common, `/u/${await usernameOf(member.userId)}`, `/admin`, `/admin/users`, `/admin/invitations`, `/admin/modules`, `/admin/settings`, `/admin/ldap`, `/admin/audit`, `/admin/fixture-admin`, `/moderation`] };
     people.member = { account: member.account, pages: [...common, `/c/${companyPost}`, `/u/${await usernameOf(member.userId)}`, `/account`] };
     // Guests have no people directory (403 by design).
     people.guest = { account: guest.account, pages: [...common.filter((path) => path !== "/people"), `/u/${await usernameOf(guest.userId)}`] };
