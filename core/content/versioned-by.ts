@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import type { Logger } from "pino";
 import { dialectOf } from "../db/sequelize.ts";
+import { attemptInSavepoint as attempt, runStatements as run } from "../db/savepoint.ts";
 import { contentVersionTriggers, dropContentVersionTriggers, type Dialect, type VersionTarget } from "../db/render-versions.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import type { VersionSource } from "../modules/types.ts";
@@ -49,21 +50,6 @@ function hashOf(dialect: Dialect, plan: PlannedTrigger[]) {
 async function installedRows(sequelize: Sequelize, transaction?: Transaction) {
   const rows = await sequelize.query<InstalledRow>("SELECT content_type, definition_hash, triggers FROM render_version_sources", { type: QueryTypes.SELECT, transaction });
   return new Map(rows.map((row) => [row.content_type, row]));
-}
-
-/** Runs a step in a savepoint: a failure is reported and undone, the rest goes on. */
-async function attempt(sequelize: Sequelize, transaction: Transaction, step: (savepoint: Transaction) => Promise<unknown>, onError: (error: Error) => void) {
-  try {
-    await sequelize.transaction({ transaction }, step);
-    return true;
-  } catch (error) {
-    onError(error as Error);
-    return false;
-  }
-}
-
-async function run(sequelize: Sequelize, statements: string[], transaction: Transaction) {
-  for (const sql of statements) await sequelize.query(sql, { transaction });
 }
 
 /** Drops what was installed for a type; a table gone since (its module dropped it) has no triggers left to drop. */

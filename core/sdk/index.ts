@@ -53,6 +53,7 @@ export type {
   SettingFields,
   SettingInput,
   SettingValues,
+  VersionSource,
   StoredFile,
 } from "../modules/types.ts";
 export { ModuleError } from "../modules/registry.ts";

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import type { Logger } from "pino";
 import { dialectOf, type Dialect } from "../db/sequelize.ts";
+import { attemptInSavepoint as attempt, runStatements as run } from "../db/savepoint.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import { documentColumns, searchSources, type SearchSource } from "./sources.ts";
 import { dropStatements, refreshStatements, triggerPlan, type TriggerObject } from "./triggers.ts";
@@ -21,24 +22,9 @@ function hashOf(source: SearchSource, dialect: Dialect) {
   return createHash("sha256").update(JSON.stringify({ generatorVersion, dialect, select: source.select, watches: source.watches })).digest("hex");
 }
 
-async function run(sequelize: Sequelize, statements: string[], transaction: Transaction) {
-  for (const sql of statements) await sequelize.query(sql, { transaction });
-}
-
 async function installedSources(sequelize: Sequelize, transaction?: Transaction) {
   const rows = await sequelize.query<InstalledRow>("SELECT kind, definition_hash, triggers FROM search_sources WHERE kind <> '*bulk'", { type: QueryTypes.SELECT, transaction });
   return new Map(rows.map((row) => [row.kind, row]));
-}
-
-/** Runs a step in a savepoint: a module's faulty declaration is logged and skipped, never fatal. */
-async function attempt(sequelize: Sequelize, transaction: Transaction, step: (savepoint: Transaction) => Promise<unknown>, onError: (error: Error) => void) {
-  try {
-    await sequelize.transaction({ transaction }, step);
-    return true;
-  } catch (error) {
-    onError(error as Error);
-    return false;
-  }
 }
 
 /** Replaces a kind's triggers; its SELECT is tried first, so SQL that does not run never guards a user's write. */

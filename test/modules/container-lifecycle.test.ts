@@ -2,7 +2,7 @@ import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../modules/groups/test/helpers.ts";
 import type { Client } from "../helpers/client.ts";
-import type { Container } from "../../core/modules/types.ts";
+import type { ActionHooks, Container } from "../../core/modules/types.ts";
 
 // Removing and archiving a container is core's job (host.containers), and every module hears of it through
 // its hook: deleting a group removes fixture-votes' polls and votes there (onContainerRemoved), archiving
@@ -12,8 +12,8 @@ const heard: { name: string; container: Container; isArchived?: boolean }[] = []
 test.before(async () => {
   app = await startApp();
   await app.app.registry.enable("fixture-votes", "forced");
-  app.app.registry.hooks.on("core", "container.removed", ({ container }) => void heard.push({ name: "removed", container }));
-  app.app.registry.hooks.on("core", "container.archived", ({ container, isArchived }) => void heard.push({ name: "archived", container, isArchived }));
+  app.app.registry.hooks.on<"container.removed">("core", "container.removed", ({ container }: ActionHooks["container.removed"]) => void heard.push({ name: "removed", container }));
+  app.app.registry.hooks.on<"container.archived">("core", "container.archived", ({ container, isArchived }: ActionHooks["container.archived"]) => void heard.push({ name: "archived", container, isArchived }));
 });
 test.after.always(() => app?.close());
 
