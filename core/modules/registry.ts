@@ -8,14 +8,14 @@ import { ModuleState, type ModuleStateValue } from "../models/module-state.ts";
 import type { User } from "../models/user.ts";
 import type { MigrationSource } from "../db/migrate.ts";
 import { HookBus } from "./hooks.ts";
-import { createHost, emptyRegistrations, type Registrations } from "./host.ts";
+import { emptyRegistrations, type Registrations } from "./registrations.ts";
 import { discoverModules, type DiscoveredModule } from "./loader.ts";
 import type { ModuleJobs } from "./scheduled-work.ts";
 import { NotificationTypes } from "../notifications/types.ts";
 import type { Content } from "../models/content.ts";
 import type { ModuleFiles } from "./file-types.ts";
 import type { ModuleAssetSource } from "../views/asset-bundles.ts";
-import type { Container, ContainerApi, ContainerTypeDefinition, ContentApi, ContentTypeDefinition, EntryAction, EntryActionTarget, EntryDecoration, HookContext, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
+import type { Container, ContainerApi, ContainerTypeDefinition, ContentApi, ContentTypeDefinition, EntryAction, EntryActionTarget, EntryDecoration, HookContext, Host, MenuEntry, MenuLocation, ModuleDefinition, PermissionDefinition } from "./types.ts";
 
 export interface ModuleInfo {
   id: string;
@@ -96,14 +96,11 @@ export class ModuleRegistry {
       .map((m) => ({ namespace: m.id, directory: path.join(m.directory, m.definition!.migrations!) }));
   }
 
-  /** Calls each module's register(host); what a module added is kept only if register() succeeded. */
-  async registerAll(
-    can: (user: User | null, permissionId: string, container?: Container | null) => Promise<boolean>,
-    contentFor: (moduleId: string) => ContentApi,
-    filesFor: (moduleId: string) => ModuleFiles,
-    containersFor: (moduleId: string) => ContainerApi,
-  ) {
-    const services = { logger: this.logger, sequelize: this.sequelize, registry: this, emit: this.hooks.emit.bind(this.hooks), can, contentFor, filesFor, containersFor };
+  /**
+   * Calls each module's register(host) with the host `hostFor` makes (app.ts: the host sits above the
+   * registry); what a module added is kept only if register() succeeded.
+   */
+  async registerAll(hostFor: (moduleId: string, registrations: Registrations) => Host) {
     for (const module of this.usable()) {
       const definition = module.definition!;
       const registrations = emptyRegistrations();
@@ -111,7 +108,7 @@ export class ModuleRegistry {
       registrations.contentTypes.push(...(definition.contentTypes ?? []));
       registrations.containerTypes.push(...(definition.containerTypes ?? []));
       try {
-        await definition.register?.(createHost(module.id, services, registrations));
+        await definition.register?.(hostFor(module.id, registrations));
         this.checkContainerTypes(module.id, registrations);
       } catch (error) {
         this.fail(module, error, "module failed to register");
@@ -308,6 +305,7 @@ export class ModuleRegistry {
   /**
    * The badges modules put on a page of entries (host.entryDecorators), by content id: each decorator is
    * called once with the page's contents in containers where its module is on; modules in load order.
+   * One that throws is logged and skipped, like a filter hook: the page shows without its badges.
    */
   async entryDecorations(contents: Content[], viewer: User | null): Promise<Map<number, EntryDecoration[]>> {
     const decorations = new Map<number, EntryDecoration[]>();
@@ -318,7 +316,11 @@ export class ModuleRegistry {
       const reached = contents.filter((content) => onIn(moduleId, content));
       if (reached.length === 0) continue;
       for (const decorator of registrations.entryDecorators) {
-        for (const [contentId, added] of await decorator(reached, viewer)) decorations.set(contentId, [...(decorations.get(contentId) ?? []), ...added]);
+        const added = await decorator(reached, viewer).catch((error: unknown) => {
+          this.logger.error({ module: moduleId, err: error }, "entry decorator failed");
+          return new Map<number, EntryDecoration[]>();
+        });
+        for (const [contentId, badges] of added) decorations.set(contentId, [...(decorations.get(contentId) ?? []), ...badges]);
       }
     }
     return decorations;

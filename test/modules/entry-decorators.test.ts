@@ -107,6 +107,20 @@ test.serial("badges cost one statement per page, whatever the number of entries"
   t.is(reads(warm), 1, "read for cached entries too: their badges are part of the cache key");
 });
 
+test.serial("a decorator that throws leaves its badges out and the page up", async (t) => {
+  await markContent(app.app.sequelize, ids.plain, "broken");
+  try {
+    const page = await reader.client.get(`/c/${ids.plain}`);
+    t.is(page.status, 200);
+    t.true(page.text.includes("Lunch is served"));
+    t.deepEqual(badgesOf(page.text, ids.plain), []);
+  } finally {
+    await unmarkContent(app.app.sequelize, ids.plain);
+  }
+  await markContent(app.app.sequelize, ids.plain, "closed");
+  t.deepEqual(badgesOf((await reader.client.get(`/c/${ids.plain}`)).text, ids.plain), ["Closed [warn]"]);
+});
+
 test.serial("switched off for the site, no badge shows anywhere", async (t) => {
   t.is((await admin.post("/admin/modules/fixture-decorator/disable")).status, 302);
   try {
