@@ -1,5 +1,25 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from "sequelize";
 
+/** The columns of a stored file's row (an attachment, a module's file): its keys under the uploads dir and what the file is. */
+export function storedFileColumns(keyLength: number) {
+  return {
+    storageKey: { type: DataTypes.STRING(keyLength), allowNull: false },
+    thumbnailKey: { type: DataTypes.STRING(keyLength), allowNull: true },
+    originalName: { type: DataTypes.STRING(255), allowNull: false },
+    mime: { type: DataTypes.STRING(128), allowNull: false },
+    // BIGINT comes back from PostgreSQL as a string.
+    size: {
+      type: DataTypes.BIGINT,
+      allowNull: false,
+      get(this: Model) {
+        return Number(this.getDataValue("size"));
+      },
+    },
+    width: { type: DataTypes.INTEGER, allowNull: true },
+    height: { type: DataTypes.INTEGER, allowNull: true },
+  };
+}
+
 /** A file attached to a content (or to a comment of it): where it is stored, what it really is, and the name it came with. */
 export class Attachment extends Model<InferAttributes<Attachment>, InferCreationAttributes<Attachment>> {
   declare id: CreationOptional<number>;
@@ -28,20 +48,7 @@ export class Attachment extends Model<InferAttributes<Attachment>, InferCreation
         contentId: { type: DataTypes.INTEGER, allowNull: true },
         commentId: { type: DataTypes.INTEGER, allowNull: true },
         uploaderId: { type: DataTypes.INTEGER, allowNull: false },
-        storageKey: { type: DataTypes.STRING(64), allowNull: false },
-        originalName: { type: DataTypes.STRING(255), allowNull: false },
-        mime: { type: DataTypes.STRING(128), allowNull: false },
-        // BIGINT comes back from PostgreSQL as a string.
-        size: {
-          type: DataTypes.BIGINT,
-          allowNull: false,
-          get() {
-            return Number(this.getDataValue("size"));
-          },
-        },
-        width: { type: DataTypes.INTEGER, allowNull: true },
-        height: { type: DataTypes.INTEGER, allowNull: true },
-        thumbnailKey: { type: DataTypes.STRING(64), allowNull: true },
+        ...storedFileColumns(64),
         createdAt: DataTypes.DATE,
       },
       { sequelize, tableName: "attachments", underscored: true, updatedAt: false },

@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+import { storedFileColumns } from "./attachment.ts";
 
 /** A file a module stored (host.files): where it is, what it really is, and the content it belongs to, if any. */
 export class ModuleFile extends Model<InferAttributes<ModuleFile>, InferCreationAttributes<ModuleFile>> {
@@ -26,20 +27,7 @@ export class ModuleFile extends Model<InferAttributes<ModuleFile>, InferCreation
         moduleId: { type: DataTypes.STRING(64), allowNull: false },
         contentId: { type: DataTypes.INTEGER, allowNull: true },
         uploaderId: { type: DataTypes.INTEGER, allowNull: true },
-        storageKey: { type: DataTypes.STRING(128), allowNull: false },
-        thumbnailKey: { type: DataTypes.STRING(128), allowNull: true },
-        originalName: { type: DataTypes.STRING(255), allowNull: false },
-        mime: { type: DataTypes.STRING(128), allowNull: false },
-        // BIGINT comes back from PostgreSQL as a string.
-        size: {
-          type: DataTypes.BIGINT,
-          allowNull: false,
-          get() {
-            return Number(this.getDataValue("size"));
-          },
-        },
-        width: { type: DataTypes.INTEGER, allowNull: true },
-        height: { type: DataTypes.INTEGER, allowNull: true },
+        ...storedFileColumns(128),
         createdAt: DataTypes.DATE,
       },
       { sequelize, tableName: "module_files", underscored: true, updatedAt: false },

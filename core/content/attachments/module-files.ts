@@ -57,22 +57,9 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
       try {
         const declared = isReceivedUpload(source) ? undefined : source.type;
         if ((declared && declared !== upload.mime) || (options.types && !options.types.includes(upload.mime))) throw new HttpError(415, "attachments:errors.type");
-        const { storageKey, thumbnailKey } = await storeUpload(upload, moduleId);
-        const created = await ModuleFile.create(
-          {
-            moduleId,
-            contentId: options.content?.id ?? null,
-            uploaderId: options.uploader?.id ?? null,
-            storageKey,
-            thumbnailKey,
-            originalName: upload.originalName,
-            mime: upload.mime,
-            size: upload.size,
-            width: upload.width,
-            height: upload.height,
-          },
-          { transaction: options.transaction },
-        );
+        const fields = await storeUpload(upload, moduleId);
+        const owner = { moduleId, contentId: options.content?.id ?? null, uploaderId: options.uploader?.id ?? null };
+        const created = await ModuleFile.create({ ...owner, ...fields }, { transaction: options.transaction });
         return stored(created, uploadsDir);
       } catch (error) {
         await discardUploads([upload]);

@@ -190,13 +190,17 @@ async function place(upload: ReceivedUpload, from: string, key: string) {
   await rename(from, destination);
 }
 
-/** Moves a received file (and an image's thumbnail) to new keys, under a module's own folder when given. */
-export async function storeUpload(upload: ReceivedUpload, moduleId?: string): Promise<{ storageKey: string; thumbnailKey: string | null }> {
+/** What a stored file's row records (an attachment's, a module file's): its keys and what the file is. */
+export type StoredFileFields = Pick<Attachment, "storageKey" | "thumbnailKey" | "originalName" | "mime" | "size" | "width" | "height">;
+
+/** Moves a received file (and an image's thumbnail) to new keys, under a module's own folder when given: the fields of its row. */
+export async function storeUpload(upload: ReceivedUpload, moduleId?: string): Promise<StoredFileFields> {
   const storageKey = newStorageKey(new Date(), moduleId);
   const thumbnailKey = upload.thumbnailTempPath ? newStorageKey(new Date(), moduleId) : null;
   await place(upload, upload.tempPath, storageKey);
   if (thumbnailKey) await place(upload, upload.thumbnailTempPath!, thumbnailKey);
-  return { storageKey, thumbnailKey };
+  const { originalName, mime, size, width, height } = upload;
+  return { storageKey, thumbnailKey, originalName, mime, size, width, height };
 }
 
 /**
@@ -207,21 +211,7 @@ export async function storeUpload(upload: ReceivedUpload, moduleId?: string): Pr
 export async function attachUploads(transaction: Transaction, target: { contentId: number; commentId?: number | null; uploaderId: number }, uploads: ReceivedUpload[]): Promise<void> {
   if (uploads.length === 0) return;
   const rows = [];
-  for (const upload of uploads) {
-    const { storageKey, thumbnailKey } = await storeUpload(upload);
-    rows.push({
-      contentId: target.contentId,
-      commentId: target.commentId ?? null,
-      uploaderId: target.uploaderId,
-      storageKey,
-      thumbnailKey,
-      originalName: upload.originalName,
-      mime: upload.mime,
-      size: upload.size,
-      width: upload.width,
-      height: upload.height,
-    });
-  }
+  for (const upload of uploads) rows.push({ contentId: target.contentId, commentId: target.commentId ?? null, uploaderId: target.uploaderId, ...(await storeUpload(upload)) });
   await Attachment.bulkCreate(rows, { transaction });
 }
 
