@@ -6,13 +6,12 @@ import { requireUser, safeNext } from "../auth/current-user.ts";
 import { notFound } from "../http/errors.ts";
 import { validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
-import type { Container } from "../modules/types.ts";
 import { policyOf } from "../content/request.ts";
 import { ContentWriter } from "../content/writer.ts";
 import { moduleKind, pickerComposer, type ModuleKind } from "../content/composer.ts";
 import { discardReceivedUploads, discardUploads, receiveFormOrRefusal } from "../content/attachments/uploads.ts";
 import { addressCarriesToken, redirectRefused, takeRefusedForm } from "../content/attachments/refused-forms.ts";
-import { postBodyMaxLength } from "./posts.ts";
+import { postBodyMaxLength, readableTarget } from "./posts.ts";
 
 /** What core reads of every kind's form: where it goes, where to come back, and its text box. */
 const composeForm = z.object({
@@ -61,14 +60,6 @@ export function composeRoutes(services: AppServices) {
     await renderKind(ctx, kind, status, values, errors);
   }
 
-  /** The container a "type:id" target names, if it exists and the writer may read it: one answer for both, so a secret group stays unknown. */
-  async function readableTarget(ctx: AppContext, target: string): Promise<Container | null> {
-    const [type, id] = target.split(":");
-    const definition = services.registry.containerType(type);
-    const container = definition ? ((await definition.byIds([Number(id)])).get(Number(id)) ?? null) : null;
-    return container && (await policyOf(ctx, services.registry).canReadContainerOf(container)) ? container : null;
-  }
-
   router.get("/compose/:type", requireUser, async (ctx) => {
     const kind = kindOf(ctx.params.type);
     const refused = takeRefusedForm(ctx, `compose:${kind.type}`);
@@ -84,10 +75,10 @@ export function composeRoutes(services: AppServices) {
     const required: FieldErrors = kind.composer.text !== false && kind.composer.text?.required && base.data && !text ? { body: "stream:errors.bodyRequired" } : {};
     const errors: FieldErrors = { ...own.errors, ...required, ...base.errors };
     if (refusal) return renderRefused(ctx, kind, refusal.status, { ...refusal.errors, ...errors });
-    const container = base.data ? await readableTarget(ctx, base.data.target) : null;
-    if (base.data && !container) return renderRefused(ctx, kind, 404, { ...errors, target: "stream:errors.target" });
-    if (!base.data || !own.data || Object.keys(errors).length > 0) return renderRefused(ctx, kind, 422, errors);
     const policy = policyOf(ctx, services.registry);
+    const container = base.data ? await readableTarget(services, policy, base.data.target) : null;
+    if (base.data && !container) errors.target = "stream:errors.target";
+    if (!base.data || !own.data || !container || Object.keys(errors).length > 0) return renderRefused(ctx, kind, 422, errors);
     if (!(await writer.mayCreate(policy, kind.createPermission, container!))) return renderRefused(ctx, kind, 403, { target: "stream:errors.cannotPost" });
     if (!(await services.registry.isEnabledIn(kind.moduleId, container!))) return renderRefused(ctx, kind, 403, { target: "stream:compose.kindUnavailable" });
     if (!kind.composer.files) await discardUploads(uploads);

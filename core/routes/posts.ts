@@ -9,6 +9,7 @@ import { flash } from "../views/render.ts";
 import { Post, ContentRevision } from "../models/post.ts";
 import { User } from "../models/user.ts";
 import type { Content } from "../models/content.ts";
+import type { ContentPolicy } from "../policies/content.ts";
 import type { Container } from "../modules/types.ts";
 import { createPost, deleteContent, editPost, readableContent, restoreContent, TooManyFilesError } from "../commands/post-writer.ts";
 import { loadEntries } from "../content/entries.ts";
@@ -43,11 +44,15 @@ const editForm = postForm.omit({ target: true, returnTo: true }).extend({
     .pipe(z.array(z.string().regex(/^\d{1,10}$/, "validation:invalid").transform(Number)).max(100, "validation:invalid")),
 });
 
-/** Finds the container a "type:id" target names, if its type exists and is on. */
-async function containerOf(services: AppServices, target: string): Promise<Container | null> {
+/**
+ * The container a "type:id" target names, if its type is on, it exists and the writer may read it: one
+ * answer for a missing one and an unreadable one, so a secret group's existence is not revealed.
+ */
+export async function readableTarget(services: AppServices, policy: ContentPolicy, target: string): Promise<Container | null> {
   const [type, id] = target.split(":");
   const definition = services.registry.containerType(type);
-  return definition ? ((await definition.byIds([Number(id)])).get(Number(id)) ?? null) : null;
+  const container = definition ? ((await definition.byIds([Number(id)])).get(Number(id)) ?? null) : null;
+  return container && (await policy.canReadContainerOf(container)) ? container : null;
 }
 
 /** Posts, their permalink (/c/:id), edit, delete, restore and edit history. */
@@ -81,9 +86,9 @@ export function postRoutes(services: AppServices) {
     const { uploads, refusal } = await receiveFormOrRefusal(ctx, services.config);
     const { data, errors } = validateForm(postForm, ctx.state.body);
     if (refusal) return renderRefused(ctx, refusal.status, { ...refusal.errors, ...errors });
-    const container = data ? await containerOf(services, data.target) : null;
-    if (!data || !container) return renderRefused(ctx, 422, errors ?? { target: "stream:errors.target" });
     const policy = policyOf(ctx, services.registry);
+    const container = data ? await readableTarget(services, policy, data.target) : null;
+    if (!data || !container) return renderRefused(ctx, 422, errors ?? { target: "stream:errors.target" });
     if (!(await policy.canPostIn(container))) return renderRefused(ctx, 403, { target: "stream:errors.cannotPost" });
     const content = await createPost(services, policy, container, { title: data.title, body: data.body }, uploads);
     flash(ctx, "success", "stream:posted");

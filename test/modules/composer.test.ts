@@ -124,8 +124,9 @@ test.serial("a place the writer may not write in is refused, a secret group answ
   const send = (target: string) => writer.client.post(kindAction, { target, body: "Sneaky", items: "One" });
   const secret = await send(`group:${groups.secret.id}`);
   const missing = await send("group:987654");
-  t.is(secret.status, 404);
-  t.is(missing.status, 404);
+  t.is(secret.status, 422);
+  t.is(missing.status, 422);
+  t.true(secret.text.includes("Choose where to post."));
   t.is(secret.text.replace(/group:\d+/g, ""), missing.text.replace(/group:\d+/g, ""), "the same page for both");
   t.is((await send(`group:${groups.readOnly.id}`)).status, 403, "a member without the posting right");
   t.is((await send(`group:${groups.archived.id}`)).status, 403, "an archived group");
@@ -134,6 +135,20 @@ test.serial("a place the writer may not write in is refused, a secret group answ
   t.true(off.text.includes("This kind of content cannot be written there"));
   t.is((await send("nowhere")).status, 422);
   t.is(await checklists(), before);
+});
+
+test.serial("a post sent to a place picked by hand gets the same checks: a secret group answers like a missing one", async (t) => {
+  const { Content } = await import("../../core/models/content.ts");
+  const before = await Content.count();
+  const send = (target: string) => writer.client.post("/posts", { target, body: "Hello from outside" });
+  const secret = await send(`group:${groups.secret.id}`);
+  const missing = await send("group:987654");
+  t.is(secret.status, 422);
+  t.is(missing.status, 422);
+  t.is(secret.text.replace(/group:\d+/g, ""), missing.text.replace(/group:\d+/g, ""), "the same page for both");
+  t.is((await send(`group:${groups.readOnly.id}`)).status, 403);
+  t.is((await send(`group:${groups.archived.id}`)).status, 403);
+  t.is(await Content.count(), before);
 });
 
 test.serial("switched off for the site: no tab anywhere, and its route is gone", async (t) => {
