@@ -185,4 +185,26 @@ test.serial("an image is sent inline as its sniffed type, or as a download when 
   t.regex(inline.headers.get("content-disposition") ?? "", /^inline/);
   const asked = await reader.client.get(`${secret.url}/fixture-files/${stored.fileId}/download?download=1`);
   t.regex(asked.headers.get("content-disposition") ?? "", /^attachment/);
+  const thumbnail = await reader.client.get(`${secret.url}/fixture-files/${stored.fileId}/download?thumbnail=1`);
+  t.is(thumbnail.status, 200);
+  t.is(thumbnail.headers.get("content-type"), "image/webp");
+  t.regex(thumbnail.headers.get("content-disposition") ?? "", /^inline/);
+  t.true(thumbnail.text.startsWith("RIFF") && thumbnail.text.slice(0, 16).includes("WEBP"), "a WebP image");
+});
+
+test.serial("bytes streamed by a module are stored whole, and refused past the size limit with nothing kept", async (t) => {
+  const line = "x".repeat(1999) + "\n";
+  const streamed = await author.client.post(`${open.url}/fixture-files/generated?repeat=300`, { name: "log.txt", text: line });
+  t.is(streamed.status, 201, streamed.text.slice(0, 200));
+  const { fileId, size } = JSON.parse(streamed.text) as { fileId: number; size: number };
+  t.is(size, 600_000);
+  const answer = await download(author.client, open, fileId, { range: "bytes=-4" });
+  t.is(answer.status, 206);
+  t.is(answer.text, "xxx\n");
+  const filesBefore = filesUnder(app.config.uploadsDir).length;
+  const rowsBefore = (await rows()).length;
+  const tooLarge = await author.client.post(`${open.url}/fixture-files/generated?repeat=600`, { name: "huge.txt", text: line });
+  t.is(tooLarge.status, 413);
+  t.is(filesUnder(app.config.uploadsDir).length, filesBefore);
+  t.is((await rows()).length, rowsBefore);
 });
