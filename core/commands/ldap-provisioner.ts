@@ -173,7 +173,7 @@ export function isProfileChanged(desired: ReturnType<typeof desiredProfile>, cur
 
 /** A new profile row holding the mapped fields. */
 export function newProfile(userId: number, desired: ReturnType<typeof desiredProfile>) {
-  return { userId, jobTitle: null, department: null, location: null, phone: null, managerId: null, bio: null, photoKey: null, ...desired };
+  return { userId, jobTitle: null, department: null, location: null, phone: null, managerId: null, bio: null, ...desired };
 }
 
 /** Writes the mapped profile fields when they differ from `current`; true when something was written. */

@@ -1,6 +1,5 @@
 import type { Sequelize } from "sequelize";
-import type { User } from "../models/user.ts";
-import { UserProfile } from "../models/profile.ts";
+import { User } from "../models/user.ts";
 import { removePhoto, storePhoto } from "../people/avatars.ts";
 
 /**
@@ -12,9 +11,10 @@ export async function setProfilePhoto(services: { sequelize: Sequelize; uploadsD
   let previous: string | null = null;
   try {
     await services.sequelize.transaction(async (transaction) => {
-      const [profile] = await UserProfile.findOrCreate({ where: { userId: user.id }, transaction });
-      previous = profile.photoKey;
-      await profile.update({ photoKey: key }, { transaction });
+      const row = await User.findByPk(user.id, { attributes: ["id", "photoKey"], transaction, lock: transaction.LOCK.UPDATE });
+      if (!row) throw new Error(`no user ${user.id}`);
+      previous = row.photoKey;
+      await row.update({ photoKey: key }, { transaction });
     });
   } catch (error) {
     await removePhoto(services.uploadsDir, key);
@@ -26,9 +26,9 @@ export async function setProfilePhoto(services: { sequelize: Sequelize; uploadsD
 
 /** Goes back to the initial: the key is cleared, then the files go. */
 export async function removeProfilePhoto(services: { sequelize: Sequelize; uploadsDir: string }, user: User): Promise<void> {
-  const profile = await UserProfile.findByPk(user.id);
-  if (!profile?.photoKey) return;
-  const previous = profile.photoKey;
-  await profile.update({ photoKey: null });
+  const row = await User.findByPk(user.id, { attributes: ["id", "photoKey"] });
+  if (!row?.photoKey) return;
+  const previous = row.photoKey;
+  await row.update({ photoKey: null });
   await removePhoto(services.uploadsDir, previous);
 }

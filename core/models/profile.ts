@@ -10,7 +10,6 @@ export class UserProfile extends Model<InferAttributes<UserProfile>, InferCreati
   declare managerId: number | null;
   /** Markdown source; rendered and sanitised when shown. */
   declare bio: string | null;
-  declare photoKey: string | null;
   declare updatedAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize) {
@@ -23,7 +22,6 @@ export class UserProfile extends Model<InferAttributes<UserProfile>, InferCreati
         phone: { type: DataTypes.STRING(40), allowNull: true },
         managerId: { type: DataTypes.INTEGER, allowNull: true },
         bio: { type: DataTypes.TEXT, allowNull: true },
-        photoKey: { type: DataTypes.STRING(32), allowNull: true },
         updatedAt: DataTypes.DATE,
       },
       { sequelize, tableName: "user_profiles", underscored: true, createdAt: false },

@@ -19,6 +19,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare language: string | null;
   declare authSource: CreationOptional<string>;
   declare lastLoginAt: Date | null;
+  /** The profile photo's storage key (core/people/avatars.ts), or null for initials. */
+  declare photoKey: CreationOptional<string | null>;
   declare streamSeenAt: CreationOptional<Date | null>;
   /** Moved by the database whenever whom the account follows or which groups it is in changes (core/db/subscriptions-version.ts). */
   declare subscriptionsVersion: CreationOptional<number>;
@@ -46,6 +48,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         language: { type: DataTypes.STRING(8), allowNull: true },
         authSource: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "local" },
         lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+        photoKey: { type: DataTypes.STRING(32), allowNull: true },
         streamSeenAt: { type: DataTypes.DATE, allowNull: true },
         subscriptionsVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE,

@@ -54,7 +54,7 @@ async function readableAmong(policy: ContentPolicy, containerType: string, ids: 
 export async function presentNotifications(registry: ModuleRegistry, viewer: User, rows: Notification[], t: TFunction, policy = new ContentPolicy(registry, viewer)): Promise<NotificationLine[]> {
   const actorIds = [...new Set(rows.map((row) => row.actorId).filter((id): id is number => id !== null))];
   const contentIds = [...new Set(rows.map((row) => row.contentId).filter((id): id is number => id !== null))];
-  const actors = new Map(actorIds.length ? (await User.findAll({ where: { id: { [Op.in]: actorIds } }, attributes: ["id", "displayName", "username", "status"] })).map((user) => [user.id, user]) : []);
+  const actors = new Map(actorIds.length ? (await User.findAll({ where: { id: { [Op.in]: actorIds } }, attributes: ["id", "displayName", "username", "status", "photoKey"] })).map((user) => [user.id, user]) : []);
   const contents = contentIds.length ? await Content.findAll({ where: { id: { [Op.in]: contentIds } } }) : [];
   const readable = new Set((await policy.filterReadable(contents)).filter((content) => content.isLive).map((content) => content.id));
   const hidden = await hiddenContainerRows(registry, viewer, rows, policy);

@@ -27,7 +27,7 @@ export interface PersonRow {
   photo_key: string | null;
 }
 
-export const personColumns = "u.id, u.username, u.display_name, u.role, p.job_title, p.department, p.location, p.photo_key";
+export const personColumns = "u.id, u.username, u.display_name, u.role, p.job_title, p.department, p.location, u.photo_key";
 
 export function cardOf(row: PersonRow, fields: FieldSwitches): PersonCard {
   return {

@@ -100,11 +100,10 @@ export function profileRoutes(services: AppServices) {
     const container = profileContainer(person);
     const before = decodeCursor(ctx.query.before);
     const isSelf = person.id === viewer.id;
-    // One read of the profile row: its photo is shown to everyone, the rest to those who may read the profile.
-    const profileRow = () => UserProfile.findByPk(person.id);
-    const photoOf = (profile: UserProfile | null) => (fields.photo ? photoUrl(person.username, profile?.photoKey ?? null, "large") : null);
+    // The photo (on the person's row) is shown to everyone; the profile row only to those who may read the profile.
+    const photo = fields.photo ? photoUrl(person.username, person.photoKey, "large") : null;
     if (!(await policy.canReadContainerOf(container))) {
-      await ctx.render("profile/show.njk", { person, isSelf, photo: photoOf(await profileRow()), isLimited: true, title: person.displayName });
+      await ctx.render("profile/show.njk", { person, isSelf, photo, isLimited: true, title: person.displayName });
       return;
     }
     // Their activity wherever the viewer may read it, not only what was posted on the profile itself.
@@ -115,7 +114,7 @@ export function profileRoutes(services: AppServices) {
       await ctx.render("stream/page.njk", { entries, nextUrl, pageContainer: container });
       return;
     }
-    const profile = await profileRow();
+    const profile = await UserProfile.findByPk(person.id);
     const view = await loadProfileView(services.sequelize, person, profile, viewer, fields);
     const hookContext = { user: viewer, container };
     await ctx.render("profile/show.njk", {
@@ -124,7 +123,7 @@ export function profileRoutes(services: AppServices) {
       panels: await services.registry.hooks.apply("profile.panels", [], hookContext),
       person,
       isSelf,
-      photo: photoOf(profile),
+      photo,
       fields,
       view,
       canFollow: !isSelf && viewer.role !== "guest",
@@ -141,7 +140,7 @@ export function profileRoutes(services: AppServices) {
     const person = await personAt(ctx.params.username);
     const size = (queryValue(ctx, "size", Object.keys(photoSizes)) ?? "large") as PhotoSize;
     const fields = await enabledFields(services.settings);
-    const key = fields.photo ? ((await UserProfile.findByPk(person.id, { attributes: ["photoKey"] }))?.photoKey ?? null) : null;
+    const key = fields.photo ? person.photoKey : null;
     const file = photoPath(uploadsDir, key, size);
     const info = file ? await stat(file).catch(() => null) : null;
     // Photos are for signed-in colleagues only: browsers may keep them, shared caches may not.
@@ -186,12 +185,11 @@ export function profileRoutes(services: AppServices) {
    */
   async function editLocals(ctx: AppContext, fields: FieldSwitches, managed: Set<ManagedField>, photoErrors: FieldErrors = {}) {
     const user = ctx.state.user!;
-    const profile = await UserProfile.findByPk(user.id);
     const facets = await directoryFacets(services.sequelize, fields);
     // Only the fields this page shows (name and e-mail live on the account page).
     const shown = [...managed].filter((field) => (fields as Record<string, boolean>)[field]);
     const directory = shown.length > 0 ? { managed: Object.fromEntries(shown.map((field) => [field, true])), values: await currentValues(user) } : null;
-    return { fields, facets, photoErrors, directory, photo: photoUrl(user.username, profile?.photoKey ?? null, "large"), title: ctx.state.t("profile:edit.title") };
+    return { fields, facets, photoErrors, directory, photo: photoUrl(user.username, user.photoKey, "large"), title: ctx.state.t("profile:edit.title") };
   }
 
   const managedFieldsOf = (ctx: AppContext) => directoryManagedFields(services.config, ctx.state.user!);

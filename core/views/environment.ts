@@ -1,6 +1,7 @@
 import path from "node:path";
 import nunjucks from "nunjucks";
 import { emptySummary } from "../content/reactions/summary.ts";
+import { faceOf } from "../people/faces.ts";
 import type { Theme } from "./themes.ts";
 
 const coreTemplates = path.resolve(import.meta.dirname, "../templates");
@@ -110,6 +111,7 @@ export function createTemplateEnvironment(themes: Theme[], moduleTemplateDirecto
   environment.addFilter("when", timeElement);
   environment.addFilter("number", formatNumber);
   environment.addGlobal("fragment", fragmentRenderer(environment, !isDevelopment));
+  environment.addGlobal("face", faceOf);
   // Every kind, none chosen: the page's one set of reaction buttons (<template id="reaction-options"> in layout.njk).
   environment.addGlobal("reactionChoices", emptySummary("", "", true).kinds);
   return environment;

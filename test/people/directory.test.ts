@@ -15,7 +15,7 @@ test.after.always(() => app?.close());
 /** Someone with a profile written straight to the tables: these tests are about finding people, not editing. */
 async function person(displayName: string, profile: Partial<UserProfile> = {}, skills: string[] = [], email?: string) {
   const { userId } = await app.createUser({ displayName, ...(email ? { email } : {}) });
-  await UserProfile.create({ userId, jobTitle: null, department: null, location: null, phone: null, managerId: null, bio: null, photoKey: null, ...profile });
+  await UserProfile.create({ userId, jobTitle: null, department: null, location: null, phone: null, managerId: null, bio: null, ...profile });
   await UserTag.bulkCreate(skills.map((label) => ({ userId, kind: "skill" as const, name: label.toLowerCase(), label })));
   return { userId, username: await usernameOf(userId) };
 }

@@ -6,6 +6,7 @@ import { startApp, type TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
 import { usernameOf } from "../helpers/content.ts";
 import { UserProfile } from "../../core/models/profile.ts";
+import { User } from "../../core/models/user.ts";
 import { tinyPng } from "../admin/images.ts";
 
 let app: TestApp;
@@ -46,7 +47,7 @@ test.serial("a photo is resized to two squares, stripped of EXIF and served to c
 
   const response = await uploadPhoto(client, original, "me.jpg", "image/jpeg");
   t.is(response.status, 302);
-  const key = (await UserProfile.findByPk(userId))!.photoKey!;
+  const key = (await User.findByPk(userId))!.photoKey!;
   t.regex(key, /^[a-f0-9]{32}$/);
   t.deepEqual(avatarFiles(), [`${key}-small.webp`, `${key}.webp`]);
 
@@ -71,17 +72,17 @@ test.serial("a photo is resized to two squares, stripped of EXIF and served to c
 
   // A new photo replaces the old files.
   t.is((await uploadPhoto(client, await sharp({ create: { width: 50, height: 80, channels: 4, background: "#00ff00" } }).png().toBuffer(), "p.png", "image/png")).status, 302);
-  const newKey = (await UserProfile.findByPk(userId))!.photoKey!;
+  const newKey = (await User.findByPk(userId))!.photoKey!;
   t.not(newKey, key);
   t.deepEqual(avatarFiles(), [`${newKey}-small.webp`, `${newKey}.webp`]);
 
-  // Removing it brings the initial back, as an SVG.
+  // Removing it brings the initials back, as an SVG.
   t.is((await client.post("/account/profile/photo/remove")).status, 302);
   t.deepEqual(avatarFiles(), []);
   const initial = await colleague.client.get(`/u/${username}/photo?size=small`);
   t.is(initial.status, 200);
   t.is(initial.headers.get("content-type"), "image/svg+xml");
-  t.true(initial.text.includes(">P</text>"));
+  t.true(initial.text.includes(">PP</text>"), "Pia Photo");
 });
 
 function cookieOf(client: Client): string {
@@ -107,5 +108,5 @@ test.serial("files that are not photos are refused and leave nothing on disk", a
     t.true(response.text.includes(message), `${name}: ${message}`);
   }
   t.deepEqual(avatarFiles(), before);
-  t.falsy((await UserProfile.findByPk(userId))?.photoKey);
+  t.falsy((await User.findByPk(userId))?.photoKey);
 });

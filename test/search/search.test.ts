@@ -167,7 +167,7 @@ test.serial("people: by name and profile, except the fields an admin switched of
   const person = await app.createUser({ displayName: "Henriette Ducasse" });
   const { UserProfile } = await import("../../core/models/profile.ts");
   // Written directly, not through the profile form: the triggers index every writer.
-  await UserProfile.create({ userId: person.userId, jobTitle: "Cartographer", department: "Hydrography", location: null, phone: null, managerId: null, bio: null, photoKey: null });
+  await UserProfile.create({ userId: person.userId, jobTitle: "Cartographer", department: "Hydrography", location: null, phone: null, managerId: null, bio: null });
   const byJob = await search(client, "cartographer", { type: "person" });
   t.true(byJob.main.includes("Henriette Ducasse"));
   t.true((await search(client, "hydrography")).main.includes("Henriette Ducasse"));

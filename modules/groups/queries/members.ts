@@ -6,6 +6,7 @@ export interface MemberRow {
   userId: number;
   username: string;
   displayName: string;
+  photoKey: string | null;
   role: GroupRole;
   joinedAt: Date;
   isFromDirectory: boolean;
@@ -15,17 +16,18 @@ interface Row {
   user_id: number;
   username: string;
   display_name: string;
+  photo_key: string | null;
   role: GroupRole;
   created_at: string | Date;
   source: string;
 }
 
-const toMember = (row: Row): MemberRow => ({ userId: Number(row.user_id), username: row.username, displayName: row.display_name, role: row.role, joinedAt: new Date(row.created_at), isFromDirectory: row.source === "directory" });
+const toMember = (row: Row): MemberRow => ({ userId: Number(row.user_id), username: row.username, displayName: row.display_name, photoKey: row.photo_key ?? null, role: row.role, joinedAt: new Date(row.created_at), isFromDirectory: row.source === "directory" });
 
 /** The group's owners, admins and moderators (a short list), by role then name. */
 export async function managersOf(sequelize: Sequelize, groupId: number): Promise<MemberRow[]> {
   const rows = await sequelize.query<Row>(
-    `SELECT m.user_id, u.username, u.display_name, m.role, m.created_at, m.source FROM group_memberships m JOIN users u ON u.id = m.user_id
+    `SELECT m.user_id, u.username, u.display_name, u.photo_key, m.role, m.created_at, m.source FROM group_memberships m JOIN users u ON u.id = m.user_id
      WHERE m.group_id = :groupId AND m.role IN ('owner', 'admin', 'moderator') AND u.status = 'active'
      ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.display_name, u.id LIMIT 200`,
     { replacements: { groupId }, type: QueryTypes.SELECT },
@@ -59,7 +61,7 @@ export async function membersPage(
     Object.assign(replacements, { afterName: query.after.name, afterId: query.after.id });
   }
   const rows = await sequelize.query<Row>(
-    `SELECT m.user_id, u.username, u.display_name, m.role, m.created_at, m.source FROM group_memberships m JOIN users u ON u.id = m.user_id
+    `SELECT m.user_id, u.username, u.display_name, u.photo_key, m.role, m.created_at, m.source FROM group_memberships m JOIN users u ON u.id = m.user_id
      WHERE ${conditions.join(" AND ")} ORDER BY u.display_name, u.id LIMIT :limit`,
     { replacements, type: QueryTypes.SELECT },
   );
@@ -72,7 +74,7 @@ export async function membersPage(
 /** Who a leaving sole owner may hand the group to: other active members whose role may change here (not directory ones), managers first. */
 export async function handOverCandidates(sequelize: Sequelize, groupId: number, leavingUserId: number, limit = 200): Promise<MemberRow[]> {
   const rows = await sequelize.query<Row>(
-    `SELECT m.user_id, u.username, u.display_name, m.role, m.created_at, m.source FROM group_memberships m JOIN users u ON u.id = m.user_id
+    `SELECT m.user_id, u.username, u.display_name, u.photo_key, m.role, m.created_at, m.source FROM group_memberships m JOIN users u ON u.id = m.user_id
      WHERE m.group_id = :groupId AND m.user_id <> :leavingUserId AND m.source <> 'directory' AND u.status = 'active'
      ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'moderator' THEN 1 ELSE 2 END, u.display_name, u.id LIMIT :limit`,
     { replacements: { groupId, leavingUserId, limit }, type: QueryTypes.SELECT },
