@@ -144,7 +144,8 @@ export function profileRoutes(services: AppServices) {
     const file = photoPath(uploadsDir, key, size);
     const info = file ? await stat(file).catch(() => null) : null;
     // Photos are for signed-in colleagues only: browsers may keep them, shared caches may not.
-    ctx.set("Cache-Control", `private, max-age=${ctx.query.v ? 86400 : 300}`);
+    // A versioned address names one upload (a new photo gets a new key), so it may be kept for good.
+    ctx.set("Cache-Control", ctx.query.v && info ? "private, max-age=31536000, immutable" : "private, max-age=300");
     ctx.set("X-Content-Type-Options", "nosniff");
     ctx.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
     // The initial changes with the name: it is part of the tag (hashed, as headers are ASCII).

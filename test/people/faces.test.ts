@@ -79,6 +79,10 @@ test.serial("the photo shows in every place a person appears", async (t) => {
   t.regex(entry.slice(0, entry.indexOf("</header>")), piaPhoto(), "the entry's header");
   t.regex(pages.comment.text, /<img class="avatar avatar-small avatar-photo"/, "comments use the small size");
   t.regex(pages.profile.text, /<img class="avatar avatar-large avatar-photo" src="[^"]+size=large/);
+  const photoUrl = /src="(\/u\/[^"]+)"/.exec(pages.profile.text.match(piaPhoto())![0])![1].replaceAll("&amp;", "&");
+  const photo = await rémi.client.get(photoUrl);
+  t.is(photo.headers.get("content-type"), "image/webp");
+  t.is(photo.headers.get("cache-control"), "private, max-age=31536000, immutable", "one upload, one address: kept for good");
   const reactions = await pia.client.get(`/c/${contentId}/reactions`);
   t.regex(reactions.text, rémiInitials(), "who reacted: Rémi, without a photo, as initials");
   const suggestions = JSON.parse((await rémi.client.get(`/people/suggest?q=pia`, { accept: "application/json" })).text || "null");
