@@ -136,6 +136,15 @@ test.serial("a deleted content's files are served to no one until it is restored
   t.is(filesUnder(moduleDir()).length, before - 1, "the bytes left the disk");
 });
 
+test.serial("a write that fails after storing its file leaves neither the row nor the bytes", async (t) => {
+  const rowsBefore = (await rows()).length;
+  const filesBefore = filesUnder(moduleDir()).length;
+  const failed = await postMultipart(author.client, `${secret.url}/fixture-files`, {}, [{ name: "fail-midway.txt", data: Buffer.from(text) }]);
+  t.is(failed.status, 400);
+  t.is((await rows()).length, rowsBefore);
+  t.is(filesUnder(moduleDir()).length, filesBefore);
+});
+
 test.serial("a content deleted for good takes its module files off the disk", async (t) => {
   const { fileId, contentId } = await upload("purged.txt", text);
   const row = (await rows()).find((candidate) => candidate.id === fileId)!;

@@ -10,7 +10,7 @@ import type { FileSource, ModuleFiles, StoredFile } from "../../modules/file-typ
 import { policyOf } from "../request.ts";
 import { isImageType } from "./file-types.ts";
 import type { ReceivedUpload } from "./received-upload.ts";
-import { afterOutermostCommit } from "./removal.ts";
+import { afterOutermostCommit, storedPathsOf } from "./removal.ts";
 import { removeQuietly, storedPath } from "./storage.ts";
 import { discardUploads, receiveBytes, receiveForm, storeUpload } from "./uploads.ts";
 
@@ -33,7 +33,7 @@ function stored(row: ModuleFile, uploadsDir: string): StoredFile {
     contentId: row.contentId,
     createdAt: row.createdAt,
   };
-  pathsOf.set(file, [row.storageKey, row.thumbnailKey].flatMap((key) => (key ? [storedPath(uploadsDir, key)] : [])).filter((path): path is string => Boolean(path)));
+  pathsOf.set(file, storedPathsOf(uploadsDir, [row]));
   return file;
 }
 
@@ -87,7 +87,8 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
 
     async remove(file, options = {}) {
       const found = await row(typeof file === "number" ? file : file.id, options.transaction);
-      const paths = found ? (pathsOf.get(stored(found, uploadsDir)) ?? []) : typeof file === "number" ? [] : (pathsOf.get(file) ?? []);
+      // A file whose row is gone (its transaction rolled back) still has its bytes, found by the object put() returned.
+      const paths = found ? storedPathsOf(uploadsDir, [found]) : typeof file === "number" ? [] : (pathsOf.get(file) ?? []);
       await found?.destroy({ transaction: options.transaction });
       if (options.transaction) afterOutermostCommit(options.transaction, () => removeQuietly(paths));
       else await removeQuietly(paths);
