@@ -44,16 +44,18 @@ export function relativeTime(date: Date, lang: string, now = Date.now()): string
 
 /**
  * `{{ value | when(lang) }}`: a <time> with the exact date in datetime and title, reading as a relative
- * time for recent items. Not for HTML that is cached (stream entries): "5 min ago" would go stale there.
+ * time for recent items ("5 min ago"); the page's script keeps it current (themes/default/static/js/times.js).
+ * `{{ value | stamp(lang) }}` is the same for HTML that is cached (stream entries): it says the exact date,
+ * which never goes stale, and the script turns it relative in the browser.
  */
-export function timeElement(value: Date | string | number | null | undefined, lang: string): nunjucks.runtime.SafeString | string {
+export function timeElement(value: Date | string | number | null | undefined, lang: string, isCached = false): nunjucks.runtime.SafeString | string {
   if (value === null || value === undefined || value === "") return "";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return "";
   const exact = formatDate(date, lang, "short");
-  const shown = relativeTime(date, lang) ?? exact;
+  const shown = isCached ? exact : (relativeTime(date, lang) ?? exact);
   const escape = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
-  return new nunjucks.runtime.SafeString(`<time datetime="${date.toISOString()}" title="${escape(exact)}">${escape(shown)}</time>`);
+  return new nunjucks.runtime.SafeString(`<time datetime="${date.toISOString()}" title="${escape(exact)}" data-relative>${escape(shown)}</time>`);
 }
 
 function numberFormat(lang: string) {
@@ -108,7 +110,8 @@ export function createTemplateEnvironment(themes: Theme[], moduleTemplateDirecto
   const loader = new nunjucks.FileSystemLoader(searchPaths, { noCache: isDevelopment });
   const environment = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true });
   environment.addFilter("date", formatDate);
-  environment.addFilter("when", timeElement);
+  environment.addFilter("when", (value: Parameters<typeof timeElement>[0], lang: string) => timeElement(value, lang));
+  environment.addFilter("stamp", (value: Parameters<typeof timeElement>[0], lang: string) => timeElement(value, lang, true));
   environment.addFilter("number", formatNumber);
   environment.addGlobal("fragment", fragmentRenderer(environment, !isDevelopment));
   environment.addGlobal("face", faceOf);
