@@ -2,6 +2,7 @@ import { Op, QueryTypes, type Sequelize } from "sequelize";
 import type { User, Container, ContainerTypeDefinition } from "../../core/sdk/index.ts";
 import { Group, containerOf } from "./models/group.ts";
 import { GroupMembership } from "./models/membership.ts";
+import { GroupPermission } from "./models/settings.ts";
 import { defaultPostingRoles, grantedRoles, mayPost, mayRead, postPermission, postingRoles, rolesOfRow } from "./access.ts";
 import { viewerMemberships } from "./queries/viewer-memberships.ts";
 
@@ -58,17 +59,17 @@ export function groupContainerType(sequelize: Sequelize): ContainerTypeDefinitio
       if (!found?.role) return false;
       return mayPost(user, found, found.role, await postingRoles(container.id));
     },
-    // The composer's "Post to" list: the user's groups, not archived, where their role holds groups.post (one query).
+    // The composer's "Post to" list: the user's groups (the memberships the dashboard has read already), not
+    // archived, where their role holds groups.post; one query for the groups whose admins changed who posts.
     async postable(user) {
       if (!isActive(user)) return [];
-      const rows = await sequelize.query<{ id: number; slug: string; name: string; role: string; roles: string | null }>(
-        `SELECT g.id, g.slug, g.name, m.role, p.roles FROM group_memberships m JOIN "groups" g ON g.id = m.group_id
-         LEFT JOIN group_permissions p ON p.group_id = g.id AND p.permission_id = :permissionId
-         WHERE m.user_id = :userId AND NOT g.is_archived ORDER BY g.name, g.id`,
-        { replacements: { userId: user.id, permissionId: postPermission }, type: QueryTypes.SELECT },
-      );
-      const mayPostIn = (row: (typeof rows)[number]) => mayPost(user, { isArchived: false }, row.role, (row.roles && rolesOfRow(row.roles)) || defaultPostingRoles);
-      return rows.filter(mayPostIn).map((row) => containerOf({ ...row, id: Number(row.id) }));
+      const memberships = (await viewerMemberships(sequelize, user)).filter((membership) => !membership.isArchived);
+      if (memberships.length === 0) return [];
+      const changed = await GroupPermission.findAll({ where: { groupId: memberships.map((membership) => membership.groupId), permissionId: postPermission }, attributes: ["groupId", "roles"] });
+      const rolesIn = new Map(changed.map((row) => [row.groupId, rolesOfRow(row.roles) ?? defaultPostingRoles]));
+      return memberships
+        .filter((membership) => mayPost(user, { isArchived: false }, membership.role, rolesIn.get(membership.groupId) ?? defaultPostingRoles))
+        .map((membership) => containerOf({ id: membership.groupId, slug: membership.slug, name: membership.name }));
     },
     async readableIds(user) {
       if (!isActive(user)) return [];
