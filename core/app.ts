@@ -9,6 +9,7 @@ import { createSequelize } from "./db/sequelize.ts";
 import { migrate, type MigrationSource } from "./db/migrate.ts";
 import { initCoreModels } from "./models/index.ts";
 import { ModuleRegistry } from "./modules/registry.ts";
+import { createHost, type HostServices } from "./modules/host.ts";
 import { can } from "./policies/index.ts";
 import { companyContainerType, userContainerType } from "./content/core-containers.ts";
 import { postContentType } from "./content/post-type.ts";
@@ -78,12 +79,18 @@ export async function openCore(config: Config, logger: Logger) {
     await registry.load(config.modulePaths);
     const applied = await migrate(sequelize, [coreMigrations, ...registry.migrationSources()], logger);
     const contentWriter = new ContentWriter(sequelize, registry);
-    await registry.registerAll(
-      (user, permissionId, container) => can(registry, user, permissionId, container),
-      (moduleId) => moduleContentApi(contentWriter, registry, moduleId),
-      (moduleId) => moduleFiles(registry, config, moduleId),
-      (moduleId) => moduleContainerApi(registry, moduleId),
-    );
+    // Each module's host is made here, above the registry: it hands modules core's APIs without the registry importing them.
+    const hostServices: HostServices = {
+      logger,
+      sequelize,
+      registry,
+      emit: (name, payload) => registry.hooks.emit(name, payload),
+      can: (user, permissionId, container) => can(registry, user, permissionId, container),
+      contentFor: (moduleId) => moduleContentApi(contentWriter, registry, moduleId),
+      filesFor: (moduleId) => moduleFiles(registry, config, moduleId),
+      containersFor: (moduleId) => moduleContainerApi(registry, moduleId),
+    };
+    await registry.registerAll((moduleId, registrations) => createHost(moduleId, hostServices, registrations));
     await installSearch(sequelize, registry, logger);
     await installVersionTriggers(sequelize, registry, logger);
     const settings = new SettingsStore({
@@ -94,6 +101,7 @@ export async function openCore(config: Config, logger: Logger) {
       isSetupComplete: false,
       linkPreviews: true,
       linkPreviewHosts: "",
+      welcomeText: {},
     });
     const i18n = await createI18n(registry.localeDirectories());
     return { sequelize, registry, settings, i18n, appliedMigrations: applied.map((migration) => migration.name) };

@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import { streamKeyOf } from "../models/content.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
-import type { ComposerKind, ComposerTab, ComposerView, Container, Host } from "../modules/types.ts";
+import type { ComposerKind, ComposerTab, ComposerView, Container } from "../modules/types.ts";
 import type { AppContext } from "../http/context.ts";
 import { policyOf, queryValue } from "./request.ts";
 import type { ContentPolicy } from "../policies/content.ts";
@@ -98,9 +98,9 @@ export async function pickerComposer(registry: ModuleRegistry, policy: ContentPo
 }
 
 /**
- * A module page's composer for one container (the SDK's composerFor): the request's ?kind= opens a tab, and
+ * A module page's composer for one container (host.composerFor): the request's ?kind= opens a tab, and
  * the tabs link back to `returnTo`. Show it only to those who may post there.
  */
-export function composerFor(ctx: AppContext, host: Pick<Host, "registry">, container: Container, options: { returnTo: string }): Promise<ComposerView> {
-  return containerComposer(host.registry, policyOf(ctx, host.registry), container, { here: options.returnTo, returnTo: options.returnTo, kind: queryValue(ctx, "kind") });
+export function composerFor(ctx: AppContext, registry: ModuleRegistry, container: Container, options: { returnTo: string }): Promise<ComposerView> {
+  return containerComposer(registry, policyOf(ctx, registry), container, { here: options.returnTo, returnTo: options.returnTo, kind: queryValue(ctx, "kind") });
 }

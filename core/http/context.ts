@@ -3,7 +3,7 @@ import type { ParameterizedContext } from "koa";
 import type { TFunction } from "i18next";
 import type { Language } from "../../config/index.ts";
 import type { User } from "../models/user.ts";
-import type { Container } from "../modules/types.ts";
+import type { Container } from "../modules/container-types.ts";
 import type { PageBytes } from "../views/page-bytes.ts";
 
 /** What every request carries in ctx.state, filled by core middleware before any route runs. */

@@ -26,26 +26,16 @@ import { NotificationTypes, type NotificationTypeDefinition } from "../notificat
 import { requestNotifications } from "../notifications/requests.ts";
 import { enqueueMail } from "../mail/jobs.ts";
 import { bindStreamRegistry } from "../content/stream.ts";
-import { scheduledWork, type ModuleJobs } from "./scheduled-work.ts";
+import { scheduledWork } from "./scheduled-work.ts";
+import type { Registrations } from "./registrations.ts";
+export { emptyRegistrations, type Registrations } from "./registrations.ts";
 import { settingsReader } from "./settings.ts";
 import { moduleLive } from "../live/module-channel.ts";
-
-/** Everything one module registered; the registry adopts it only if register() finished without throwing. */
-export interface Registrations {
-  routers: Router[];
-  containerRouters: { containerType: string; router: Router }[];
-  menus: { location: MenuLocation; item: MenuItemDefinition }[];
-  actions: { name: keyof ActionHooks; handler: AnyAction }[];
-  filters: { name: keyof FilterHooks; handler: AnyFilter }[];
-  permissions: PermissionDefinition[];
-  contentTypes: ContentTypeDefinition[];
-  containerTypes: ContainerTypeDefinition[];
-  notificationTypes: NotificationTypeDefinition[];
-  jobs: ModuleJobs;
-  entryActions: EntryActions[];
-  entryDecorators: EntryDecorator[];
-  adminRouters: Router[];
-}
+import { policyOf } from "../content/request.ts";
+import { loadEntries } from "../content/entries.ts";
+import { containerStreamPage } from "../content/container-stream.ts";
+import { containerModules } from "./container-modules.ts";
+import { composerFor } from "../content/composer.ts";
 
 export interface HostServices {
   logger: Logger;
@@ -61,17 +51,17 @@ export interface HostServices {
   filesFor(moduleId: string): ModuleFiles;
 }
 
-export function emptyRegistrations(): Registrations {
-  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [], jobs: { handlers: [], periodic: [] }, entryActions: [], entryDecorators: [], adminRouters: [] };
-}
-
 export function createHost(moduleId: string, services: HostServices, registrations: Registrations): Host {
   bindStreamRegistry(services.sequelize, services.registry);
   return {
     moduleId,
     logger: services.logger.child({ module: moduleId }),
     sequelize: services.sequelize,
-    registry: services.registry,
+    policyOf: (ctx) => policyOf(ctx, services.registry),
+    entries: (policy, contents, options) => loadEntries(services.registry, policy, contents, options),
+    containerStream: (ctx, container, options) => containerStreamPage(ctx, services.registry, container, { url: options.url, pageSize: options.pageSize ?? 20 }),
+    containerModules: containerModules(services.registry, moduleId),
+    composerFor: (ctx, container, options) => composerFor(ctx, services.registry, container, options),
     // Routers are stored untyped: each one only ever sees the request state core fills in.
     routes: (router) => void registrations.routers.push(router as unknown as Router),
     groupRoutes: (router) => void registrations.containerRouters.push({ containerType: "group", router: router as unknown as Router }),

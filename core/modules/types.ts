@@ -5,16 +5,15 @@ import type { ZodType } from "zod";
 import type { User } from "../models/user.ts";
 import type { Content } from "../models/content.ts";
 import type { ContentPolicy } from "../policies/content.ts";
-import type { ModuleRegistry } from "./registry.ts";
-import type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
-import type { KeyedMail } from "../mail/keyed.ts";
+import type { NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
+import type { KeyedMail } from "../mail/keyed-mail.ts";
 
 /** A mail of a module: `keys` is a prefix in the module's own catalogue ("mail.invitation" → `<module>:mail.invitation.subject`...). */
 export interface ModuleMail extends Omit<KeyedMail, "keys"> {
   keys: string;
 }
 
-export type { ContainerNotificationLevel, NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
+export type { NotificationTypeDefinition, NotifyRequest } from "../notifications/types.ts";
 import type { ModuleSettingsDefinition, ModuleSettingsReader } from "./setting-types.ts";
 import type { ScheduledWork } from "./scheduled-work.ts";
 import type { ModuleLive } from "../live/module-channel.ts";
@@ -25,16 +24,13 @@ export type { FilePutOptions, FileSendOptions, FileSource, ModuleFiles, StoredFi
 export type { ModuleSettingsDefinition, ModuleSettingsReader, SettingField, SettingFields, SettingInput, SettingValues } from "./setting-types.ts";
 export type { ModuleJobContext, ScheduledWork } from "./scheduled-work.ts";
 
+// Containers are what the policy layer reads (core/policies/content.ts): declared below this contract, in a leaf file.
+import type { Container, ContainerTypeDefinition } from "./container-types.ts";
+export type { Container, ContainerNotificationLevel, ContainerTypeDefinition } from "./container-types.ts";
+
 /** What a module's route handlers find on ctx.state and ctx (re-exported: modules import core types from here). */
 export type { AppState, AppContextExtras } from "../http/context.ts";
-
-/** A place content lives in and modules can be switched on for: a group, a user profile... */
-export interface Container {
-  type: string;
-  id: number;
-  slug: string;
-  name: string;
-}
+import type { AppContext } from "../http/context.ts";
 
 /** Actions: fired after something happened; handlers may not change it. Modules add names by declaration merging. */
 export interface ActionHooks {
@@ -72,11 +68,38 @@ export interface DashboardPanel {
   more?: { label: string; href: string };
 }
 
+/** One line of the first-day checklist: label is a translation key, href where to do it. */
+export interface FirstDayStep {
+  id: string;
+  label: string;
+  href: string;
+  isDone: boolean;
+}
+
+/** A group offered to a newcomer: core renders a Join button posting (with the CSRF token and returnTo=/) to joinAction. */
+export interface SuggestedGroup {
+  name: string;
+  href: string;
+  joinAction: string;
+  summary: string;
+  memberCount: number;
+  /** One of the groups every newcomer is meant to be in. */
+  isDefault: boolean;
+}
+
+/** What modules add to a newcomer's first-day block: steps appended to core's checklist, groups to join. */
+export interface FirstDayOffer {
+  steps: FirstDayStep[];
+  groups: SuggestedGroup[];
+}
+
 /** Filters: each handler receives the value and returns it, possibly changed. */
 export interface FilterHooks {
   "layout.footer.links": FooterLink[];
   /** Panels on the signed-in dashboard, for context.user. */
   "dashboard.panels": DashboardPanel[];
+  /** The first-day block of a newcomer's dashboard (context.user), asked only while it shows (core/people/first-day.ts). */
+  "dashboard.firstDay": FirstDayOffer;
   "menu.items": MenuEntry[];
   /** Panels on a person's profile page (context.container is the person's profile), under the profile card; same shape as dashboard panels. */
   "profile.panels": DashboardPanel[];
@@ -307,42 +330,6 @@ export function defineComposerKind<Fields>(kind: ComposerKind<Fields>): Composer
   return kind as unknown as ComposerKind;
 }
 
-/** What the policy layer needs to know about a kind of container, answered by the module that owns it. */
-export interface ContainerTypeDefinition {
-  type: string;
-  /** URL prefix of its pages, e.g. "/g" for /g/:slug; a container's page is `${routePrefix}/${slug}`. */
-  routePrefix: string;
-  resolve(slug: string): Promise<Container | null>;
-  /** Containers by id, for a page of stream entries: one query whatever their number. */
-  byIds(ids: number[]): Promise<Map<number, Container>>;
-  /**
-   * The user's role in the container, or null if none. Core reads "owner" and "admin" as managers
-   * (pin, announce, @-mention the whole container) and "moderator" as able to moderate content.
-   */
-  roleOf(user: User | null, container: Container): Promise<string | null>;
-  /** roleOf for many containers of this type at once (a page of stream entries). */
-  rolesOf(user: User, ids: number[]): Promise<Map<number, string>>;
-  canRead(user: User | null, container: Container): Promise<boolean>;
-  /** May the user write content here (archived or read-only containers say no)? */
-  canPost(user: User, container: Container): Promise<boolean>;
-  /** Whether nothing may be written here now (an archived group): content types with their own create permission are refused too. */
-  isReadOnly?(container: Container): Promise<boolean>;
-  /** The containers of this type the user may post in now (the composer's "Post to" list), in one query, by name. */
-  postable?(user: User): Promise<Container[]>;
-  /** Ids of this type the user may read, or "all": one indexed query (topic pages, search, feeds). */
-  readableIds(user: User): Promise<number[] | "all">;
-  /** Ids of this type whose content appears on the user's dashboard (memberships shown there). */
-  dashboardIds(user: User): Promise<number[]>;
-  /** Ids of the users who hold a role in the container (for @-mentions of the whole container). */
-  memberIds?(container: Container): Promise<number[]>;
-  /** Roles granted a permission in this container when its admins changed the defaults; null keeps them. */
-  grantedRoles?(container: Container, permissionId: string): Promise<string[] | null>;
-  /** Each member's notification level here (a user missing from the map gets "all"); without it, everyone gets "all". */
-  notificationLevels?(container: Container, userIds: number[]): Promise<Map<number, ContainerNotificationLevel>>;
-  /** Makes containers of this type searchable and offered by autocomplete (docs/search.md). */
-  search?: import("../search/types.ts").ContainerSearch;
-}
-
 export type ContainerDisableHandler = (container: Container, transaction: Transaction) => Promise<unknown>;
 
 /** Who removes or archives a container, and the transaction its owner writes the container's own row in. */
@@ -461,13 +448,49 @@ export interface ContentApi {
   restore(actor: ContentPolicy, content: Content): Promise<void>;
 }
 
+/**
+ * A container's stream page, ready for core's templates: for `isPartial` (?partial=1, the next page fetched by
+ * script) render "stream/page.njk" with `{ entries, nextUrl, pageContainer }`; otherwise your page, with the
+ * announcements ("announcements/list.njk") above the entries (pinned ones first on the first page).
+ */
+export interface ContainerStreamPage {
+  entries: unknown[];
+  announcements: unknown[];
+  nextUrl: string | null;
+  isPartial: boolean;
+}
+
+/** A module's state in one container: off for the whole site, forced on by the site's admins, or the container managers' choice. */
+export type ContainerModuleState = "unavailable" | "forced" | "enabled" | "disabled";
+
+/** Modules switched on per container (a group's modules and permissions pages). */
+export interface ContainerModules {
+  /** Every other module usable in containers of this type (not the calling one), with its state in this container. */
+  statesIn(container: Container): Promise<{ id: string; state: ContainerModuleState }[]>;
+  /** Switches a module on or off in one container (turning it off runs its clean-up); a ModuleError when it cannot be switched there. */
+  set(moduleId: string, container: Container, state: "enabled" | "disabled"): Promise<void>;
+  /** The container-scope permissions of the calling module and of the modules on in this container: a permission screen's rows. */
+  permissionsIn(container: Container): Promise<(PermissionDefinition & { moduleId: string })[]>;
+}
+
 /** The narrow facade a module gets: everything it may touch in core, nothing else. */
 export interface Host {
   readonly moduleId: string;
   readonly logger: Logger;
   readonly sequelize: Sequelize;
-  /** Core's registry, for core's exported content functions (policyOf, loadEntries) and per-container module states and menus. */
-  readonly registry: ModuleRegistry;
+  /** The request's content policy (one per request): what the signed-in reader may read, post in, edit... */
+  policyOf(ctx: AppContext): ContentPolicy;
+  /**
+   * Entries of contents, as core's entry templates show them: each type's item, author, container, the
+   * viewer's rights and actions, batch-loaded (a bounded number of queries); a switched-off type's are left out.
+   */
+  entries(policy: ContentPolicy, contents: Content[], options?: Pick<EntryOptions, "nested" | "full">): Promise<StreamEntry[]>;
+  /** One page of a container's stream for the request: pinned, announcements, entries, next page (see ContainerStreamPage). */
+  containerStream(ctx: AppContext, container: Container, options: { url: string; pageSize?: number }): Promise<ContainerStreamPage>;
+  /** Modules that containers switch on for themselves: their states in one container, the switch, the permissions they bring. */
+  readonly containerModules: ContainerModules;
+  /** The composer of one container for a module's page (include "stream/composer.njk" with it); show it only to those who may post there. */
+  composerFor(ctx: AppContext, container: Container, options: { returnTo: string }): Promise<ComposerView>;
   /** Usually a Router<AppState, AppContextExtras>, so handlers see ctx.state.user, ctx.state.t and ctx.render. */
   routes<S, C>(router: Router<S, C>): void;
   groupRoutes<S, C>(router: Router<S, C>): void;

@@ -1,6 +1,6 @@
 import type { Content } from "../models/content.ts";
 import type { User } from "../models/user.ts";
-import type { Container } from "../modules/types.ts";
+import type { Container } from "../modules/container-types.ts";
 
 /**
  * How a container's notification level (a group member's "all / highlights / none") applies to a type:
@@ -8,8 +8,7 @@ import type { Container } from "../modules/types.ts";
  */
 export type NotificationLevelRule = "activity" | "highlight" | "always";
 
-/** A member's choice for one container, answered by its container type (ContainerTypeDefinition.notificationLevels). */
-export type ContainerNotificationLevel = "all" | "highlights" | "none";
+export type { ContainerNotificationLevel } from "../modules/container-types.ts";
 
 export interface NotificationTypeDefinition {
   /** Core's are plain ("mention"); a module's start with its id and a dot ("groups.invitation"). */

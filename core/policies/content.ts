@@ -1,7 +1,12 @@
 import type { Content } from "../models/content.ts";
 import type { User } from "../models/user.ts";
-import type { ModuleRegistry } from "../modules/registry.ts";
-import type { Container } from "../modules/types.ts";
+import type { Container, ContainerTypeDefinition } from "../modules/container-types.ts";
+
+/** What the policy reads of the module registry (ModuleRegistry answers it): the container and content types that are on. */
+export interface PolicyTypes {
+  containerType(type: string): ContainerTypeDefinition | null;
+  contentType(type: string): object | null;
+}
 
 /** Container roles that manage a container (pin, announce, @-mention everyone) and that moderate its content. */
 export const managerRoles = ["owner", "admin"];
@@ -19,7 +24,7 @@ export class ContentPolicy {
   private roles = new Map<string, Map<number, string>>();
 
   constructor(
-    private registry: ModuleRegistry,
+    private registry: PolicyTypes,
     readonly user: User | null,
   ) {}
 

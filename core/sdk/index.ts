@@ -15,7 +15,10 @@ export type {
   ContainerApi,
   ContainerChangeOptions,
   ContainerDisableHandler,
+  ContainerModules,
+  ContainerModuleState,
   ContainerNotificationLevel,
+  ContainerStreamPage,
   ContainerTypeDefinition,
   ContentApi,
   ContentCreateInput,
@@ -25,11 +28,14 @@ export type {
   DashboardPanel,
   EntryDecoration,
   EntryDecorator,
+  EntryOptions,
   FilePutOptions,
   FileSendOptions,
   FileSource,
   FilterHandler,
   FilterHooks,
+  FirstDayOffer,
+  FirstDayStep,
   FooterLink,
   Host,
   HookContext,
@@ -55,6 +61,8 @@ export type {
   SettingValues,
   VersionSource,
   StoredFile,
+  StreamEntry,
+  SuggestedGroup,
 } from "../modules/types.ts";
 export { ModuleError } from "../modules/registry.ts";
 export type { ReceivedUpload } from "../content/attachments/received-upload.ts";
@@ -62,11 +70,10 @@ export type { ReceivedUpload } from "../content/attachments/received-upload.ts";
 // HTTP: the request's context, errors shown to people, the signed-in user, forms, flash messages.
 export type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
 export { HttpError, badRequest, forbidden, notFound } from "../http/errors.ts";
-export { requireAdmin, requireUser } from "../auth/current-user.ts";
+export { requireAdmin, requireUser, safeNext } from "../auth/current-user.ts";
 export { renderInvalid, validateForm, type FieldErrors } from "../routes/form.ts";
 export { flash } from "../views/render.ts";
-export { idParam, policyOf, queryValue } from "../content/request.ts";
-export { composerFor } from "../content/composer.ts";
+export { idParam, queryValue } from "../content/request.ts";
 
 // Content and people as modules read them.
 export type { ContentPolicy } from "../policies/content.ts";

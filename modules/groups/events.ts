@@ -1,8 +1,8 @@
 import { Group, containerOf } from "./models/group.ts";
 import type { User, ActionHooks, Container, Host } from "../../core/sdk/index.ts";
 
-/** What the groups module tells other modules (notifications, search...), by declaration merging. */
-declare module "../../core/modules/types.ts" {
+/** What the groups module tells other modules (notifications, search...), by declaration merging into the SDK's ActionHooks. */
+declare module "../../core/sdk/index.ts" {
   interface ActionHooks {
     "groups.member.joined": { group: Container; userId: number };
     "groups.requested": { group: Container; userId: number };

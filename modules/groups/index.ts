@@ -46,7 +46,7 @@ export default defineModule({
   ],
   register(host) {
     host.containerType(groupContainerType(host.sequelize));
-    host.contentType(shareContentType(host.registry));
+    host.contentType(shareContentType(host));
     // "Share into a group" under every live entry a signed-in reader sees, while the module is on.
     host.entryActions((entry, viewer) => (viewer && entry.content.isLive ? [{ label: "groups:share.action", href: `/groups/share/${entry.content.id}` }] : []));
     for (const router of [

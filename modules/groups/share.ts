@@ -1,40 +1,26 @@
 import { Op, QueryTypes, type Sequelize } from "sequelize";
-import { Content, shownUserAttributes, User, type Container, type ContentTypeDefinition, type ContentPolicy } from "../../core/sdk/index.ts";
-import type { ModuleRegistry } from "../../core/modules/registry.ts";
-import { filesOfContents, type AttachmentView } from "../../core/content/attachments/entries.ts";
+import { Content, type ContentTypeDefinition, type ContentPolicy, type Host, type StreamEntry } from "../../core/sdk/index.ts";
 import { defaultPostingRoles, postPermission } from "./access.ts";
 import { GroupShareNote } from "./models/share-note.ts";
 
 /**
- * What a share entry shows: the original (rendered with its own type's template), or nothing when the viewer may not
- * read it; and the sharers' notes. Shares of one original share this item, so notes are by share content id.
+ * What a share entry shows: the original's entry (rendered with its own type's template, with its files), or
+ * nothing when the viewer may not read it; and the sharers' notes. Shares of one original share this item, so
+ * notes are by share content id.
  */
 export interface SharedItem {
   /** Share content id → its note's sanitised HTML. */
   notes: Record<number, string>;
-  original: {
-    content: Content;
-    item: unknown;
-    template: string;
-    author: User | null;
-    container: Container & { url: string };
-    url: string;
-    /** The original's own files: shown only with the original, so only to those who may read it (and its files). */
-    attachments: AttachmentView[];
-  } | null;
-}
-
-function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const value of values) groups.set(key(value), [...(groups.get(key(value)) ?? []), value]);
-  return groups;
+  /** Its files are shown only with the original, so only to those who may read it (and its files). */
+  original: StreamEntry | null;
 }
 
 /**
  * The "share" content type: a reference to another content (refId = its id), shown in full only to
- * viewers who may read the original. One batch per kind of row, whatever the number of shares.
+ * viewers who may read the original. The originals are loaded as entries nested in the shares (one batch
+ * whatever the number of shares), the notes in one query.
  */
-export function shareContentType(registry: ModuleRegistry): ContentTypeDefinition {
+export function shareContentType(host: Pick<Host, "entries">): ContentTypeDefinition {
   return {
     type: "share",
     // Its author edits the note (core's /c/:id/edit is the post type's).
@@ -44,39 +30,11 @@ export function shareContentType(registry: ModuleRegistry): ContentTypeDefinitio
       const originals = refIds.length ? await Content.findAll({ where: { id: { [Op.in]: refIds } } }) : [];
       // A deleted or hidden original is gone for everyone who sees the share, its author and moderators included.
       const readable = (await policy.filterReadable(originals)).filter((content) => content.isLive && content.type !== "share");
-      const items = new Map<string, unknown>();
-      for (const [type, contents] of groupBy(readable, (content) => content.type)) {
-        const loaded = await registry.contentType(type)!.load([...new Set(contents.map((content) => content.refId ?? content.id))], policy);
-        for (const [refId, item] of loaded) items.set(`${type}:${refId}`, item);
-      }
-      const containers = new Map<string, Container & { url: string }>();
-      for (const [type, contents] of groupBy(readable, (content) => content.containerType)) {
-        const definition = registry.containerType(type);
-        if (!definition) continue;
-        for (const [id, container] of await definition.byIds([...new Set(contents.map((content) => content.containerId))])) {
-          containers.set(`${type}:${id}`, { ...container, url: `${definition.routePrefix}/${container.slug}` });
-        }
-      }
-      const authorIds = [...new Set(readable.map((content) => content.authorId))];
-      const authors = new Map((authorIds.length ? await User.findAll({ where: { id: { [Op.in]: authorIds } }, attributes: shownUserAttributes }) : []).map((user) => [user.id, user]));
-      const files = await filesOfContents(readable.map((content) => content.id));
+      const entries = new Map((await host.entries(policy, readable, { nested: true })).map((entry) => [entry.content.id, entry]));
       const notes: Record<number, string> = {};
       const shareIds = shares.map((share) => share.id);
       for (const note of shareIds.length ? await GroupShareNote.findAll({ where: { contentId: { [Op.in]: shareIds } } }) : []) notes[note.contentId] = note.bodyHtml;
-      const byId = new Map(readable.map((content) => [content.id, content]));
-      const result = new Map<number, SharedItem>();
-      for (const refId of refIds) {
-        const content = byId.get(refId);
-        const item = content ? items.get(`${content.type}:${content.refId ?? content.id}`) : undefined;
-        const container = content ? containers.get(content.streamKey) : undefined;
-        result.set(
-          refId,
-          content && item !== undefined && container
-            ? { notes, original: { content, item, template: registry.contentType(content.type)!.template, author: authors.get(content.authorId) ?? null, container, url: `/c/${content.id}`, attachments: files.get(content.id) ?? [] } }
-            : { notes, original: null },
-        );
-      }
-      return result;
+      return new Map(refIds.map((refId): [number, SharedItem] => [refId, { notes, original: entries.get(refId) ?? null }]));
     },
   };
 }

@@ -5,7 +5,6 @@ import { groupRoles } from "../models/membership.ts";
 import { containerOf } from "../models/group.ts";
 import { GroupPermission } from "../models/settings.ts";
 import { grantedRoles } from "../access.ts";
-import { groupModules, groupPermissions } from "../group-modules.ts";
 import { groupLocals, managedGroupOf } from "./context.ts";
 
 const moduleForm = z.object({ state: z.enum(["enabled", "disabled"], "validation:invalid") });
@@ -13,12 +12,11 @@ const moduleForm = z.object({ state: z.enum(["enabled", "disabled"], "validation
 /** /g/:slug/modules (switch modules on for this group) and /g/:slug/permissions (role × permission matrix). */
 export function groupAdminRoutes(host: Host) {
   const router = new Router<AppState, AppContextExtras>({ prefix: "/g/:slug" });
-  const { registry } = host;
+  const modules = host.containerModules;
 
   router.get("/modules", requireUser, async (ctx) => {
     const access = await managedGroupOf(ctx);
-    const modules = await groupModules(registry, containerOf(access.group));
-    await ctx.render("groups/modules.njk", { ...(await groupLocals(ctx, host, access, "modules")), modules });
+    await ctx.render("groups/modules.njk", { ...(await groupLocals(ctx, host, access, "modules")), modules: await modules.statesIn(containerOf(access.group)) });
   });
 
   router.post("/modules/:moduleId", requireUser, async (ctx) => {
@@ -26,11 +24,11 @@ export function groupAdminRoutes(host: Host) {
     const container = containerOf(access.group);
     const { data } = validateForm(moduleForm, ctx.state.body);
     if (!data) throw new HttpError(422, "validation:invalid");
-    const module = (await groupModules(registry, container)).find((candidate) => candidate.id === ctx.params.moduleId);
+    const module = (await modules.statesIn(container)).find((candidate) => candidate.id === ctx.params.moduleId);
     if (!module) throw new HttpError(404);
     if (module.state === "unavailable" || module.state === "forced") throw new HttpError(409, `groups:modules.errors.${module.state}`);
     try {
-      await registry.setContainerState(module.id, container, data.state);
+      await modules.set(module.id, container, data.state);
     } catch (error) {
       if (error instanceof ModuleError) throw new HttpError(409, "groups:modules.errors.unavailable");
       throw error;
@@ -41,7 +39,7 @@ export function groupAdminRoutes(host: Host) {
 
   router.get("/permissions", requireUser, async (ctx) => {
     const access = await managedGroupOf(ctx);
-    const permissions = await groupPermissions(registry, containerOf(access.group));
+    const permissions = await modules.permissionsIn(containerOf(access.group));
     const rows = [];
     for (const permission of permissions) {
       rows.push({ permission, roles: (await grantedRoles(access.group.id, permission.id)) ?? permission.defaults });
@@ -52,7 +50,7 @@ export function groupAdminRoutes(host: Host) {
   // Owners always hold every permission, so a group can never lock its owners out.
   router.post("/permissions", requireUser, async (ctx) => {
     const access = await managedGroupOf(ctx);
-    const permissions = await groupPermissions(registry, containerOf(access.group));
+    const permissions = await modules.permissionsIn(containerOf(access.group));
     await host.sequelize.transaction(async (transaction) => {
       for (const permission of permissions) {
         const sent = [ctx.state.body[`p.${permission.id}`] ?? []].flat();

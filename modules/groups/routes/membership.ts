@@ -1,5 +1,5 @@
 import Router from "@koa/router";
-import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, HttpError, forbidden, validateForm, flash } from "../../../core/sdk/index.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, safeNext, HttpError, forbidden, validateForm, flash } from "../../../core/sdk/index.ts";
 import { containerOf } from "../models/group.ts";
 import { inviteForm, leaveForm, preferencesForm, requestForm, roleForm } from "../forms.ts";
 import { invitePermission, type GroupAccess } from "../access.ts";
@@ -24,7 +24,9 @@ export function membershipRoutes(host: Host) {
     const access = await groupOf(ctx);
     if (await join(access, ctx.state.user!)) await emitGroupEvent(host, "groups.member.joined", { group: containerOf(access.group), userId: ctx.state.user!.id });
     flash(ctx, "success", "groups:membership.joined", { name: access.group.name });
-    back(ctx, access);
+    // From the dashboard's groups to join (first-day.ts): back there.
+    if (typeof ctx.state.body.returnTo === "string") ctx.redirect(safeNext(ctx.state.body.returnTo));
+    else back(ctx, access);
   });
 
   /** The leave page: a plain confirmation, or for a sole owner why they cannot just leave and whom to hand the group to. */

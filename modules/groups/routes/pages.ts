@@ -1,9 +1,5 @@
 import Router from "@koa/router";
-import { type AppContextExtras, type AppState, type Container, type Host, type Content, requireUser, badRequest, notFound, streamKeyOf, policyOf, queryValue, User, renderMarkdown, composerFor } from "../../../core/sdk/index.ts";
-import { decodeCursor, encodeCursor, streamPage } from "../../../core/content/stream.ts";
-import { pinnedIn } from "../../../core/content/announcements/pinned.ts";
-import { entriesWithAnnouncements } from "../../../core/content/announcements/running.ts";
-import { entryLoader } from "../../../core/content/cached-entries.ts";
+import { type AppContextExtras, type AppState, type Host, requireUser, badRequest, notFound, queryValue, User, renderMarkdown } from "../../../core/sdk/index.ts";
 import { containerOf } from "../models/group.ts";
 import { GroupImage } from "../models/settings.ts";
 import { GroupRequest } from "../models/request.ts";
@@ -14,18 +10,6 @@ import { groupLocals, groupOf, readableGroupOf } from "./context.ts";
 export const streamPageSize = 20;
 export const membersPageSize = 50;
 
-/**
- * Drops contents of group modules switched off in this group (their data may outlive the switch):
- * one state lookup per such module present on the page, none for posts.
- */
-async function withoutSwitchedOff(host: Host, container: Container, contents: Content[]): Promise<Content[]> {
-  const moduleOf = (content: Content) => host.registry.contentTypes.get(content.type)?.moduleId ?? "core";
-  const candidates = new Set(contents.map(moduleOf).filter((id) => id !== "core" && id !== "groups" && host.registry.definition(id)?.scopes.includes("group")));
-  const off = new Set<string>();
-  for (const moduleId of candidates) if (!(await host.registry.isEnabledIn(moduleId, container))) off.add(moduleId);
-  return off.size ? contents.filter((content) => !off.has(moduleOf(content))) : contents;
-}
-
 /** /g/:slug (stream, or a landing page for those who may not read it), about, members, cover and icon. */
 export function pageRoutes(host: Host) {
   const router = new Router<AppState, AppContextExtras>();
@@ -35,19 +19,8 @@ export function pageRoutes(host: Host) {
     const locals = await groupLocals(ctx, host, access, "stream");
     if (!access.canRead) return ctx.render("groups/landing.njk", { ...locals, descriptionHtml: renderMarkdown(access.group.description) });
     const { group } = access;
-    const policy = policyOf(ctx, host.registry);
-    const streamKey = streamKeyOf("group", group.id);
-    const before = decodeCursor(ctx.query.before);
-    // Pinned posts sit at the top of the first page and are not repeated below.
-    const pinned = before ? [] : await pinnedIn(streamKey, policy);
-    const pinnedIds = new Set(pinned.map((content) => content.id));
-    const page = await streamPage(host.sequelize, { streamKeys: [streamKey], before, limit: streamPageSize });
-    const shown = await withoutSwitchedOff(host, containerOf(group), [...pinned, ...page.contents.filter((content) => !pinnedIds.has(content.id))]);
-    const isPartial = ctx.query.partial === "1";
     const container = containerOf(group);
-    const load = entryLoader(ctx, host.registry, container);
-    const { entries, announcements } = await entriesWithAnnouncements(policy, shown, isPartial ? null : streamKey, load);
-    const nextUrl = page.next ? `${group.url}?before=${encodeCursor(page.next)}` : null;
+    const { entries, announcements, nextUrl, isPartial } = await host.containerStream(ctx, container, { url: group.url, pageSize: streamPageSize });
     if (isPartial) return ctx.render("stream/page.njk", { entries, nextUrl, pageContainer: container });
     await ctx.render("groups/show.njk", {
       ...locals,
@@ -57,7 +30,7 @@ export function pageRoutes(host: Host) {
       nextUrl,
       pageContainer: container,
       // The rule policy.canPostIn applies (mayPost), already decided with the viewer's access: no second lookup.
-      composer: access.canPost ? await composerFor(ctx, host, container, { returnTo: group.url }) : null,
+      composer: access.canPost ? await host.composerFor(ctx, container, { returnTo: group.url }) : null,
     });
   });
 

@@ -1,8 +1,7 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, notFound, Content, idParam, policyOf, validateForm, type FieldErrors, flash } from "../../../core/sdk/index.ts";
+import { type AppContext, type AppContextExtras, type AppState, type Host, requireUser, notFound, Content, idParam, validateForm, type FieldErrors, flash } from "../../../core/sdk/index.ts";
 import type { RouteContext } from "./context.ts";
-import { loadEntries } from "../../../core/content/entries.ts";
 import { Group, containerOf } from "../models/group.ts";
 import { shareForm } from "../forms.ts";
 import { postableGroups } from "../share.ts";
@@ -17,7 +16,7 @@ export function shareRoutes(host: Host) {
 
   /** The live content to share, readable by the viewer; sharing a share shares its original. */
   async function shareable(ctx: RouteContext): Promise<Content> {
-    const policy = policyOf(ctx, host.registry);
+    const policy = host.policyOf(ctx);
     let content = await Content.findByPk(idParam(ctx.params.id));
     if (content?.type === "share" && content.refId) content = await Content.findByPk(content.refId);
     if (!content || !content.isLive || !(await policy.canRead(content))) throw notFound();
@@ -31,7 +30,7 @@ export function shareRoutes(host: Host) {
 
   /** The share form with a read-only preview of the original; a refused one comes back as typed, with the reason. */
   async function renderShare(ctx: AppContext, content: Content, status: number, values: Record<string, unknown>, errors: FieldErrors) {
-    const [entry] = await loadEntries(host.registry, policyOf(ctx, host.registry), [content]);
+    const [entry] = await host.entries(host.policyOf(ctx), [content]);
     ctx.status = status;
     await ctx.render("groups/share.njk", { title: ctx.state.t("groups:share.title"), content, entry, groups: await choices(ctx, content), values, errors });
     ctx.status = status;
@@ -47,7 +46,7 @@ export function shareRoutes(host: Host) {
     const { data, errors } = validateForm(shareWithNoteForm, ctx.state.body);
     if (!data) return renderShare(ctx, content, 422, values, errors);
     const group = await Group.findByPk(Number(data.target));
-    const policy = policyOf(ctx, host.registry);
+    const policy = host.policyOf(ctx);
     if (!group || !(await policy.canPostIn(containerOf(group)))) return renderShare(ctx, content, 403, values, { target: "groups:errors.shareTarget" });
     await createShare(host, policy, content, group, data.note);
     flash(ctx, "success", "groups:share.done", { name: group.name });
@@ -56,7 +55,7 @@ export function shareRoutes(host: Host) {
 
   /** A live share the viewer wrote and may still edit, for its note form; a 404 for anyone else. */
   async function ownShare(ctx: RouteContext) {
-    const policy = policyOf(ctx, host.registry);
+    const policy = host.policyOf(ctx);
     const share = await Content.findByPk(idParam(ctx.params.id));
     if (!share || share.type !== "share" || !share.isLive || share.authorId !== ctx.state.user!.id || !(await policy.canEdit(share))) throw notFound();
     return { policy, share };
