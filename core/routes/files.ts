@@ -9,7 +9,7 @@ import { Comment } from "../models/comment.ts";
 import { Content } from "../models/content.ts";
 import type { ContentPolicy } from "../policies/content.ts";
 import { idParam, policyOf } from "../content/request.ts";
-import { acceptedFileHint } from "../content/attachments/file-types.ts";
+import { acceptedFileHint, isInlineType } from "../content/attachments/file-types.ts";
 import { maxFilesPerForm } from "../content/attachments/uploads.ts";
 import { storedPath } from "../content/attachments/storage.ts";
 
@@ -39,7 +39,7 @@ function sendStored(ctx: AppContext, services: AppServices, file: Omit<FileToSen
 }
 
 /**
- * GET /files/:id/:name (the file; images inline, everything else as a download) and
+ * GET /files/:id/:name (the file; images and videos inline, everything else as a download) and
  * GET /files/:id/thumb (an image's thumbnail), for readers of the content it is attached to.
  */
 export function fileRoutes(services: AppServices) {
@@ -58,7 +58,7 @@ export function fileRoutes(services: AppServices) {
       key: attachment.storageKey,
       mime: attachment.mime,
       etag: `a${attachment.id}-${attachment.size}`,
-      disposition: attachment.isImage ? "inline" : "attachment",
+      disposition: isInlineType(attachment.mime) ? "inline" : "attachment",
       name: attachment.originalName,
     });
   });

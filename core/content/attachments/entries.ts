@@ -4,7 +4,7 @@ import type { ContentPolicy } from "../../policies/content.ts";
 import type { EntryOptions, StreamEntry } from "../../modules/types.ts";
 import { shownComments } from "../comments/entries.ts";
 import { kindOf, type AttachmentView } from "./file-types.ts";
-import { thumbnailSize } from "./images.ts";
+import { fittedSize, largeBox } from "./images.ts";
 
 export type { AttachmentView } from "./file-types.ts";
 
@@ -34,10 +34,13 @@ export function attachmentView(attachment: Attachment): AttachmentView {
     mime: attachment.mime,
     kind: kindOf(attachment.mime),
     isImage: attachment.isImage && hasThumbnail,
+    isVideo: kindOf(attachment.mime) === "video",
     size: readableSize(attachment.size),
     url: `/files/${attachment.id}/${urlName(attachment.originalName)}`,
     thumbnailUrl: hasThumbnail ? `/files/${attachment.id}/thumb` : null,
-    thumbnail: hasThumbnail ? thumbnailSize(attachment.width, attachment.height) : null,
+    thumbnail: hasThumbnail ? fittedSize(attachment.width, attachment.height) : null,
+    full: hasThumbnail ? fittedSize(attachment.width, attachment.height, Infinity) : null,
+    large: hasThumbnail ? fittedSize(attachment.width, attachment.height, largeBox) : null,
   };
 }
 

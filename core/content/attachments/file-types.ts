@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { fileTypeFromFile } from "file-type";
 
 /** What an accepted file is, for the reader: decides the label shown next to it. */
-export type FileKind = "image" | "pdf" | "document" | "spreadsheet" | "presentation" | "text";
+export type FileKind = "image" | "video" | "pdf" | "document" | "spreadsheet" | "presentation" | "text";
 
 /** An attachment as templates show it (stream/entry-macros.njk). */
 export interface AttachmentView {
@@ -11,11 +11,17 @@ export interface AttachmentView {
   mime: string;
   kind: FileKind;
   isImage: boolean;
+  /** An MP4 or WebM video: played in the page (a <video> element; the file route answers byte ranges). */
+  isVideo: boolean;
   /** The size in the unit a reader expects: size.unit is a key of attachments:size. */
   size: { bytes: number; value: number; unit: "bytes" | "kb" | "mb" };
   url: string;
   thumbnailUrl: string | null;
   thumbnail: { width: number; height: number } | null;
+  /** An image's display version (what /files/<id>/<name> sends), for the viewer and a post's one large image. */
+  full: { width: number; height: number } | null;
+  /** An image alone on a post: its size in the page (the display version fitted in the large box, never enlarged). */
+  large: { width: number; height: number } | null;
 }
 
 /**
@@ -27,6 +33,9 @@ const sniffedTypes: Record<string, FileKind> = {
   "image/png": "image",
   "image/gif": "image",
   "image/webp": "image",
+  // Played by every current browser; QuickTime (.mov) and Matroska (.mkv) are not, so they are refused.
+  "video/mp4": "video",
+  "video/webm": "video",
   "application/pdf": "pdf",
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "document",
   "application/vnd.oasis.opendocument.text": "document",
@@ -40,7 +49,7 @@ const sniffedTypes: Record<string, FileKind> = {
 const textTypes: Record<string, string> = { txt: "text/plain", text: "text/plain", md: "text/plain", log: "text/plain", csv: "text/csv" };
 
 /** For the file picker: a hint to the browser, the server still checks every byte. */
-export const acceptedFileHint = "image/jpeg,image/png,image/gif,image/webp,application/pdf,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp,.txt,.md,.csv";
+export const acceptedFileHint = "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,application/pdf,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp,.txt,.md,.csv";
 
 export function kindOf(mime: string): FileKind {
   return sniffedTypes[mime] ?? "text";
@@ -48,6 +57,11 @@ export function kindOf(mime: string): FileKind {
 
 export function isImageType(mime: string) {
   return sniffedTypes[mime] === "image";
+}
+
+/** Types a browser may show in the page rather than download: images and videos (never scripts or markup). */
+export function isInlineType(mime: string) {
+  return sniffedTypes[mime] === "image" || sniffedTypes[mime] === "video";
 }
 
 /** The file's real type if it is one we accept, else null. */

@@ -48,9 +48,15 @@ export async function processImage(source: string, mime: string, display: string
   }
 }
 
-/** A thumbnail's size for the page (width and height attributes keep the layout from jumping). */
-export function thumbnailSize(width: number | null, height: number | null): { width: number; height: number } | null {
+/** An image alone on a post is shown at most this wide or high (stream/entry-macros.njk, attachmentList). */
+export const largeBox = 560;
+
+/**
+ * An image's size fitted in a square box, never enlarged: a thumbnail's (the default box) or an image's
+ * in the page. Width and height attributes keep the layout from jumping while it loads.
+ */
+export function fittedSize(width: number | null, height: number | null, box = thumbnailBox): { width: number; height: number } | null {
   if (!width || !height) return null;
-  const scale = Math.min(1, thumbnailBox / Math.max(width, height));
+  const scale = Math.min(1, box / Math.max(width, height));
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }

@@ -8,7 +8,7 @@ import { ModuleFile } from "../../models/module-file.ts";
 import type { ModuleRegistry } from "../../modules/registry.ts";
 import type { FileSource, ModuleFiles, StoredFile } from "../../modules/file-types.ts";
 import { policyOf } from "../request.ts";
-import { isImageType } from "./file-types.ts";
+import { isInlineType } from "./file-types.ts";
 import type { ReceivedUpload } from "./received-upload.ts";
 import { afterOutermostCommit, storedPathsOf } from "./removal.ts";
 import { removeQuietly, storedPath } from "./storage.ts";
@@ -80,7 +80,7 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
         path: key ? storedPath(uploadsDir, key) : null,
         mime: options.thumbnail ? "image/webp" : found.mime,
         etag: `m${found.id}-${options.thumbnail ? "thumb" : found.size}`,
-        disposition: options.thumbnail || (isImageType(found.mime) && !options.download) ? "inline" : "attachment",
+        disposition: options.thumbnail || (isInlineType(found.mime) && !options.download) ? "inline" : "attachment",
         name: options.thumbnail ? undefined : found.originalName,
       });
     },
