@@ -37,6 +37,7 @@ test.before(async () => {
   // In "Dd read only", only owners and admins post: a plain member reads it and cannot write there.
   const { GroupPermission } = await import("../../modules/groups/models/settings.ts");
   await GroupPermission.create({ groupId: groups.readOnly.id, permissionId: "groups.post", roles: JSON.stringify(["owner", "admin"]) });
+  await GroupPermission.create({ groupId: groups.readOnly.id, permissionId: "fixture-composer.create", roles: JSON.stringify(["owner", "admin"]) });
 });
 test.after.always(() => app?.close());
 
@@ -149,6 +150,21 @@ test.serial("a post sent to a place picked by hand gets the same checks: a secre
   t.is((await send(`group:${groups.readOnly.id}`)).status, 403);
   t.is((await send(`group:${groups.archived.id}`)).status, 403);
   t.is(await Content.count(), before);
+});
+
+test.serial("where the kind's own create permission is not the writer's, the tab is not offered and the kind is refused", async (t) => {
+  const ownersOnly = await createGroup(other.client, { name: "Ff owners write checklists", visibility: "open" });
+  await addMember(ownersOnly.id, writer.userId, "member");
+  await app.app.registry.setContainerState("fixture-composer", containerOf(ownersOnly), "enabled");
+  const { GroupPermission } = await import("../../modules/groups/models/settings.ts");
+  await GroupPermission.create({ groupId: ownersOnly.id, permissionId: "fixture-composer.create", roles: JSON.stringify(["owner"]) });
+  const page = await writer.client.get(ownersOnly.url);
+  t.true(page.text.includes('<form class="composer card"'), "the writer may still post there");
+  t.false(page.text.includes(tabLink));
+  t.true((await other.client.get(ownersOnly.url)).text.includes(tabLink), "its owner gets the tab");
+  const before = await checklists();
+  t.is((await writer.client.post(kindAction, { target: `group:${ownersOnly.id}`, body: "Mine", items: "One" })).status, 403);
+  t.is(await checklists(), before);
 });
 
 test.serial("switched off for the site: no tab anywhere, and its route is gone", async (t) => {
