@@ -15,6 +15,8 @@ export interface SiteSettings {
   linkPreviews: boolean;
   /** Intranet hosts previews may fetch from although they resolve to private addresses, one per line ("*.corp.example" for sub-domains). */
   linkPreviewHosts: string;
+  /** Markdown shown atop a newcomer's dashboard, one text per language (core/people/first-day.ts); "" for the built-in greeting. */
+  welcomeText: Partial<Record<Language, string>>;
 }
 
 const cacheMs = 5_000;

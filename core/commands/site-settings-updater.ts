@@ -30,6 +30,8 @@ export interface SiteSettingsInput {
   linkPreviews: boolean;
   /** One host a line, already checked (core/content/link-previews/addresses.ts parseHostList). */
   linkPreviewHosts: string;
+  /** Markdown by language, already trimmed and bounded; rendered (sanitised) when shown. */
+  welcomeText: Partial<Record<Language, string>>;
 }
 
 export function siteLogoDirectory(uploadsDir: string) {
@@ -70,7 +72,7 @@ async function storeLogo(uploadsDir: string, logo: Buffer): Promise<string> {
 }
 
 /**
- * Saves the general settings (name, logo, registration mode, default language, link previews) with an audit entry
+ * Saves the general settings (name, logo, registration mode, default language, link previews, welcome text) with an audit entry
  * in one transaction. A new logo is checked and stored first and removed again if saving fails; the
  * replaced logo file is deleted only once the new settings are committed.
  */
@@ -78,8 +80,8 @@ export async function updateSiteSettings(services: Pick<AppServices, "sequelize"
   const current = await services.settings.get();
   const newLogo = input.logo ? await storeLogo(services.config.uploadsDir, input.logo) : null;
   const logoFile = newLogo ?? (input.removeLogo ? "" : current.logoFile);
-  const values = { siteName: input.siteName, registrationMode: input.registrationMode, defaultLanguage: input.defaultLanguage, logoFile, linkPreviews: input.linkPreviews, linkPreviewHosts: input.linkPreviewHosts };
-  const changed = (Object.keys(values) as (keyof typeof values)[]).filter((key) => values[key] !== current[key]);
+  const values = { siteName: input.siteName, registrationMode: input.registrationMode, defaultLanguage: input.defaultLanguage, logoFile, linkPreviews: input.linkPreviews, linkPreviewHosts: input.linkPreviewHosts, welcomeText: input.welcomeText };
+  const changed = (Object.keys(values) as (keyof typeof values)[]).filter((key) => JSON.stringify(values[key]) !== JSON.stringify(current[key]));
   try {
     await services.sequelize.transaction(async (transaction) => {
       await services.settings.set(values, transaction);

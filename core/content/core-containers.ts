@@ -9,6 +9,14 @@ export const companyContainer: Container = { type: "company", id: 0, slug: "comp
 
 const isStaff = (user: User | null) => Boolean(user && user.isActive && user.role !== "guest");
 
+/** The ids of the people the user follows: remembered across requests while the reader's subscriptions_version stays put (core/util/reader-memo.ts). */
+export function followedIds(user: User): Promise<number[]> {
+  return followsMemo.get(user, async () => {
+    const follows = await UserFollow.findAll({ where: { followerId: user.id }, attributes: ["followedId"] });
+    return follows.map((follow) => follow.followedId);
+  });
+}
+
 export const companyContainerType: ContainerTypeDefinition = {
   type: "company",
   routePrefix: "",
@@ -47,12 +55,7 @@ export const userContainerType: ContainerTypeDefinition = {
   dashboardIds: async (user) => {
     // Guests read no one's profile but their own, whatever they followed before a change of role.
     if (!isStaff(user)) return [user.id];
-    // Remembered across requests while the reader's subscriptions_version stays put (core/util/reader-memo.ts).
-    const followed = await followsMemo.get(user, async () => {
-      const follows = await UserFollow.findAll({ where: { followerId: user.id }, attributes: ["followedId"] });
-      return follows.map((follow) => follow.followedId);
-    });
-    return [user.id, ...followed];
+    return [user.id, ...(await followedIds(user))];
   },
   memberIds: async (container) => [container.id],
 };

@@ -22,6 +22,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   /** The profile photo's storage key (core/people/avatars.ts), or null for initials. */
   declare photoKey: CreationOptional<string | null>;
   declare streamSeenAt: CreationOptional<Date | null>;
+  /** When the person finished or dismissed the dashboard's first-day block (core/people/first-day.ts); null while it shows. */
+  declare firstDayClosedAt: CreationOptional<Date | null>;
   /** Moved by the database whenever whom the account follows or which groups it is in changes (core/db/subscriptions-version.ts). */
   declare subscriptionsVersion: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
@@ -50,6 +52,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         lastLoginAt: { type: DataTypes.DATE, allowNull: true },
         photoKey: { type: DataTypes.STRING(32), allowNull: true },
         streamSeenAt: { type: DataTypes.DATE, allowNull: true },
+        firstDayClosedAt: { type: DataTypes.DATE, allowNull: true },
         subscriptionsVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

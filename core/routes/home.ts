@@ -11,6 +11,8 @@ import { policyOf, queryValue } from "../content/request.ts";
 import { companyStreamKey, entriesWithAnnouncements } from "../content/announcements/running.ts";
 import { readableTopic } from "../content/topics.ts";
 import { entryLoader } from "../content/cached-entries.ts";
+import { closeFirstDay, firstDayOf } from "../people/first-day.ts";
+import { flash } from "../views/render.ts";
 
 export const dashboardFilters = ["all", "posts", "mine", "mentions"] as const;
 export const pageSize = 20;
@@ -72,8 +74,16 @@ export function homeRoutes(services: AppServices) {
       filters: dashboardFilters,
       composer,
       announcements,
+      // A newcomer's first steps; nothing at all is asked once they are done or dismissed (core/people/first-day.ts).
+      firstDay: before ? null : await firstDayOf(services, user, ctx.state.lang),
       panels: await services.registry.hooks.apply("dashboard.panels", [], { user }),
     });
+  });
+  /** "Hide for good": the first-day block closes, whatever is left on its checklist. */
+  router.post("/first-day/dismiss", requireUser, async (ctx) => {
+    await closeFirstDay(ctx.state.user!);
+    flash(ctx, "success", "home:firstDay.dismissed");
+    ctx.redirect("/");
   });
   return router;
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
 import { can } from "../policies/index.ts";
-import { requireUser } from "../auth/current-user.ts";
+import { requireUser, safeNext } from "../auth/current-user.ts";
 import { User } from "../models/user.ts";
 import { UserProfile, UserTag } from "../models/profile.ts";
 import { streamKeyOf } from "../models/content.ts";
@@ -170,7 +170,8 @@ export function profileRoutes(services: AppServices) {
     const person = await personAt(ctx.params.username);
     await follow(services.registry, ctx.state.user!, person);
     flash(ctx, "success", "profile:follow.followed", { name: person.displayName });
-    ctx.redirect(`/u/${person.username}`);
+    // From a list of people to follow (the first-day block): back there.
+    ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/u/${person.username}`);
   });
 
   router.post("/u/:username/unfollow", requireUser, async (ctx) => {

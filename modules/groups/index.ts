@@ -25,6 +25,7 @@ import { invitationRoutes } from "./routes/invitations.ts";
 import { instanceAdminRoutes } from "./routes/instance-admin.ts";
 import { shareRoutes } from "./routes/share.ts";
 import { registerNotifications } from "./notifications.ts";
+import { registerFirstDay } from "./first-day.ts";
 import "./events.ts";
 
 /**
@@ -63,6 +64,7 @@ export default defineModule({
       host.routes(router);
     }
     registerNotifications(host);
+    registerFirstDay(host);
     host.menu("main", { label: "groups:menu", href: "/groups", order: 30, icon: "groups" });
     host.filter("dashboard.panels", async (panels, { user }) => {
       const panel = user ? await myGroupsPanel(host.sequelize, user) : null;
