@@ -128,7 +128,7 @@ whenBrowserAvailable(() => {
     const watcher = watchPage(page, app.url);
     await signInThroughForm(page, app.url, writer.account);
     const time = page.locator("article.entry .entry-time time").first();
-    t.is(await time.innerText(), await time.getAttribute("title"));
+    t.is(await time.innerText(), (await time.getAttribute("title")) ?? "");
     t.is(await page.locator("aside.link-card").count(), 1, "the card needs no script");
     await Promise.all([page.waitForURL(`${app.url}/c/${longPost}`), page.locator(`a[data-unfold="body-${longPost}"]`).click()]);
     t.true(await page.getByText("Step 18 of the evacuation drill.").isVisible());
