@@ -158,7 +158,7 @@ test.serial("steps 5 and 6: the site's and the group's settings, read by the job
   t.regex(entryHtml((await voter.client.get(garden.url)).text, idea.contentId), /<span class="badge entry-badge"><span aria-hidden="true">★<\/span> Popular<\/span>/);
 });
 
-test.serial("step 6: the profile tab lists the person's ideas the viewer may read", async (t) => {
+test.serial("step 10: the profile tab lists the person's ideas the viewer may read", async (t) => {
   const tab = `/u/${await usernameOf(author.userId)}/tutorial-ideas`;
   t.true((await voter.client.get(`/u/${await usernameOf(author.userId)}`)).text.includes(`href="${tab}"`));
   const seen = await voter.client.get(tab);
@@ -200,4 +200,64 @@ test("the module imports core only through core/sdk/index.ts", (t) => {
   const graph = importGraph(root, sourceFiles(root, [moduleDir]));
   t.true(graph.size >= 8);
   t.deepEqual(importsAcross(graph, moduleDir, "core").filter((line) => !line.endsWith("→ core/sdk/index.ts")), []);
+});
+
+// The tutorial cannot go stale: each code block of "Build a module step by step" marked with its file
+// (<!-- file: path --> on the line before the fence) appears in that file, line for line (each line
+// trimmed: indentation may differ), and every block of code in that part is marked.
+const tutorialStart = "## Build a module step by step";
+
+/** What is wrong with the tutorial's code blocks: one line per block that is not in its file, unmarked or names no file. */
+function staleSnippets(markdown: string, readFile: (file: string) => string | null): string[] {
+  const start = markdown.indexOf(tutorialStart);
+  if (start < 0) return [`no "${tutorialStart}" part`];
+  const end = markdown.indexOf("\n## ", start + tutorialStart.length);
+  const part = markdown.slice(start, end < 0 ? undefined : end);
+  const problems: string[] = [];
+  const blocks = [...part.matchAll(/(?:<!-- file: (\S+) -->\n)?```(\w*)\n([\s\S]*?)\n```/g)];
+  for (const [, file, language, code] of blocks) {
+    const firstLine = code.split("\n")[0];
+    if (!file) {
+      if (language) problems.push(`a ${language} block names no file: ${firstLine}`);
+      continue;
+    }
+    const text = readFile(file);
+    if (text === null) {
+      problems.push(`${file} does not exist`);
+      continue;
+    }
+    const lines = (value: string) => value.trim().split("\n").map((line) => line.trim());
+    const wanted = lines(code);
+    const have = lines(text);
+    const found = have.some((_, index) => wanted.every((line, offset) => have[index + offset] === line));
+    if (!found) problems.push(`${file}: not found in the file: ${firstLine}`);
+  }
+  if (blocks.filter(([, file]) => file).length === 0) problems.push("no block names its file");
+  return problems;
+}
+
+const readProjectFile = (file: string) => {
+  try {
+    return readFileSync(path.join(root, file), "utf8");
+  } catch {
+    return null;
+  }
+};
+
+test("every code block of the tutorial in docs/modules.md is in the tutorial module's files", (t) => {
+  const docs = readFileSync(path.join(root, "docs/modules.md"), "utf8");
+  t.true((docs.match(/<!-- file: test\/fixtures\/modules\/tutorial-ideas\//g) ?? []).length >= 30, "the tutorial quotes the module throughout");
+  t.deepEqual(staleSnippets(docs, readProjectFile), []);
+});
+
+test("the snippet check fails on an edited snippet, an unmarked block and a missing file", (t) => {
+  const docs = readFileSync(path.join(root, "docs/modules.md"), "utf8");
+  const edited = docs.replace('host.jobs.every("mark-popular", 3600_000,', 'host.jobs.every("mark-popular", 60_000,');
+  t.not(edited, docs);
+  t.deepEqual(staleSnippets(edited, readProjectFile), ["test/fixtures/modules/tutorial-ideas/index.ts: not found in the file: host.jobs.every(\"mark-popular\", 60_000, () => markPopularIdeas(host));"]);
+  const moduleGone = docs.replace(/<!-- file: test\/fixtures\/modules\/tutorial-ideas\/badges\.ts -->/, "<!-- file: test/fixtures/modules/tutorial-ideas/gone.ts -->");
+  t.deepEqual(staleSnippets(moduleGone, readProjectFile), ["test/fixtures/modules/tutorial-ideas/gone.ts does not exist"]);
+  const unmarked = docs.replace(/<!-- file: test\/fixtures\/modules\/tutorial-ideas\/popular\.ts -->\n/, "");
+  t.deepEqual(staleSnippets(unmarked, readProjectFile), ['a ts block names no file: /** Marks "Popular" the ideas with enough votes: the group\'s number if it set one, else the site\'s. */']);
+  t.deepEqual(staleSnippets("# Modules\n", readProjectFile), [`no "${tutorialStart}" part`]);
 });
