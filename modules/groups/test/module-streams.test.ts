@@ -83,3 +83,24 @@ test.serial("the 'share into a group' link shows only while the groups module is
   }
   t.true((await reader.client.get("/")).text.includes(shareLink), "back with the module");
 });
+
+test.serial("a pinned content of a module switched off in the group leaves the top of the group page too", async (t) => {
+  const siteAdmin = (await app.signedIn("admin")).client;
+  const owner = await app.signedIn("member");
+  const group = await createGroup(owner.client, { name: "Pinned polls", visibility: "open" });
+  t.is((await siteAdmin.post("/admin/modules/fixture-votes/enable", { state: "enabled" })).status, 302);
+  t.is((await owner.client.post(`${group.url}/modules/fixture-votes`, { state: "enabled" })).status, 302);
+  const created = await owner.client.post(`/g/${group.slug}/fixture-votes`, { question: "Lunch on the terrace?" });
+  t.is(created.status, 302);
+  const id = Number(/^\/c\/(\d+)$/.exec(created.location)?.[1]);
+  t.is((await owner.client.post(`/c/${id}/pin`, {})).status, 302);
+  const pinned = (await owner.client.get(group.url)).text;
+  t.regex(pinned, new RegExp(`class="entry card entry-pinned"[^>]*id="content-${id}"`), "pinned on top while the module is on here");
+
+  // The poll's rows outlive the switch: only the switch keeps it off the page.
+  t.is((await owner.client.post(`${group.url}/modules/fixture-votes`, { state: "disabled" })).status, 302);
+  const page = (await owner.client.get(group.url)).text;
+  t.false(page.includes(`id="content-${id}"`));
+  t.false(page.includes("Lunch on the terrace?"));
+  await siteAdmin.post("/admin/modules/fixture-votes/disable");
+});
