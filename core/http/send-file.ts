@@ -68,7 +68,10 @@ export async function sendFile(ctx: AppContext, file: FileToSend) {
   ctx.etag = file.etag;
   ctx.lastModified = info.mtime;
   ctx.set("X-Content-Type-Options", "nosniff");
-  ctx.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  // An image or a video opened on its own is laid out by the browser's own inline styles (fitted to the window):
+  // allowed for those, never a script, a font or any other fetch.
+  const isMedia = file.disposition === "inline" && /^(image|video)\//.test(file.mime);
+  ctx.set("Content-Security-Policy", isMedia ? "default-src 'none'; style-src 'unsafe-inline'; sandbox" : "default-src 'none'; sandbox");
   ctx.set("Accept-Ranges", "bytes");
   if (ctx.fresh) {
     ctx.status = 304;

@@ -125,6 +125,8 @@ for (const [name, bytes, mime] of [["clip.webm", webm, "video/webm"], ["clip.mp4
     t.regex(whole.headers.get("content-disposition") ?? "", /^inline;/);
     t.is(whole.headers.get("x-content-type-options"), "nosniff");
     t.is(whole.headers.get("accept-ranges"), "bytes");
+    // Opened on its own, the browser lays it out with inline styles; still no script, no other fetch, sandboxed.
+    t.is(whole.headers.get("content-security-policy"), "default-src 'none'; style-src 'unsafe-inline'; sandbox");
     t.is(Number(whole.headers.get("content-length")), bytes.length);
 
     // The bytes 4-11: "ftypisom" in an MP4, EBML bytes in a WebM, compared with the file itself.

@@ -32,7 +32,7 @@
   function itemsOf(gallery) {
     return [...gallery.querySelectorAll("a.gallery-tile")].map((link) => {
       const image = link.querySelector("img");
-      return { link, url: link.href, name: image ? image.alt : "", width: link.dataset.width, height: link.dataset.height };
+      return { link, url: link.getAttribute("href"), name: image ? image.alt : "", width: link.dataset.width, height: link.dataset.height };
     });
   }
 
@@ -73,7 +73,18 @@
     parts.close.focus();
   }
 
+  /** Tab and Shift+Tab go round the viewer's controls: a modal dialog alone would let focus out to the browser. */
+  function keepFocusInside(event) {
+    const controls = [...dialog.querySelectorAll("a[href], button")].filter((control) => !control.hidden);
+    const first = controls[0];
+    const last = controls[controls.length - 1];
+    if (event.shiftKey ? document.activeElement !== first : document.activeElement !== last) return;
+    event.preventDefault();
+    (event.shiftKey ? last : first).focus();
+  }
+
   function onKey(event) {
+    if (event.key === "Tab") return keepFocusInside(event);
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const moves = { ArrowLeft: index - 1, ArrowRight: index + 1, Home: 0, End: items.length - 1 };
     if (!(event.key in moves) || items.length < 2) return;
