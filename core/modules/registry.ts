@@ -30,6 +30,14 @@ export interface ModuleInfo {
 export class ModuleError extends Error {}
 
 /** Loads modules, keeps their on/off state, and is the only place core reaches modules through. */
+/**
+ * The company stream and people's profiles have no switches of their own: a module is on there when it is on
+ * for the site, unless it lists the container type in its scopes (a module that lets each person choose, "user").
+ */
+function followsSiteSwitch(containerType: string, definition: ModuleDefinition): boolean {
+  return (containerType === "user" || containerType === "company") && !definition.scopes.includes(containerType);
+}
+
 export class ModuleRegistry {
   private discovered: DiscoveredModule[] = [];
   private registrations = new Map<string, Registrations>();
@@ -201,8 +209,7 @@ export class ModuleRegistry {
 
   /** Which of these modules are on in one container, answered with one query whatever their number. */
   private async enabledIn(container: Container, moduleIds: string[]): Promise<Set<string>> {
-    // People's profiles follow the site's switch, unless a module lets each person choose (scope "user").
-    const followsSite = (id: string) => container.type === "user" && !this.definition(id)!.scopes.includes("user");
+    const followsSite = (id: string) => followsSiteSwitch(container.type, this.definition(id)!);
     const onForSite = moduleIds.filter((id) => this.isEnabled(id));
     const candidates = onForSite.filter((id) => !followsSite(id) && this.definition(id)!.scopes.includes(container.type));
     const forced = [...candidates.filter((id) => this.instanceStates.get(id) === "forced"), ...onForSite.filter(followsSite)];
@@ -219,7 +226,7 @@ export class ModuleRegistry {
   async containersWithModule(moduleId: string, containerType: string, ids: number[]): Promise<Set<number>> {
     const definition = this.definition(moduleId);
     if (!definition || !this.isEnabled(moduleId) || ids.length === 0) return new Set();
-    if (containerType === "user" && !definition.scopes.includes("user")) return new Set(ids);
+    if (followsSiteSwitch(containerType, definition)) return new Set(ids);
     if (!definition.scopes.includes(containerType)) return new Set();
     if (this.instanceStates.get(moduleId) === "forced") return new Set(ids);
     const rows = await ModuleState.findAll({ where: { moduleId, containerType, containerId: ids, state: "enabled" }, attributes: ["containerId"] });

@@ -83,7 +83,8 @@ test.serial("the Post to list offers the writer's profile and the groups they ma
   t.true(forPosts.every(({ offered }) => offered));
 
   const forChecklists = pickerOptions((await writer.client.get("/?kind=fixture-checklist")).text);
-  t.deepEqual(forChecklists.filter(({ offered }) => offered).map(({ value }) => value), [`user:${writer.userId}`, `group:${groups.on.id}`], "where the module is on");
+  // The company stream and profiles follow the site's switch; a group, its own.
+  t.deepEqual(forChecklists.filter(({ offered }) => offered).map(({ value }) => value), ["company:0", `user:${writer.userId}`, `group:${groups.on.id}`], "where the module is on");
 });
 
 test.serial("a checklist posted from a group's composer writes its row and content, and shows in the group's stream", async (t) => {
