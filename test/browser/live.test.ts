@@ -52,6 +52,7 @@ whenBrowserAvailable(() => {
     await readerPage.evaluate(() => ((window as unknown as { beforePost: boolean }).beforePost = true));
 
     const writerPage = await signedInPage(writer.account.email, writer.account.password);
+    await writerPage.locator("summary.composer-prompt").click();
     const composer = writerPage.locator("form.composer");
     await composer.locator('textarea[name="body"]').fill(`Lunch at noon, @${readerName}?`);
     await Promise.all([writerPage.waitForURL(`${app.url}/`), composer.locator('button[type="submit"]').click()]);

@@ -65,6 +65,8 @@ whenBrowserAvailable(() => {
     form.append("photo", new Blob([new Uint8Array(photo)], { type: "image/png" }), "me.png");
     await writer.client.request("POST", `/account/profile/photo?_csrf=${encodeURIComponent(writer.client.csrfToken)}`, { body: form });
 
+    // A settled reader: the first-day block (a newcomer's) is dismissed.
+    if ((await writer.client.post("/first-day/dismiss")).status !== 302) throw new Error("first day not dismissed");
     // Not listed yet: the loopback page gets no card. Then the admin lists the host.
     if ((await save("")).status !== 302) throw new Error("settings refused");
     await publish(writer.client, { target: "company:0", body: `Before the admin allowed it:\n${siteUrl}/unlisted` });
@@ -89,6 +91,15 @@ whenBrowserAvailable(() => {
         const page = await context.newPage();
         const watcher = watchPage(page, app.url);
         await signInThroughForm(page, app.url, writer.account);
+
+        // The light composer is one line: the stream starts in the first screen.
+        const firstEntry = await page.locator("article.entry").first().boundingBox();
+        t.true(firstEntry !== null && firstEntry.y < (options.viewport?.height ?? 800), `the first entry starts at ${firstEntry?.y} px`);
+        t.false(await page.locator('form.composer textarea[name="body"]').isVisible(), "the composer is folded");
+        await page.locator("summary.composer-prompt").click();
+        t.true(await page.locator('form.composer textarea[name="body"]').isVisible(), "and opens in place");
+        t.regex(await page.locator("summary.composer-prompt").innerText(), lang === "en" ? /What's new, Paula\?/ : /Quoi de neuf, Paula[\s\u00a0]?\?/);
+        await page.locator("summary.composer-prompt").click();
 
         const topBarFace = page.locator(".user-menu summary img.avatar-photo");
         t.true(await topBarFace.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0), "the top bar shows the photo");

@@ -29,6 +29,8 @@ whenBrowserAvailable(() => {
     const watcher = watchPage(page, app.url);
     await signInThroughForm(page, app.url, account);
 
+    // The light composer: one line that opens in place.
+    await page.locator("summary.composer-prompt").click();
     const composer = page.locator("form.composer");
     await composer.locator('textarea[name="body"]').fill(`Site visit done, thanks @${colleagueName}! #fieldwork`);
     await composer.locator('input[type="file"]').setInputFiles(picture);

@@ -24,6 +24,7 @@ whenBrowserAvailable(() => {
     const page = await (await browser.newContext(desktop)).newPage();
     const watcher = watchPage(page, app.url);
     await signInThroughForm(page, app.url, writer.account);
+    await page.locator("summary.composer-prompt").click();
     const composer = page.locator("form.composer");
     t.false(await composer.locator('textarea[name="items"]').isVisible(), "the post is open first");
 

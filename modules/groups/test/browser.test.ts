@@ -47,6 +47,7 @@ whenBrowserAvailable(() => {
     await Promise.all([page.waitForURL(`${app.url}/g/plant-7-retrofit`), page.click('form[action="/g/plant-7-retrofit/invitation/accept"] button')]);
     t.regex((await page.textContent(".group-badges")) ?? "", /Member/);
 
+    await page.click("summary.composer-prompt");
     await page.fill('form.composer textarea[name="body"]', "Kick-off on **Monday** at 9:00 in building B. #retrofit");
     await Promise.all([page.waitForURL(`${app.url}/g/plant-7-retrofit`), page.click("form.composer button[type=submit]")]);
     t.regex((await page.textContent(".stream")) ?? "", /Kick-off on Monday/);

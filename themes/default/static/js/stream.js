@@ -14,7 +14,12 @@ document.addEventListener("DOMContentLoaded", () => {
       saved = {};
     }
     fields.forEach((field) => {
-      if (!field.value && saved[field.name]) field.value = saved[field.name];
+      if (!field.value && saved[field.name]) {
+        field.value = saved[field.name];
+        // A kept draft shows: the light composer opens on it.
+        const box = form.closest("details.composer-box");
+        if (box) box.open = true;
+      }
       field.addEventListener("input", () => {
         const draft = Object.fromEntries(fields.map((f) => [f.name, f.value]));
         if (Object.values(draft).some(Boolean)) window.localStorage.setItem(key, JSON.stringify(draft));
