@@ -35,8 +35,8 @@ async function renderEpoch(ctx: AppContext): Promise<string> {
  * reader saw unchanged is not loaded again: the page prints the stored HTML. The key holds all an
  * entry's HTML depends on: the reader (their rights, their own reactions), language, the page (links back
  * to it, the container it is on), the content's render version and the database's render epoch.
- * Contents named in `uncached` are loaded in the same batch but never taken from or put in the cache: the
- * page renders them with parts of its own (an announcement's answer form, core/templates/announcements/list.njk).
+ * Contents given a variant are cached under it too: the page renders them with parts of its own that
+ * depend on it (an announcement's answer form, core/templates/announcements/list.njk).
  * Modules' decorations are read for the whole page first (one call per decorator, cached entries included)
  * and are part of the key: a badge that comes or goes renders its entry again on the next load.
  */
@@ -44,8 +44,8 @@ export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageConta
   const policy = policyOf(ctx, registry);
   const cache = caches.get(registry);
   const { user, lang, csrfToken } = ctx.state;
-  return async (contents: Content[], uncached: ReadonlySet<number> = new Set()): Promise<ShownEntry[]> => {
-    const cacheable = (content: Content) => registry.contentType(content.type)?.cacheable === true && !uncached.has(content.id);
+  return async (contents: Content[], variants: ReadonlyMap<number, string> = new Map()): Promise<ShownEntry[]> => {
+    const cacheable = (content: Content) => registry.contentType(content.type)?.cacheable === true;
     if (!cache?.enabled || !user || !contents.some(cacheable)) return loadEntries(registry, policy, contents);
     const page = `${pageContainer ? `${pageContainer.type}:${pageContainer.id}` : ""}|${ctx.path}`;
     const scope = `${user.id}|${lang}|${page}|${await renderEpoch(ctx)}`;
@@ -54,7 +54,8 @@ export function entryLoader(ctx: AppContext, registry: ModuleRegistry, pageConta
     const cached = new Map<number, nunjucks.runtime.SafeString>();
     for (const content of contents.filter(cacheable)) {
       const badges = decorations.get(content.id);
-      const slot = { key: `${scope}|${content.id}|${content.renderVersion}${badges?.length ? `|${JSON.stringify(badges)}` : ""}`, token: csrfToken };
+      const variant = variants.get(content.id);
+      const slot = { key: `${scope}|${content.id}|${content.renderVersion}${badges?.length ? `|${JSON.stringify(badges)}` : ""}${variant ? `|${variant}` : ""}`, token: csrfToken };
       const bytes = cache.get(slot);
       if (bytes) cached.set(content.id, (ctx.state.pageBytes ??= new PageBytes()).place(bytes));
       else slots.set(content.id, slot);

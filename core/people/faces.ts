@@ -48,3 +48,23 @@ export function faceOf(person: Person | null | undefined, site: Partial<SiteSett
   const photo = person?.photoKey && username && photosShown(site) ? photoUrl(username, person.photoKey, size) : null;
   return { photo, initials: person?.displayName ? initialsOf(person.displayName) : "?", tone: toneOf(username) };
 }
+
+export type AvatarSize = "small" | "medium" | "large";
+const sides: Record<AvatarSize, number> = { small: 24, medium: 32, large: 64 };
+const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => entities[char]);
+
+/**
+ * A person's avatar as HTML: their photo, else their initials on their own colour; "small" (comments, lists),
+ * "medium" (entries, the top bar) or "large" (the profile). Decorative: the name is always beside it. Templates
+ * call the global `avatar(person, size)` (core/views/environment.ts), a function rather than a macro: an
+ * import "with context" of a macro file runs again on every render of every page.
+ */
+export function avatarHtml(person: Parameters<typeof faceOf>[0], site: Partial<SiteSettings> | undefined, size: string = "medium"): string {
+  const shown: AvatarSize = size === "small" || size === "large" ? size : "medium";
+  const face = faceOf(person, site, shown === "large" ? "large" : "small");
+  const side = sides[shown];
+  return face.photo
+    ? `<img class="avatar avatar-${shown} avatar-photo" src="${escapeHtml(face.photo)}" alt="" width="${side}" height="${side}" loading="lazy">`
+    : `<span class="avatar avatar-${shown} tone-${face.tone}" aria-hidden="true">${escapeHtml(face.initials)}</span>`;
+}

@@ -1,7 +1,8 @@
 import path from "node:path";
 import nunjucks from "nunjucks";
 import { emptySummary } from "../content/reactions/summary.ts";
-import { faceOf } from "../people/faces.ts";
+import { avatarHtml } from "../people/faces.ts";
+import type { SiteSettings } from "../settings.ts";
 import type { Theme } from "./themes.ts";
 
 const coreTemplates = path.resolve(import.meta.dirname, "../templates");
@@ -114,7 +115,10 @@ export function createTemplateEnvironment(themes: Theme[], moduleTemplateDirecto
   environment.addFilter("stamp", (value: Parameters<typeof timeElement>[0], lang: string) => timeElement(value, lang, true));
   environment.addFilter("number", formatNumber);
   environment.addGlobal("fragment", fragmentRenderer(environment, !isDevelopment));
-  environment.addGlobal("face", faceOf);
+  // Called with the page's context as `this` (nunjucks does), where the site's settings are.
+  environment.addGlobal("avatar", function (this: { ctx?: { site?: Partial<SiteSettings> } } | undefined, person: Parameters<typeof avatarHtml>[0], size?: string) {
+    return new nunjucks.runtime.SafeString(avatarHtml(person, this?.ctx?.site, size));
+  });
   // Every kind, none chosen: the page's one set of reaction buttons (<template id="reaction-options"> in layout.njk).
   environment.addGlobal("reactionChoices", emptySummary("", "", true).kinds);
   return environment;

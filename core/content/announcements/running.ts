@@ -95,21 +95,32 @@ export async function announcementsIn(registry: ModuleRegistry, policy: ContentP
 export const companyStreamKey = streamKeyOf(companyContainer.type, companyContainer.id);
 
 /**
+ * What an announcement's answer (announcements/list.njk, put inside its entry) depends on besides the page:
+ * its entry is cached per variant, so a reader's dashboard does not load and render it again on every visit.
+ */
+async function answerVariant(policy: ContentPolicy, announcement: Announcement, content: Content): Promise<string> {
+  const asks = announcement.requiresAck && !(policy.user && isOwnAnnouncement(announcement, content, policy.user.id));
+  return `announcement:${announcement.id}:${asks ? "ask" : "dismiss"}:${(await canSeeReaders(policy, announcement, content)) ? "readers" : ""}`;
+}
+
+/**
  * A page's entries and, unless streamKey is null (a partial page), the container's running announcements:
  * both loaded in one batch, so the page costs one set of entry queries, not two. An announcement shown at the
  * top is not repeated in the stream below it (one entry, one set of element ids, on a page). The announcements'
- * entries are loaded uncached: their page puts its answer form inside them (announcements/list.njk).
+ * entries carry their answer form (announcements/list.njk): `load` caches them per answer variant.
  */
 export async function entriesWithAnnouncements<E extends { content: Content }>(
   policy: ContentPolicy,
   contents: Content[],
   streamKey: string | null,
-  load: (contents: Content[], uncached: ReadonlySet<number>) => Promise<E[]>,
+  load: (contents: Content[], variants: ReadonlyMap<number, string>) => Promise<E[]>,
 ) {
   const running = streamKey ? await runningAnnouncements(policy, streamKey) : null;
   const announced = new Set(running?.contents.map((content) => content.id));
+  const variants = new Map<number, string>();
+  for (const content of running?.contents ?? []) variants.set(content.id, await answerVariant(policy, running!.byContent.get(content.id)!, content));
   const below = contents.filter((content) => !announced.has(content.id));
-  const loaded = await load([...below, ...(running?.contents ?? [])], announced);
+  const loaded = await load([...below, ...(running?.contents ?? [])], variants);
   const onPage = new Set(below.map((content) => content.id));
   return {
     entries: loaded.filter((entry) => onPage.has(entry.content.id)),
