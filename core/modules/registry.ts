@@ -203,12 +203,12 @@ export class ModuleRegistry {
   }
 
   /** On in one container: on for the instance, then forced, or chosen by the container's admins. */
-  async isEnabledIn(moduleId: string, container: Container): Promise<boolean> {
+  async isEnabledIn(moduleId: string, container: Pick<Container, "type" | "id">): Promise<boolean> {
     return (await this.enabledIn(container, [moduleId])).has(moduleId);
   }
 
   /** Which of these modules are on in one container, answered with one query whatever their number. */
-  private async enabledIn(container: Container, moduleIds: string[]): Promise<Set<string>> {
+  private async enabledIn(container: Pick<Container, "type" | "id">, moduleIds: string[]): Promise<Set<string>> {
     const followsSite = (id: string) => followsSiteSwitch(container.type, this.definition(id)!);
     const onForSite = moduleIds.filter((id) => this.isEnabled(id));
     const candidates = onForSite.filter((id) => !followsSite(id) && this.definition(id)!.scopes.includes(container.type));

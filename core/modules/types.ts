@@ -489,6 +489,11 @@ export interface Host {
   containerStream(ctx: AppContext, container: Container, options: { url: string; pageSize?: number }): Promise<ContainerStreamPage>;
   /** Modules that containers switch on for themselves: their states in one container, the switch, the permissions they bring. */
   readonly containerModules: ContainerModules;
+  /**
+   * Whether this module is on in a container: on for the site, and, in a container type it lists in its scopes,
+   * switched on there (or forced). For a module's own routes that act on content wherever it lives (a vote).
+   */
+  isOnIn(container: Pick<Container, "type" | "id">): Promise<boolean>;
   /** The composer of one container for a module's page (include "stream/composer.njk" with it); show it only to those who may post there. */
   composerFor(ctx: AppContext, container: Container, options: { returnTo: string }): Promise<ComposerView>;
   /** Usually a Router<AppState, AppContextExtras>, so handlers see ctx.state.user, ctx.state.t and ctx.render. */

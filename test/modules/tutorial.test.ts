@@ -112,6 +112,12 @@ test.serial("step 3: a vote counts once however often it is sent, and shows on t
   t.is((await vote(outsider.client)).status, 404, "an outsider cannot vote on what they cannot read");
   t.is((await app.client().post(`/tutorial-ideas/${idea.contentId}/vote`, {})).status, 302, "signed out: to the login page");
   t.is(Number(await voteCount()), 2);
+  // Switched off in the group, the module takes no vote there (host.isOnIn); switched on again, it does.
+  t.is((await author.client.post(`${garden.url}/modules/tutorial-ideas`, { state: "disabled" })).status, 302);
+  t.is((await vote(outsider.client)).status, 404);
+  t.is((await vote(second.client)).status, 404, "a member cannot vote while the module is off in the group");
+  t.is(Number(await voteCount()), 2);
+  t.is((await author.client.post(`${garden.url}/modules/tutorial-ideas`, { state: "enabled" })).status, 302);
 });
 
 test.serial("step 8: the author is told of votes, in one folded line", async (t) => {
