@@ -59,6 +59,7 @@ whenBrowserAvailable(() => {
     const page = await context.newPage();
     await signInThroughForm(page, app.url, account);
     auditEveryPage(page);
+    await page.locator("summary.composer-prompt").click();
     const composer = page.locator("form.composer");
     await composer.locator('textarea[name="body"]').fill("Words I will not retype");
     await composer.locator('input[type="file"]').setInputFiles(disguised);
