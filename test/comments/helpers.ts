@@ -8,10 +8,10 @@ export async function comment(client: Client, contentId: number, body: string, p
   return Number(match[1]);
 }
 
-/** The HTML of one entry of a page (its <article id="content-N"> up to the next entry). */
+/** The HTML of one entry of a page (its <article id="content-N"> up to the next entry, or the end of the page's main part). */
 export function entryHtml(page: string, contentId: number): string {
   const start = page.indexOf(`id="content-${contentId}"`);
   if (start < 0) return "";
-  const next = page.indexOf('<article class="entry', start + 1);
-  return page.slice(start, next < 0 ? undefined : next);
+  const ends = [page.indexOf('<article class="entry', start + 1), page.indexOf("</main>", start)].filter((index) => index >= 0);
+  return page.slice(start, ends.length > 0 ? Math.min(...ends) : undefined);
 }
