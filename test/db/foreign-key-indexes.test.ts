@@ -24,6 +24,9 @@ async function unindexedKeys(): Promise<string[]> {
       const keys = await select<{ table: string; from: string; on_delete: string }>(`PRAGMA foreign_key_list(\`${name}\`)`);
       const indexes = await select<{ name: string; partial: number }>(`PRAGMA index_list(\`${name}\`)`);
       const leading = new Set<string>();
+      // A lone INTEGER PRIMARY KEY is the table's rowid: the table itself is its index (index_list does not show it).
+      const primary = (await select<{ name: string; type: string; pk: number }>(`PRAGMA table_info(\`${name}\`)`)).filter((column) => column.pk > 0);
+      if (primary.length === 1 && primary[0].type.toUpperCase() === "INTEGER") leading.add(primary[0].name);
       for (const index of indexes.filter((index) => !index.partial)) {
         const [first] = await select<{ name: string }>(`PRAGMA index_info(\`${index.name}\`)`);
         if (first) leading.add(first.name);
