@@ -22,6 +22,7 @@ whenBrowserAvailable(() => {
     const watcher = watchPage(page, app.url);
     await signInThroughForm(page, app.url, account);
 
+    await page.locator("summary.composer-prompt").click();
     const body = page.locator("textarea[data-mentions]").first();
     await body.click();
     await body.pressSequentially("Thanks @nadi", { delay: 20 });
