@@ -1,6 +1,6 @@
 import test from "ava";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
-import { User } from "../../../core/models/user.ts";
+import { User } from "../../../core/sdk/index.ts";
 import { createGroup, type CreatedGroup } from "./helpers.ts";
 
 // Directory group mapping without a directory: the "ldap.memberships" hook is emitted here directly, as

@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import { statementsFor } from "../../../test/helpers/queries.ts";
-import { User } from "../../../core/models/user.ts";
+import { User } from "../../../core/sdk/index.ts";
 import { Group } from "../models/group.ts";
 import { GroupMembership } from "../models/membership.ts";
 import { viewerMemberships } from "../queries/viewer-memberships.ts";
