@@ -52,7 +52,8 @@ export function faceOf(person: Person | null | undefined, site: Partial<SiteSett
 export type AvatarSize = "small" | "medium" | "large";
 const sides: Record<AvatarSize, number> = { small: 24, medium: 32, large: 64 };
 const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => entities[char]);
+/** Text for HTML content or a quoted attribute (avatars, the initials SVG). */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => entities[char]);
 
 /**
  * A person's avatar as HTML: their photo, else their initials on their own colour; "small" (comments, lists),

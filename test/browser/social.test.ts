@@ -7,7 +7,7 @@ import type { TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
 import { desktop, expectNoAxeViolations, phone, screenshot, scrollWidth, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../helpers/browser.ts";
 import { publish } from "../helpers/content.ts";
-import { Job } from "../../core/jobs/job.ts";
+import { jobsDone } from "../helpers/jobs.ts";
 import { User } from "../../core/models/user.ts";
 
 // The stream as people meet it, in Chromium: faces, a link's preview card (from a page on this machine,
@@ -20,14 +20,6 @@ let site: http.Server;
 let siteUrl: string;
 let writer: { account: { email: string; password: string }; userId: number; client: Client };
 let longPost: number;
-
-async function previewJobsDone() {
-  for (let tries = 0; tries < 200; tries += 1) {
-    if ((await Job.count({ where: { kind: "link-preview.fetch", status: ["pending", "running"] } })) === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("link preview jobs did not finish");
-}
 
 whenBrowserAvailable(() => {
   startAppAndBrowser(
@@ -70,11 +62,11 @@ whenBrowserAvailable(() => {
     // Not listed yet: the loopback page gets no card. Then the admin lists the host.
     if ((await save("")).status !== 302) throw new Error("settings refused");
     await publish(writer.client, { target: "company:0", body: `Before the admin allowed it:\n${siteUrl}/unlisted` });
-    await previewJobsDone();
+    await jobsDone("link-preview.fetch");
     if ((await save("127.0.0.1")).status !== 302) throw new Error("settings refused");
     await publish(writer.client, { target: "company:0", body: `Safety week starts Monday:\n\n${siteUrl}/safety-week` });
     longPost = await publish(writer.client, { target: "company:0", body: Array.from({ length: 18 }, (_, index) => `Step ${index + 1} of the evacuation drill.`).join("\n\n") });
-    await previewJobsDone();
+    await jobsDone("link-preview.fetch");
   }
   test.after.always(() => {
     site?.closeAllConnections();

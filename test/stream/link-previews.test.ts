@@ -7,7 +7,7 @@ import type { Client } from "../helpers/client.ts";
 import { publish } from "../helpers/content.ts";
 import { addMember, createGroup } from "../../modules/groups/test/helpers.ts";
 import { ContentLinkPreview, LinkPreview } from "../../core/models/link-preview.ts";
-import { Job } from "../../core/jobs/job.ts";
+import { jobsDone } from "../helpers/jobs.ts";
 
 // Link previews over HTTP: a link alone on a line in a post gets a card once background work fetched the
 // page (from a server on this machine, which the admin must list), shown to readers only, removable by its author.
@@ -51,15 +51,6 @@ async function saveSettings(fields: Record<string, string>) {
   return response;
 }
 
-/** Waits until the background fetch of every queued preview has finished. */
-async function previewJobsDone() {
-  for (let tries = 0; tries < 200; tries += 1) {
-    if ((await Job.count({ where: { kind: "link-preview.fetch", status: ["pending", "running"] } })) === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("link preview jobs did not finish");
-}
-
 const cardOf = (html: string) => /<aside class="link-card"[\s\S]*?<\/aside>/.exec(html)?.[0] ?? null;
 
 test.serial("the settings page refuses a host list that is not host names, and saves nothing", async (t) => {
@@ -73,7 +64,7 @@ test.serial("a loopback link is never fetched while its host is not listed", asy
   t.is((await saveSettings({ linkPreviews: "1", linkPreviewHosts: "" })).status, 302);
   const before = hits;
   const id = await publish(author.client, { target: "company:0", body: `Not listed:\n${siteUrl}/closed` });
-  await previewJobsDone();
+  await jobsDone("link-preview.fetch");
   t.is(hits, before, "the site was never asked");
   t.is((await LinkPreview.findOne({ where: { url: `${siteUrl}/closed` } }))?.status, "failed");
   t.is(cardOf((await author.client.get(`/c/${id}`)).text), null);
@@ -82,7 +73,7 @@ test.serial("a loopback link is never fetched while its host is not listed", asy
 test.serial("a listed intranet host: the card shows on the post and the dashboard, its text escaped, its picture small", async (t) => {
   t.is((await saveSettings({ linkPreviews: "1", linkPreviewHosts: "127.0.0.1" })).status, 302);
   const id = await publish(author.client, { target: "company:0", body: `Read this before Monday:\n\n${siteUrl}/plan\n\nThanks!` });
-  await previewJobsDone();
+  await jobsDone("link-preview.fetch");
   const card = cardOf((await reader.client.get(`/c/${id}`)).text);
   t.truthy(card);
   t.true(card!.includes("Quarterly &lt;b&gt;plan&lt;/b&gt; /plan"), "the page's markup is text");
@@ -101,7 +92,7 @@ test.serial("a listed intranet host: the card shows on the post and the dashboar
 test.serial("a link inside a sentence gets no card, nor one in a code block", async (t) => {
   const inline = await publish(author.client, { target: "company:0", body: `See ${siteUrl}/inline for details` });
   const fenced = await publish(author.client, { target: "company:0", body: "```\n" + `${siteUrl}/fenced` + "\n```" });
-  await previewJobsDone();
+  await jobsDone("link-preview.fetch");
   t.is(await ContentLinkPreview.count({ where: { contentId: [inline, fenced] } }), 0);
   t.is(cardOf((await author.client.get(`/c/${inline}`)).text), null);
 });
@@ -110,7 +101,7 @@ test.serial("a card in a private group, and its picture, stay with the group's r
   const group = await createGroup(author.client, { name: "Plans", visibility: "private" });
   await addMember(group.id, reader.userId);
   const id = await publish(author.client, { target: `group:${group.id}`, body: `${siteUrl}/private-plan` });
-  await previewJobsDone();
+  await jobsDone("link-preview.fetch");
   const card = cardOf((await reader.client.get(`/c/${id}`)).text);
   t.truthy(card, "a member sees it");
   const image = /<img class="link-card-image" src="([^"]+)"/.exec(card!)![1];
@@ -123,7 +114,7 @@ test.serial("a card in a private group, and its picture, stay with the group's r
 
 test.serial("the author removes the card; someone else may not; an edit to another link brings a new card", async (t) => {
   const id = await publish(author.client, { target: "company:0", body: `${siteUrl}/first` });
-  await previewJobsDone();
+  await jobsDone("link-preview.fetch");
   t.truthy(cardOf((await author.client.get(`/c/${id}`)).text)?.includes("Remove preview"));
   t.is((await reader.client.post(`/c/${id}/link-preview/remove`)).status, 403);
   t.false((await ContentLinkPreview.findByPk(id))!.hidden);
@@ -135,7 +126,7 @@ test.serial("the author removes the card; someone else may not; an edit to anoth
   t.is(cardOf((await reader.client.get("/")).text.split(`id="content-${id}"`)[1]?.split("</article>")[0] ?? ""), null, "gone from the (cached) dashboard entry too");
   const edited = await author.client.post(`/c/${id}/edit`, { title: "", body: `Better:\n${siteUrl}/second` });
   t.is(edited.status, 302);
-  await previewJobsDone();
+  await jobsDone("link-preview.fetch");
   t.true(cardOf((await author.client.get(`/c/${id}`)).text)?.includes("/second") ?? false);
 });
 
@@ -143,7 +134,7 @@ test.serial("a link posted twice is fetched once", async (t) => {
   const before = hits;
   await publish(author.client, { target: "company:0", body: `${siteUrl}/shared` });
   await publish(reader.client, { target: "company:0", body: `${siteUrl}/shared` });
-  await previewJobsDone();
+  await jobsDone("link-preview.fetch");
   t.is(hits - before, 2, "one page and its picture");
 });
 
@@ -152,6 +143,6 @@ test.serial("with previews off, nothing is fetched", async (t) => {
   t.false((await app.app.settings.get()).linkPreviews);
   const before = hits;
   await publish(author.client, { target: "company:0", body: `${siteUrl}/off` });
-  await previewJobsDone();
+  await jobsDone("link-preview.fetch");
   t.is(hits, before);
 });
