@@ -80,7 +80,7 @@ export class ContentWriter implements ContentApi {
         );
         await input.afterWrite?.({ ...context, content });
         await syncTopics(transaction, content, input.text ? extractTopics(input.text) : []);
-        await recordLinkPreview(transaction, content.id, input.text);
+        await recordLinkPreview(transaction, content.id, input.text, true);
         const mentioned = await recordMentions(transaction, { contentId: content.id }, mentions?.readerIds ?? []);
         await attachUploads(transaction, { contentId: content.id, uploaderId: author.id }, input.uploads ?? []);
         return { content, mentioned, mentionsContainer: mentions?.mentionsContainer ?? false };

@@ -13,9 +13,11 @@ export const refreshAfterMs = 7 * 24 * 3600_000;
  * background work when it was never fetched or is stale (one job a link a day, whoever posts it). Recorded
  * whether previews are on or not: the job and the card check the site's setting.
  */
-export async function recordLinkPreview(transaction: Transaction, contentId: number, text: string | null | undefined): Promise<void> {
+export async function recordLinkPreview(transaction: Transaction, contentId: number, text: string | null | undefined, isNew = false): Promise<void> {
   const url = linkAloneOnLine(text);
-  const current = await ContentLinkPreview.findByPk(contentId, { transaction });
+  // A new content has no card yet: without a link there is nothing to read or remove.
+  if (isNew && !url) return;
+  const current = isNew ? null : await ContentLinkPreview.findByPk(contentId, { transaction });
   if (!url) {
     await current?.destroy({ transaction });
     return;
