@@ -32,6 +32,7 @@ export { emptyRegistrations, type Registrations } from "./registrations.ts";
 import { settingsReader } from "./settings.ts";
 import { moduleLive } from "../live/module-channel.ts";
 import { policyOf } from "../content/request.ts";
+import { ContentPolicy } from "../policies/content.ts";
 import { loadEntries } from "../content/entries.ts";
 import { containerStreamPage } from "../content/container-stream.ts";
 import { containerModules } from "./container-modules.ts";
@@ -58,6 +59,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
     logger: services.logger.child({ module: moduleId }),
     sequelize: services.sequelize,
     policyOf: (ctx) => policyOf(ctx, services.registry),
+    policyFor: (user) => new ContentPolicy(services.registry, user),
     entries: (policy, contents, options) => loadEntries(services.registry, policy, contents, options),
     containerStream: (ctx, container, options) => containerStreamPage(ctx, services.registry, container, { url: options.url, pageSize: options.pageSize ?? 20 }),
     containerModules: containerModules(services.registry, moduleId),

@@ -480,6 +480,8 @@ export interface Host {
   readonly sequelize: Sequelize;
   /** The request's content policy (one per request): what the signed-in reader may read, post in, edit... */
   policyOf(ctx: AppContext): ContentPolicy;
+  /** A content policy for another person than the request's (may a recipient read this container?); a fresh one each call. */
+  policyFor(user: User | null): ContentPolicy;
   /**
    * Entries of contents, as core's entry templates show them: each type's item, author, container, the
    * viewer's rights and actions, batch-loaded (a bounded number of queries); a switched-off type's are left out.
