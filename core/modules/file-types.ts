@@ -52,8 +52,11 @@ export interface FileSendOptions {
  * checks of attachments. See docs/modules.md, "Files".
  */
 export interface ModuleFiles {
-  /** Reads a multipart form: its fields into ctx.state.body, its files (input name "files") checked; refused files are a 413/415/422. */
-  receive(ctx: AppContext): Promise<ReceivedUpload[]>;
+  /**
+   * Reads a multipart form: its fields into ctx.state.body, its files (input name "files") checked; refused files are a 413/415/422.
+   * `limits` sets this form's own per-file size (bytes) and file count instead of the site's (a documents area takes larger files).
+   */
+  receive(ctx: AppContext, limits?: { maxFileBytes?: number; maxFiles?: number }): Promise<ReceivedUpload[]>;
   /** Stores a received upload or bytes; refused ones are a 413/415/422 with nothing left on disk. */
   put(source: ReceivedUpload | FileSource, options?: FilePutOptions): Promise<StoredFile>;
   /** One of this module's files, or null. */

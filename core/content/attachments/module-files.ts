@@ -50,7 +50,7 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
   const row = (id: number, transaction?: Transaction) =>
     Number.isSafeInteger(id) && id > 0 ? ModuleFile.findOne({ where: { id, moduleId }, transaction }) : Promise.resolve(null);
   return {
-    receive: (ctx) => receiveForm(ctx, config),
+    receive: (ctx, limits) => receiveForm(ctx, config, limits),
 
     async put(source, options = {}) {
       const upload = isReceivedUpload(source) ? source : await receiveBytes(config, source);

@@ -44,14 +44,14 @@ function temporaryStorage(uploadsDir: string, created: Set<string>, closing: Pro
   };
 }
 
-function readMultipart(ctx: AppContext, storage: StorageEngine, maxFileBytes: number): Promise<MultipartRequest> {
+function readMultipart(ctx: AppContext, storage: StorageEngine, maxFileBytes: number, maxFiles: number): Promise<MultipartRequest> {
   // Plain multer behind a promise: @koa/multer's type declarations widen Koa's context for the whole program.
   const middleware = multer({
     storage,
     // Browsers send file names as raw UTF-8.
     defParamCharset: "utf8",
-    limits: { fileSize: maxFileBytes, files: maxFilesPerForm, fields: 50, fieldSize: 200_000, fieldNameSize: 100, parts: maxFilesPerForm + 50, headerPairs: 20 },
-  }).array(fileFieldName, maxFilesPerForm) as unknown as (request: IncomingMessage, response: ServerResponse, done: (error?: unknown) => void) => void;
+    limits: { fileSize: maxFileBytes, files: maxFiles, fields: 50, fieldSize: 200_000, fieldNameSize: 100, parts: maxFiles + 50, headerPairs: 20 },
+  }).array(fileFieldName, maxFiles) as unknown as (request: IncomingMessage, response: ServerResponse, done: (error?: unknown) => void) => void;
   return new Promise((resolve, reject) => middleware(ctx.req, ctx.res, (error) => (error ? reject(error) : resolve(ctx.req as MultipartRequest))));
 }
 
@@ -126,12 +126,20 @@ function settled(closing: Promise<void>[]) {
   return Promise.race([Promise.allSettled(closing), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
 }
 
+/** A module's own limits for one form (host.files.receive): a larger per-file size, more files. */
+export interface ReceiveLimits {
+  /** Bytes one file may have; default the site's AGORA_UPLOAD_LIMIT_MB. */
+  maxFileBytes?: number;
+  /** Files one form may carry; default maxFilesPerForm. */
+  maxFiles?: number;
+}
+
 /**
  * Reads a multipart form: fields into ctx.state.body, files (field "files") streamed to uploads/tmp
  * and sniffed. A refused file is a 413/415/422 with nothing left behind. Whatever was received and not
  * attached by the end of the response is deleted then; call discardUploads to delete it sooner.
  */
-export async function receiveForm(ctx: AppContext, config: Config): Promise<ReceivedUpload[]> {
+export async function receiveForm(ctx: AppContext, config: Config, limits: ReceiveLimits = {}): Promise<ReceivedUpload[]> {
   if (!ctx.is("multipart")) return [];
   const uploadsDir = config.uploadsDir;
   await mkdir(temporaryDirectory(uploadsDir), { recursive: true });
@@ -140,7 +148,8 @@ export async function receiveForm(ctx: AppContext, config: Config): Promise<Rece
   const closing: Promise<void>[] = [];
   let request: MultipartRequest;
   try {
-    request = await readMultipart(ctx, temporaryStorage(uploadsDir, created, closing), config.uploadLimitMb * 1024 * 1024);
+    const maxFileBytes = limits.maxFileBytes ?? config.uploadLimitMb * 1024 * 1024;
+    request = await readMultipart(ctx, temporaryStorage(uploadsDir, created, closing), maxFileBytes, limits.maxFiles ?? maxFilesPerForm);
   } catch (error) {
     // Multer stops at the refused part: the fields before it are parsed, and the form shows them again.
     ctx.state.body = { ...(ctx.req as MultipartRequest).body };
