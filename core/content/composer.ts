@@ -37,10 +37,11 @@ function postTab(here: string): ComposerTab {
   return { type: postKind, label: "stream:compose.kindPost", textLabel: "stream:compose.bodyLabel", href: here, action: "/posts", template: null, text: "required", files: true, isActive: false };
 }
 
-function moduleTab(kind: ModuleKind, here: string): ComposerTab {
+async function moduleTab(kind: ModuleKind, here: string, writer: ContentPolicy): Promise<ComposerTab> {
   const text = kind.composer.text === false ? "none" : kind.composer.text?.required ? "required" : "optional";
   const textLabel = (kind.composer.text || undefined)?.label ?? "stream:compose.bodyLabel";
-  return { type: kind.type, label: kind.composer.label, textLabel, href: `${here}?kind=${encodeURIComponent(kind.type)}`, action: `/compose/${kind.type}`, template: kind.composer.template, text, files: Boolean(kind.composer.files), isActive: false };
+  const locals = kind.composer.locals && writer.user ? await kind.composer.locals(writer.user) : {};
+  return { type: kind.type, label: kind.composer.label, textLabel, href: `${here}?kind=${encodeURIComponent(kind.type)}`, action: `/compose/${kind.type}`, template: kind.composer.template, text, files: Boolean(kind.composer.files), isActive: false, locals };
 }
 
 /** The tabs with the asked one active (an unknown or unavailable kind opens the post's). */
@@ -61,7 +62,7 @@ const mayWrite = (registry: ModuleRegistry, policy: ContentPolicy, kind: ModuleK
 export async function containerComposer(registry: ModuleRegistry, policy: ContentPolicy, container: Container, options: { here: string; returnTo: string; kind?: string }): Promise<ComposerView> {
   const tabs = [postTab(options.here)];
   for (const kind of moduleKinds(registry)) {
-    if ((await registry.isEnabledIn(kind.moduleId, container)) && (await mayWrite(registry, policy, kind, container))) tabs.push(moduleTab(kind, options.here));
+    if ((await registry.isEnabledIn(kind.moduleId, container)) && (await mayWrite(registry, policy, kind, container))) tabs.push(await moduleTab(kind, options.here, policy));
   }
   return { ...withActive(tabs, options.kind), target: streamKeyOf(container.type, container.id), returnTo: options.returnTo };
 }
@@ -91,7 +92,7 @@ export async function pickerComposer(registry: ModuleRegistry, policy: ContentPo
         offered = true;
       }
     }
-    if (offered) tabs.push(moduleTab(kind, options.here));
+    if (offered) tabs.push(await moduleTab(kind, options.here, policy));
   }
   const targets = containers.map(({ container, label }) => ({ value: streamKeyOf(container.type, container.id), label, kinds: kindsOf.get(streamKeyOf(container.type, container.id))! }));
   return { ...withActive(tabs, options.kind), targets, returnTo: options.returnTo };

@@ -296,6 +296,8 @@ export interface ComposerKind<Fields = unknown> {
   fields: ZodType<Fields>;
   /** Writes the content, through host.content.create, and returns it. */
   submit(submission: ComposerSubmission<Fields>): Promise<Content>;
+  /** What its template needs beyond `values` and `errors` (the choices of a select), for the writer: read as `tab.locals`. */
+  locals?(writer: User): Promise<Record<string, unknown>>;
 }
 
 /** One tab of a composer, ready to render (core/content/composer.ts builds them). */
@@ -312,6 +314,8 @@ export interface ComposerTab {
   text: "required" | "optional" | "none";
   files: boolean;
   isActive: boolean;
+  /** What the kind's `locals` gave for the writer (empty for posts and kinds without it). */
+  locals?: Record<string, unknown>;
 }
 
 /** A composer ready to render (stream/composer.njk): its tabs, the active one, and a fixed container or a "Post to" list. */
