@@ -1,0 +1,46 @@
+import { defineModule, type Container } from "../../core/sdk/index.ts";
+import { adminRoutes } from "./admin.ts";
+import { kudosContentType, removeKudos } from "./kudos.ts";
+import { Badge, DisplayLink, Kudos, KudosRecipient, Preference } from "./models.ts";
+import { profileRoutes } from "./profile.ts";
+import { recognitionRoutes } from "./routes.ts";
+import { siteSettings } from "./settings.ts";
+
+/** Recognition: kudos with badges, an appreciation wall, a display for office screens (docs/recognition.md). */
+export default defineModule({
+  id: "recognition",
+  version: "1.0.0",
+  scopes: ["instance", "group"],
+  models: [Badge, Kudos, KudosRecipient, Preference, DisplayLink],
+  migrations: "migrations",
+  settings: { instance: siteSettings },
+  assets: { stylesheets: ["recognition.css"] },
+  register(host) {
+    host.contentType(kudosContentType(host));
+    host.routes(recognitionRoutes(host));
+    host.adminRoutes(adminRoutes(host));
+    host.menu("admin", { label: "recognition:admin.menu", href: "/admin/recognition", order: 45 });
+    host.menu("profile", { label: "recognition:profile.tab", href: (profile: Container) => `/u/${profile.slug}/recognition`, order: 30 });
+    host.containerRoutes("user", profileRoutes(host));
+
+    host.notificationType({
+      id: "recognition.kudos",
+      label: "recognition:notifications.kudos",
+      message: "recognition:notifications.kudosLine",
+      defaults: { web: true, email: true },
+      level: "always", // addressed to the person thanked
+    });
+    host.notificationType({
+      id: "recognition.team-kudos",
+      label: "recognition:notifications.teamKudos",
+      message: "recognition:notifications.teamKudosLine",
+      defaults: { web: true, email: false },
+      level: "always",
+    });
+  },
+  // A group is being removed: its kudos go with it (core then deletes their contents).
+  async onContainerRemoved(container, { transaction }) {
+    const kudos = await Kudos.findAll({ where: { containerType: container.type, containerId: container.id }, attributes: ["id"], transaction });
+    await removeKudos(kudos.map((row) => row.id), transaction);
+  },
+});

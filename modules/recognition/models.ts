@@ -1,0 +1,131 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+
+/** A badge of the catalogue admins manage; a retired one (isActive false) can no longer be given but keeps its kudos. */
+export class Badge extends Model<InferAttributes<Badge>, InferCreationAttributes<Badge>> {
+  declare id: CreationOptional<number>;
+  declare nameEn: string;
+  declare nameFr: string;
+  declare descriptionEn: CreationOptional<string>;
+  declare descriptionFr: CreationOptional<string>;
+  declare companyValue: CreationOptional<string | null>;
+  declare icon: CreationOptional<string>;
+  declare iconFileId: CreationOptional<number | null>;
+  declare points: CreationOptional<number>;
+  declare isActive: CreationOptional<boolean>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize) {
+    Badge.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        nameEn: { type: DataTypes.STRING(80), allowNull: false },
+        nameFr: { type: DataTypes.STRING(80), allowNull: false },
+        descriptionEn: { type: DataTypes.STRING(500), allowNull: false, defaultValue: "" },
+        descriptionFr: { type: DataTypes.STRING(500), allowNull: false, defaultValue: "" },
+        companyValue: { type: DataTypes.STRING(60), allowNull: true },
+        icon: { type: DataTypes.STRING(32), allowNull: false, defaultValue: "star" },
+        iconFileId: { type: DataTypes.INTEGER, allowNull: true },
+        points: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: "recognition_badges", underscored: true },
+    );
+  }
+}
+
+/** One kudos: the module's row behind each "kudos" content (the content's refId). */
+export class Kudos extends Model<InferAttributes<Kudos>, InferCreationAttributes<Kudos>> {
+  declare id: CreationOptional<number>;
+  declare giverId: number;
+  declare badgeId: number;
+  declare containerType: string;
+  declare containerId: number;
+  declare thanksGroup: CreationOptional<boolean>;
+  declare messageHtml: string;
+  declare contentId: CreationOptional<number | null>;
+  declare createdAt: Date;
+
+  static initModel(sequelize: Sequelize) {
+    Kudos.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        giverId: { type: DataTypes.INTEGER, allowNull: false },
+        badgeId: { type: DataTypes.INTEGER, allowNull: false },
+        containerType: { type: DataTypes.STRING(32), allowNull: false },
+        containerId: { type: DataTypes.INTEGER, allowNull: false },
+        thanksGroup: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        messageHtml: { type: DataTypes.TEXT, allowNull: false },
+        contentId: { type: DataTypes.INTEGER, allowNull: true },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      { sequelize, tableName: "recognition_kudos", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** A person thanked by a kudos (giver and time copied for the monthly cap per pair). */
+export class KudosRecipient extends Model<InferAttributes<KudosRecipient>, InferCreationAttributes<KudosRecipient>> {
+  declare id: CreationOptional<number>;
+  declare kudosId: number;
+  declare recipientId: number;
+  declare giverId: number;
+  declare createdAt: Date;
+
+  static initModel(sequelize: Sequelize) {
+    KudosRecipient.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        kudosId: { type: DataTypes.INTEGER, allowNull: false },
+        recipientId: { type: DataTypes.INTEGER, allowNull: false },
+        giverId: { type: DataTypes.INTEGER, allowNull: false },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      { sequelize, tableName: "recognition_kudos_recipients", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** A person's own choices (their manager told of their kudos; out of every ranking). */
+export class Preference extends Model<InferAttributes<Preference>, InferCreationAttributes<Preference>> {
+  declare userId: number;
+  declare notifyManager: CreationOptional<boolean>;
+  declare hideFromRankings: CreationOptional<boolean>;
+
+  static initModel(sequelize: Sequelize) {
+    Preference.init(
+      {
+        userId: { type: DataTypes.INTEGER, primaryKey: true },
+        notifyManager: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        hideFromRankings: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      },
+      { sequelize, tableName: "recognition_preferences", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** A read-only link for an office screen; only the token's hash is stored, and a revoked link opens nothing. */
+export class DisplayLink extends Model<InferAttributes<DisplayLink>, InferCreationAttributes<DisplayLink>> {
+  declare id: CreationOptional<number>;
+  declare name: string;
+  declare tokenHash: string;
+  declare createdBy: number;
+  declare createdAt: CreationOptional<Date>;
+  declare revokedAt: CreationOptional<Date | null>;
+
+  static initModel(sequelize: Sequelize) {
+    DisplayLink.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        name: { type: DataTypes.STRING(80), allowNull: false },
+        tokenHash: { type: DataTypes.STRING(128), allowNull: false },
+        createdBy: { type: DataTypes.INTEGER, allowNull: false },
+        createdAt: DataTypes.DATE,
+        revokedAt: { type: DataTypes.DATE, allowNull: true },
+      },
+      { sequelize, tableName: "recognition_display_links", underscored: true, updatedAt: false },
+    );
+  }
+}
