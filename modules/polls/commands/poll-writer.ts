@@ -1,0 +1,46 @@
+import type { Transaction } from "sequelize";
+import { Poll, PollOption, PollQuestion } from "../models.ts";
+import { scales, type PollFields } from "../composer.ts";
+
+/** Writes a one-question poll from the composer's fields; returns its id (the content's refId). */
+export async function writePoll(question: string, fields: PollFields, container: { type: string; id: number }, authorId: number, transaction: Transaction) {
+  const poll = await Poll.create(
+    {
+      containerType: container.type,
+      containerId: container.id,
+      authorId,
+      kind: "poll",
+      title: question.slice(0, 300),
+      isAnonymous: fields.anonymous,
+      // An anonymous answer cannot be found again to be replaced.
+      allowChange: fields.allowChange && !fields.anonymous,
+      resultsVisibility: fields.results,
+      membersAddOptions: fields.membersAddOptions && fields.pollKind !== "scale" && fields.pollKind !== "text",
+      openToReaders: fields.openToReaders,
+      closesAt: fields.closesAt,
+    },
+    { transaction },
+  );
+  const [scaleMin, scaleMax] = scales[fields.scale];
+  const options = fields.pollKind === "scale" || fields.pollKind === "text" ? [] : fields.options;
+  const maxChoices = fields.pollKind === "multiple" ? (fields.maxChoices ?? options.length) : fields.pollKind === "ranked" ? options.length : 1;
+  const row = await PollQuestion.create(
+    {
+      pollId: poll.id,
+      position: 1,
+      kind: fields.pollKind,
+      prompt: question.slice(0, 500),
+      isRequired: true,
+      minChoices: fields.pollKind === "multiple" ? (fields.minChoices ?? 1) : 1,
+      maxChoices,
+      scaleMin,
+      scaleMax,
+    },
+    { transaction },
+  );
+  await PollOption.bulkCreate(
+    options.map((label, index) => ({ pollId: poll.id, questionId: row.id, position: index + 1, label })),
+    { transaction },
+  );
+  return poll;
+}

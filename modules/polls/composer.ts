@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { questionKinds, resultVisibilities } from "./models.ts";
+
+export const scales = { "1-5": [1, 5], "1-10": [1, 10], nps: [0, 10] } as const;
+export const maxOptions = 50;
+
+const checkbox = z.preprocess((value) => value === "on" || value === "true" || value === "1", z.boolean());
+const optionalCount = z.preprocess((value) => (value === "" || value === undefined ? undefined : value), z.coerce.number({ message: "polls:errors.count" }).int("polls:errors.count").min(1, "polls:errors.count").max(maxOptions, "polls:errors.count").optional());
+const lines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+
+/** A moment typed in the composer: a full ISO 8601 time with its zone, or a datetime-local value read as UTC. */
+function parseMoment(value: string): Date | null {
+  const text = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value}Z` : value;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The poll composer's own fields, beside core's text box (the question). */
+export const pollFields = z
+  .object({
+    pollKind: z.enum(questionKinds, { message: "polls:errors.kind" }).default("single"),
+    options: z.string().max(20_000, "polls:errors.options").default("").transform(lines),
+    minChoices: optionalCount,
+    maxChoices: optionalCount,
+    scale: z.enum(["1-5", "1-10", "nps"], { message: "polls:errors.scale" }).default("1-5"),
+    anonymous: checkbox,
+    allowChange: checkbox,
+    results: z.enum(resultVisibilities, { message: "polls:errors.results" }).default("always"),
+    membersAddOptions: checkbox,
+    openToReaders: checkbox,
+    closesAt: z
+      .string()
+      .trim()
+      .default("")
+      .transform((value, context) => {
+        if (value === "") return null;
+        const date = parseMoment(value);
+        if (!date || date.getTime() <= Date.now()) {
+          context.addIssue({ code: "custom", message: "polls:errors.closesAt" });
+          return z.NEVER;
+        }
+        return date;
+      }),
+  })
+  .superRefine((fields, context) => {
+    const needsOptions = fields.pollKind === "single" || fields.pollKind === "multiple" || fields.pollKind === "ranked";
+    if (!needsOptions) return;
+    const issue = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
+    if (fields.options.length < 2 || fields.options.length > maxOptions) issue("options", "polls:errors.options");
+    else if (fields.options.some((option) => option.length > 200)) issue("options", "polls:errors.optionLength");
+    else if (new Set(fields.options.map((option) => option.toLowerCase())).size !== fields.options.length) issue("options", "polls:errors.duplicateOption");
+    if (fields.pollKind === "multiple") {
+      const min = fields.minChoices ?? 1;
+      const max = fields.maxChoices ?? fields.options.length;
+      if (min > max || max > fields.options.length) issue("maxChoices", "polls:errors.minMax");
+    }
+  });
+
+export type PollFields = z.infer<typeof pollFields>;

@@ -1,0 +1,29 @@
+import { Content, defineModule } from "../../core/sdk/index.ts";
+import { handleDeadlines } from "./deadlines.ts";
+import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion } from "./models.ts";
+import { pollContentType, removePolls } from "./poll-type.ts";
+import { pollRoutes, publishResults } from "./routes.ts";
+
+/** Polls (and, on the same ballot engine, surveys): content in groups, the company stream and profiles. */
+export default defineModule({
+  id: "polls",
+  version: "1.0.0",
+  requires: ["groups"],
+  scopes: ["instance", "group"],
+  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice],
+  migrations: "migrations",
+  assets: { stylesheets: ["polls.css"], scripts: ["polls.js"] },
+  register(host) {
+    host.contentType(pollContentType(host));
+    host.routes(pollRoutes(host));
+    handleDeadlines(host, async (poll) => {
+      const content = await Content.findOne({ where: { type: "poll", refId: poll.id } });
+      if (content) await publishResults(host, content);
+    });
+  },
+  // A group is being removed: its polls and every answer go with it (core then deletes its contents).
+  async onContainerRemoved(container, { transaction }) {
+    const polls = await Poll.findAll({ where: { containerType: container.type, containerId: container.id }, attributes: ["id"], transaction });
+    await removePolls(polls.map((poll) => poll.id), transaction);
+  },
+});

@@ -1,0 +1,94 @@
+import type { Sequelize } from "sequelize";
+import type { Content, ContentPolicy } from "../../core/sdk/index.ts";
+import { clock } from "./clock.ts";
+import { Poll } from "./models.ts";
+import { maySeeResults, ownAnswers, participationOf, questionsOf, tallyData } from "./queries.ts";
+import { tallies, type QuestionResult, type QuestionView } from "./tallies/index.ts";
+
+/** What an entry (and a poll's results fragment) shows one viewer. */
+export interface PollItem {
+  id: number;
+  contentId: number;
+  title: string;
+  isAnonymous: boolean;
+  allowChange: boolean;
+  resultsVisibility: string;
+  membersAddOptions: boolean;
+  closesAt: Date | null;
+  closedAt: Date | null;
+  isOpen: boolean;
+  participants: number;
+  hasAnswered: boolean;
+  /** May answer now (or change their answer). */
+  canAnswer: boolean;
+  /** Takes part in principle (a member, or any reader where the poll is open to readers). */
+  isEligible: boolean;
+  isManager: boolean;
+  showResults: boolean;
+  questions: (QuestionView & { own: { choices: Record<number, number | true>; value: number | null; text: string } })[];
+  results: { question: QuestionView; result: QuestionResult }[];
+}
+
+/**
+ * Items for a page of polls and one viewer, in a bounded number of queries whatever the page's size: the
+ * polls, their questions and options, participation, the viewer's own answers, and counts only for the polls
+ * whose results this viewer may see.
+ */
+export async function pollItems(sequelize: Sequelize, refIds: number[], policy: ContentPolicy, contents: Content[]): Promise<Map<number, PollItem>> {
+  const items = new Map<number, PollItem>();
+  if (refIds.length === 0) return items;
+  const viewer = policy.user && policy.user.isActive ? policy.user : null;
+  const [polls, questions, participation] = await Promise.all([
+    Poll.findAll({ where: { id: refIds } }),
+    questionsOf(refIds),
+    participationOf(sequelize, refIds, viewer?.id ?? null),
+  ]);
+  const named = polls.filter((poll) => !poll.isAnonymous && participation.answered.has(poll.id)).map((poll) => poll.id);
+  const own = viewer && named.length > 0 ? await ownAnswers(sequelize, named, viewer.id) : new Map();
+  await policy.loadRoles(contents);
+  const contentOf = new Map(contents.map((content) => [content.refId!, content]));
+  const now = clock.now();
+  const shown: Poll[] = [];
+  for (const poll of polls) {
+    const content = contentOf.get(poll.id);
+    if (!content) continue;
+    const isOpen = poll.isOpenAt(now);
+    const hasAnswered = participation.answered.has(poll.id);
+    const isManager = Boolean(viewer && (poll.authorId === viewer.id || (await policy.canManage(content))));
+    const isEligible = Boolean(viewer && (poll.openToReaders || (await policy.roleIn(content)) !== ""));
+    const showResults = maySeeResults(poll.resultsVisibility, { isOpen, hasAnswered, isManager });
+    if (showResults) shown.push(poll);
+    items.set(poll.id, {
+      id: poll.id,
+      contentId: content.id,
+      title: poll.title,
+      isAnonymous: poll.isAnonymous,
+      allowChange: poll.allowChange,
+      resultsVisibility: poll.resultsVisibility,
+      membersAddOptions: poll.membersAddOptions,
+      closesAt: poll.closesAt,
+      closedAt: poll.closedAt,
+      isOpen,
+      participants: participation.counts.get(poll.id) ?? 0,
+      hasAnswered,
+      canAnswer: isOpen && isEligible && !content.deletedAt && (!hasAnswered || (poll.allowChange && !poll.isAnonymous)),
+      isEligible,
+      isManager,
+      showResults,
+      questions: (questions.get(poll.id) ?? []).map((question) => {
+        const mine = own.get(question.id);
+        const choices: Record<number, number | true> = {};
+        for (const choice of mine?.choices ?? []) choices[choice.optionId] = choice.rank ?? true;
+        return { ...question, own: { choices, value: mine?.value ?? null, text: mine?.text ?? "" } };
+      }),
+      results: [],
+    });
+  }
+  const counted = shown.flatMap((poll) => questions.get(poll.id) ?? []);
+  const data = await tallyData(sequelize, counted);
+  for (const poll of shown) {
+    const item = items.get(poll.id)!;
+    item.results = (questions.get(poll.id) ?? []).map((question) => ({ question, result: tallies[question.kind].result(question, data.get(question.id)!) }));
+  }
+  return items;
+}

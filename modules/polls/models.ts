@@ -1,0 +1,167 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+
+export const questionKinds = ["single", "multiple", "ranked", "scale", "text"] as const;
+export type QuestionKind = (typeof questionKinds)[number];
+export const resultVisibilities = ["always", "answered", "closed", "author"] as const;
+export type ResultVisibility = (typeof resultVisibilities)[number];
+
+/** A poll or survey: the module's row behind each "poll" content (the content's refId). */
+export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<Poll>> {
+  declare id: CreationOptional<number>;
+  declare containerType: string;
+  declare containerId: number;
+  declare authorId: number;
+  declare kind: CreationOptional<"poll" | "survey">;
+  declare title: string;
+  declare isAnonymous: CreationOptional<boolean>;
+  declare allowChange: CreationOptional<boolean>;
+  declare resultsVisibility: CreationOptional<ResultVisibility>;
+  declare membersAddOptions: CreationOptional<boolean>;
+  declare openToReaders: CreationOptional<boolean>;
+  declare closesAt: CreationOptional<Date | null>;
+  declare closedAt: CreationOptional<Date | null>;
+
+  /** Whether answers are taken at this instant: not closed by hand or by the job, and before the deadline. */
+  isOpenAt(now: Date): boolean {
+    return !this.closedAt && !(this.closesAt && this.closesAt.getTime() <= now.getTime());
+  }
+
+  static initModel(sequelize: Sequelize) {
+    Poll.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        containerType: { type: DataTypes.STRING(32), allowNull: false },
+        containerId: { type: DataTypes.INTEGER, allowNull: false },
+        authorId: { type: DataTypes.INTEGER, allowNull: false },
+        kind: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "poll" },
+        title: { type: DataTypes.STRING(300), allowNull: false },
+        isAnonymous: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        allowChange: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        resultsVisibility: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "always" },
+        membersAddOptions: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        openToReaders: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        closesAt: { type: DataTypes.DATE, allowNull: true },
+        closedAt: { type: DataTypes.DATE, allowNull: true },
+      },
+      { sequelize, tableName: "polls", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** One question of a poll (a poll has one, a survey several, in position order). */
+export class PollQuestion extends Model<InferAttributes<PollQuestion>, InferCreationAttributes<PollQuestion>> {
+  declare id: CreationOptional<number>;
+  declare pollId: number;
+  declare position: number;
+  declare kind: QuestionKind;
+  declare prompt: string;
+  declare isRequired: CreationOptional<boolean>;
+  declare minChoices: CreationOptional<number>;
+  declare maxChoices: CreationOptional<number>;
+  declare scaleMin: CreationOptional<number>;
+  declare scaleMax: CreationOptional<number>;
+
+  static initModel(sequelize: Sequelize) {
+    PollQuestion.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        pollId: { type: DataTypes.INTEGER, allowNull: false },
+        position: { type: DataTypes.INTEGER, allowNull: false },
+        kind: { type: DataTypes.STRING(16), allowNull: false },
+        prompt: { type: DataTypes.STRING(500), allowNull: false },
+        isRequired: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        minChoices: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+        maxChoices: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+        scaleMin: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+        scaleMax: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 5 },
+      },
+      { sequelize, tableName: "poll_questions", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** A choice offered by a question; addedBy is set when a member added it. */
+export class PollOption extends Model<InferAttributes<PollOption>, InferCreationAttributes<PollOption>> {
+  declare id: CreationOptional<number>;
+  declare pollId: number;
+  declare questionId: number;
+  declare position: number;
+  declare label: string;
+  declare addedBy: CreationOptional<number | null>;
+
+  static initModel(sequelize: Sequelize) {
+    PollOption.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        pollId: { type: DataTypes.INTEGER, allowNull: false },
+        questionId: { type: DataTypes.INTEGER, allowNull: false },
+        position: { type: DataTypes.INTEGER, allowNull: false },
+        label: { type: DataTypes.STRING(200), allowNull: false },
+        addedBy: { type: DataTypes.INTEGER, allowNull: true },
+      },
+      { sequelize, tableName: "poll_options", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** That a person took part (one row per person and poll, by unique index); it never says what they answered. */
+export class PollParticipation extends Model<InferAttributes<PollParticipation>, InferCreationAttributes<PollParticipation>> {
+  declare id: CreationOptional<number>;
+  declare pollId: number;
+  declare userId: number;
+
+  static initModel(sequelize: Sequelize) {
+    PollParticipation.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        pollId: { type: DataTypes.INTEGER, allowNull: false },
+        userId: { type: DataTypes.INTEGER, allowNull: false },
+      },
+      { sequelize, tableName: "poll_participations", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** One answer to one question: userId is null in an anonymous poll; a random id and no date. */
+export class PollAnswer extends Model<InferAttributes<PollAnswer>, InferCreationAttributes<PollAnswer>> {
+  declare id: string;
+  declare pollId: number;
+  declare questionId: number;
+  declare userId: number | null;
+  declare value: number | null;
+  declare text: string | null;
+
+  static initModel(sequelize: Sequelize) {
+    PollAnswer.init(
+      {
+        id: { type: DataTypes.STRING(32), primaryKey: true },
+        pollId: { type: DataTypes.INTEGER, allowNull: false },
+        questionId: { type: DataTypes.INTEGER, allowNull: false },
+        userId: { type: DataTypes.INTEGER, allowNull: true },
+        value: { type: DataTypes.INTEGER, allowNull: true },
+        text: { type: DataTypes.TEXT, allowNull: true },
+      },
+      { sequelize, tableName: "poll_answers", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** An option chosen in an answer (single, multiple), with its rank in a ranked-choice ballot. */
+export class PollAnswerChoice extends Model<InferAttributes<PollAnswerChoice>, InferCreationAttributes<PollAnswerChoice>> {
+  declare answerId: string;
+  declare questionId: number;
+  declare optionId: number;
+  declare rank: number | null;
+
+  static initModel(sequelize: Sequelize) {
+    PollAnswerChoice.init(
+      {
+        answerId: { type: DataTypes.STRING(32), primaryKey: true },
+        questionId: { type: DataTypes.INTEGER, allowNull: false },
+        optionId: { type: DataTypes.INTEGER, primaryKey: true },
+        rank: { type: DataTypes.INTEGER, allowNull: true },
+      },
+      { sequelize, tableName: "poll_answer_choices", underscored: true, timestamps: false },
+    );
+  }
+}
