@@ -4,6 +4,8 @@ import { kudosContentType, removeKudos } from "./kudos.ts";
 import { Badge, DisplayLink, Kudos, KudosRecipient, Preference } from "./models.ts";
 import { profileRoutes } from "./profile.ts";
 import { recognitionRoutes } from "./routes.ts";
+import { displayRoutes } from "./display.ts";
+import { wallRoutes } from "./wall.ts";
 import { siteSettings } from "./settings.ts";
 
 /** Recognition: kudos with badges, an appreciation wall, a display for office screens (docs/recognition.md). */
@@ -14,10 +16,13 @@ export default defineModule({
   models: [Badge, Kudos, KudosRecipient, Preference, DisplayLink],
   migrations: "migrations",
   settings: { instance: siteSettings },
-  assets: { stylesheets: ["recognition.css"] },
+  assets: { stylesheets: ["recognition.css"], scripts: ["recognition.js"] },
   register(host) {
     host.contentType(kudosContentType(host));
     host.routes(recognitionRoutes(host));
+    host.routes(displayRoutes(host));
+    host.routes(wallRoutes(host));
+    host.menu("main", { label: "recognition:wall.menu", href: "/recognition", order: 150 });
     host.adminRoutes(adminRoutes(host));
     host.menu("admin", { label: "recognition:admin.menu", href: "/admin/recognition", order: 45 });
     host.menu("profile", { label: "recognition:profile.tab", href: (profile: Container) => `/u/${profile.slug}/recognition`, order: 30 });
