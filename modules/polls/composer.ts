@@ -16,6 +16,31 @@ function parseMoment(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+const closesAtField = z
+  .string()
+  .trim()
+  .default("")
+  .transform((value, context) => {
+    if (value === "") return null;
+    const date = parseMoment(value);
+    if (!date || date.getTime() <= Date.now()) {
+      context.addIssue({ code: "custom", message: "polls:errors.closesAt" });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+/** The rules an author may change on the poll's settings page (anonymity only until the first answer). */
+export const ruleFields = z.object({
+  anonymous: checkbox,
+  allowChange: checkbox,
+  results: z.enum(resultVisibilities, { message: "polls:errors.results" }),
+  membersAddOptions: checkbox,
+  openToReaders: checkbox,
+  closesAt: closesAtField,
+});
+export type RuleFields = z.infer<typeof ruleFields>;
+
 /** The poll composer's own fields, beside core's text box (the question). */
 export const pollFields = z
   .object({
@@ -29,19 +54,7 @@ export const pollFields = z
     results: z.enum(resultVisibilities, { message: "polls:errors.results" }).default("always"),
     membersAddOptions: checkbox,
     openToReaders: checkbox,
-    closesAt: z
-      .string()
-      .trim()
-      .default("")
-      .transform((value, context) => {
-        if (value === "") return null;
-        const date = parseMoment(value);
-        if (!date || date.getTime() <= Date.now()) {
-          context.addIssue({ code: "custom", message: "polls:errors.closesAt" });
-          return z.NEVER;
-        }
-        return date;
-      }),
+    closesAt: closesAtField,
   })
   .superRefine((fields, context) => {
     const needsOptions = fields.pollKind === "single" || fields.pollKind === "multiple" || fields.pollKind === "ranked";

@@ -46,6 +46,7 @@ export function pollContentType(host: Host): ContentTypeDefinition {
         actions.push(item.isOpen ? { label: "polls:actions.close", href: `${base}/close`, method: "post" as const, confirm: "polls:actions.closeConfirm" } : { label: "polls:actions.reopen", href: `${base}/reopen`, method: "post" as const });
       }
       if (item.isManager) actions.push({ label: "polls:actions.export", href: `${base}/results.csv` });
+      if (entry.content.authorId === viewer.id) actions.push({ label: "polls:actions.settings", href: `${base}/settings` });
       return actions;
     },
     composer: defineComposerKind({

@@ -1,6 +1,9 @@
 import Router from "@koa/router";
-import { Content, flash, forbidden, idParam, notFound, requireUser, safeNext, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
+import { Content, HttpError, flash, forbidden, idParam, notFound, renderInvalid, requireUser, safeNext, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
+import { z } from "zod";
 import { castBallot, closedError, readBallot } from "./commands/ballot-caster.ts";
+import { addOption, changeRules } from "./commands/rules-writer.ts";
+import { ruleFields } from "./composer.ts";
 import { clock } from "./clock.ts";
 import { answersCsv } from "./export.ts";
 import { pollItems } from "./items.ts";
@@ -77,6 +80,53 @@ export function pollRoutes(host: Host) {
       ctx.status = 303;
     });
   }
+
+  // The author's settings page: who sees the results, changing answers, the deadline; anonymity until the first answer.
+  const settingsPage = async (ctx: AppContext, content: Content, poll: Poll) => {
+    const values = ctx.state.body && Object.keys(ctx.state.body).length > 0 ? ctx.state.body : {
+      anonymous: poll.isAnonymous, allowChange: poll.allowChange, results: poll.resultsVisibility, membersAddOptions: poll.membersAddOptions,
+      openToReaders: poll.openToReaders, closesAt: poll.closesAt ? poll.closesAt.toISOString().slice(0, 16) : "",
+    };
+    const isLocked = (await itemFor(ctx, content)).participants > 0;
+    return { title: ctx.state.t("polls:settings.title"), content, poll, values, isLocked };
+  };
+  async function authorsPoll(ctx: AppContext & { params: Record<string, string> }) {
+    const found = await readablePoll(ctx);
+    if (found.content.deletedAt || found.poll.authorId !== ctx.state.user!.id) throw forbidden();
+    return found;
+  }
+  router.get("/:contentId/settings", requireUser, async (ctx) => {
+    const { content, poll } = await authorsPoll(ctx);
+    await ctx.render("polls/settings.njk", { ...(await settingsPage(ctx, content, poll)), errors: {} });
+  });
+  router.post("/:contentId/settings", requireUser, async (ctx) => {
+    const { content, poll } = await authorsPoll(ctx);
+    const form = validateForm(ruleFields, ctx.state.body);
+    if (form.errors) return renderInvalid(ctx, "polls/settings.njk", form.errors, await settingsPage(ctx, content, poll));
+    await changeRules(host, poll, form.data);
+    await publishResults(host, content);
+    flash(ctx, "success", "polls:settings.saved");
+    ctx.redirect(`/c/${content.id}`);
+    ctx.status = 303;
+  });
+
+  // A member adds an option, where the poll lets members do so and they may answer.
+  const optionForm = z.object({ label: z.string().trim().min(1, "polls:errors.optionLength").max(200, "polls:errors.optionLength") });
+  router.post("/:contentId/options", requireUser, async (ctx) => {
+    const { content, poll } = await readablePoll(ctx);
+    const item = await itemFor(ctx, content);
+    if (content.deletedAt || !item.isOpen) throw closedError();
+    if (!poll.membersAddOptions || !item.isEligible) throw forbidden();
+    const question = item.questions.find((entry) => entry.kind === "single" || entry.kind === "multiple" || entry.kind === "ranked");
+    if (!question) throw forbidden();
+    const form = validateForm(optionForm, ctx.state.body);
+    if (form.errors) throw new HttpError(422, form.errors.label ?? "polls:errors.optionLength");
+    await addOption(host.sequelize, poll, question, form.data.label, ctx.state.user!.id);
+    await publishResults(host, content);
+    flash(ctx, "success", "polls:optionAdded");
+    ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/c/${content.id}`);
+    ctx.status = 303;
+  });
 
   return router;
 }

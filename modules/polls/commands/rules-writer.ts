@@ -1,0 +1,46 @@
+import { QueryTypes, type Sequelize } from "sequelize";
+import { HttpError, type Host } from "../../../core/sdk/index.ts";
+import { maxOptions, type RuleFields } from "../composer.ts";
+import { scheduleClose } from "../deadlines.ts";
+import { Poll, PollOption, PollQuestion } from "../models.ts";
+
+/**
+ * Changes a poll's rules. Anonymity changes only while nobody has answered, decided in the UPDATE itself
+ * (a participation committed first wins); a new deadline queues its close in the same transaction.
+ */
+export async function changeRules(host: Host, poll: Poll, fields: RuleFields) {
+  await host.sequelize.transaction(async (transaction) => {
+    if (fields.anonymous !== poll.isAnonymous) {
+      const [, changed] = await host.sequelize.query(
+        "UPDATE polls SET is_anonymous = :anonymous WHERE id = :id AND NOT EXISTS (SELECT 1 FROM poll_participations p WHERE p.poll_id = :id)",
+        { replacements: { anonymous: fields.anonymous, id: poll.id }, type: QueryTypes.UPDATE, transaction },
+      );
+      if (changed !== 1) throw new HttpError(409, "polls:errors.anonymityLocked");
+      poll.isAnonymous = fields.anonymous;
+    }
+    const moved = (fields.closesAt?.getTime() ?? null) !== (poll.closesAt?.getTime() ?? null);
+    await poll.update(
+      {
+        allowChange: fields.allowChange && !poll.isAnonymous,
+        resultsVisibility: fields.results,
+        membersAddOptions: fields.membersAddOptions,
+        openToReaders: fields.openToReaders,
+        closesAt: fields.closesAt,
+      },
+      { transaction },
+    );
+    if (moved) await scheduleClose(host, poll, transaction);
+  });
+}
+
+/** A member adds an option to a choice question (where the poll allows it); a label already there is a 409. */
+export async function addOption(sequelize: Sequelize, poll: Poll, question: { id: number; kind: string }, label: string, userId: number) {
+  await sequelize.transaction(async (transaction) => {
+    const options = await PollOption.findAll({ where: { questionId: question.id }, transaction });
+    if (options.length >= maxOptions) throw new HttpError(409, "polls:errors.tooManyOptions");
+    if (options.some((option) => option.label.toLowerCase() === label.toLowerCase())) throw new HttpError(409, "polls:errors.duplicateOption");
+    await PollOption.create({ pollId: poll.id, questionId: question.id, position: Math.max(0, ...options.map((option) => option.position)) + 1, label, addedBy: userId }, { transaction });
+    // A ranking may rank every option, the new one too.
+    if (question.kind === "ranked") await PollQuestion.update({ maxChoices: options.length + 1 }, { where: { id: question.id }, transaction });
+  });
+}

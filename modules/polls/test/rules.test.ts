@@ -1,0 +1,190 @@
+import test from "ava";
+import { QueryTypes } from "sequelize";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import type { Client } from "../../../test/helpers/client.ts";
+import { entryHtml } from "../../../test/comments/helpers.ts";
+import { pause, waitUntil } from "../../../test/notifications/helpers.ts";
+import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
+
+// A poll's rules over HTTP: the secret ballot (no path from rows or the export to a person), anonymity locked
+// by the first answer, who sees the results when, close and reopen, the deadline's job, added options, export rights.
+let app: TestApp;
+let author: { client: Client; userId: number };
+let member: { client: Client; userId: number };
+let colleague: { client: Client; userId: number };
+let moderator: { client: Client; userId: number };
+let groupAdmin: { client: Client; userId: number };
+let outsider: { client: Client; userId: number };
+let group: CreatedGroup;
+let owner: Client;
+
+test.before(async () => {
+  app = await startApp({ AGORA_JOBS_POLL_MS: "50" });
+  const admin = (await app.signedIn("admin")).client;
+  for (const id of ["groups", "polls"]) {
+    if ((await admin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(`could not enable ${id}`);
+  }
+  owner = (await app.signedIn("member", { displayName: "Gina Groupowner" })).client;
+  group = await createGroup(owner, { name: "Rules room", visibility: "open" });
+  author = await app.signedIn("member", { displayName: "Ann Author" });
+  member = await app.signedIn("member", { displayName: "Mia Member" });
+  colleague = await app.signedIn("member", { displayName: "Carl Colleague" });
+  moderator = await app.signedIn("member", { displayName: "Mo Moderator" });
+  groupAdmin = await app.signedIn("member", { displayName: "Ada Groupadmin" });
+  outsider = await app.signedIn("member", { displayName: "Otto Outsider" });
+  for (const person of [author, member, colleague]) await addMember(group.id, person.userId);
+  await addMember(group.id, moderator.userId, "moderator");
+  await addMember(group.id, groupAdmin.userId, "admin");
+  if ((await owner.post(`${group.url}/modules/polls`, { state: "enabled" })).status !== 302) throw new Error("polls not on in the group");
+});
+test.after.always(() => app?.close());
+
+const sql = <T extends object>(query: string, replacements: Record<string, unknown> = {}) => app.app.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
+
+interface Created {
+  contentId: number;
+  pollId: number;
+  field: string;
+  options: Map<string, number>;
+}
+
+async function createPoll(question: string, fields: Record<string, string>): Promise<Created> {
+  const response = await author.client.post("/compose/poll", { target: `group:${group.id}`, returnTo: group.url, body: question, allowChange: "on", ...fields });
+  if (response.status !== 303) throw new Error(`poll refused: ${response.status} ${response.text.slice(0, 300)}`);
+  const [poll] = await sql<{ id: number }>("SELECT id FROM polls WHERE title = :question", { question });
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'poll' AND ref_id = :id", { id: poll.id });
+  const [questionRow] = await sql<{ id: number }>("SELECT id FROM poll_questions WHERE poll_id = :id", { id: poll.id });
+  const options = await sql<{ id: number; label: string }>("SELECT id, label FROM poll_options WHERE poll_id = :id", { id: poll.id });
+  return { contentId: content.id, pollId: poll.id, field: `q${questionRow.id}`, options: new Map(options.map((option) => [option.label, option.id])) };
+}
+const vote = (client: Client, poll: Created, label: string) => client.post(`/polls/${poll.contentId}/answer`, { [poll.field]: String(poll.options.get(label) ?? label) });
+const entryOf = async (client: Client, poll: Created) => entryHtml((await client.get(group.url)).text, poll.contentId);
+const seesResults = async (client: Client, poll: Created) => (await entryOf(client, poll)).includes('<table class="poll-table">');
+
+test.serial("secret ballot: answers carry no person, participation is apart, and no row, export or notification links them", async (t) => {
+  const secret = await createPoll("Rate our manager, secretly", { anonymous: "on", options: "Great\nFine\nPoor" });
+  t.deepEqual(await sql("SELECT is_anonymous, allow_change FROM polls WHERE id = :id", { id: secret.pollId }).then((rows) => rows.map((row) => Object.values(row).map(Boolean))), [[true, false]], "a secret ballot never lets an answer be changed (it cannot be found again)");
+  t.is((await vote(member.client, secret, "Poor")).status, 303);
+  t.is((await vote(colleague.client, secret, "Great")).status, 303);
+  const again = await vote(member.client, secret, "Great");
+  t.is(again.status, 409);
+  t.true(again.text.includes("You have already answered this poll"));
+
+  const answers = await sql<Record<string, unknown>>("SELECT * FROM poll_answers WHERE poll_id = :id", { id: secret.pollId });
+  t.is(answers.length, 2);
+  t.deepEqual(Object.keys(answers[0]).sort(), ["id", "poll_id", "question_id", "text", "user_id", "value"], "no date, no person column filled, no order");
+  t.true(answers.every((row) => row.user_id === null));
+  t.true(answers.every((row) => /^[0-9a-f]{24}$/.test(String(row.id))), "random keys, not a sequence");
+  const choices = await sql<Record<string, unknown>>("SELECT c.* FROM poll_answer_choices c JOIN poll_answers a ON a.id = c.answer_id WHERE a.poll_id = :id", { id: secret.pollId });
+  t.deepEqual(Object.keys(choices[0]).sort(), ["answer_id", "option_id", "question_id", "rank"]);
+  t.deepEqual(
+    (await sql<{ user_id: number }>("SELECT user_id FROM poll_participations WHERE poll_id = :id ORDER BY user_id", { id: secret.pollId })).map((row) => row.user_id),
+    [member.userId, colleague.userId].sort((a, b) => a - b),
+    "who took part is known, apart",
+  );
+  // No other table holds an answer's key, and nothing a vote wrote names the voter with this poll.
+  const tables = app.app.sequelize.getDialect() === "postgres"
+    ? (await sql<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")).map((row) => row.name)
+    : (await sql<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")).map((row) => row.name);
+  for (const table of tables.filter((name) => !["poll_answers", "poll_answer_choices"].includes(name))) {
+    const rows = JSON.stringify(await sql(`SELECT * FROM ${table}`));
+    for (const row of answers) t.false(rows.includes(String(row.id)), `${table} holds no answer key`);
+  }
+  t.deepEqual(await sql("SELECT id FROM notifications WHERE actor_id IN (:ids)", { ids: [member.userId, colleague.userId] }), [], "answering notifies nobody");
+  const csv = await author.client.get(`/polls/${secret.contentId}/results.csv`);
+  t.is(csv.status, 200);
+  t.is(csv.headers.get("content-type"), "text/csv; charset=utf-8");
+  t.is(csv.text, '"Question","Answer"\r\n"Rate our manager, secretly","Great"\r\n"Rate our manager, secretly","Poor"\r\n', "sorted by answer, no person");
+  const adminCsv = await groupAdmin.client.get(`/polls/${secret.contentId}/results.csv`);
+  t.is(adminCsv.status, 200, "the group's admins may export");
+  t.false(/Mia|Carl/.test(adminCsv.text));
+  t.is((await member.client.get(`/polls/${secret.contentId}/results.csv`)).status, 403);
+  t.is((await outsider.client.get(`/polls/${secret.contentId}/results.csv`)).status, 403);
+  t.true((await entryOf(member.client, secret)).includes("Secret ballot"));
+});
+
+test.serial("anonymity can change until the first answer, then it is locked; a named export names people", async (t) => {
+  const named = await createPoll("Team lunch day?", { options: "Monday\nFriday" });
+  const settings = (fields: Record<string, string>) => author.client.post(`/polls/${named.contentId}/settings`, { results: "always", allowChange: "on", ...fields });
+  t.is((await member.client.post(`/polls/${named.contentId}/settings`, { results: "always", anonymous: "on" })).status, 403, "only the author");
+  t.is((await settings({ anonymous: "on" })).status, 303);
+  t.is((await sql<{ is_anonymous: unknown }>("SELECT is_anonymous FROM polls WHERE id = :id", { id: named.pollId }))[0].is_anonymous ? 1 : 0, 1);
+  t.is((await settings({})).status, 303, "and back, while nobody answered");
+  t.is((await vote(member.client, named, "Friday")).status, 303);
+  const locked = await settings({ anonymous: "on" });
+  t.is(locked.status, 409);
+  t.true(locked.text.includes("Anonymity cannot change once someone has answered."));
+  t.false(Boolean((await sql<{ is_anonymous: unknown }>("SELECT is_anonymous FROM polls WHERE id = :id", { id: named.pollId }))[0].is_anonymous));
+  t.true((await author.client.get(`/polls/${named.contentId}/settings`)).text.includes("cannot become a secret ballot"));
+  t.is((await settings({ results: "sometimes" })).status, 422);
+  const csv = await author.client.get(`/polls/${named.contentId}/results.csv`);
+  t.is(csv.text, '"Person","Question","Answer"\r\n"Mia Member","Team lunch day?","Friday"\r\n');
+});
+
+test.serial("who sees the results: always, after answering, after the close, the author only (and the group's admins)", async (t) => {
+  const after = await createPoll("Results after answering?", { options: "A\nB", results: "answered" });
+  t.false(await seesResults(member.client, after));
+  t.true((await entryOf(member.client, after)).includes("The results are shown once you have answered."));
+  t.false((await member.client.get(`/polls/${after.contentId}/results`)).text.includes("poll-table"), "the live fragment follows the same rule");
+  t.true(await seesResults(author.client, after), "the author always sees them");
+  t.is((await vote(member.client, after, "A")).status, 303);
+  t.true(await seesResults(member.client, after));
+  t.false(await seesResults(colleague.client, after));
+
+  const closing = await createPoll("Results after the close?", { options: "A\nB", results: "closed" });
+  t.is((await vote(member.client, closing, "B")).status, 303);
+  t.false(await seesResults(member.client, closing));
+  t.true(await seesResults(groupAdmin.client, closing), "the group's admins see them");
+  t.is((await member.client.post(`/polls/${closing.contentId}/close`, {})).status, 403, "a member may not close");
+  const closed = await moderator.client.post(`/polls/${closing.contentId}/close`, {});
+  t.is(closed.status, 303, "the group's moderators may");
+  t.true(await seesResults(member.client, closing));
+  t.true(await seesResults(colleague.client, closing));
+  const late = await vote(colleague.client, closing, "A");
+  t.is(late.status, 409);
+  t.true(late.text.includes("This poll is closed"));
+  t.is((await author.client.post(`/polls/${closing.contentId}/reopen`, {})).status, 303, "the author reopens");
+  t.is((await vote(colleague.client, closing, "A")).status, 303);
+
+  const mine = await createPoll("Only for the author?", { options: "A\nB", results: "author" });
+  t.is((await vote(member.client, mine, "A")).status, 303);
+  t.is((await moderator.client.post(`/polls/${mine.contentId}/close`, {})).status, 303);
+  t.false(await seesResults(member.client, mine), "not even after the close");
+  t.true((await entryOf(member.client, mine)).includes("Only the poll&#39;s author sees the results."));
+  t.true(await seesResults(author.client, mine));
+});
+
+test.serial("voters: members only unless the poll is open to readers; members may add options where allowed", async (t) => {
+  const open = await createPoll("Open to every reader?", { options: "Yes\nNo", openToReaders: "on", membersAddOptions: "on" });
+  t.is((await vote(outsider.client, open, "Yes")).status, 303, "a reader of the open group may answer");
+  const add = (client: Client, label: string) => client.post(`/polls/${open.contentId}/options`, { label });
+  t.is((await add(member.client, "Maybe")).status, 303);
+  const twice = await add(colleague.client, "maybe");
+  t.is(twice.status, 409);
+  t.true(twice.text.includes("Each option may appear only once."));
+  t.is((await add(member.client, "")).status, 422);
+  t.true((await entryOf(colleague.client, open)).includes("<th scope=\"row\">Maybe</th>"));
+  t.deepEqual(await sql("SELECT label, added_by FROM poll_options WHERE poll_id = :id AND added_by IS NOT NULL", { id: open.pollId }), [{ label: "Maybe", added_by: member.userId }]);
+  const fixed = await createPoll("Fixed options?", { options: "Yes\nNo" });
+  t.is((await member.client.post(`/polls/${fixed.contentId}/options`, { label: "Other" })).status, 403);
+  t.is((await vote(outsider.client, fixed, "Yes")).status, 403);
+});
+
+test.serial("the deadline closes the poll once through the job queue; a moved deadline leaves the old job idle", async (t) => {
+  const soon = () => new Date(Date.now() + 1500).toISOString();
+  const timed = await createPoll("Closes by itself?", { options: "A\nB", closesAt: soon() });
+  const moved = await createPoll("Deadline moved?", { options: "A\nB", closesAt: soon() });
+  t.is((await author.client.post(`/polls/${moved.contentId}/settings`, { results: "always", closesAt: new Date(Date.now() + 3600_000).toISOString() })).status, 303);
+  t.is((await vote(member.client, timed, "A")).status, 303);
+  await waitUntil(async () => (await sql<{ closed_at: unknown }>("SELECT closed_at FROM polls WHERE id = :id", { id: timed.pollId }))[0].closed_at, "the job closed the poll", 15_000);
+  await pause(500);
+  const jobs = await sql<{ status: string; key: string }>("SELECT status, idempotency_key AS key FROM jobs WHERE kind = 'polls.close'");
+  t.is(jobs.filter((job) => job.key.startsWith(`polls.close:${timed.pollId}@`)).length, 1, "queued once");
+  t.true(jobs.every((job) => job.status === "done" || job.key.startsWith(`polls.close:${moved.pollId}@`)));
+  t.true((await entryOf(member.client, timed)).includes("<strong>Closed</strong>"));
+  const late = await vote(colleague.client, timed, "B");
+  t.is(late.status, 409);
+  t.true(late.text.includes("This poll is closed"));
+  t.is((await sql<{ closed_at: unknown }>("SELECT closed_at FROM polls WHERE id = :id", { id: moved.pollId }))[0].closed_at, null, "the old deadline's job did nothing");
+  t.is((await vote(colleague.client, moved, "B")).status, 303);
+});
