@@ -67,6 +67,11 @@ export interface ModuleFiles {
    * Answers 304, 206 ranges and 416 (http/send-file.ts); 404 for anything missing or refused.
    */
   send(ctx: AppContext, file: StoredFile | number, options?: FileSendOptions): Promise<void>;
+  /**
+   * The bytes of one of this module's files as a stream, for a module that passes them on itself (a ZIP of a
+   * folder): no permission check, so the module checks its own rule first; null when the file is missing.
+   */
+  open(file: StoredFile | number): Promise<Readable | null>;
   /** Deletes the row (in the transaction when given) and the bytes (after the commit). */
   remove(file: StoredFile | number, options?: { transaction?: Transaction }): Promise<void>;
 }

@@ -1,3 +1,5 @@
+import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import type { Transaction } from "sequelize";
 import type { Config } from "../../../config/index.ts";
 import type { AppContext } from "../../http/context.ts";
@@ -82,6 +84,18 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
         etag: `m${found.id}-${options.thumbnail ? "thumb" : found.size}`,
         disposition: options.thumbnail || (isInlineType(found.mime) && !options.download) ? "inline" : "attachment",
         name: options.thumbnail ? undefined : found.originalName,
+      });
+    },
+
+    async open(file) {
+      const found = await row(typeof file === "number" ? file : file.id);
+      const path = found ? storedPath(uploadsDir, found.storageKey) : null;
+      if (!path) return null;
+      const stream = createReadStream(path);
+      // Opened before it is handed out: a missing file is null, not an error in the middle of a download.
+      return new Promise<Readable | null>((resolve) => {
+        stream.once("open", () => resolve(stream));
+        stream.once("error", () => resolve(null));
       });
     },
 
