@@ -1,0 +1,45 @@
+import { defineModule, type Container, type ModuleFiles } from "../../core/sdk/index.ts";
+import { baseOf, permissionDefinitions, permissions } from "./access.ts";
+import { batchContentType } from "./batch.ts";
+import { Batch, Document, Folder, Version } from "./models.ts";
+import { documentRoutes } from "./routes.ts";
+import { siteSettings } from "./settings.ts";
+
+/**
+ * Documents: folders, files and their versions for each group (switched on per group) and one company-wide
+ * space (/company/documents, on with the module). See docs/documents.md.
+ */
+export default defineModule({
+  id: "documents",
+  version: "1.0.0",
+  requires: ["groups"],
+  scopes: ["instance", "group"],
+  models: [Folder, Batch, Document, Version],
+  migrations: "migrations",
+  permissions: permissionDefinitions,
+  settings: { instance: siteSettings },
+  assets: { stylesheets: ["documents.css"], scripts: ["documents.js"] },
+  register(host) {
+    files = host.files;
+    host.contentType(batchContentType(host));
+    // The same pages in every group where it is on and in the company space.
+    host.containerRoutes("group", documentRoutes(host));
+    host.containerRoutes("company", documentRoutes(host));
+    host.menu("group", { label: "documents:menu", href: (group: Container) => baseOf(group), order: 20, permission: permissions.view });
+    host.menu("main", { label: "documents:companyMenu", href: "/company/documents", order: 40 });
+  },
+  // A removed group's documents go with it: its versions' files, then its rows.
+  async onContainerRemoved(container, { transaction }) {
+    const documents = await Document.findAll({ where: { containerType: container.type, containerId: container.id }, attributes: ["id"], transaction });
+    const versions = await Version.findAll({ where: { documentId: documents.map((document) => document.id) }, attributes: ["fileId"], transaction });
+    await Version.destroy({ where: { documentId: documents.map((document) => document.id) }, transaction });
+    await Document.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
+    await Folder.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
+    await Batch.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
+    // The rows now, the bytes once the removal commits.
+    for (const fileId of new Set(versions.map((version) => version.fileId))) await files?.remove(fileId, { transaction });
+  },
+});
+
+/** host.files, kept by register for the removal hook (which is not handed the host). */
+let files: ModuleFiles | null = null;

@@ -1,0 +1,455 @@
+import Router from "@koa/router";
+import { Op, QueryTypes, UniqueConstraintError } from "sequelize";
+import {
+  HttpError,
+  flash,
+  forbidden,
+  idParam,
+  notFound,
+  queryValue,
+  requireUser,
+  type AppContext,
+  type AppContextExtras,
+  type AppState,
+  type Container,
+  type Host,
+} from "../../core/sdk/index.ts";
+import { baseOf, mayChange, viewerRights, type Rights } from "./access.ts";
+import { Document, Folder, Version } from "./models.ts";
+import { checkName, nameKey } from "./names.ts";
+import { siteSettings } from "./settings.ts";
+import { advanceCurrent, quotaOf, storeBatch, usageOf } from "./store.ts";
+import { zipFolder } from "./zip.ts";
+
+export const pageSize = 50;
+/** How long a trashed document can be restored. */
+export const trashDays = 30;
+const maxFilesPerUpload = 20;
+
+type Ctx = AppContext & { params: Record<string, string> };
+
+const containerOf = (ctx: Ctx): Container => ctx.state.container!;
+const bodyText = (ctx: Ctx, field: string) => {
+  const value = (ctx.state.body as Record<string, unknown> | undefined)?.[field];
+  return typeof value === "string" ? value : "";
+};
+/** A folder id from a form: "" is the top level; anything else must be a folder of this container. */
+async function folderField(container: Container, raw: string): Promise<Folder | null> {
+  if (raw === "" || raw === "0") return null;
+  return folderIn(container, raw);
+}
+
+async function folderIn(container: Container, raw: string | undefined): Promise<Folder> {
+  const id = idParam(raw);
+  const folder = id ? await Folder.findOne({ where: { id, containerType: container.type, containerId: container.id } }) : null;
+  if (!folder) throw notFound();
+  return folder;
+}
+
+/** A document of this container; a trashed one only when asked (the trash), never one of another container. */
+async function documentIn(container: Container, raw: string | undefined, options: { trashed?: boolean } = {}): Promise<Document> {
+  const id = idParam(raw);
+  const document = id ? await Document.findOne({ where: { id, containerType: container.type, containerId: container.id } }) : null;
+  if (!document || Boolean(document.deletedAt) !== Boolean(options.trashed)) throw notFound();
+  return document;
+}
+
+/** The folder and its parents, top first: one recursive query. */
+async function pathOf(host: Host, folder: Folder | null): Promise<{ id: number; name: string }[]> {
+  if (!folder) return [];
+  const rows = await host.sequelize.query<{ id: number; name: string; depth: number }>(
+    `WITH RECURSIVE up(id, name, parent_id, depth) AS (
+       SELECT id, name, parent_id, 0 FROM documents_folders WHERE id = :id
+       UNION ALL SELECT f.id, f.name, f.parent_id, up.depth + 1 FROM documents_folders f JOIN up ON f.id = up.parent_id WHERE up.depth < 100)
+     SELECT id, name, depth FROM up ORDER BY depth DESC`,
+    { replacements: { id: folder.id }, type: QueryTypes.SELECT },
+  );
+  return rows.map((row) => ({ id: Number(row.id), name: row.name }));
+}
+
+/** Every folder of the container with its full path ("Plans / 2027"), for the "move to" lists. */
+async function folderChoices(container: Container, except?: Folder | null) {
+  const folders = await Folder.findAll({ where: { containerType: container.type, containerId: container.id }, attributes: ["id", "parentId", "name"] });
+  const byId = new Map(folders.map((folder) => [folder.id, folder]));
+  const pathNames = (folder: Folder) => {
+    const names: string[] = [];
+    const seen = new Set<number>();
+    for (let at: Folder | undefined = folder; at && !seen.has(at.id); at = at.parentId ? byId.get(at.parentId) : undefined) {
+      seen.add(at.id);
+      names.unshift(at.name);
+    }
+    return { names, ids: seen };
+  };
+  return folders
+    .map((folder) => ({ id: folder.id, ...pathNames(folder) }))
+    .filter((choice) => !except || !choice.ids.has(except.id))
+    .map((choice) => ({ id: choice.id, label: choice.names.join(" / ") }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** The keyset cursor of a listing page: the last row's (name key, id), as base64url JSON. */
+function cursorOf(raw: string | undefined): { key: string; id: number } | null {
+  if (!raw) return null;
+  try {
+    const [key, id] = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as unknown[];
+    if (typeof key === "string" && key.length <= 255 && Number.isSafeInteger(id) && (id as number) > 0) return { key, id: id as number };
+  } catch {
+    // a malformed cursor is the first page's refusal below
+  }
+  throw new HttpError(400, "documents:errors.cursor");
+}
+
+export interface ListedDocument {
+  id: number;
+  name: string;
+  size: number;
+  mime: string;
+  updatedAt: Date;
+  uploaderName: string | null;
+  uploaderId: number | null;
+  versions: number;
+}
+
+/** One page of a folder's live documents in name order: one query, keyset on (name_key, id). */
+export async function listDocuments(host: Host, container: Pick<Container, "type" | "id">, folderId: number | null, after: { key: string; id: number } | null, limit = pageSize) {
+  const rows = await host.sequelize.query<{ id: number; name: string; name_key: string; size: number | string; mime: string; updated_at: string | Date; display_name: string | null; uploader_id: number | null; versions: number | string }>(
+    `SELECT d.id, d.name, d.name_key, v.size, v.mime, v.created_at AS updated_at, u.display_name, d.uploader_id,
+       (SELECT COUNT(*) FROM documents_versions c WHERE c.document_id = d.id) AS versions
+     FROM documents d JOIN documents_versions v ON v.id = d.current_version_id LEFT JOIN users u ON u.id = v.uploader_id
+     WHERE d.container_type = :type AND d.container_id = :containerId AND ${folderId === null ? "d.folder_id IS NULL" : "d.folder_id = :folderId"}
+       AND d.deleted_at IS NULL ${after ? "AND (d.name_key > :key OR (d.name_key = :key AND d.id > :afterId))" : ""}
+     ORDER BY d.name_key, d.id LIMIT :limit`,
+    { replacements: { type: container.type, containerId: container.id, folderId, key: after?.key ?? "", afterId: after?.id ?? 0, limit: limit + 1 }, type: QueryTypes.SELECT },
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const next = rows.length > limit && last ? Buffer.from(JSON.stringify([last.name_key, Number(last.id)])).toString("base64url") : null;
+  const documents: ListedDocument[] = page.map((row) => ({
+    id: Number(row.id),
+    name: row.name,
+    size: Number(row.size),
+    mime: row.mime,
+    updatedAt: new Date(row.updated_at),
+    uploaderName: row.display_name,
+    uploaderId: row.uploader_id === null ? null : Number(row.uploader_id),
+    versions: Number(row.versions),
+  }));
+  return { documents, next };
+}
+
+/** A size as people read it: the unit is a key of documents:size. */
+export function sizeOf(bytes: number) {
+  if (bytes >= 1024 * 1024 * 1024) return { value: Math.round((bytes / 1024 ** 3) * 10) / 10, unit: "gb" };
+  if (bytes >= 1024 * 1024) return { value: Math.round((bytes / 1024 ** 2) * 10) / 10, unit: "mb" };
+  if (bytes >= 1024) return { value: Math.round(bytes / 1024), unit: "kb" };
+  return { value: bytes, unit: "bytes" };
+}
+
+async function folderPage(ctx: Ctx, host: Host, folder: Folder | null) {
+  const container = containerOf(ctx);
+  const user = ctx.state.user!;
+  const rights = await viewerRights(host, user, container);
+  const base = baseOf(container);
+  const here = folder ? `${base}/f/${folder.id}` : base;
+  const { documents, next } = await listDocuments(host, container, folder?.id ?? null, cursorOf(queryValue(ctx, "after")));
+  const folders = await Folder.findAll({ where: { containerType: container.type, containerId: container.id, parentId: folder?.id ?? null }, order: [["nameKey", "ASC"], ["id", "ASC"]] });
+  const [usage, quota, { maxFileMb }] = await Promise.all([usageOf(host, container), quotaOf(host), host.settings.read(siteSettings)]);
+  await ctx.render("documents/folder.njk", {
+    title: folder ? folder.name : ctx.state.t("documents:title"),
+    container,
+    base,
+    here,
+    folder,
+    path: await pathOf(host, folder),
+    folders,
+    documents: documents.map((document) => ({ ...document, sizeShown: sizeOf(document.size), mayChange: mayChange(rights, user, document) })),
+    nextUrl: next ? `${here}?after=${next}` : null,
+    rights,
+    moveChoices: folder && rights.manage ? await folderChoices(container, folder) : [],
+    usage: { used: sizeOf(usage), quota: sizeOf(quota), percent: Math.min(100, Math.round((usage / quota) * 100)) },
+    maxFileMb,
+    maxFiles: maxFilesPerUpload,
+  });
+}
+
+
+/** Back to where the form was sent from, inside this container's documents only. */
+function backTo(ctx: Ctx, fallback: string) {
+  const raw = bodyText(ctx, "returnTo");
+  return raw.startsWith(`${baseOf(containerOf(ctx))}`) && !raw.includes("//") && !raw.includes("..") ? raw : fallback;
+}
+
+async function mustChange(host: Host, ctx: Ctx, document: Document): Promise<Rights> {
+  const rights = await viewerRights(host, ctx.state.user, containerOf(ctx));
+  if (!mayChange(rights, ctx.state.user, document)) throw forbidden("documents:errors.notYours");
+  return rights;
+}
+
+async function mustManage(host: Host, ctx: Ctx): Promise<Rights> {
+  const rights = await viewerRights(host, ctx.state.user, containerOf(ctx));
+  if (!rights.manage) throw forbidden("documents:errors.noManage");
+  return rights;
+}
+
+/** A name from a form, or a 422 with the reason. */
+function nameFrom(ctx: Ctx): string {
+  const checked = checkName(bodyText(ctx, "name"));
+  if ("error" in checked) throw new HttpError(422, checked.error);
+  return checked.name;
+}
+
+const conflict = () => new HttpError(409, "documents:errors.nameTaken");
+
+/** The documents of one container (a group's, or the company space): /g/<slug>/documents/... and /company/documents/... */
+export function documentRoutes(host: Host) {
+  const router = new Router<AppState, AppContextExtras>();
+  router.use(requireUser);
+
+  router.get("/", (ctx) => folderPage(ctx, host, null));
+  router.get("/f/:folderId", async (ctx) => folderPage(ctx, host, await folderIn(containerOf(ctx), ctx.params.folderId)));
+
+  router.post("/folders", async (ctx) => {
+    const container = containerOf(ctx);
+    await mustManage(host, ctx);
+    const parent = await folderField(container, bodyText(ctx, "parent"));
+    const name = nameFrom(ctx);
+    try {
+      const folder = await Folder.create({ containerType: container.type, containerId: container.id, parentId: parent?.id ?? null, name, nameKey: nameKey(name), createdBy: ctx.state.user!.id });
+      flash(ctx, "success", "documents:flash.folderCreated");
+      ctx.redirect(`${baseOf(container)}/f/${folder.id}`);
+    } catch (error) {
+      throw error instanceof UniqueConstraintError ? conflict() : error;
+    }
+  });
+
+  router.post("/f/:folderId/rename", async (ctx) => {
+    const container = containerOf(ctx);
+    await mustManage(host, ctx);
+    const folder = await folderIn(container, ctx.params.folderId);
+    const name = nameFrom(ctx);
+    try {
+      await folder.update({ name, nameKey: nameKey(name) });
+    } catch (error) {
+      throw error instanceof UniqueConstraintError ? conflict() : error;
+    }
+    flash(ctx, "success", "documents:flash.renamed");
+    ctx.redirect(`${baseOf(container)}/f/${folder.id}`);
+  });
+
+  router.post("/f/:folderId/move", async (ctx) => {
+    const container = containerOf(ctx);
+    await mustManage(host, ctx);
+    const folder = await folderIn(container, ctx.params.folderId);
+    const parent = await folderField(container, bodyText(ctx, "parent"));
+    // Not into itself or one of its own folders.
+    if (parent && (await pathOf(host, parent)).some((step) => step.id === folder.id)) throw new HttpError(422, "documents:errors.moveInside");
+    try {
+      await folder.update({ parentId: parent?.id ?? null });
+    } catch (error) {
+      throw error instanceof UniqueConstraintError ? conflict() : error;
+    }
+    flash(ctx, "success", "documents:flash.moved");
+    ctx.redirect(`${baseOf(container)}/f/${folder.id}`);
+  });
+
+  // A folder goes with its folders; the documents in them go to the trash (restored to the top level).
+  router.post("/f/:folderId/delete", async (ctx) => {
+    const container = containerOf(ctx);
+    await mustManage(host, ctx);
+    const folder = await folderIn(container, ctx.params.folderId);
+    await host.sequelize.transaction(async (transaction) => {
+      const ids = await host.sequelize.query<{ id: number }>(
+        `WITH RECURSIVE tree(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
+           UNION ALL SELECT f.id, tree.depth + 1 FROM documents_folders f JOIN tree ON f.parent_id = tree.id WHERE tree.depth < 100)
+         SELECT id FROM tree`,
+        { replacements: { id: folder.id }, type: QueryTypes.SELECT, transaction },
+      );
+      await Document.update(
+        { deletedAt: new Date(), deletedBy: ctx.state.user!.id },
+        { where: { folderId: ids.map((row) => Number(row.id)), deletedAt: null }, transaction },
+      );
+      await folder.destroy({ transaction });
+    });
+    flash(ctx, "success", "documents:flash.folderDeleted");
+    ctx.redirect(folder.parentId ? `${baseOf(container)}/f/${folder.parentId}` : baseOf(container));
+  });
+
+  router.post("/upload", async (ctx) => {
+    const container = containerOf(ctx);
+    const user = ctx.state.user!;
+    const rights = await viewerRights(host, user, container);
+    if (!rights.upload) throw forbidden("documents:errors.noUpload");
+    const { maxFileMb } = await host.settings.read(siteSettings);
+    const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: maxFilesPerUpload });
+    const folder = await folderField(container, bodyText(ctx, "folder"));
+    const note = bodyText(ctx, "note").trim();
+    if (note.length > 500) throw new HttpError(422, "documents:errors.noteLong");
+    const { documentIds } = await storeBatch(host, host.policyOf(ctx), user, { container, folderId: folder?.id ?? null, uploads, note });
+    flash(ctx, "success", "documents:flash.uploaded", { count: documentIds.length });
+    ctx.redirect(folder ? `${baseOf(container)}/f/${folder.id}` : baseOf(container));
+  });
+
+  router.get("/d/:id", async (ctx) => {
+    const container = containerOf(ctx);
+    const user = ctx.state.user!;
+    const rights = await viewerRights(host, user, container);
+    const document = await documentIn(container, ctx.params.id);
+    const versions = await host.sequelize.query<{ id: number; note: string; size: number | string; mime: string; created_at: string | Date; display_name: string | null; restored_from: number | null }>(
+      `SELECT v.id, v.note, v.size, v.mime, v.created_at, v.restored_from, u.display_name FROM documents_versions v LEFT JOIN users u ON u.id = v.uploader_id
+       WHERE v.document_id = :id ORDER BY v.id DESC`,
+      { replacements: { id: document.id }, type: QueryTypes.SELECT },
+    );
+    const numbers = new Map(versions.map((version, index) => [Number(version.id), versions.length - index]));
+    const folder = document.folderId ? await Folder.findByPk(document.folderId) : null;
+    const base = baseOf(container);
+    await ctx.render("documents/document.njk", {
+      title: document.name,
+      container,
+      base,
+      document,
+      path: await pathOf(host, folder),
+      rights,
+      mayChange: mayChange(rights, user, document),
+      versions: versions.map((version) => ({
+        id: Number(version.id),
+        number: numbers.get(Number(version.id)),
+        note: version.note,
+        size: sizeOf(Number(version.size)),
+        createdAt: new Date(version.created_at),
+        uploaderName: version.display_name,
+        restoredFrom: version.restored_from ? numbers.get(Number(version.restored_from)) : null,
+        isCurrent: Number(version.id) === document.currentVersionId,
+      })),
+      moveChoices: await folderChoices(container),
+      maxFileMb: (await host.settings.read(siteSettings)).maxFileMb,
+    });
+  });
+
+  router.get("/d/:id/download", async (ctx) => {
+    const container = containerOf(ctx);
+    await viewerRights(host, ctx.state.user, container);
+    const document = await documentIn(container, ctx.params.id);
+    const versionId = queryValue(ctx, "version") ? idParam(queryValue(ctx, "version")) : document.currentVersionId;
+    const version = versionId ? await Version.findOne({ where: { id: versionId, documentId: document.id } }) : null;
+    if (!version) throw notFound();
+    await host.files.send(ctx, version.fileId, { download: true });
+  });
+
+  router.post("/d/:id/versions", async (ctx) => {
+    const container = containerOf(ctx);
+    const user = ctx.state.user!;
+    const rights = await viewerRights(host, user, container);
+    if (!rights.upload) throw forbidden("documents:errors.noUpload");
+    const document = await documentIn(container, ctx.params.id);
+    const { maxFileMb } = await host.settings.read(siteSettings);
+    const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: 1 });
+    const note = bodyText(ctx, "note").trim();
+    if (note.length > 500) throw new HttpError(422, "documents:errors.noteLong");
+    await storeBatch(host, host.policyOf(ctx), user, { container, folderId: document.folderId, uploads, note, target: document });
+    flash(ctx, "success", "documents:flash.versionAdded");
+    ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  // Restoring a version makes it the newest again: a new version sharing its file, the history kept.
+  router.post("/d/:id/versions/:versionId/restore", async (ctx) => {
+    const container = containerOf(ctx);
+    const user = ctx.state.user!;
+    const rights = await viewerRights(host, user, container);
+    if (!rights.upload) throw forbidden("documents:errors.noUpload");
+    const document = await documentIn(container, ctx.params.id);
+    const old = await Version.findOne({ where: { id: idParam(ctx.params.versionId), documentId: document.id } });
+    if (!old) throw notFound();
+    await host.sequelize.transaction(async (transaction) => {
+      const version = await Version.create(
+        { documentId: document.id, fileId: old.fileId, uploaderId: user.id, batchId: null, note: bodyText(ctx, "note").trim().slice(0, 500), size: old.size, mime: old.mime, restoredFrom: old.id },
+        { transaction },
+      );
+      await advanceCurrent(host, document.id, version.id, transaction);
+    });
+    flash(ctx, "success", "documents:flash.versionRestored");
+    ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  router.post("/d/:id/rename", async (ctx) => {
+    const container = containerOf(ctx);
+    const document = await documentIn(container, ctx.params.id);
+    await mustChange(host, ctx, document);
+    const name = nameFrom(ctx);
+    try {
+      await document.update({ name, nameKey: nameKey(name) });
+    } catch (error) {
+      throw error instanceof UniqueConstraintError ? conflict() : error;
+    }
+    flash(ctx, "success", "documents:flash.renamed");
+    ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  router.post("/d/:id/move", async (ctx) => {
+    const container = containerOf(ctx);
+    const document = await documentIn(container, ctx.params.id);
+    await mustChange(host, ctx, document);
+    const folder = await folderField(container, bodyText(ctx, "folder"));
+    try {
+      await document.update({ folderId: folder?.id ?? null });
+    } catch (error) {
+      throw error instanceof UniqueConstraintError ? conflict() : error;
+    }
+    flash(ctx, "success", "documents:flash.moved");
+    ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  router.post("/d/:id/delete", async (ctx) => {
+    const container = containerOf(ctx);
+    const document = await documentIn(container, ctx.params.id);
+    await mustChange(host, ctx, document);
+    await document.update({ deletedAt: new Date(), deletedBy: ctx.state.user!.id });
+    flash(ctx, "success", "documents:flash.trashed");
+    ctx.redirect(backTo(ctx, document.folderId ? `${baseOf(container)}/f/${document.folderId}` : baseOf(container)));
+  });
+
+  router.get("/trash", async (ctx) => {
+    const container = containerOf(ctx);
+    const user = ctx.state.user!;
+    const rights = await viewerRights(host, user, container);
+    const since = new Date(Date.now() - trashDays * 24 * 3600_000);
+    const trashed = await Document.findAll({
+      where: { containerType: container.type, containerId: container.id, deletedAt: { [Op.gte]: since }, ...(rights.deleteOthers ? {} : { uploaderId: user.id }) },
+      order: [["deletedAt", "DESC"], ["id", "DESC"]],
+      limit: 200,
+    });
+    await ctx.render("documents/trash.njk", {
+      title: ctx.state.t("documents:trash.title"),
+      container,
+      base: baseOf(container),
+      path: [],
+      trashPage: true,
+      rights,
+      trashed: trashed.map((document) => ({ id: document.id, name: document.name, deletedAt: document.deletedAt, until: new Date(document.deletedAt!.getTime() + trashDays * 24 * 3600_000) })),
+    });
+  });
+
+  router.post("/d/:id/restore", async (ctx) => {
+    const container = containerOf(ctx);
+    const document = await documentIn(container, ctx.params.id, { trashed: true });
+    await mustChange(host, ctx, document);
+    if (document.deletedAt!.getTime() < Date.now() - trashDays * 24 * 3600_000) throw notFound();
+    // Its folder may be gone (deleted with it): then it comes back at the top level.
+    const folderId = document.folderId && (await Folder.findByPk(document.folderId)) ? document.folderId : null;
+    try {
+      await document.update({ deletedAt: null, deletedBy: null, folderId });
+    } catch (error) {
+      throw error instanceof UniqueConstraintError ? conflict() : error;
+    }
+    flash(ctx, "success", "documents:flash.restored");
+    ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  router.get("/zip", async (ctx) => zipFolder(ctx, host, null, await viewerRights(host, ctx.state.user, containerOf(ctx))));
+  router.get("/f/:folderId/zip", async (ctx) => {
+    const rights = await viewerRights(host, ctx.state.user, containerOf(ctx));
+    await zipFolder(ctx, host, await folderIn(containerOf(ctx), ctx.params.folderId), rights);
+  });
+
+  return router;
+}
+

@@ -1,0 +1,105 @@
+import { QueryTypes, UniqueConstraintError, type Transaction } from "sequelize";
+import { HttpError, type Container, type ContentPolicy, type Host, type ReceivedUpload, type StoredFile, type User } from "../../core/sdk/index.ts";
+import { Batch, Document, Version } from "./models.ts";
+import { nameKey, uploadName } from "./names.ts";
+import { siteSettings } from "./settings.ts";
+
+export const batchType = "documents-batch";
+
+/** Bytes a container's documents take: every version's file once (a restored version shares its file), trash included. */
+export async function usageOf(host: Host, container: Pick<Container, "type" | "id">): Promise<number> {
+  const [row] = await host.sequelize.query<{ bytes: number | string | null }>(
+    `SELECT SUM(size) AS bytes FROM (SELECT DISTINCT v.file_id, v.size FROM documents_versions v JOIN documents d ON d.id = v.document_id
+      WHERE d.container_type = :type AND d.container_id = :id) files`,
+    { replacements: { type: container.type, id: container.id }, type: QueryTypes.SELECT },
+  );
+  return Number(row?.bytes ?? 0);
+}
+
+export async function quotaOf(host: Host): Promise<number> {
+  return (await host.settings.read(siteSettings)).quotaMb * 1024 * 1024;
+}
+
+/** Moves a document's current version forward, never back (two uploads at once may commit in any order). */
+export async function advanceCurrent(host: Host, documentId: number, versionId: number, transaction: Transaction) {
+  await host.sequelize.query(
+    `UPDATE documents SET current_version_id = CASE WHEN current_version_id IS NULL OR current_version_id < :versionId THEN :versionId ELSE current_version_id END,
+      updated_at = :now WHERE id = :documentId`,
+    { replacements: { documentId, versionId, now: new Date() }, transaction },
+  );
+}
+
+/**
+ * The live document of this name in the folder, or a new one. Two uploads of one name at once: the second
+ * insert meets the unique index, gives up its savepoint and adds its file as a version of the first.
+ */
+async function documentNamed(host: Host, container: Container, folderId: number | null, name: string, uploader: User, transaction: Transaction): Promise<Document> {
+  const where = { containerType: container.type, containerId: container.id, folderId, nameKey: nameKey(name), deletedAt: null };
+  const existing = await Document.findOne({ where, transaction });
+  if (existing) return existing;
+  try {
+    return await host.sequelize.transaction({ transaction }, (savepoint) =>
+      Document.create({ containerType: container.type, containerId: container.id, folderId, name, nameKey: nameKey(name), uploaderId: uploader.id, currentVersionId: null }, { transaction: savepoint }),
+    );
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintError)) throw error;
+    const found = await Document.findOne({ where, transaction });
+    if (!found) throw error;
+    return found;
+  }
+}
+
+export interface UploadRequest {
+  container: Container;
+  folderId: number | null;
+  uploads: ReceivedUpload[];
+  note: string;
+  /** "Upload a new version" of this document: every file becomes one of its versions, whatever its name. */
+  target?: Document | null;
+}
+
+/**
+ * Stores one upload form: each file becomes a document of its name in the folder, or a new version of the
+ * one already there; the whole form is one stream entry (a "documents-batch" content) with the note as text.
+ * Refusals (names, quota) are 4xx with nothing written; a failed write takes the stored bytes away too.
+ */
+export async function storeBatch(host: Host, policy: ContentPolicy, uploader: User, request: UploadRequest) {
+  const { container, uploads } = request;
+  if (uploads.length === 0) throw new HttpError(422, "documents:errors.noFiles");
+  const names: string[] = [];
+  for (const upload of uploads) {
+    const checked = uploadName(upload.originalName);
+    if ("error" in checked) throw new HttpError(422, checked.error);
+    names.push(checked.name);
+  }
+  const incoming = uploads.reduce((sum, upload) => sum + upload.size, 0);
+  if ((await usageOf(host, container)) + incoming > (await quotaOf(host))) throw new HttpError(413, "documents:errors.quota");
+  const stored: StoredFile[] = [];
+  const documentIds: number[] = [];
+  try {
+    const content = await host.content.create(policy, {
+      type: batchType,
+      container,
+      text: request.note || null,
+      write: async ({ transaction, html }) =>
+        (await Batch.create({ containerType: container.type, containerId: container.id, uploaderId: uploader.id, noteHtml: request.note ? html(request.note) : "" }, { transaction })).id,
+      afterWrite: async ({ transaction, content }) => {
+        for (const [index, upload] of uploads.entries()) {
+          const file = await host.files.put(upload, { uploader, transaction });
+          stored.push(file);
+          const document = request.target ?? (await documentNamed(host, container, request.folderId, names[index], uploader, transaction));
+          const version = await Version.create(
+            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime },
+            { transaction },
+          );
+          await advanceCurrent(host, document.id, version.id, transaction);
+          documentIds.push(document.id);
+        }
+      },
+    });
+    return { content, documentIds };
+  } catch (error) {
+    for (const file of stored) await host.files.remove(file);
+    throw error;
+  }
+}

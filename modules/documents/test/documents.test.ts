@@ -1,0 +1,385 @@
+import test from "ava";
+import { QueryTypes } from "sequelize";
+import { startApp, type TestApp } from "../../../test/helpers/app.ts";
+import type { Client } from "../../../test/helpers/client.ts";
+import { postMultipart, type TestFile } from "../../../test/attachments/helpers.ts";
+import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
+import { Document, Version } from "../models.ts";
+
+// The documents module over HTTP, as its users meet it: the switches, every role against every action,
+// folders, hostile names, disguised types, limits and quota, keyset pages, versions (also two uploads of
+// one name at once), the trash, the ZIP and the stream entry of each upload.
+
+type Person = { client: Client; userId: number };
+let app: TestApp;
+let siteAdmin: Client;
+let owner: Person;
+let groupAdmin: Person;
+let moderator: Person;
+let member: Person;
+let other: Person;
+let outsider: Person;
+let guest: Person;
+let handbook: CreatedGroup;
+let elsewhere: CreatedGroup;
+let docs: string;
+
+test.before(async () => {
+  // The site takes 1 MB per post's file; documents take more (their own limit, host.files.receive's option).
+  app = await startApp({ AGORA_UPLOAD_LIMIT_MB: "1" });
+  siteAdmin = (await app.signedIn("admin")).client;
+  owner = await app.signedIn("member", { displayName: "Olivia Owner" });
+  groupAdmin = await app.signedIn("member", { displayName: "Adam Admin" });
+  moderator = await app.signedIn("member", { displayName: "Mona Moderator" });
+  member = await app.signedIn("member", { displayName: "Max Member" });
+  other = await app.signedIn("member", { displayName: "Nora Other" });
+  outsider = await app.signedIn("member", { displayName: "Otto Outsider" });
+  guest = await app.signedIn("guest", { displayName: "Gus Guest" });
+  if ((await siteAdmin.post("/admin/modules/groups/enable", { state: "enabled" })).status !== 302) throw new Error("groups");
+  handbook = await createGroup(owner.client, { name: "Handbook", visibility: "secret" });
+  elsewhere = await createGroup(owner.client, { name: "Elsewhere", visibility: "open" });
+  await addMember(handbook.id, groupAdmin.userId, "admin");
+  await addMember(handbook.id, moderator.userId, "moderator");
+  await addMember(handbook.id, member.userId, "member");
+  await addMember(handbook.id, other.userId, "member");
+  docs = `${handbook.url}/documents`;
+});
+test.after.always(() => app?.close());
+
+const sql = <T extends object>(query: string, replacements: Record<string, unknown> = {}) => app.app.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
+const count = async (table: string, where = "1 = 1", replacements: Record<string, unknown> = {}) => Number((await sql<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, replacements))[0].n);
+const text = (value: string, name: string): TestFile => ({ name, data: Buffer.from(value), type: "text/plain" });
+const upload = (person: Person, base: string, files: TestFile[], fields: Record<string, string> = {}) => postMultipart(person.client, `${base}/upload`, { folder: "", note: "", ...fields }, files);
+const documentNamed = async (name: string, containerId = handbook.id) =>
+  (await sql<{ id: number; folder_id: number | null; uploader_id: number; deleted_at: string | null; current_version_id: number }>(
+    "SELECT id, folder_id, uploader_id, deleted_at, current_version_id FROM documents WHERE name = :name AND container_id = :containerId ORDER BY id DESC",
+    { name, containerId },
+  ))[0];
+const folderNamed = async (name: string) => (await sql<{ id: number; parent_id: number | null }>("SELECT id, parent_id FROM documents_folders WHERE name = :name", { name }))[0];
+
+/** The raw bytes of an answer (the client reads text): for downloads and ZIPs. */
+async function bytesOf(person: Person, path: string, headers: Record<string, string> = {}) {
+  const cookies = (person.client as unknown as { cookies: Map<string, string> }).cookies;
+  const response = await fetch(app.url + path, { headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; "), ...headers }, redirect: "manual" });
+  return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** The entries of a ZIP (stored, as the module writes them), read from its central directory. */
+function zipEntries(zip: Buffer): Map<string, string> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const total = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const entries = new Map<string, string>();
+  for (let index = 0; index < total; index += 1) {
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString("utf8");
+    const data = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    entries.set(name, zip.subarray(data, data + size).toString("utf8"));
+    at += 46 + skip;
+  }
+  return entries;
+}
+
+test.serial("switches: off for the site, off in a group until its owner turns it on; the company space follows the site", async (t) => {
+  t.is((await member.client.get(docs)).status, 404, "the module is off");
+  t.is((await member.client.get("/company/documents")).status, 404);
+  t.is((await siteAdmin.post("/admin/modules/documents/enable", { state: "enabled" })).status, 302);
+  t.is((await member.client.get(docs)).status, 404, "on for the site, still off in the group");
+  t.is((await member.client.get("/company/documents")).status, 200, "the company space is on with the site");
+  t.is((await member.client.post(`${handbook.url}/modules/documents`, { state: "enabled" })).status, 403, "a member does not switch it");
+  t.is((await owner.client.post(`${handbook.url}/modules/documents`, { state: "enabled" })).status, 302);
+  const page = await member.client.get(docs);
+  t.is(page.status, 200);
+  t.true(page.text.includes('<h1>Documents</h1>'));
+  t.true((await member.client.get(handbook.url)).text.includes(`href="${docs}"`), "the group's tab");
+  t.false((await member.client.get(elsewhere.url)).text.includes(`href="${elsewhere.url}/documents"`), "no tab where it is off");
+  t.is((await owner.client.get(`${elsewhere.url}/documents`)).status, 404);
+  t.true((await owner.client.get(`${handbook.url}/permissions`)).text.includes("documents.upload"), "its permissions are in the group's matrix");
+});
+
+test.serial("every role against every action: view, upload, folders, changing others' files", async (t) => {
+  t.is((await outsider.client.get(docs)).status, 404, "a secret group's outsider");
+  t.is((await app.client().get(docs)).status, 404, "signed out: a secret group is not there");
+  t.is((await guest.client.get("/company/documents")).status, 404, "guests have no company space");
+  for (const person of [owner, groupAdmin, moderator, member]) t.is((await person.client.get(docs)).status, 200);
+
+  // Folders: owners, admins and moderators manage them; members do not.
+  t.is((await member.client.post(`${docs}/folders`, { parent: "", name: "Members' folder" })).status, 403);
+  t.is((await outsider.client.post(`${docs}/folders`, { parent: "", name: "Outsider" })).status, 404);
+  for (const [person, name] of [[owner, "Policies"], [groupAdmin, "Plans"], [moderator, "Minutes"]] as const) {
+    t.is((await person.client.post(`${docs}/folders`, { parent: "", name })).status, 302, name);
+  }
+  t.deepEqual((await sql<{ name: string }>("SELECT name FROM documents_folders ORDER BY name")).map((row) => row.name), ["Minutes", "Plans", "Policies"]);
+
+  // Uploads: every member role; not outsiders.
+  for (const [person, name] of [[owner, "owner.txt"], [groupAdmin, "admin.txt"], [moderator, "moderator.txt"], [member, "member.txt"]] as const) {
+    const sent = await upload(person, docs, [text(`by ${name}`, name)]);
+    t.is(sent.status, 302, name);
+    t.is(sent.location, docs);
+  }
+  t.is((await upload(outsider, docs, [text("no", "outsider.txt")])).status, 404);
+  t.falsy(await documentNamed("outsider.txt"));
+
+  // Changing a file: its uploader, or a moderator; another member is refused.
+  const memberFile = (await documentNamed("member.txt"))!;
+  t.is((await other.client.post(`${docs}/d/${memberFile.id}/rename`, { name: "taken over.txt" })).status, 403);
+  t.is((await other.client.post(`${docs}/d/${memberFile.id}/delete`, {})).status, 403);
+  t.is((await member.client.post(`${docs}/d/${memberFile.id}/rename`, { name: "member notes.txt" })).status, 302);
+  t.truthy(await documentNamed("member notes.txt"));
+  for (const person of [owner, groupAdmin, moderator]) {
+    t.is((await person.client.post(`${docs}/d/${memberFile.id}/rename`, { name: `renamed by ${person.userId}.txt` })).status, 302);
+  }
+  const ownerFile = (await documentNamed("owner.txt"))!;
+  t.is((await member.client.post(`${docs}/d/${ownerFile.id}/move`, { folder: String((await folderNamed("Plans")).id) })).status, 403);
+  t.is((await documentNamed("owner.txt"))!.folder_id, null, "nothing moved");
+  // Downloads: readers with the right to view; the same 404 for outsiders.
+  t.is((await bytesOf(member, `${docs}/d/${ownerFile.id}/download`)).body.toString(), "by owner.txt");
+  t.is((await outsider.client.get(`${docs}/d/${ownerFile.id}/download`)).status, 404);
+  t.is((await owner.client.get(`${elsewhere.url}/documents/d/${ownerFile.id}`)).status, 404, "another group's address finds nothing");
+
+  // The group's matrix decides: members lose the right to view, then to upload.
+  const everyPermission = (overrides: Record<string, string[]>) => ({
+    "p.groups.post": ["admin", "moderator", "member"],
+    "p.groups.invite": ["admin"],
+    "p.documents.view": ["admin", "moderator", "member"],
+    "p.documents.upload": ["admin", "moderator", "member"],
+    "p.documents.manage-folders": ["admin", "moderator"],
+    "p.documents.delete-others": ["admin", "moderator"],
+    ...overrides,
+  });
+  t.is((await owner.client.post(`${handbook.url}/permissions`, everyPermission({ "p.documents.upload": ["admin", "moderator"] }))).status, 302);
+  t.is((await upload(member, docs, [text("no", "refused.txt")])).status, 403);
+  t.falsy(await documentNamed("refused.txt"));
+  t.false((await member.client.get(docs)).text.includes("f-documents-files"), "no upload form");
+  t.is((await owner.client.post(`${handbook.url}/permissions`, everyPermission({ "p.documents.view": ["admin", "moderator"] }))).status, 302);
+  t.is((await member.client.get(docs)).status, 403);
+  t.is((await member.client.get(`${docs}/d/${ownerFile.id}/download`)).status, 403);
+  t.is((await member.client.get(`${docs}/zip`)).status, 403);
+  t.false((await member.client.get(handbook.url)).text.includes(`href="${docs}"`), "no tab without the right to view");
+  t.is((await owner.client.post(`${handbook.url}/permissions`, everyPermission({}))).status, 302);
+  t.is((await member.client.get(docs)).status, 200);
+});
+
+test.serial("folders: nested, renamed, moved (never into themselves), names unique per folder whatever the case or Unicode form", async (t) => {
+  const plans = (await folderNamed("Plans"))!;
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: String(plans.id), name: "2027" })).status, 302);
+  const year = (await folderNamed("2027"))!;
+  t.is(year.parent_id, plans.id);
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: String(plans.id), name: "Café" })).status, 302);
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: String(plans.id), name: "CAFE\u0301" })).status, 409, "the same name in NFD and another case");
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "café" })).status, 302, "another folder may hold it");
+  t.is((await moderator.client.post(`${docs}/f/${plans.id}/move`, { parent: String(year.id) })).status, 422, "not into its own folder");
+  t.is((await moderator.client.post(`${docs}/f/${plans.id}/move`, { parent: String(plans.id) })).status, 422);
+  t.is((await moderator.client.post(`${docs}/f/${year.id}/move`, { parent: "" })).status, 302);
+  t.is((await folderNamed("2027"))!.parent_id, null);
+  t.is((await moderator.client.post(`${docs}/f/${year.id}/rename`, { name: "Year 2027" })).status, 302);
+  const page = await member.client.get(`${docs}/f/${year.id}`);
+  t.true(page.text.includes("<h1>Year 2027</h1>"));
+  t.is((await member.client.get(`${docs}/f/999999`)).status, 404);
+  t.is((await member.client.get(`${elsewhere.url}/documents/f/${year.id}`)).status, 404);
+  // A folder of another group is not a place to move to.
+  t.is((await moderator.client.post(`${docs}/f/${year.id}/move`, { parent: "999999" })).status, 404);
+});
+
+test.serial("hostile names are refused with a reason, or made safe on upload; nothing is written for a refusal", async (t) => {
+  const before = await count("documents_folders");
+  const hostile = ["../", "..", "a/b", "a\\b", "a\u0000b", "x".repeat(300), "invoice\u202Etxt.exe", "CON", "con.txt", "Lpt1", "COM3.log", "trailing.", "trailing. ", ".hidden", "   "];
+  for (const name of hostile) {
+    const answer = await moderator.client.post(`${docs}/folders`, { parent: "", name });
+    t.is(answer.status, 422, JSON.stringify(name));
+  }
+  t.is(await count("documents_folders"), before, "no folder written");
+  t.true((await moderator.client.post(`${docs}/folders`, { parent: "", name: "CON" })).text.includes("reserved by Windows"));
+
+  const sent = await upload(member, docs, [text("one", "../../etc/passwd.txt"), text("two", "CON.txt"), text("three", "notes\u202Eorez.md"), text("four", 'what: "now"?.txt')]);
+  t.is(sent.status, 302);
+  const names = (await sql<{ name: string }>("SELECT name FROM documents WHERE name IN ('passwd.txt', '_CON.txt', 'notesorez.md', 'what_ _now__.txt')")).map((row) => row.name).sort();
+  t.deepEqual(names, ["_CON.txt", "notesorez.md", "passwd.txt", "what_ _now__.txt"], "path parts, reserved names, direction and forbidden characters made safe");
+  t.is(await count("documents", "name LIKE '%\u202E%' OR name LIKE '%/%'"), 0);
+  // A renamed document follows the same rules.
+  const passwd = (await documentNamed("passwd.txt"))!;
+  for (const name of ["../x.txt", "nul", "x".repeat(300), "a\u202Eb.txt"]) t.is((await member.client.post(`${docs}/d/${passwd.id}/rename`, { name })).status, 422);
+  t.truthy(await documentNamed("passwd.txt"));
+});
+
+test.serial("types are sniffed from the bytes, not the name; documents take larger files than posts, up to their own limit and the quota", async (t) => {
+  const before = await count("documents_versions");
+  t.is((await upload(member, docs, [{ name: "report.pdf", data: Buffer.from("<!doctype html><script>alert(1)</script>") }])).status, 415, "a web page named .pdf");
+  t.is((await upload(member, docs, [{ name: "report.txt", data: Buffer.from("<html><body>hi</body></html>") }])).status, 415, "a web page named .txt");
+  t.is((await upload(member, docs, [{ name: "setup.pdf", data: Buffer.concat([Buffer.from("MZ\x90\x00"), Buffer.alloc(200)]) }])).status, 415, "a program named .pdf");
+  t.is(await count("documents_versions"), before, "nothing written");
+
+  const large = text("x".repeat(2 * 1024 * 1024), "large.txt");
+  t.is((await upload(member, docs, [large])).status, 302, "2 MB: over the site's 1 MB, within the documents' 100 MB");
+  t.truthy(await documentNamed("large.txt"));
+  t.is((await siteAdmin.post("/admin/modules/documents/settings", { maxFileMb: "1", quotaMb: "2048" })).status, 302);
+  t.is((await upload(member, docs, [text("y".repeat(2 * 1024 * 1024), "larger.txt")])).status, 413);
+  t.falsy(await documentNamed("larger.txt"));
+
+  // Quota: each group's usage shown, an upload past it refused whole.
+  t.is((await siteAdmin.post("/admin/modules/documents/settings", { maxFileMb: "100", quotaMb: "3" })).status, 302);
+  t.regex((await member.client.get(docs)).text, /2(\.\d)? MB used of 3 MB/);
+  const versions = await count("documents_versions");
+  t.is((await upload(member, docs, [text("z".repeat(600 * 1024), "a.txt"), text("z".repeat(600 * 1024), "b.txt")])).status, 413);
+  t.is(await count("documents_versions"), versions);
+  t.is((await upload(member, `${elsewhere.url}/documents`, [text("z", "z.txt")])).status, 404, "off there");
+  t.is((await upload(member, "/company/documents", [text("z".repeat(600 * 1024), "company.txt")])).status, 302, "the company space has its own quota");
+  t.is((await siteAdmin.post("/admin/modules/documents/settings", { maxFileMb: "100", quotaMb: "2048" })).status, 302);
+  t.is((await siteAdmin.post("/admin/modules/documents/settings", { maxFileMb: "0", quotaMb: "2048" })).status, 422);
+});
+
+test.serial("a folder's listing comes in keyset pages of 50, in name order, with nothing repeated or lost", async (t) => {
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Archive" })).status, 302);
+  const archive = (await folderNamed("Archive"))!;
+  const version = (await sql<{ file_id: number }>("SELECT file_id FROM documents_versions LIMIT 1"))[0];
+  const now = new Date();
+  for (let index = 0; index < 120; index += 1) {
+    const name = `File ${String(index).padStart(3, "0")}.txt`;
+    const document = await Document.create({ containerType: "group", containerId: handbook.id, folderId: archive.id, name, nameKey: name.toLowerCase(), uploaderId: member.userId, currentVersionId: null });
+    const row = await Version.create({ documentId: document.id, fileId: version.file_id, uploaderId: member.userId, batchId: null, size: 3, mime: "text/plain", createdAt: now });
+    await document.update({ currentVersionId: row.id });
+  }
+  const seen: string[] = [];
+  let url: string | null = `${docs}/f/${archive.id}`;
+  let pages = 0;
+  while (url) {
+    const page = await member.client.get(url);
+    t.is(page.status, 200);
+    seen.push(...[...page.text.matchAll(/<a href="[^"]+\/d\/\d+">(File \d+\.txt)<\/a>/g)].map((match) => match[1]));
+    url = /<a href="([^"]+)" rel="next">/.exec(page.text)?.[1].replaceAll("&amp;", "&") ?? null;
+    pages += 1;
+  }
+  t.is(pages, 3);
+  t.is(seen.length, 120);
+  t.deepEqual(seen, [...seen].sort());
+  t.is(new Set(seen).size, 120);
+  t.is((await member.client.get(`${docs}/f/${archive.id}?after=not-a-cursor`)).status, 400);
+});
+
+test.serial("versions: a same-name upload or 'upload a new version' keeps the history; any version downloads and restores", async (t) => {
+  t.is((await upload(member, docs, [text("first draft", "Plan.txt")], { note: "" })).status, 302);
+  const plan = (await documentNamed("Plan.txt"))!;
+  t.is((await upload(other, docs, [text("second draft", "plan.TXT")], { note: "Fixed the dates" })).status, 302, "another case: the same document");
+  t.is((await upload(member, docs, [text("third draft", "Plan.txt")])).status, 302);
+  const form = await postMultipart(moderator.client, `${docs}/d/${plan.id}/versions`, { note: "Final, signed" }, [text("final", "whatever-name.txt")]);
+  t.is(form.status, 302);
+  t.is(await count("documents", "name_key = 'plan.txt' AND container_id = :id", { id: handbook.id }), 1);
+  const versions = await sql<{ id: number; note: string; uploader_id: number }>("SELECT id, note, uploader_id FROM documents_versions WHERE document_id = :id ORDER BY id", { id: plan.id });
+  t.is(versions.length, 4);
+  t.deepEqual(versions.map((version) => version.uploader_id), [member.userId, other.userId, member.userId, moderator.userId]);
+  const page = await member.client.get(`${docs}/d/${plan.id}`);
+  t.true(page.text.includes("Version 4</strong> <span class=\"badge ok\">Current</span>"));
+  t.true(page.text.includes("Fixed the dates") && page.text.includes("Final, signed") && page.text.includes("Nora Other"));
+  t.is((await bytesOf(member, `${docs}/d/${plan.id}/download`)).body.toString(), "final");
+  t.is((await bytesOf(member, `${docs}/d/${plan.id}/download?version=${versions[1].id}`)).body.toString(), "second draft");
+  const ranged = await bytesOf(member, `${docs}/d/${plan.id}/download?version=${versions[1].id}`, { range: "bytes=0-5" });
+  t.is(ranged.status, 206);
+  t.is(ranged.body.toString(), "second");
+  t.is((await member.client.get(`${docs}/d/${plan.id}/download?version=${(await documentNamed("owner.txt"))!.current_version_id}`)).status, 404, "another document's version");
+
+  t.is((await outsider.client.post(`${docs}/d/${plan.id}/versions/${versions[0].id}/restore`, {})).status, 404);
+  t.is((await member.client.post(`${docs}/d/${plan.id}/versions/${versions[0].id}/restore`, {})).status, 302);
+  t.is((await bytesOf(member, `${docs}/d/${plan.id}/download`)).body.toString(), "first draft", "version 1 is current again");
+  t.true((await member.client.get(`${docs}/d/${plan.id}`)).text.includes("restored from version 1"));
+  t.is(await count("documents_versions", "document_id = :id", { id: plan.id }), 5, "restoring adds a version, the history stays");
+});
+
+test.serial("two people uploading the same name at once both keep their file", async (t) => {
+  const [first, second] = await Promise.all([upload(member, docs, [text("from Max", "Budget.txt")]), upload(other, docs, [text("from Nora", "budget.txt")])]);
+  t.is(first.status, 302);
+  t.is(second.status, 302);
+  t.is(await count("documents", "name_key = 'budget.txt' AND deleted_at IS NULL"), 1);
+  const budget = (await documentNamed("Budget.txt")) ?? (await documentNamed("budget.txt"))!;
+  const versions = await sql<{ id: number }>("SELECT id FROM documents_versions WHERE document_id = :id ORDER BY id", { id: budget.id });
+  t.is(versions.length, 2);
+  const contents = await Promise.all(versions.map(async (version) => (await bytesOf(member, `${docs}/d/${budget.id}/download?version=${version.id}`)).body.toString()));
+  t.deepEqual(contents.sort(), ["from Max", "from Nora"]);
+  t.is(budget.current_version_id, versions[1].id, "the newest is current");
+});
+
+test.serial("trash: the uploader or a moderator restores within 30 days; a trashed file is served to no one", async (t) => {
+  t.is((await upload(member, docs, [text("to bin", "Old.txt")])).status, 302);
+  const old = (await documentNamed("Old.txt"))!;
+  t.is((await member.client.post(`${docs}/d/${old.id}/delete`, {})).status, 302);
+  t.truthy((await documentNamed("Old.txt"))!.deleted_at);
+  t.is((await member.client.get(`${docs}/d/${old.id}`)).status, 404);
+  t.is((await member.client.get(`${docs}/d/${old.id}/download`)).status, 404);
+  t.false((await member.client.get(docs)).text.includes(">Old.txt<"));
+  t.true((await member.client.get(`${docs}/trash`)).text.includes("Old.txt"), "in the uploader's trash");
+  t.false((await other.client.get(`${docs}/trash`)).text.includes("Old.txt"), "not in another member's");
+  t.true((await moderator.client.get(`${docs}/trash`)).text.includes("Old.txt"), "in a moderator's");
+  t.is((await other.client.post(`${docs}/d/${old.id}/restore`, {})).status, 403);
+  t.is((await outsider.client.post(`${docs}/d/${old.id}/restore`, {})).status, 404);
+  t.is((await member.client.post(`${docs}/d/${old.id}/restore`, {})).status, 302);
+  t.is((await documentNamed("Old.txt"))!.deleted_at, null);
+  t.is((await bytesOf(member, `${docs}/d/${old.id}/download`)).body.toString(), "to bin");
+
+  // A moderator restores someone else's file; a same name uploaded meanwhile blocks the restore (409).
+  t.is((await member.client.post(`${docs}/d/${old.id}/delete`, {})).status, 302);
+  t.is((await upload(other, docs, [text("new one", "old.txt")])).status, 302);
+  t.is((await moderator.client.post(`${docs}/d/${old.id}/restore`, {})).status, 409);
+  const newer = (await documentNamed("old.txt"))!;
+  t.is((await other.client.post(`${docs}/d/${newer.id}/delete`, {})).status, 302);
+  t.is((await moderator.client.post(`${docs}/d/${old.id}/restore`, {})).status, 302);
+
+  // Past 30 days: neither listed nor restorable.
+  t.is((await member.client.post(`${docs}/d/${old.id}/delete`, {})).status, 302);
+  await app.app.sequelize.query("UPDATE documents SET deleted_at = :at WHERE id = :id", { replacements: { at: new Date(Date.now() - 31 * 24 * 3600_000), id: old.id } });
+  t.false((await member.client.get(`${docs}/trash`)).text.includes(`/d/${old.id}/restore`));
+  t.is((await member.client.post(`${docs}/d/${old.id}/restore`, {})).status, 404);
+
+  // A deleted folder sends its files to the trash; restored, they come back at the top level.
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Temporary" })).status, 302);
+  const temporary = (await folderNamed("Temporary"))!;
+  t.is((await upload(member, docs, [text("inside", "Inside.txt")], { folder: String(temporary.id) })).status, 302);
+  t.is((await member.client.post(`${docs}/f/${temporary.id}/delete`, {})).status, 403, "members do not delete folders");
+  t.is((await moderator.client.post(`${docs}/f/${temporary.id}/delete`, {})).status, 302);
+  t.falsy(await folderNamed("Temporary"));
+  const inside = (await documentNamed("Inside.txt"))!;
+  t.truthy(inside.deleted_at);
+  t.is((await member.client.post(`${docs}/d/${inside.id}/restore`, {})).status, 302);
+  t.is((await documentNamed("Inside.txt"))!.folder_id, null);
+});
+
+test.serial("a folder's ZIP holds its live documents under their folders, nothing trashed, nothing of another space", async (t) => {
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Zipped" })).status, 302);
+  const zipped = (await folderNamed("Zipped"))!;
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: String(zipped.id), name: "Inner" })).status, 302);
+  const inner = (await folderNamed("Inner"))!;
+  t.is((await upload(member, docs, [text("alpha", "a.txt"), text("gamma", "gone.txt")], { folder: String(zipped.id) })).status, 302);
+  t.is((await upload(member, docs, [text("beta", "b.txt")], { folder: String(inner.id) })).status, 302);
+  const gone = (await documentNamed("gone.txt"))!;
+  t.is((await member.client.post(`${docs}/d/${gone.id}/delete`, {})).status, 302);
+  t.is((await upload(member, "/company/documents", [text("company", "c.txt")])).status, 302);
+
+  const answer = await bytesOf(member, `${docs}/f/${zipped.id}/zip`);
+  t.is(answer.status, 200);
+  t.is(answer.headers.get("content-type"), "application/zip");
+  t.deepEqual(Object.fromEntries(zipEntries(answer.body)), { "a.txt": "alpha", "Inner/b.txt": "beta" });
+  t.is((await outsider.client.get(`${docs}/f/${zipped.id}/zip`)).status, 404);
+  t.is((await member.client.get(`/company/documents/f/${zipped.id}/zip`)).status, 404, "the company space does not open a group's folder");
+  const whole = zipEntries((await bytesOf(member, `${docs}/zip`)).body);
+  t.is(whole.get("Zipped/Inner/b.txt"), "beta");
+  t.false([...whole.keys()].some((name) => name.endsWith("gone.txt") || name.endsWith("c.txt")));
+});
+
+test.serial("each upload form is one stream entry, readable where the group is, naming its files", async (t) => {
+  const before = await count("contents", "type = 'documents-batch'");
+  t.is((await upload(member, docs, [text("1", "one.txt"), text("2", "two.txt"), text("3", "three.txt")], { note: "Minutes of the week @nobody" })).status, 302);
+  t.is(await count("contents", "type = 'documents-batch'"), before + 1, "one entry for three files");
+  const [content] = await sql<{ id: number; container_id: number }>("SELECT id, container_id FROM contents WHERE type = 'documents-batch' ORDER BY id DESC LIMIT 1");
+  t.is(content.container_id, handbook.id);
+  const page = await other.client.get(handbook.url);
+  t.regex(page.text, /Uploaded 3 files:/);
+  for (const name of ["one.txt", "two.txt", "three.txt"]) t.true(page.text.includes(`>${name}</a>`), name);
+  t.true(page.text.includes("Minutes of the week"));
+  t.is((await outsider.client.get(`/c/${content.id}`)).status, 404);
+  // A file trashed since leaves the entry.
+  const two = (await documentNamed("two.txt"))!;
+  t.is((await member.client.post(`${docs}/d/${two.id}/delete`, {})).status, 302);
+  t.false((await other.client.get(`/c/${content.id}`)).text.includes(">two.txt</a>"));
+  t.true((await other.client.get(`/c/${content.id}`)).text.includes("Uploaded 2 files:"));
+});
