@@ -89,10 +89,14 @@ export async function tallyData(sequelize: Sequelize, questions: QuestionView[])
     }
   }
   const textIds = questions.filter((question) => question.kind === "text").map((question) => question.id);
-  for (const id of textIds) {
-    // Ordered by the text itself: no order of arrival to read from the list.
-    const rows = await select<{ text: string }>(`SELECT text FROM poll_answers WHERE question_id = :id AND text IS NOT NULL ORDER BY text LIMIT ${textsShown}`, { id });
-    data.get(id)!.texts = rows.map((row) => row.text);
+  if (textIds.length > 0) {
+    // Ordered by the text itself (no order of arrival to read from the list), the first few of each question, in one query.
+    const rows = await select<{ question_id: number; text: string }>(
+      `SELECT question_id, text FROM (SELECT question_id, text, ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY text) AS place
+       FROM poll_answers WHERE question_id IN (:ids) AND text IS NOT NULL) ranked WHERE place <= ${textsShown} ORDER BY question_id, text`,
+      { ids: textIds },
+    );
+    for (const row of rows) data.get(Number(row.question_id))!.texts.push(row.text);
   }
   return data;
 }

@@ -205,3 +205,32 @@ test.serial("200 people answering at once give exact counts, and a ballot sent t
   t.deepEqual(labels.map((label) => shownCount(page, label)), ["67", "67", "66"]);
   t.true(page.includes("200 people answered"));
 });
+
+test.serial("open pages hear that a poll changed (no figures in the event), and a page of polls costs the same statements for 6 or 9 polls", async (t) => {
+  const { openEvents } = await import("../../../test/notifications/helpers.ts");
+  const { queriesFor } = await import("../../../test/helpers/queries.ts");
+  const watching = await openEvents(second.client, `/live/events?watch=group:${garden.id}`);
+  try {
+    await watching.waitFor("unread");
+    t.is((await answer(second.client, lunch, { [`q${lunch.questionId}`]: String(lunch.options.get("Salad")) })).status, 303);
+    const heard = await watching.waitFor("module", (data) => (data as { name: string }).name === "results");
+    t.deepEqual(heard, { module: "polls", name: "results", container: `group:${garden.id}`, data: { contentId: lunch.contentId } });
+  } finally {
+    watching.close();
+  }
+  const fragment = await second.client.get(`/polls/${lunch.contentId}/results`);
+  t.is(fragment.status, 200);
+  t.is(shownCount(fragment.text, "Salad"), "1", "the script fetches the viewer's own view of the results");
+  t.is((await outsider.client.get(`/polls/${lunch.contentId}/results`)).status, 200, "an open group's reader may read them");
+
+  const freshReader = async () => {
+    const reader = await app.signedIn("member");
+    await addMember(garden.id, reader.userId);
+    return reader.client;
+  };
+  // A small page so both counts are of a full page of polls (the group already holds 8 polls).
+  const before = await queriesFor(app, await freshReader(), garden.url);
+  for (const [index, kind] of ["single", "text", "scale"].entries()) await createPoll(owner.client, `Extra poll ${index}?`, { pollKind: kind, options: "A\nB" });
+  const after = await queriesFor(app, await freshReader(), garden.url);
+  t.is(after, before, "no statement per poll entry");
+});
