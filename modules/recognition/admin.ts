@@ -15,6 +15,7 @@ import {
 } from "../../core/sdk/index.ts";
 import { badgeForm, forgetBadges, shownBadge, type BadgeFields } from "./badges.ts";
 import { displayLinkRoutes } from "./display-admin.ts";
+import { juryAdminRoutes } from "./jury-admin.ts";
 import { badgeIconHtml, iconKeys, iconSvg } from "./icons.ts";
 import { Badge } from "./models.ts";
 
@@ -98,5 +99,6 @@ export function adminRoutes(host: Host) {
   }
 
   displayLinkRoutes(admin);
+  juryAdminRoutes(host, admin);
   return admin;
 }

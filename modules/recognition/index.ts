@@ -1,7 +1,9 @@
 import { defineModule, type Container } from "../../core/sdk/index.ts";
 import { adminRoutes } from "./admin.ts";
 import { kudosContentType, removeKudos } from "./kudos.ts";
-import { Badge, DisplayLink, Kudos, KudosRecipient, Preference } from "./models.ts";
+import { Award, Badge, DisplayLink, Juror, Kudos, KudosRecipient, Preference } from "./models.ts";
+import { isKnownJuror } from "./jury.ts";
+import { juryRoutes } from "./jury-routes.ts";
 import { profileRoutes } from "./profile.ts";
 import { recognitionRoutes } from "./routes.ts";
 import { displayRoutes } from "./display.ts";
@@ -13,7 +15,7 @@ export default defineModule({
   id: "recognition",
   version: "1.0.0",
   scopes: ["instance", "group"],
-  models: [Badge, Kudos, KudosRecipient, Preference, DisplayLink],
+  models: [Badge, Kudos, KudosRecipient, Preference, DisplayLink, Juror, Award],
   migrations: "migrations",
   settings: { instance: siteSettings },
   assets: { stylesheets: ["recognition.css"], scripts: ["recognition.js"] },
@@ -22,6 +24,11 @@ export default defineModule({
     host.routes(recognitionRoutes(host));
     host.routes(displayRoutes(host));
     host.routes(wallRoutes(host));
+    host.routes(juryRoutes(host));
+    // Jurors see "Award points" under other people's entries.
+    host.entryActions((entry, viewer) =>
+      viewer && entry.content.authorId !== viewer.id && isKnownJuror(viewer.id) ? [{ label: "recognition:jury.award", href: `/recognition/awards/new?content=${entry.content.id}` }] : [],
+    );
     host.menu("main", { label: "recognition:wall.menu", href: "/recognition", order: 150 });
     host.adminRoutes(adminRoutes(host));
     host.menu("admin", { label: "recognition:admin.menu", href: "/admin/recognition", order: 45 });

@@ -129,3 +129,55 @@ export class DisplayLink extends Model<InferAttributes<DisplayLink>, InferCreati
     );
   }
 }
+
+/** A juror named by the admins, with a budget of points per period ("month" or "year"). */
+export class Juror extends Model<InferAttributes<Juror>, InferCreationAttributes<Juror>> {
+  declare userId: number;
+  declare budget: number;
+  declare period: CreationOptional<"month" | "year">;
+  declare isActive: CreationOptional<boolean>;
+  declare createdAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize) {
+    Juror.init(
+      {
+        userId: { type: DataTypes.INTEGER, primaryKey: true },
+        budget: { type: DataTypes.INTEGER, allowNull: false },
+        period: { type: DataTypes.STRING(8), allowNull: false, defaultValue: "month" },
+        isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        createdAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: "recognition_jurors", underscored: true, updatedAt: false },
+    );
+  }
+}
+
+/** One entry of the append-only ledger: points a juror gave a post or a comment, with the reason. */
+export class Award extends Model<InferAttributes<Award>, InferCreationAttributes<Award>> {
+  declare id: CreationOptional<number>;
+  declare jurorId: number;
+  declare contentId: number;
+  declare commentId: number | null;
+  declare authorId: number;
+  declare points: number;
+  declare reason: string;
+  declare periodKey: string;
+  declare createdAt: Date;
+
+  static initModel(sequelize: Sequelize) {
+    Award.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        jurorId: { type: DataTypes.INTEGER, allowNull: false },
+        contentId: { type: DataTypes.INTEGER, allowNull: false },
+        commentId: { type: DataTypes.INTEGER, allowNull: true },
+        authorId: { type: DataTypes.INTEGER, allowNull: false },
+        points: { type: DataTypes.INTEGER, allowNull: false },
+        reason: { type: DataTypes.STRING(500), allowNull: false },
+        periodKey: { type: DataTypes.STRING(8), allowNull: false },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      { sequelize, tableName: "recognition_awards", underscored: true, timestamps: false },
+    );
+  }
+}
