@@ -2,6 +2,7 @@ import { defineModule, type Container, type ModuleFiles } from "../../core/sdk/i
 import { baseOf, permissionDefinitions, permissions } from "./access.ts";
 import { batchContentType } from "./batch.ts";
 import { Batch, Document, Folder, Version } from "./models.ts";
+import { purgeTrash } from "./purge.ts";
 import { documentRoutes } from "./routes.ts";
 import { siteSettings } from "./settings.ts";
 
@@ -27,6 +28,8 @@ export default defineModule({
     host.containerRoutes("company", documentRoutes(host));
     host.menu("group", { label: "documents:menu", href: (group: Container) => baseOf(group), order: 20, permission: permissions.view });
     host.menu("main", { label: "documents:companyMenu", href: "/company/documents", order: 40 });
+    // Files in the trash for more than 30 days go for good, once a day.
+    host.jobs.every("purge-trash", 24 * 3600_000, () => purgeTrash(host));
   },
   // A removed group's documents go with it: its versions' files, then its rows.
   async onContainerRemoved(container, { transaction }) {

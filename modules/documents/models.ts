@@ -101,6 +101,7 @@ export class Version extends Model<InferAttributes<Version>, InferCreationAttrib
   declare size: number;
   declare mime: string;
   declare restoredFrom: CreationOptional<number | null>;
+  declare hasThumbnail: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize) {
@@ -115,6 +116,7 @@ export class Version extends Model<InferAttributes<Version>, InferCreationAttrib
         size: { type: DataTypes.BIGINT, allowNull: false, get() { return Number(this.getDataValue("size")); } },
         mime: { type: DataTypes.STRING(255), allowNull: false },
         restoredFrom: { type: DataTypes.INTEGER, allowNull: true },
+        hasThumbnail: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         createdAt: DataTypes.DATE,
       },
       { sequelize, tableName: "documents_versions", underscored: true, updatedAt: false },

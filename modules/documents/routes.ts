@@ -18,12 +18,12 @@ import { baseOf, mayChange, viewerRights, type Rights } from "./access.ts";
 import { Document, Folder, Version } from "./models.ts";
 import { checkName, nameKey } from "./names.ts";
 import { siteSettings } from "./settings.ts";
+import { trashDays } from "./purge.ts";
 import { advanceCurrent, quotaOf, storeBatch, usageOf } from "./store.ts";
+import { previewOf } from "./preview.ts";
 import { zipFolder } from "./zip.ts";
 
 export const pageSize = 50;
-/** How long a trashed document can be restored. */
-export const trashDays = 30;
 const maxFilesPerUpload = 20;
 
 type Ctx = AppContext & { params: Record<string, string> };
@@ -52,6 +52,14 @@ async function documentIn(container: Container, raw: string | undefined, options
   const document = id ? await Document.findOne({ where: { id, containerType: container.type, containerId: container.id } }) : null;
   if (!document || Boolean(document.deletedAt) !== Boolean(options.trashed)) throw notFound();
   return document;
+}
+
+/** A version of the document (its current one when none is named); another document's is not found. */
+async function versionOf(document: Document, raw: string | undefined): Promise<Version> {
+  const versionId = raw ? idParam(raw) : document.currentVersionId;
+  const version = versionId ? await Version.findOne({ where: { id: versionId, documentId: document.id } }) : null;
+  if (!version) throw notFound();
+  return version;
 }
 
 /** The folder and its parents, top first: one recursive query. */
@@ -104,6 +112,7 @@ export interface ListedDocument {
   name: string;
   size: number;
   mime: string;
+  hasThumbnail: boolean;
   updatedAt: Date;
   uploaderName: string | null;
   uploaderId: number | null;
@@ -112,8 +121,8 @@ export interface ListedDocument {
 
 /** One page of a folder's live documents in name order: one query, keyset on (name_key, id). */
 export async function listDocuments(host: Host, container: Pick<Container, "type" | "id">, folderId: number | null, after: { key: string; id: number } | null, limit = pageSize) {
-  const rows = await host.sequelize.query<{ id: number; name: string; name_key: string; size: number | string; mime: string; updated_at: string | Date; display_name: string | null; uploader_id: number | null; versions: number | string }>(
-    `SELECT d.id, d.name, d.name_key, v.size, v.mime, v.created_at AS updated_at, u.display_name, d.uploader_id,
+  const rows = await host.sequelize.query<{ id: number; name: string; name_key: string; size: number | string; mime: string; has_thumbnail: boolean | number; updated_at: string | Date; display_name: string | null; uploader_id: number | null; versions: number | string }>(
+    `SELECT d.id, d.name, d.name_key, v.size, v.mime, v.has_thumbnail, v.created_at AS updated_at, u.display_name, d.uploader_id,
        (SELECT COUNT(*) FROM documents_versions c WHERE c.document_id = d.id) AS versions
      FROM documents d JOIN documents_versions v ON v.id = d.current_version_id LEFT JOIN users u ON u.id = v.uploader_id
      WHERE d.container_type = :type AND d.container_id = :containerId AND ${folderId === null ? "d.folder_id IS NULL" : "d.folder_id = :folderId"}
@@ -129,6 +138,7 @@ export async function listDocuments(host: Host, container: Pick<Container, "type
     name: row.name,
     size: Number(row.size),
     mime: row.mime,
+    hasThumbnail: Boolean(row.has_thumbnail),
     updatedAt: new Date(row.updated_at),
     uploaderName: row.display_name,
     uploaderId: row.uploader_id === null ? null : Number(row.uploader_id),
@@ -300,6 +310,7 @@ export function documentRoutes(host: Host) {
       { replacements: { id: document.id }, type: QueryTypes.SELECT },
     );
     const numbers = new Map(versions.map((version, index) => [Number(version.id), versions.length - index]));
+    const current = await versionOf(document, undefined);
     const folder = document.folderId ? await Folder.findByPk(document.folderId) : null;
     const base = baseOf(container);
     await ctx.render("documents/document.njk", {
@@ -322,18 +333,20 @@ export function documentRoutes(host: Host) {
       })),
       moveChoices: await folderChoices(container),
       maxFileMb: (await host.settings.read(siteSettings)).maxFileMb,
+      preview: await previewOf(host, document, current),
     });
   });
 
-  router.get("/d/:id/download", async (ctx) => {
-    const container = containerOf(ctx);
-    await viewerRights(host, ctx.state.user, container);
-    const document = await documentIn(container, ctx.params.id);
-    const versionId = queryValue(ctx, "version") ? idParam(queryValue(ctx, "version")) : document.currentVersionId;
-    const version = versionId ? await Version.findOne({ where: { id: versionId, documentId: document.id } }) : null;
-    if (!version) throw notFound();
-    await host.files.send(ctx, version.fileId, { download: true });
-  });
+  // The file itself: as a download, in the page (images and videos only: core decides), or an image's thumbnail.
+  for (const [path, options] of [["download", { download: true }], ["view", {}], ["thumbnail", { thumbnail: true }]] as const) {
+    router.get(`/d/:id/${path}`, async (ctx) => {
+      const container = containerOf(ctx);
+      await viewerRights(host, ctx.state.user, container);
+      const version = await versionOf(await documentIn(container, ctx.params.id), queryValue(ctx, "version"));
+      if (path === "thumbnail" && !version.hasThumbnail) throw notFound();
+      await host.files.send(ctx, version.fileId, options);
+    });
+  }
 
   router.post("/d/:id/versions", async (ctx) => {
     const container = containerOf(ctx);
@@ -361,7 +374,7 @@ export function documentRoutes(host: Host) {
     if (!old) throw notFound();
     await host.sequelize.transaction(async (transaction) => {
       const version = await Version.create(
-        { documentId: document.id, fileId: old.fileId, uploaderId: user.id, batchId: null, note: bodyText(ctx, "note").trim().slice(0, 500), size: old.size, mime: old.mime, restoredFrom: old.id },
+        { documentId: document.id, fileId: old.fileId, uploaderId: user.id, batchId: null, note: bodyText(ctx, "note").trim().slice(0, 500), size: old.size, mime: old.mime, restoredFrom: old.id, hasThumbnail: old.hasThumbnail },
         { transaction },
       );
       await advanceCurrent(host, document.id, version.id, transaction);

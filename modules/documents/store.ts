@@ -89,7 +89,7 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
           stored.push(file);
           const document = request.target ?? (await documentNamed(host, container, request.folderId, names[index], uploader, transaction));
           const version = await Version.create(
-            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime },
+            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail },
             { transaction },
           );
           await advanceCurrent(host, document.id, version.id, transaction);

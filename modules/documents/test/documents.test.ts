@@ -2,7 +2,8 @@ import test from "ava";
 import { QueryTypes } from "sequelize";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
-import { postMultipart, type TestFile } from "../../../test/attachments/helpers.ts";
+import { pngImage, postMultipart, type TestFile } from "../../../test/attachments/helpers.ts";
+import { queueDrained } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
 import { Document, Version } from "../models.ts";
 
@@ -26,7 +27,7 @@ let docs: string;
 
 test.before(async () => {
   // The site takes 1 MB per post's file; documents take more (their own limit, host.files.receive's option).
-  app = await startApp({ AGORA_UPLOAD_LIMIT_MB: "1" });
+  app = await startApp({ AGORA_UPLOAD_LIMIT_MB: "1", AGORA_JOBS_POLL_MS: "50" });
   siteAdmin = (await app.signedIn("admin")).client;
   owner = await app.signedIn("member", { displayName: "Olivia Owner" });
   groupAdmin = await app.signedIn("member", { displayName: "Adam Admin" });
@@ -330,6 +331,16 @@ test.serial("trash: the uploader or a moderator restores within 30 days; a trash
   await app.app.sequelize.query("UPDATE documents SET deleted_at = :at WHERE id = :id", { replacements: { at: new Date(Date.now() - 31 * 24 * 3600_000), id: old.id } });
   t.false((await member.client.get(`${docs}/trash`)).text.includes(`/d/${old.id}/restore`));
   t.is((await member.client.post(`${docs}/d/${old.id}/restore`, {})).status, 404);
+  // The daily purge (host.jobs, run here through the queue) deletes it for good, versions and files.
+  const files = (await sql<{ file_id: number }>("SELECT file_id FROM documents_versions WHERE document_id = :id", { id: old.id })).map((row) => row.file_id);
+  t.true(files.length > 0);
+  const { enqueueJob } = await import("../../../core/jobs/queue.ts");
+  await enqueueJob("documents.every.purge-trash", { period: Date.now() }, { key: `documents-test:${Date.now()}` });
+  await queueDrained();
+  t.is(await count("documents", "id = :id", { id: old.id }), 0);
+  t.is(await count("documents_versions", "document_id = :id", { id: old.id }), 0);
+  t.is(await count("module_files", "id IN (:files)", { files }), 0, "its files are gone");
+  t.truthy(await documentNamed("Plan.txt"), "recent documents stay");
 
   // A deleted folder sends its files to the trash; restored, they come back at the top level.
   t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Temporary" })).status, 302);
@@ -382,4 +393,35 @@ test.serial("each upload form is one stream entry, readable where the group is, 
   t.is((await member.client.post(`${docs}/d/${two.id}/delete`, {})).status, 302);
   t.false((await other.client.get(`/c/${content.id}`)).text.includes(">two.txt</a>"));
   t.true((await other.client.get(`/c/${content.id}`)).text.includes("Uploaded 2 files:"));
+});
+
+test.serial("previews: images get a thumbnail in the listing and their page, text and Markdown show inline (sanitised, the first 100 KB)", async (t) => {
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Previews" })).status, 302);
+  const folder = String((await folderNamed("Previews"))!.id);
+  const files = [
+    { name: "photo.png", data: await pngImage(120, 80), type: "image/png" },
+    text("# Title\n\n<script>alert(1)</script><img src=x onerror=alert(2)> **bold**", "readme.md"),
+    text("a < b & c", "plain.txt"),
+    text("line\n".repeat(30_000), "long.txt"),
+  ];
+  t.is((await upload(member, docs, files, { folder })).status, 302);
+  const listing = await member.client.get(`${docs}/f/${folder}`);
+  const photo = (await documentNamed("photo.png"))!;
+  t.true(listing.text.includes(`<img class="documents-thumb" src="${docs}/d/${photo.id}/thumbnail"`));
+  const thumbnail = await bytesOf(member, `${docs}/d/${photo.id}/thumbnail`);
+  t.is(thumbnail.status, 200);
+  t.is(thumbnail.headers.get("content-type"), "image/webp");
+  t.is((await outsider.client.get(`${docs}/d/${photo.id}/thumbnail`)).status, 404);
+  t.true((await member.client.get(`${docs}/d/${photo.id}`)).text.includes(`<img src="${docs}/d/${photo.id}/thumbnail" alt="Preview of photo.png">`));
+  t.is((await member.client.get(`${docs}/d/${(await documentNamed("plain.txt"))!.id}/thumbnail`)).status, 404, "no thumbnail for text");
+
+  const readme = (await member.client.get(`${docs}/d/${(await documentNamed("readme.md"))!.id}`)).text;
+  t.true(readme.includes("<h1>Title</h1>") && readme.includes("<strong>bold</strong>"));
+  t.false(readme.includes("<script>alert(1)") || /<img[^>]*onerror/.test(readme), "sanitised like a post");
+  t.true(readme.includes("&lt;script&gt;alert(1)&lt;/script&gt;"), "markup shown as text");
+  t.true((await member.client.get(`${docs}/d/${(await documentNamed("plain.txt"))!.id}`)).text.includes('<pre class="documents-text" tabindex="0">a &lt; b &amp; c</pre>'));
+  const long = (await member.client.get(`${docs}/d/${(await documentNamed("long.txt"))!.id}`)).text;
+  t.true(long.includes("Only the beginning is shown"));
+  const shown = /<pre class="documents-text" tabindex="0">([\s\S]*?)<\/pre>/.exec(long)![1];
+  t.true(shown.length <= 100 * 1024);
 });

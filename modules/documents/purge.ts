@@ -1,0 +1,29 @@
+import { Op, QueryTypes } from "sequelize";
+import type { Host } from "../../core/sdk/index.ts";
+import { Document, Version } from "./models.ts";
+
+export const trashDays = 30;
+
+/**
+ * Deletes for good the documents trashed more than 30 days ago: their versions, and each version's file
+ * (row now, bytes after the commit) unless another live version still uses it (a restored version shares
+ * its file). A batch at a time, each in its own transaction.
+ */
+export async function purgeTrash(host: Host, now = new Date()) {
+  const before = new Date(now.getTime() - trashDays * 24 * 3600_000);
+  for (;;) {
+    const expired = await Document.findAll({ where: { deletedAt: { [Op.lt]: before } }, attributes: ["id"], limit: 100, order: [["id", "ASC"]] });
+    if (expired.length === 0) return;
+    const ids = expired.map((document) => document.id);
+    await host.sequelize.transaction(async (transaction) => {
+      const fileIds = [...new Set((await Version.findAll({ where: { documentId: ids }, attributes: ["fileId"], transaction })).map((version) => version.fileId))];
+      await Version.destroy({ where: { documentId: ids }, transaction });
+      await Document.destroy({ where: { id: ids }, transaction });
+      const kept = fileIds.length
+        ? await host.sequelize.query<{ file_id: number }>("SELECT DISTINCT file_id FROM documents_versions WHERE file_id IN (:fileIds)", { replacements: { fileIds }, type: QueryTypes.SELECT, transaction })
+        : [];
+      const stillUsed = new Set(kept.map((row) => Number(row.file_id)));
+      for (const fileId of fileIds) if (!stillUsed.has(fileId)) await host.files.remove(fileId, { transaction });
+    });
+  }
+}
