@@ -67,12 +67,48 @@ export async function containerComposer(registry: ModuleRegistry, policy: Conten
   return { ...withActive(tabs, options.kind), target: streamKeyOf(container.type, container.id), returnTo: options.returnTo };
 }
 
+/** What a reader's "Post to" list is made of: the places they may post in, with the kinds offered in each. */
+interface PickerTargets {
+  targets: { value: string; label: string; kinds: string[] }[];
+  /** The module kinds offered in at least one of them (each gets a tab). */
+  offered: Set<string>;
+  /** The list's options as rendered for each active kind, none chosen (stream/composer-targets.njk). */
+  options: Map<string, string>;
+}
+
 /**
- * The dashboard's composer: "Post to" lists the company stream (where allowed), the writer's profile and
- * the containers each type says they may post in (their groups: one query), each with the kinds whose
- * module is on there (one query per kind and type). A kind offered nowhere gets no tab.
+ * Readers' "Post to" lists, kept in this process while nothing they are made of changed: the key names the
+ * reader's users.subscriptions_version (their memberships, the groups they are in), the render epoch (names,
+ * roles, module switches, site settings, groups' permissions: core/db/render-versions.ts), the language of
+ * the labels and the kinds switched on for the site. Both versions are read with the session, so every process
+ * sees a change made by any other; a request without them (no session row) computes the list every time.
+ * At most `maxPickers` readers are kept, the least recently used going first.
  */
-export async function pickerComposer(registry: ModuleRegistry, policy: ContentPolicy, t: TFunction, options: { here: string; returnTo: string; kind?: string }): Promise<ComposerView> {
+const pickers = new Map<number, { key: string; value: Promise<PickerTargets> }>();
+const maxPickers = 10_000;
+
+/** The key of a reader's "Post to" list, or null when the request lacks a version to tell a stale list. */
+function pickerKey(registry: ModuleRegistry, user: NonNullable<ContentPolicy["user"]>, memo: PickerMemo | undefined): string | null {
+  if (!memo || memo.renderEpoch === undefined || typeof user.subscriptionsVersion !== "number") return null;
+  return `${user.subscriptionsVersion}|${memo.renderEpoch}|${memo.lang}|${moduleKinds(registry)
+    .map((kind) => kind.type)
+    .join(" ")}`;
+}
+
+/** What lets the dashboard's composer remember a reader's "Post to" list (see `pickers`). */
+export interface PickerMemo {
+  renderEpoch: string | undefined;
+  lang: string;
+  /** Renders the options of a composer (stream/composer-targets.njk), kept with the list for the next pages. */
+  renderOptions(composer: ComposerView): string;
+}
+
+/** The dashboard's composer, with the "Post to" options already rendered when they were remembered. */
+export interface PickerComposerView extends ComposerView {
+  targetOptions?: string;
+}
+
+async function pickerTargets(registry: ModuleRegistry, policy: ContentPolicy, t: TFunction): Promise<PickerTargets> {
   const user = policy.user!;
   const containers: { container: Container; label: string }[] = [];
   if (await policy.canPostIn(companyContainer)) containers.push({ container: companyContainer, label: t("stream:targets.company") });
@@ -82,20 +118,68 @@ export async function pickerComposer(registry: ModuleRegistry, policy: ContentPo
     if (definition?.postable) for (const container of await definition.postable(user)) containers.push({ container, label: container.name });
   }
   const kindsOf = new Map(containers.map(({ container }) => [streamKeyOf(container.type, container.id), [postKind]]));
-  const tabs = [postTab(options.here)];
+  const offered = new Set<string>();
   for (const kind of moduleKinds(registry)) {
-    let offered = false;
     for (const type of new Set(containers.map(({ container }) => container.type))) {
       const ids = containers.filter(({ container }) => container.type === type).map(({ container }) => container.id);
       for (const id of await registry.containersWithModule(kind.moduleId, type, ids)) {
         kindsOf.get(streamKeyOf(type, id))!.push(kind.type);
-        offered = true;
+        offered.add(kind.type);
       }
     }
-    if (offered) tabs.push(await moduleTab(kind, options.here, policy));
   }
   const targets = containers.map(({ container, label }) => ({ value: streamKeyOf(container.type, container.id), label, kinds: kindsOf.get(streamKeyOf(container.type, container.id))! }));
-  return { ...withActive(tabs, options.kind), targets, returnTo: options.returnTo };
+  return { targets, offered, options: new Map() };
+}
+
+function rememberedTargets(registry: ModuleRegistry, policy: ContentPolicy, t: TFunction, memo: PickerMemo | undefined): Promise<PickerTargets> {
+  const user = policy.user!;
+  const key = pickerKey(registry, user, memo);
+  if (key === null) return pickerTargets(registry, policy, t);
+  const known = pickers.get(user.id);
+  // The Map's order is the order of eviction: the reader just served goes last.
+  pickers.delete(user.id);
+  if (known && known.key === key) {
+    pickers.set(user.id, known);
+    return known.value;
+  }
+  const entry = { key, value: pickerTargets(registry, policy, t) };
+  pickers.set(user.id, entry);
+  entry.value.catch(() => {
+    if (pickers.get(user.id) === entry) pickers.delete(user.id);
+  });
+  for (const id of pickers.keys()) {
+    if (pickers.size <= maxPickers) break;
+    pickers.delete(id);
+  }
+  return entry.value;
+}
+
+/**
+ * The dashboard's composer: "Post to" lists the company stream (where allowed), the writer's profile and
+ * the containers each type says they may post in (their groups: one query), each with the kinds whose
+ * module is on there (one query per kind and type). A kind offered nowhere gets no tab. With `memo` (the
+ * request's render epoch and language), the list is remembered for the reader until one of its versions
+ * moves (see `pickers`): a dashboard seen again costs no query for it.
+ */
+export async function pickerComposer(
+  registry: ModuleRegistry,
+  policy: ContentPolicy,
+  t: TFunction,
+  options: { here: string; returnTo: string; kind?: string; memo?: PickerMemo },
+): Promise<PickerComposerView> {
+  const remembered = await rememberedTargets(registry, policy, t, options.memo);
+  const tabs = [postTab(options.here)];
+  // The tabs are made on every request: a kind's locals(writer) are its module's own data, not versioned here.
+  for (const kind of moduleKinds(registry)) if (remembered.offered.has(kind.type)) tabs.push(await moduleTab(kind, options.here, policy));
+  const view: PickerComposerView = { ...withActive(tabs, options.kind), targets: remembered.targets, returnTo: options.returnTo };
+  if (options.memo) {
+    // Rendered once per reader and active kind while the list is remembered (a list not remembered is dropped with its options).
+    let rendered = remembered.options.get(view.kind.type);
+    if (rendered === undefined) remembered.options.set(view.kind.type, (rendered = options.memo.renderOptions(view)));
+    view.targetOptions = rendered;
+  }
+  return view;
 }
 
 /**

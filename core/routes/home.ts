@@ -5,6 +5,7 @@ import { requireUser } from "../auth/current-user.ts";
 import { User } from "../models/user.ts";
 import type { Topic } from "../models/topic.ts";
 import { pickerComposer } from "../content/composer.ts";
+import type { ComposerView } from "../modules/types.ts";
 import { dashboardKeys, authoredBy, mentioning, taggedWith } from "../content/dashboard.ts";
 import { countNewer, decodeCursor, encodeCursor, readablePage, streamPage, type StreamPage } from "../content/stream.ts";
 import { policyOf, queryValue } from "../content/request.ts";
@@ -62,7 +63,13 @@ export function homeRoutes(services: AppServices) {
       if (newCount > 0 || !user.streamSeenAt) await User.update({ streamSeenAt: new Date() }, { where: { id: user.id } });
     }
     // "Post to": the company stream, the writer's profile and their groups; ?kind= opens a module's kind without JavaScript.
-    const composer = await pickerComposer(services.registry, policy, ctx.state.t, { here: "/", returnTo: "/", kind: queryValue(ctx, "kind") });
+    // Remembered per reader while their memberships and the render epoch stay put (core/content/composer.ts).
+    const memo = {
+      renderEpoch: ctx.state.renderEpoch,
+      lang: ctx.state.lang,
+      renderOptions: (view: ComposerView) => services.templates.render("stream/composer-targets.njk", { composer: view, activeKind: view.kind, values: {} }),
+    };
+    const composer = await pickerComposer(services.registry, policy, ctx.state.t, { here: "/", returnTo: "/", kind: queryValue(ctx, "kind"), memo });
     await ctx.render("home.njk", {
       title: ctx.state.t("common:nav.home"),
       entries,

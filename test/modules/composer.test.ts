@@ -179,3 +179,50 @@ test.serial("switched off for the site: no tab anywhere, and its route is gone",
     await admin.post("/admin/modules/fixture-composer/enable", { state: "enabled" });
   }
 });
+
+test.serial("the Post to list is remembered for a reader (no statement for it on a dashboard seen again) and made again when what it shows changes", async (t) => {
+  const { statementsFor } = await import("../helpers/queries.ts");
+  const reader = await app.signedIn("member", { displayName: "Rita Remembered" });
+  const owner = (await app.signedIn("member")).client;
+  const kept = await createGroup(owner, { name: "Gg kept", visibility: "open" });
+  const rights = await createGroup(owner, { name: "Hh rights", visibility: "open" });
+  const later = await createGroup(owner, { name: "Ii later", visibility: "open" });
+  for (const group of [kept, rights]) await addMember(group.id, reader.userId, "member");
+  await app.app.registry.setContainerState("fixture-composer", containerOf(kept), "enabled");
+  const groupsOf = async () => pickerOptions((await reader.client.get("/")).text).filter(({ value }) => value.startsWith("group:"));
+  const checklistIn = async () => pickerOptions((await reader.client.get("/?kind=fixture-checklist")).text).filter(({ offered }) => offered).map(({ value }) => value);
+
+  t.deepEqual((await groupsOf()).map(({ label }) => label), ["Gg kept", "Hh rights"]);
+  const again = await statementsFor(app, reader.client, "/");
+  t.deepEqual(again.filter((sql) => /group_permissions|group_memberships|FROM [`"]module_states[`"] AS/.test(sql)), [], again.join("\n"));
+  t.deepEqual(pickerOptions((await reader.client.get("/")).text), pickerOptions((await reader.client.get("/")).text), "the same list from memory");
+
+  // Posting rights changed by another process (plain SQL: no model hook of this one hears of it): the group leaves the list.
+  await app.app.sequelize.query("INSERT INTO group_permissions (group_id, permission_id, roles, created_at, updated_at) VALUES (:id, 'groups.post', :roles, :now, :now)", {
+    replacements: { id: rights.id, roles: JSON.stringify(["owner", "admin"]), now: new Date() },
+  });
+  t.deepEqual((await groupsOf()).map(({ label }) => label), ["Gg kept"]);
+  await app.app.sequelize.query("DELETE FROM group_permissions WHERE group_id = :id", { replacements: { id: rights.id } });
+  t.deepEqual((await groupsOf()).map(({ label }) => label), ["Gg kept", "Hh rights"], "and comes back when they are restored");
+
+  // A new membership, a renamed group, the kind switched on or off in a group: each shows on the next dashboard.
+  await addMember(later.id, reader.userId, "member");
+  t.deepEqual((await groupsOf()).map(({ label }) => label), ["Gg kept", "Hh rights", "Ii later"]);
+  await app.app.sequelize.query("UPDATE groups SET name = 'Ii renamed' WHERE id = :id", { replacements: { id: later.id } });
+  t.true((await groupsOf()).some(({ value, label }) => value === `group:${later.id}` && label === "Ii renamed"));
+  t.true((await checklistIn()).includes(`group:${kept.id}`));
+  t.false((await checklistIn()).includes(`group:${rights.id}`));
+  await app.app.registry.setContainerState("fixture-composer", containerOf(rights), "enabled");
+  await app.app.registry.setContainerState("fixture-composer", containerOf(kept), "disabled");
+  const switched = await checklistIn();
+  t.true(switched.includes(`group:${rights.id}`) && !switched.includes(`group:${kept.id}`), switched.join(" "));
+
+  // Another reader's list is their own, and a French page names the places in French (the language is in the key).
+  t.deepEqual(
+    pickerOptions((await owner.get("/")).text).filter(({ value }) => value.startsWith("group:")).map(({ label }) => label),
+    ["Gg kept", "Hh rights", "Ii renamed"],
+  );
+  const french = pickerOptions((await reader.client.get("/", { "accept-language": "fr" })).text);
+  t.is(french.find(({ value }) => value === `user:${reader.userId}`)?.label, "Mon profil");
+  t.is(pickerOptions((await reader.client.get("/")).text).find(({ value }) => value === `user:${reader.userId}`)?.label, "My profile");
+});
