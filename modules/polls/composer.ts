@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { questionKinds, resultVisibilities } from "./models.ts";
+import { parseSurvey } from "./survey-format.ts";
+import { maxOptions } from "./limits.ts";
 
-export const scales = { "1-5": [1, 5], "1-10": [1, 10], nps: [0, 10] } as const;
-export const maxOptions = 50;
+export { maxOptions, scales } from "./limits.ts";
 
 const checkbox = z.preprocess((value) => value === "on" || value === "true" || value === "1", z.boolean());
 const optionalCount = z.preprocess((value) => (value === "" || value === undefined ? undefined : value), z.coerce.number({ message: "polls:errors.count" }).int("polls:errors.count").min(1, "polls:errors.count").max(maxOptions, "polls:errors.count").optional());
@@ -71,3 +72,25 @@ export const pollFields = z
   });
 
 export type PollFields = z.infer<typeof pollFields>;
+
+/** The survey composer's fields: the questions as text (survey-format.ts), and the same rules as a poll. */
+export const surveyFields = z.object({
+  questions: z
+    .string()
+    .max(50_000, "polls:errors.surveyQuestions")
+    .default("")
+    .transform((value, context) => {
+      const parsed = parseSurvey(value);
+      if ("error" in parsed) {
+        context.addIssue({ code: "custom", message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  anonymous: checkbox,
+  allowChange: checkbox,
+  results: z.enum(resultVisibilities, { message: "polls:errors.results" }).default("always"),
+  openToReaders: checkbox,
+  closesAt: closesAtField,
+});
+export type SurveyFields = z.infer<typeof surveyFields>;

@@ -1,7 +1,7 @@
 import { Content, defineModule } from "../../core/sdk/index.ts";
 import { handleDeadlines } from "./deadlines.ts";
 import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion } from "./models.ts";
-import { pollContentType, removePolls } from "./poll-type.ts";
+import { ballotTypes, pollContentType, removePolls, surveyContentType } from "./poll-type.ts";
 import { pollRoutes, publishResults } from "./routes.ts";
 
 /** Polls (and, on the same ballot engine, surveys): content in groups, the company stream and profiles. */
@@ -15,9 +15,10 @@ export default defineModule({
   assets: { stylesheets: ["polls.css"], scripts: ["polls.js"] },
   register(host) {
     host.contentType(pollContentType(host));
+    host.contentType(surveyContentType(host));
     host.routes(pollRoutes(host));
     handleDeadlines(host, async (poll) => {
-      const content = await Content.findOne({ where: { type: "poll", refId: poll.id } });
+      const content = await Content.findOne({ where: { type: ballotTypes, refId: poll.id } });
       if (content) await publishResults(host, content);
     });
   },

@@ -1,21 +1,25 @@
 import type { Transaction } from "sequelize";
-import { defineComposerKind, type ContentTypeDefinition, type Host } from "../../core/sdk/index.ts";
-import { pollFields } from "./composer.ts";
-import { writePoll } from "./commands/poll-writer.ts";
+import { defineComposerKind, type ComposerKind, type ContentTypeDefinition, type Host } from "../../core/sdk/index.ts";
+import { pollFields, surveyFields } from "./composer.ts";
+import { writePoll, writeSurvey } from "./commands/poll-writer.ts";
 import { scheduleClose } from "./deadlines.ts";
 import { pollItems, type PollItem } from "./items.ts";
 import { Poll } from "./models.ts";
 
 export const pollType = "poll";
+export const surveyType = "survey";
+/** The content types written on the ballot engine: the same table, entry and routes. */
+export const ballotTypes = [pollType, surveyType];
 
 /** Deletes polls for good with everything answered (their questions, options, participation and answers cascade). */
 export async function removePolls(ids: number[], transaction: Transaction) {
   if (ids.length > 0) await Poll.destroy({ where: { id: ids }, transaction });
 }
 
-export function pollContentType(host: Host): ContentTypeDefinition {
+/** A poll's or survey's content type: its entry, its cache versions, search, actions and composer tab. */
+function ballotContentType(host: Host, type: string, composer: ComposerKind): ContentTypeDefinition {
   return {
-    type: pollType,
+    type,
     template: "polls/entry.njk",
     load: (refIds, policy, contents = []) => pollItems(host.sequelize, refIds, policy, contents),
     // Entries are cached per reader: an answer, a participation, an added option or a close moves the poll's render version.
@@ -27,14 +31,18 @@ export function pollContentType(host: Host): ContentTypeDefinition {
       { table: "poll_answers", contentRef: "poll_id" },
     ],
     search: {
-      label: "polls:search.tab",
+      label: type === pollType ? "polls:search.tab" : "polls:search.surveys",
       table: "polls",
       title: "r.title",
-      body: (dialect) =>
-        dialect === "postgres"
-          ? "r.title || ' ' || COALESCE((SELECT string_agg(o.label, ' ') FROM poll_options o WHERE o.poll_id = r.id), '')"
-          : "r.title || ' ' || COALESCE((SELECT group_concat(o.label, ' ') FROM poll_options o WHERE o.poll_id = r.id), '')",
-      related: [{ table: "poll_options", column: "poll_id" }],
+      body: (dialect) => {
+        const joined = (column: string, table: string) =>
+          dialect === "postgres" ? `(SELECT string_agg(x.${column}, ' ') FROM ${table} x WHERE x.poll_id = r.id)` : `(SELECT group_concat(x.${column}, ' ') FROM ${table} x WHERE x.poll_id = r.id)`;
+        return `r.title || ' ' || COALESCE(${joined("prompt", "poll_questions")}, '') || ' ' || COALESCE(${joined("label", "poll_options")}, '')`;
+      },
+      related: [
+        { table: "poll_questions", column: "poll_id" },
+        { table: "poll_options", column: "poll_id" },
+      ],
     },
     purge: (refIds, { transaction }) => removePolls(refIds, transaction),
     actions(entry, viewer) {
@@ -49,7 +57,21 @@ export function pollContentType(host: Host): ContentTypeDefinition {
       if (entry.content.authorId === viewer.id) actions.push({ label: "polls:actions.settings", href: `${base}/settings` });
       return actions;
     },
-    composer: defineComposerKind({
+    composer,
+  };
+}
+
+/** Queues the deadline's close in the write that made the poll. */
+const afterWrite = (host: Host) => async ({ transaction, content }: { transaction: Transaction; content: { refId: number | null } }) => {
+  const poll = await Poll.findByPk(content.refId!, { transaction });
+  if (poll?.closesAt) await scheduleClose(host, poll, transaction);
+};
+
+export function pollContentType(host: Host): ContentTypeDefinition {
+  return ballotContentType(
+    host,
+    pollType,
+    defineComposerKind({
       label: "polls:composer.tab",
       template: "polls/fields.njk",
       text: { label: "polls:composer.question", required: true },
@@ -61,11 +83,30 @@ export function pollContentType(host: Host): ContentTypeDefinition {
           container,
           text: [text, ...fields.options.map((option) => `- ${option}`)].join("\n"),
           write: async ({ transaction }) => (await writePoll(text ?? "", fields, container, actor.user!.id, transaction)).id,
-          afterWrite: async ({ transaction, content }) => {
-            const poll = await Poll.findByPk(content.refId!, { transaction });
-            if (poll?.closesAt) await scheduleClose(host, poll, transaction);
-          },
+          afterWrite: afterWrite(host),
         }),
     }),
-  };
+  );
+}
+
+export function surveyContentType(host: Host): ContentTypeDefinition {
+  return ballotContentType(
+    host,
+    surveyType,
+    defineComposerKind({
+      label: "polls:survey.tab",
+      template: "polls/survey-fields.njk",
+      text: { label: "polls:survey.title", required: true },
+      files: false,
+      fields: surveyFields,
+      submit: ({ actor, container, text, fields }) =>
+        host.content.create(actor, {
+          type: surveyType,
+          container,
+          text: [text, ...fields.questions.map((question) => question.prompt)].join("\n"),
+          write: async ({ transaction }) => (await writeSurvey(text ?? "", fields, container, actor.user!.id, transaction)).id,
+          afterWrite: afterWrite(host),
+        }),
+    }),
+  );
 }

@@ -8,7 +8,7 @@ import { clock } from "./clock.ts";
 import { answersCsv } from "./export.ts";
 import { pollItems } from "./items.ts";
 import { Poll } from "./models.ts";
-import { pollType } from "./poll-type.ts";
+import { ballotTypes } from "./poll-type.ts";
 import { questionsOf } from "./queries.ts";
 
 /** Every open page showing the poll fetches its own view of the results: the event carries no figures. */
@@ -22,7 +22,7 @@ export function pollRoutes(host: Host) {
   /** The poll behind a content the viewer may read, where the module is on; anything else is the same 404. */
   async function readablePoll(ctx: AppContext & { params: Record<string, string> }) {
     const content = await Content.findByPk(idParam(ctx.params.contentId));
-    if (!content || content.type !== pollType || !content.refId || !(await host.policyOf(ctx).canRead(content))) throw notFound();
+    if (!content || !ballotTypes.includes(content.type) || !content.refId || !(await host.policyOf(ctx).canRead(content))) throw notFound();
     if (!(await host.isOnIn({ type: content.containerType, id: content.containerId }))) throw notFound();
     const poll = await Poll.findByPk(content.refId);
     if (!poll) throw notFound();

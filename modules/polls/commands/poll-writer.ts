@@ -1,6 +1,7 @@
 import type { Transaction } from "sequelize";
 import { Poll, PollOption, PollQuestion } from "../models.ts";
-import { scales, type PollFields } from "../composer.ts";
+import type { PollFields, SurveyFields } from "../composer.ts";
+import { scales } from "../limits.ts";
 
 /** Writes a one-question poll from the composer's fields; returns its id (the content's refId). */
 export async function writePoll(question: string, fields: PollFields, container: { type: string; id: number }, authorId: number, transaction: Transaction) {
@@ -42,5 +43,31 @@ export async function writePoll(question: string, fields: PollFields, container:
     options.map((label, index) => ({ pollId: poll.id, questionId: row.id, position: index + 1, label })),
     { transaction },
   );
+  return poll;
+}
+
+/** Writes a survey: its questions in the order written, each with its options; returns it (its id is the content's refId). */
+export async function writeSurvey(title: string, fields: SurveyFields, container: { type: string; id: number }, authorId: number, transaction: Transaction) {
+  const poll = await Poll.create(
+    {
+      containerType: container.type,
+      containerId: container.id,
+      authorId,
+      kind: "survey",
+      title: title.slice(0, 300),
+      isAnonymous: fields.anonymous,
+      allowChange: fields.allowChange && !fields.anonymous,
+      resultsVisibility: fields.results,
+      membersAddOptions: false,
+      openToReaders: fields.openToReaders,
+      closesAt: fields.closesAt,
+    },
+    { transaction },
+  );
+  for (const [index, question] of fields.questions.entries()) {
+    const { options, ...rest } = question;
+    const row = await PollQuestion.create({ pollId: poll.id, position: index + 1, ...rest }, { transaction });
+    await PollOption.bulkCreate(options.map((label, place) => ({ pollId: poll.id, questionId: row.id, position: place + 1, label })), { transaction });
+  }
   return poll;
 }

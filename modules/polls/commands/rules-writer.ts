@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize } from "sequelize";
 import { HttpError, type Host } from "../../../core/sdk/index.ts";
-import { maxOptions, type RuleFields } from "../composer.ts";
+import type { RuleFields } from "../composer.ts";
+import { maxOptions } from "../limits.ts";
 import { scheduleClose } from "../deadlines.ts";
 import { Poll, PollOption, PollQuestion } from "../models.ts";
 

@@ -2,13 +2,16 @@ import { percentOf, type QuestionView, type ResultRow, type RunoffRound, type Ta
 
 /**
  * Instant runoff: each round counts every ballot for its highest-ranked option still in; an option with more
- * than half of the ballots still counting wins; otherwise every option tied for the fewest votes goes out
- * together, unless that would leave none (then those left tie). Ballots with no option left are exhausted.
+ * than half of the ballots still counting wins; otherwise the option with the fewest votes goes out. A tie for
+ * the fewest is broken by the earlier rounds (the one that had fewer goes, looking back round by round); still
+ * tied, they go out together, unless that would leave none (then those left tie). Ballots with no option left
+ * are exhausted.
  */
 export function instantRunoff(options: { id: number; label: string }[], ballots: number[][]): { rounds: RunoffRound[]; winners: string[] } {
   let standing = options.map((option) => option.id);
   const labelOf = new Map(options.map((option) => [option.id, option.label]));
   const rounds: RunoffRound[] = [];
+  const history: Map<number, number>[] = [];
   while (standing.length > 0) {
     const counts = new Map(standing.map((id) => [id, 0]));
     let exhausted = 0;
@@ -25,7 +28,13 @@ export function instantRunoff(options: { id: number; label: string }[], ballots:
       return { rounds, winners: leader !== undefined ? [labelOf.get(leader)!] : [] };
     }
     const fewest = Math.min(...standing.map((id) => counts.get(id)!));
-    const out = standing.filter((id) => counts.get(id) === fewest);
+    let out = standing.filter((id) => counts.get(id) === fewest);
+    for (const earlier of [...history].reverse()) {
+      if (out.length < 2) break;
+      const least = Math.min(...out.map((id) => earlier.get(id) ?? 0));
+      out = out.filter((id) => (earlier.get(id) ?? 0) === least);
+    }
+    history.push(counts);
     if (out.length === standing.length) {
       rounds.push({ rows, eliminated: [], exhausted });
       return { rounds, winners: out.map((id) => labelOf.get(id)!) };
