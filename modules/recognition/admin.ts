@@ -16,6 +16,7 @@ import {
 import { badgeForm, forgetBadges, shownBadge, type BadgeFields } from "./badges.ts";
 import { displayLinkRoutes } from "./display-admin.ts";
 import { juryAdminRoutes } from "./jury-admin.ts";
+import { rankingExportRoute } from "./rankings.ts";
 import { badgeIconHtml, iconKeys, iconSvg } from "./icons.ts";
 import { Badge } from "./models.ts";
 
@@ -100,5 +101,6 @@ export function adminRoutes(host: Host) {
 
   displayLinkRoutes(admin);
   juryAdminRoutes(host, admin);
+  rankingExportRoute(host, admin);
   return admin;
 }

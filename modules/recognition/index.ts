@@ -4,6 +4,7 @@ import { kudosContentType, removeKudos } from "./kudos.ts";
 import { Award, Badge, DisplayLink, Juror, Kudos, KudosRecipient, Preference } from "./models.ts";
 import { isKnownJuror } from "./jury.ts";
 import { juryRoutes } from "./jury-routes.ts";
+import { rankingRoutes } from "./rankings.ts";
 import { profileRoutes } from "./profile.ts";
 import { recognitionRoutes } from "./routes.ts";
 import { displayRoutes } from "./display.ts";
@@ -25,6 +26,7 @@ export default defineModule({
     host.routes(displayRoutes(host));
     host.routes(wallRoutes(host));
     host.routes(juryRoutes(host));
+    host.routes(rankingRoutes(host));
     // Jurors see "Award points" under other people's entries.
     host.entryActions((entry, viewer) =>
       viewer && entry.content.authorId !== viewer.id && isKnownJuror(viewer.id) ? [{ label: "recognition:jury.award", href: `/recognition/awards/new?content=${entry.content.id}` }] : [],

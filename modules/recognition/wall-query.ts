@@ -15,15 +15,18 @@ export interface WallFilters {
 
 const containerTypes = ["company", "group", "user"];
 
-/** Where each container type's kudos are readable, as SQL over recognition_kudos k (one query per type, cached on the policy). */
-async function readableSql(policy: ContentPolicy, replacements: Record<string, unknown>): Promise<string> {
+/**
+ * Where rows of an alias (with container_type and container_id columns: k for kudos, c for contents) are
+ * readable by the policy's reader, as SQL: one query per container type, cached on the policy.
+ */
+export async function readableSql(policy: ContentPolicy, replacements: Record<string, unknown>, alias = "k"): Promise<string> {
   const parts: string[] = [];
   for (const type of containerTypes) {
     const ids = await policy.readableIds(type);
-    if (ids === "all") parts.push(`k.container_type = '${type}'`);
+    if (ids === "all") parts.push(`${alias}.container_type = '${type}'`);
     else if (ids.size > 0) {
       replacements[`ids_${type}`] = [...ids];
-      parts.push(`(k.container_type = '${type}' AND k.container_id IN (:ids_${type}))`);
+      parts.push(`(${alias}.container_type = '${type}' AND ${alias}.container_id IN (:ids_${type}))`);
     }
   }
   return parts.length > 0 ? `(${parts.join(" OR ")})` : "1 = 0";
