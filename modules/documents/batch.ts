@@ -38,6 +38,18 @@ export function batchContentType(host: Host): ContentTypeDefinition {
     type: batchType,
     template: "documents/entry.njk",
     createPermission: permissions.upload,
+    // Found by its message, its files' names (also split at dots, dashes and underscores: PostgreSQL reads
+    // "safety.docx" as one word) and their text (extracted in background work); trashed files leave it.
+    search: {
+      label: "documents:search.tab",
+      table: "documents_batches",
+      title: "NULL",
+      body: (dialect) =>
+        `COALESCE(r.note, '') || ' ' || COALESCE((SELECT ${dialect === "postgres" ? "string_agg" : "group_concat"}(v.doc_name || ' ' || replace(replace(replace(v.doc_name, '.', ' '), '_', ' '), '-', ' ') || ' ' || COALESCE(v.extracted_text, ''), ' ')
+          FROM documents_versions v WHERE v.batch_id = r.id AND v.is_live = ${dialect === "postgres" ? "TRUE" : "1"}), '')`,
+      columns: ["note"],
+      related: [{ table: "documents_versions", column: "batch_id" }],
+    },
     load: (refIds, policy) => loadBatches(host, refIds, policy),
     purge: async (refIds, { transaction }: { transaction: Transaction }) => {
       await Batch.destroy({ where: { id: refIds }, transaction });

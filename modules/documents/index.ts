@@ -2,6 +2,7 @@ import { defineModule, type Container, type ModuleFiles } from "../../core/sdk/i
 import { baseOf, permissionDefinitions, permissions } from "./access.ts";
 import { batchContentType } from "./batch.ts";
 import { Batch, Document, Folder, Version } from "./models.ts";
+import { extractText } from "./extract.ts";
 import { purgeTrash } from "./purge.ts";
 import { documentRoutes } from "./routes.ts";
 import { siteSettings } from "./settings.ts";
@@ -30,6 +31,13 @@ export default defineModule({
     host.menu("main", { label: "documents:companyMenu", href: "/company/documents", order: 40 });
     // Files in the trash for more than 30 days go for good, once a day.
     host.jobs.every("purge-trash", 24 * 3600_000, () => purgeTrash(host));
+    // Each uploaded version's text, for search (queued by the upload, see store.ts).
+    host.jobs.handle<{ versionId: number }>("extract", async ({ versionId }, { finish }) => {
+      const version = await Version.findByPk(versionId);
+      if (!version || version.extractedText !== null) return;
+      const text = (await extractText(host, version.fileId, version.mime)) ?? "";
+      await finish((transaction) => Version.update({ extractedText: text }, { where: { id: versionId }, transaction }));
+    });
   },
   // A removed group's documents go with it: its versions' files, then its rows.
   async onContainerRemoved(container, { transaction }) {

@@ -37,6 +37,7 @@ export class Batch extends Model<InferAttributes<Batch>, InferCreationAttributes
   declare containerId: number;
   declare uploaderId: number | null;
   declare noteHtml: CreationOptional<string>;
+  declare note: CreationOptional<string>;
   declare createdAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize) {
@@ -47,6 +48,7 @@ export class Batch extends Model<InferAttributes<Batch>, InferCreationAttributes
         containerId: { type: DataTypes.INTEGER, allowNull: false },
         uploaderId: { type: DataTypes.INTEGER, allowNull: true },
         noteHtml: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
+        note: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
         createdAt: DataTypes.DATE,
       },
       { sequelize, tableName: "documents_batches", underscored: true, updatedAt: false },
@@ -102,6 +104,11 @@ export class Version extends Model<InferAttributes<Version>, InferCreationAttrib
   declare mime: string;
   declare restoredFrom: CreationOptional<number | null>;
   declare hasThumbnail: CreationOptional<boolean>;
+  /** Copies of the document's name and liveness, for search's triggers (kept in step by the module). */
+  declare docName: CreationOptional<string>;
+  declare isLive: CreationOptional<boolean>;
+  /** The file's text, written by the "extract" job; null until then (or for files without text). */
+  declare extractedText: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize) {
@@ -117,6 +124,9 @@ export class Version extends Model<InferAttributes<Version>, InferCreationAttrib
         mime: { type: DataTypes.STRING(255), allowNull: false },
         restoredFrom: { type: DataTypes.INTEGER, allowNull: true },
         hasThumbnail: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        docName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: "" },
+        isLive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        extractedText: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE,
       },
       { sequelize, tableName: "documents_versions", underscored: true, updatedAt: false },

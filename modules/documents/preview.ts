@@ -7,7 +7,7 @@ export const previewBytes = 100 * 1024;
 export type Preview = { kind: "image" } | { kind: "video" } | { kind: "text"; text: string; isCut: boolean } | { kind: "markdown"; html: string; isCut: boolean } | null;
 
 /** Reads at most `limit` bytes of a stream, then lets it go. */
-async function headOf(stream: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<{ bytes: Buffer; isCut: boolean }> {
+export async function headOf(stream: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<{ bytes: Buffer; isCut: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let isCut = false;

@@ -19,7 +19,7 @@ import { Document, Folder, Version } from "./models.ts";
 import { checkName, nameKey } from "./names.ts";
 import { siteSettings } from "./settings.ts";
 import { trashDays } from "./purge.ts";
-import { advanceCurrent, quotaOf, storeBatch, usageOf } from "./store.ts";
+import { advanceCurrent, quotaOf, storeBatch, syncSearchCopies, usageOf } from "./store.ts";
 import { previewOf } from "./preview.ts";
 import { zipFolder } from "./zip.ts";
 
@@ -274,10 +274,10 @@ export function documentRoutes(host: Host) {
          SELECT id FROM tree`,
         { replacements: { id: folder.id }, type: QueryTypes.SELECT, transaction },
       );
-      await Document.update(
-        { deletedAt: new Date(), deletedBy: ctx.state.user!.id },
-        { where: { folderId: ids.map((row) => Number(row.id)), deletedAt: null }, transaction },
-      );
+      const trashed = await Document.findAll({ where: { folderId: ids.map((row) => Number(row.id)), deletedAt: null }, attributes: ["id"], transaction });
+      const trashedIds = trashed.map((document) => document.id);
+      await Document.update({ deletedAt: new Date(), deletedBy: ctx.state.user!.id }, { where: { id: trashedIds }, transaction });
+      await Version.update({ isLive: false }, { where: { documentId: trashedIds }, transaction });
       await folder.destroy({ transaction });
     });
     flash(ctx, "success", "documents:flash.folderDeleted");
@@ -374,7 +374,7 @@ export function documentRoutes(host: Host) {
     if (!old) throw notFound();
     await host.sequelize.transaction(async (transaction) => {
       const version = await Version.create(
-        { documentId: document.id, fileId: old.fileId, uploaderId: user.id, batchId: null, note: bodyText(ctx, "note").trim().slice(0, 500), size: old.size, mime: old.mime, restoredFrom: old.id, hasThumbnail: old.hasThumbnail },
+        { documentId: document.id, fileId: old.fileId, uploaderId: user.id, batchId: null, note: bodyText(ctx, "note").trim().slice(0, 500), size: old.size, mime: old.mime, restoredFrom: old.id, hasThumbnail: old.hasThumbnail, docName: document.name, extractedText: old.extractedText },
         { transaction },
       );
       await advanceCurrent(host, document.id, version.id, transaction);
@@ -389,7 +389,10 @@ export function documentRoutes(host: Host) {
     await mustChange(host, ctx, document);
     const name = nameFrom(ctx);
     try {
-      await document.update({ name, nameKey: nameKey(name) });
+      await host.sequelize.transaction(async (transaction) => {
+        await document.update({ name, nameKey: nameKey(name) }, { transaction });
+        await syncSearchCopies(document.id, { name, isLive: true }, transaction);
+      });
     } catch (error) {
       throw error instanceof UniqueConstraintError ? conflict() : error;
     }
@@ -415,7 +418,10 @@ export function documentRoutes(host: Host) {
     const container = containerOf(ctx);
     const document = await documentIn(container, ctx.params.id);
     await mustChange(host, ctx, document);
-    await document.update({ deletedAt: new Date(), deletedBy: ctx.state.user!.id });
+    await host.sequelize.transaction(async (transaction) => {
+      await document.update({ deletedAt: new Date(), deletedBy: ctx.state.user!.id }, { transaction });
+      await syncSearchCopies(document.id, { name: document.name, isLive: false }, transaction);
+    });
     flash(ctx, "success", "documents:flash.trashed");
     ctx.redirect(backTo(ctx, document.folderId ? `${baseOf(container)}/f/${document.folderId}` : baseOf(container)));
   });
@@ -449,7 +455,10 @@ export function documentRoutes(host: Host) {
     // Its folder may be gone (deleted with it): then it comes back at the top level.
     const folderId = document.folderId && (await Folder.findByPk(document.folderId)) ? document.folderId : null;
     try {
-      await document.update({ deletedAt: null, deletedBy: null, folderId });
+      await host.sequelize.transaction(async (transaction) => {
+        await document.update({ deletedAt: null, deletedBy: null, folderId }, { transaction });
+        await syncSearchCopies(document.id, { name: document.name, isLive: true }, transaction);
+      });
     } catch (error) {
       throw error instanceof UniqueConstraintError ? conflict() : error;
     }

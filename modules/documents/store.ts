@@ -82,16 +82,18 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
       container,
       text: request.note || null,
       write: async ({ transaction, html }) =>
-        (await Batch.create({ containerType: container.type, containerId: container.id, uploaderId: uploader.id, noteHtml: request.note ? html(request.note) : "" }, { transaction })).id,
+        (await Batch.create({ containerType: container.type, containerId: container.id, uploaderId: uploader.id, noteHtml: request.note ? html(request.note) : "", note: request.note }, { transaction })).id,
       afterWrite: async ({ transaction, content }) => {
         for (const [index, upload] of uploads.entries()) {
           const file = await host.files.put(upload, { uploader, transaction });
           stored.push(file);
           const document = request.target ?? (await documentNamed(host, container, request.folderId, names[index], uploader, transaction));
           const version = await Version.create(
-            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail },
+            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail, docName: document.name },
             { transaction },
           );
+          // Its text goes into search in background work (bounded in size and time), queued with the write.
+          await host.jobs.at("extract", new Date(), { versionId: version.id }, { key: `extract:${version.id}`, transaction });
           await advanceCurrent(host, document.id, version.id, transaction);
           documentIds.push(document.id);
         }
@@ -102,4 +104,9 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
     for (const file of stored) await host.files.remove(file);
     throw error;
   }
+}
+
+/** Keeps the copies search reads (the name, whether it is live) in step on every version of a document. */
+export async function syncSearchCopies(documentId: number, fields: { name: string; isLive: boolean }, transaction?: Transaction) {
+  await Version.update({ docName: fields.name, isLive: fields.isLive }, { where: { documentId }, transaction });
 }

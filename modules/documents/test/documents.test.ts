@@ -2,7 +2,8 @@ import test from "ava";
 import { QueryTypes } from "sequelize";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
-import { pngImage, postMultipart, type TestFile } from "../../../test/attachments/helpers.ts";
+import { pngImage, postMultipart, zipArchive, type TestFile } from "../../../test/attachments/helpers.ts";
+import { contentLinks, search } from "../../../test/search/helpers.ts";
 import { queueDrained } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
 import { Document, Version } from "../models.ts";
@@ -424,4 +425,28 @@ test.serial("previews: images get a thumbnail in the listing and their page, tex
   t.true(long.includes("Only the beginning is shown"));
   const shown = /<pre class="documents-text" tabindex="0">([\s\S]*?)<\/pre>/.exec(long)![1];
   t.true(shown.length <= 100 * 1024);
+});
+
+test.serial("search: an upload is found by its message, its files' names and their text (plain and Word, extracted in background work), accents aside; trashed files leave it", async (t) => {
+  const contentTypes = `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`;
+  const word = zipArchive({
+    "[Content_Types].xml": contentTypes,
+    "word/document.xml": `<w:document><w:body><w:p><w:r><w:t>Procédure de sécurité incendie</w:t></w:r></w:p><w:p><w:r><w:t>Évacuation &amp; rassemblement</w:t></w:r></w:p></w:body></w:document>`,
+  });
+  t.is((await upload(member, docs, [{ name: "safety.docx", data: word }, text("The zeppelinhangar keys are in the lobby.", "keys.txt")], { note: "Quarterly paperwork" })).status, 302);
+  await queueDrained();
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'documents-batch' ORDER BY id DESC LIMIT 1");
+  const [keys] = await sql<{ extracted_text: string }>("SELECT extracted_text FROM documents_versions WHERE doc_name = 'keys.txt'");
+  t.is(keys.extracted_text, "The zeppelinhangar keys are in the lobby.");
+  const [safety] = await sql<{ extracted_text: string }>("SELECT extracted_text FROM documents_versions WHERE doc_name = 'safety.docx'");
+  t.is(safety.extracted_text, "Procédure de sécurité incendie\nÉvacuation & rassemblement");
+  for (const words of ["zeppelinhangar", "securite incendie", "evacuation", "Quarterly paperwork", "safety"]) {
+    t.deepEqual(contentLinks((await search(other.client, words)).main), [content.id], words);
+  }
+  t.deepEqual(contentLinks((await search(outsider.client, "zeppelinhangar")).main), [], "not for those who may not read the group");
+  const keysDocument = (await documentNamed("keys.txt"))!;
+  t.is((await member.client.post(`${docs}/d/${keysDocument.id}/delete`, {})).status, 302);
+  t.deepEqual(contentLinks((await search(other.client, "zeppelinhangar")).main), [], "a trashed file's text leaves search");
+  t.is((await member.client.post(`${docs}/d/${keysDocument.id}/restore`, {})).status, 302);
+  t.deepEqual(contentLinks((await search(other.client, "zeppelinhangar")).main), [content.id], "and comes back with it");
 });
