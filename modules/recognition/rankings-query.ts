@@ -87,3 +87,19 @@ export async function rankBadges(sequelize: Sequelize, policy: ContentPolicy, pe
   );
   return rows.map((row) => ({ id: Number(row.id), kudos: Number(row.kudos) }));
 }
+
+/** Posts (comments count for their post) ranked by the jury's points in the period, among what the reader may read. */
+export async function rankAwardedContent(sequelize: Sequelize, policy: ContentPolicy, period: Period, limit: number) {
+  const replacements: Record<string, unknown> = { from: period.from, to: period.to, limit };
+  const readable = await readableSql(policy, replacements, "c");
+  const rows = await sequelize.query<{ id: number; author: string; points: number | string; awards: number | string }>(
+    `SELECT c.id, u.display_name AS author, SUM(a.points) AS points, COUNT(*) AS awards
+     FROM recognition_awards a
+     JOIN contents c ON c.id = a.content_id AND c.deleted_at IS NULL AND c.hidden_at IS NULL
+     JOIN users u ON u.id = c.author_id
+     WHERE a.created_at >= :from AND a.created_at < :to AND ${readable}
+     GROUP BY c.id, u.display_name ORDER BY SUM(a.points) DESC, c.id ASC LIMIT :limit`,
+    { replacements, type: QueryTypes.SELECT },
+  );
+  return rows.map((row) => ({ url: `/c/${row.id}`, author: row.author, points: Number(row.points), awards: Number(row.awards) }));
+}

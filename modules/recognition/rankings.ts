@@ -4,7 +4,7 @@ import { shownBadge } from "./badges.ts";
 import { now } from "./clock.ts";
 import { csvLine } from "./csv.ts";
 import { Badge } from "./models.ts";
-import { rankBadges, rankGroups, rankPeople, type Period } from "./rankings-query.ts";
+import { rankAwardedContent, rankBadges, rankGroups, rankPeople, type Period } from "./rankings-query.ts";
 import { siteSettings } from "./settings.ts";
 
 /** ?month=2026-04 or ?year=2026 (the current month by default), checked: anything else is a 400. */
@@ -43,6 +43,7 @@ export function rankingRoutes(host: Host) {
       people: await rankPeople(host.sequelize, policy, period, 20),
       groups: await rankGroups(host.sequelize, policy, period, 20),
       badges: badgeCounts.map((row) => ({ ...badges.get(row.id)!, kudos: row.kudos })),
+      awarded: await rankAwardedContent(host.sequelize, policy, period, 10),
     });
   });
   return router;

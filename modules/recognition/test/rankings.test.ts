@@ -79,6 +79,7 @@ test.after.always(async () => {
 test.serial("people, groups and badges of a month, from what the reader may read", async (t) => {
   const page = (await outsider.client.get("/recognition/rankings")).text;
   t.true(page.includes("Period: 2026-04"), "the current month by default");
+  t.true(page.includes('href="/recognition/rankings?year=2026"'), "a link to the whole year");
   t.deepEqual(names(section(page, "people")), ["Sam Second", "Stella Star", "Shirin Shy"], "points from badges and the jury");
   t.true(section(page, "people").includes("33 points, 1 kudos"));
   t.deepEqual(names(section(page, "groups")), ["Big team"], "the tiny team (3 members) is never ranked; the hidden one is unreadable");
@@ -86,6 +87,11 @@ test.serial("people, groups and badges of a month, from what the reader may read
   t.deepEqual(names(section((await crowd[0].client.get("/recognition/rankings")).text, "people")), ["Sam Second", "Stella Star", "Shirin Shy", "Crowd 0"]);
   t.regex(section(page, "badges"), /Gold — given 5 times[\s\S]*Bronze — given 1 time/);
   t.deepEqual(names(section((await guest.client.get("/recognition/rankings")).text, "people")), ["Crowd 0"], "a guest: only their group's kudos");
+  // The jury's monthly and yearly ranking of rewarded posts.
+  t.regex(section(page, "awarded"), /<li><a href="\/c\/\d+">Post by Sam Second<\/a> — 30 points<\/li>/);
+  t.regex(section((await outsider.client.get("/recognition/rankings?year=2026")).text, "awarded"), /Post by Sam Second<\/a> — 30 points/);
+  t.false(section((await outsider.client.get("/recognition/rankings?month=2026-03")).text, "awarded").includes("Sam Second"));
+  t.false(section((await guest.client.get("/recognition/rankings")).text, "awarded").includes("Sam Second"), "a guest cannot read the company stream");
   t.is((await app.client().get("/recognition/rankings")).status, 302);
   t.deepEqual(names(section((await outsider.client.get("/recognition/rankings?month=2026-05")).text, "people")), []);
   t.deepEqual(names(section((await outsider.client.get("/recognition/rankings?year=2026")).text, "people")), ["Sam Second", "Stella Star", "Shirin Shy"]);
