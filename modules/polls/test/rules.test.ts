@@ -188,3 +188,17 @@ test.serial("the deadline closes the poll once through the job queue; a moved de
   t.is((await sql<{ closed_at: unknown }>("SELECT closed_at FROM polls WHERE id = :id", { id: moved.pollId }))[0].closed_at, null, "the old deadline's job did nothing");
   t.is((await vote(colleague.client, moved, "B")).status, 303);
 });
+
+test.serial("switched off in the group: no tab, no entry, no answer, no export; switched on again, all is back", async (t) => {
+  const poll = await createPoll("Still here after the switch?", { options: "A\nB" });
+  t.is((await owner.post(`${group.url}/modules/polls`, { state: "disabled" })).status, 302);
+  const page = (await member.client.get(group.url)).text;
+  t.false(page.includes('data-kind="poll"'));
+  t.false(page.includes(`id="content-${poll.contentId}"`));
+  t.is((await vote(member.client, poll, "A")).status, 404);
+  t.is((await author.client.get(`/polls/${poll.contentId}/results.csv`)).status, 404);
+  t.is((await author.client.post("/compose/poll", { target: `group:${group.id}`, returnTo: group.url, body: "Off?", options: "A\nB" })).status, 403);
+  t.deepEqual(await sql("SELECT id FROM poll_answers WHERE poll_id = :id", { id: poll.pollId }), []);
+  t.is((await owner.post(`${group.url}/modules/polls`, { state: "enabled" })).status, 302);
+  t.is((await vote(member.client, poll, "A")).status, 303);
+});
