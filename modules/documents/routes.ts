@@ -210,6 +210,15 @@ function nameFrom(ctx: Ctx): string {
 
 const conflict = () => new HttpError(409, "documents:errors.nameTaken");
 
+/**
+ * After an upload: a redirect for a form, or where to go for the page's script (it sent the form itself to
+ * show progress), so the flash message waits for the page the script then opens.
+ */
+function redirectAfterUpload(ctx: Ctx, location: string) {
+  if (ctx.get("x-documents-upload") !== "1") return ctx.redirect(location);
+  ctx.body = { location };
+}
+
 /** The documents of one container (a group's, or the company space): /g/<slug>/documents/... and /company/documents/... */
 export function documentRoutes(host: Host) {
   const router = new Router<AppState, AppContextExtras>();
@@ -296,7 +305,7 @@ export function documentRoutes(host: Host) {
     if (note.length > 500) throw new HttpError(422, "documents:errors.noteLong");
     const { documentIds } = await storeBatch(host, host.policyOf(ctx), user, { container, folderId: folder?.id ?? null, uploads, note });
     flash(ctx, "success", "documents:flash.uploaded", { count: documentIds.length });
-    ctx.redirect(folder ? `${baseOf(container)}/f/${folder.id}` : baseOf(container));
+    redirectAfterUpload(ctx, folder ? `${baseOf(container)}/f/${folder.id}` : baseOf(container));
   });
 
   router.get("/d/:id", async (ctx) => {
@@ -360,7 +369,7 @@ export function documentRoutes(host: Host) {
     if (note.length > 500) throw new HttpError(422, "documents:errors.noteLong");
     await storeBatch(host, host.policyOf(ctx), user, { container, folderId: document.folderId, uploads, note, target: document });
     flash(ctx, "success", "documents:flash.versionAdded");
-    ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+    redirectAfterUpload(ctx, `${baseOf(container)}/d/${document.id}`);
   });
 
   // Restoring a version makes it the newest again: a new version sharing its file, the history kept.

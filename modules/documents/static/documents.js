@@ -1,5 +1,5 @@
 // documents: upload forms send with a progress bar and take files dropped on them. Without JavaScript
-// the same forms post as they are (the server answers with a redirect either way).
+// the same forms post as they are and the server redirects.
 (() => {
   for (const form of document.querySelectorAll("form[data-documents-upload]")) {
     const input = form.querySelector('input[type="file"]');
@@ -19,13 +19,22 @@
       event.preventDefault();
       const request = new XMLHttpRequest();
       request.open("POST", form.action);
+      // The server then answers where to go instead of redirecting (the flash message waits for that page).
+      request.setRequestHeader("X-Documents-Upload", "1");
+      request.setRequestHeader("Accept", "text/html");
       progress.hidden = false;
       request.upload.addEventListener("progress", (step) => {
         if (step.lengthComputable) progress.value = Math.round((step.loaded / step.total) * 100);
       });
-      // The server redirects to the folder (or shows the refusal): show whatever page it answered with.
+      // The server says where to go (or answers with the refusal's page, shown as it is).
       request.addEventListener("load", () => {
-        if (request.responseURL && request.status < 400) window.location.assign(request.responseURL);
+        let location = null;
+        try {
+          location = request.status < 400 ? JSON.parse(request.responseText).location : null;
+        } catch {
+          location = null;
+        }
+        if (typeof location === "string" && location.startsWith("/")) window.location.assign(location);
         else {
           document.open();
           document.write(request.responseText);

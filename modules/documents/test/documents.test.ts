@@ -2,7 +2,10 @@ import test from "ava";
 import { QueryTypes } from "sequelize";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
-import { pngImage, postMultipart, zipArchive, type TestFile } from "../../../test/attachments/helpers.ts";
+import { request as httpRequest } from "node:http";
+import path from "node:path";
+import { filesUnder, pngImage, postMultipart, zipArchive, type TestFile } from "../../../test/attachments/helpers.ts";
+import { waitUntil } from "../../../test/notifications/helpers.ts";
 import { contentLinks, search } from "../../../test/search/helpers.ts";
 import { queueDrained } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
@@ -449,4 +452,40 @@ test.serial("search: an upload is found by its message, its files' names and the
   t.deepEqual(contentLinks((await search(other.client, "zeppelinhangar")).main), [], "a trashed file's text leaves search");
   t.is((await member.client.post(`${docs}/d/${keysDocument.id}/restore`, {})).status, 302);
   t.deepEqual(contentLinks((await search(other.client, "zeppelinhangar")).main), [content.id], "and comes back with it");
+});
+
+test.serial("an upload cut off halfway leaves nothing behind: no row, no temporary file", async (t) => {
+  const versions = await count("documents_versions");
+  const contents = await count("contents");
+  const client = member.client as unknown as { cookies: Map<string, string>; csrfToken: string };
+  const boundary = "----agora-cut";
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="folder"\r\n\r\n\r\n--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="cut.txt"\r\nContent-Type: text/plain\r\n\r\n`;
+  const url = new URL(`${docs}/upload?_csrf=${encodeURIComponent(client.csrfToken)}`, app.url);
+  const temporary = path.join(app.config.uploadsDir, "tmp");
+  let seenDuring = 0;
+  await new Promise<void>((resolve) => {
+    const request = httpRequest(url, {
+      method: "POST",
+      headers: {
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-length": String(head.length + 5 * 1024 * 1024),
+        cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
+    });
+    request.on("error", () => resolve());
+    request.write(head);
+    request.write("x".repeat(512 * 1024));
+    // The connection drops with most of the file still to come.
+    setTimeout(() => {
+      seenDuring = filesUnder(temporary).length;
+      request.destroy();
+      resolve();
+    }, 300);
+  });
+  t.true(seenDuring > 0, "the file was being written when the connection dropped");
+  await waitUntil(async () => filesUnder(temporary).length === 0, "the temporary file to go", 5000);
+  t.deepEqual(filesUnder(temporary), []);
+  t.is(await count("documents_versions"), versions);
+  t.is(await count("contents"), contents);
+  t.falsy(await documentNamed("cut.txt"));
 });
