@@ -88,6 +88,7 @@ export class PollOption extends Model<InferAttributes<PollOption>, InferCreation
   declare position: number;
   declare label: string;
   declare addedBy: CreationOptional<number | null>;
+  declare removedAt: CreationOptional<Date | null>;
 
   static initModel(sequelize: Sequelize) {
     PollOption.init(
@@ -98,6 +99,7 @@ export class PollOption extends Model<InferAttributes<PollOption>, InferCreation
         position: { type: DataTypes.INTEGER, allowNull: false },
         label: { type: DataTypes.STRING(200), allowNull: false },
         addedBy: { type: DataTypes.INTEGER, allowNull: true },
+        removedAt: { type: DataTypes.DATE, allowNull: true },
       },
       { sequelize, tableName: "poll_options", underscored: true, timestamps: false },
     );

@@ -1,8 +1,9 @@
 import Router from "@koa/router";
+import { QueryTypes } from "sequelize";
 import { Content, HttpError, flash, forbidden, idParam, notFound, renderInvalid, requireUser, safeNext, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
 import { z } from "zod";
 import { castBallot, closedError, readBallot } from "./commands/ballot-caster.ts";
-import { addOption, changeRules } from "./commands/rules-writer.ts";
+import { addOption, changeRules, editOptions } from "./commands/rules-writer.ts";
 import { ruleFields } from "./composer.ts";
 import { clock } from "./clock.ts";
 import { answersCsv } from "./export.ts";
@@ -87,8 +88,9 @@ export function pollRoutes(host: Host) {
       anonymous: poll.isAnonymous, allowChange: poll.allowChange, results: poll.resultsVisibility, membersAddOptions: poll.membersAddOptions,
       openToReaders: poll.openToReaders, closesAt: poll.closesAt ? poll.closesAt.toISOString().slice(0, 16) : "",
     };
-    const isLocked = (await itemFor(ctx, content)).participants > 0;
-    return { title: ctx.state.t("polls:settings.title"), content, poll, values, isLocked };
+    const item = await itemFor(ctx, content);
+    const questions = item.questions.filter((question) => question.options.length > 0);
+    return { title: ctx.state.t("polls:settings.title"), content, poll, values, isLocked: item.participants > 0, questions };
   };
   async function authorsPoll(ctx: AppContext & { params: Record<string, string> }) {
     const found = await readablePoll(ctx);
@@ -106,6 +108,46 @@ export function pollRoutes(host: Host) {
     await changeRules(host, poll, form.data);
     await publishResults(host, content);
     flash(ctx, "success", "polls:settings.saved");
+    ctx.redirect(`/c/${content.id}`);
+    ctx.status = 303;
+  });
+
+  // The author adds options (also once people answered) and removes some, after a confirmation: their answers stay.
+  router.post("/:contentId/options/edit", requireUser, async (ctx) => {
+    const { content, poll } = await authorsPoll(ctx);
+    const body = ctx.state.body;
+    const questions = (await questionsOf([poll.id])).get(poll.id) ?? [];
+    const additions = new Map<number, string[]>();
+    for (const question of questions) {
+      const raw = body[`add${question.id}`];
+      if (raw === undefined) continue;
+      if (typeof raw !== "string") throw new HttpError(422, "polls:errors.malformed");
+      const labels = raw.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+      if (labels.length > 0) additions.set(question.id, labels);
+    }
+    const rawRemovals = body.remove === undefined ? [] : [body.remove].flat();
+    if (!rawRemovals.every((value) => typeof value === "string" && /^[1-9]\d{0,9}$/.test(value))) throw new HttpError(422, "polls:errors.unknownOption");
+    const removals = [...new Set(rawRemovals.map(Number))];
+    if (removals.length > 0 && body.confirm !== "yes") {
+      const answered = await host.sequelize.query<{ option_id: number; n: number | string }>(
+        "SELECT option_id, COUNT(*) AS n FROM poll_answer_choices WHERE option_id IN (:removals) GROUP BY option_id",
+        { replacements: { removals }, type: QueryTypes.SELECT },
+      );
+      const labels = questions.flatMap((question) => question.options).filter((option) => removals.includes(option.id));
+      if (labels.length !== removals.length) throw new HttpError(422, "polls:errors.unknownOption");
+      const counts = new Map(answered.map((row) => [Number(row.option_id), Number(row.n)]));
+      await ctx.render("polls/remove-options.njk", {
+        title: ctx.state.t("polls:options.confirmTitle"),
+        content,
+        poll,
+        removing: labels.map((option) => ({ id: option.id, label: option.label, answers: counts.get(option.id) ?? 0 })),
+        additions: [...additions].map(([questionId, lines]) => ({ name: `add${questionId}`, value: lines.join("\n") })),
+      });
+      return;
+    }
+    await editOptions(host.sequelize, poll, questions, additions, removals, ctx.state.user!.id);
+    await publishResults(host, content);
+    flash(ctx, "success", "polls:options.saved");
     ctx.redirect(`/c/${content.id}`);
     ctx.status = 303;
   });

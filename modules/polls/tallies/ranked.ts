@@ -7,7 +7,7 @@ import { percentOf, type QuestionView, type ResultRow, type RunoffRound, type Ta
  * tied, they go out together, unless that would leave none (then those left tie). Ballots with no option left
  * are exhausted.
  */
-export function instantRunoff(options: { id: number; label: string }[], ballots: number[][]): { rounds: RunoffRound[]; winners: string[] } {
+export function instantRunoff(options: { id: number; label: string; isRemoved?: boolean }[], ballots: number[][]): { rounds: RunoffRound[]; winners: string[] } {
   let standing = options.map((option) => option.id);
   const labelOf = new Map(options.map((option) => [option.id, option.label]));
   const rounds: RunoffRound[] = [];
@@ -52,7 +52,7 @@ function parseRanking(question: QuestionView, body: Record<string, unknown>) {
   for (const [name, raw] of Object.entries(body)) {
     if (!name.startsWith(prefix)) continue;
     const optionId = Number(name.slice(prefix.length));
-    if (!question.options.some((option) => option.id === optionId)) return { error: "polls:errors.unknownOption" };
+    if (!question.options.some((option) => option.id === optionId && !option.isRemoved)) return { error: "polls:errors.unknownOption" };
     if (raw === "") continue;
     if (typeof raw !== "string" || !/^[1-9]\d{0,2}$/.test(raw)) return { error: "polls:errors.ranking" };
     ranks.push({ optionId, rank: Number(raw) });

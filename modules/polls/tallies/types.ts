@@ -11,7 +11,8 @@ export interface QuestionView {
   maxChoices: number;
   scaleMin: number;
   scaleMax: number;
-  options: { id: number; label: string }[];
+  /** Every option, removed ones included: their answers still count (the ballot offers only the others). */
+  options: { id: number; label: string; isRemoved: boolean }[];
 }
 
 /** One person's answer to one question, checked: what is written to poll_answers (and its choices). */
@@ -41,6 +42,8 @@ export interface ResultRow {
   count: number;
   /** Share of the answers (0–100, rounded to one decimal). */
   percent: number;
+  /** An option removed after people chose it: its answers still count. */
+  isRemoved?: boolean;
 }
 
 /** One round of an instant runoff: the counts of the options still in, who goes out, the ballots with no option left. */

@@ -189,6 +189,32 @@ test.serial("the deadline closes the poll once through the job queue; a moved de
   t.is((await vote(colleague.client, moved, "B")).status, 303);
 });
 
+test.serial("options after answers: the author adds some; removing asks first, leaves the ballot and keeps the answers", async (t) => {
+  const poll = await createPoll("Which room for the retro?", { options: "Blue\nGreen\nRed" });
+  t.is((await vote(member.client, poll, "Red")).status, 303);
+  const edit = (client: Client, fields: Record<string, string | string[]>) => client.post(`/polls/${poll.contentId}/options/edit`, fields);
+  const questionId = poll.field.slice(1);
+  t.is((await edit(member.client, { [`add${questionId}`]: "Yellow" })).status, 403, "only the author");
+  t.is((await edit(author.client, { [`add${questionId}`]: "blue" })).status, 422, "a label already there");
+  t.is((await edit(author.client, { remove: "999999" })).status, 422);
+  t.is((await edit(author.client, { [`add${questionId}`]: "Yellow" })).status, 303, "adding needs no confirmation, answers or not");
+  const asked = await edit(author.client, { remove: String(poll.options.get("Red")), [`add${questionId}`]: "Purple" });
+  t.is(asked.status, 200, "removing asks first");
+  t.true(asked.text.includes("Red — chosen once"));
+  t.true(asked.text.includes('name="confirm" value="yes"'));
+  t.deepEqual(await sql("SELECT label FROM poll_options WHERE poll_id = :id AND (removed_at IS NOT NULL OR label = 'Purple')", { id: poll.pollId }), [], "nothing written before the confirmation");
+  t.is((await edit(author.client, { remove: String(poll.options.get("Red")), [`add${questionId}`]: "Purple", confirm: "yes" })).status, 303);
+  const entry = await entryOf(colleague.client, poll);
+  t.false(entry.includes(`value="${poll.options.get("Red")}"`), "a removed option leaves the ballot");
+  t.true(entry.includes("Purple") && entry.includes("Yellow"));
+  t.regex(entry, /<th scope="row">Red <span class="muted">\(removed\)<\/span><\/th><td data-count>1<\/td>/, "its answer stays counted");
+  t.is((await vote(colleague.client, poll, "Red")).status, 422, "and cannot be chosen any more");
+  const live = await sql<{ id: number }>("SELECT id FROM poll_options WHERE poll_id = :id AND removed_at IS NULL", { id: poll.pollId });
+  t.is(live.length, 4);
+  t.is((await edit(author.client, { remove: live.slice(0, 3).map((option) => String(option.id)), confirm: "yes" })).status, 422, "at least two options stay");
+  t.is((await sql("SELECT id FROM poll_options WHERE poll_id = :id AND removed_at IS NULL", { id: poll.pollId })).length, 4, "nothing removed");
+});
+
 test.serial("switched off in the group: no tab, no entry, no answer, no export; switched on again, all is back", async (t) => {
   const poll = await createPoll("Still here after the switch?", { options: "A\nB" });
   t.is((await owner.post(`${group.url}/modules/polls`, { state: "disabled" })).status, 302);
