@@ -17,6 +17,7 @@ import { badgeForm, forgetBadges, shownBadge, type BadgeFields } from "./badges.
 import { displayLinkRoutes } from "./display-admin.ts";
 import { juryAdminRoutes } from "./jury-admin.ts";
 import { rankingExportRoute } from "./rankings.ts";
+import { rulesAdminRoutes } from "./rules-admin.ts";
 import { badgeIconHtml, iconKeys, iconSvg } from "./icons.ts";
 import { Badge } from "./models.ts";
 
@@ -102,5 +103,6 @@ export function adminRoutes(host: Host) {
   displayLinkRoutes(admin);
   juryAdminRoutes(host, admin);
   rankingExportRoute(host, admin);
+  rulesAdminRoutes(host, admin);
   return admin;
 }

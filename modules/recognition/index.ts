@@ -1,7 +1,8 @@
 import { defineModule, type Container } from "../../core/sdk/index.ts";
 import { adminRoutes } from "./admin.ts";
 import { kudosContentType, removeKudos } from "./kudos.ts";
-import { Award, Badge, DisplayLink, Juror, Kudos, KudosRecipient, Preference } from "./models.ts";
+import { Award, Badge, BadgeGrant, BadgeRule, DisplayLink, Juror, Kudos, KudosRecipient, Preference } from "./models.ts";
+import { registerBadgeRules } from "./badge-rules.ts";
 import { isKnownJuror } from "./jury.ts";
 import { juryRoutes } from "./jury-routes.ts";
 import { rankingRoutes } from "./rankings.ts";
@@ -16,7 +17,7 @@ export default defineModule({
   id: "recognition",
   version: "1.0.0",
   scopes: ["instance", "group"],
-  models: [Badge, Kudos, KudosRecipient, Preference, DisplayLink, Juror, Award],
+  models: [Badge, Kudos, KudosRecipient, Preference, DisplayLink, Juror, Award, BadgeRule, BadgeGrant],
   migrations: "migrations",
   settings: { instance: siteSettings },
   assets: { stylesheets: ["recognition.css"], scripts: ["recognition.js"] },
@@ -36,6 +37,8 @@ export default defineModule({
     host.menu("admin", { label: "recognition:admin.menu", href: "/admin/recognition", order: 45 });
     host.menu("profile", { label: "recognition:profile.tab", href: (profile: Container) => `/u/${profile.slug}/recognition`, order: 30 });
     host.containerRoutes("user", profileRoutes(host));
+
+    registerBadgeRules(host);
 
     host.notificationType({
       id: "recognition.kudos",

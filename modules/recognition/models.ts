@@ -181,3 +181,53 @@ export class Award extends Model<InferAttributes<Award>, InferCreationAttributes
     );
   }
 }
+
+/** A declarative rule for an automatic badge: at least `threshold` of `metric` earns it; `revokes` takes it back when that no longer holds. */
+export class BadgeRule extends Model<InferAttributes<BadgeRule>, InferCreationAttributes<BadgeRule>> {
+  declare id: CreationOptional<number>;
+  declare badgeId: number;
+  declare metric: string;
+  declare threshold: number;
+  declare revokes: CreationOptional<boolean>;
+  declare isActive: CreationOptional<boolean>;
+  declare createdAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize) {
+    BadgeRule.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        badgeId: { type: DataTypes.INTEGER, allowNull: false },
+        metric: { type: DataTypes.STRING(32), allowNull: false },
+        threshold: { type: DataTypes.INTEGER, allowNull: false },
+        revokes: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        createdAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: "recognition_badge_rules", underscored: true, updatedAt: false },
+    );
+  }
+}
+
+/** A badge a rule granted someone; revokedAt set when the rule took it back (it comes back if earned again). */
+export class BadgeGrant extends Model<InferAttributes<BadgeGrant>, InferCreationAttributes<BadgeGrant>> {
+  declare id: CreationOptional<number>;
+  declare ruleId: number;
+  declare badgeId: number;
+  declare userId: number;
+  declare grantedAt: Date;
+  declare revokedAt: CreationOptional<Date | null>;
+
+  static initModel(sequelize: Sequelize) {
+    BadgeGrant.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        ruleId: { type: DataTypes.INTEGER, allowNull: false },
+        badgeId: { type: DataTypes.INTEGER, allowNull: false },
+        userId: { type: DataTypes.INTEGER, allowNull: false },
+        grantedAt: { type: DataTypes.DATE, allowNull: false },
+        revokedAt: { type: DataTypes.DATE, allowNull: true },
+      },
+      { sequelize, tableName: "recognition_badge_grants", underscored: true, timestamps: false },
+    );
+  }
+}

@@ -4,6 +4,8 @@ import { Content, HttpError, User, flash, requireUser, validateForm, type AppCon
 import { activeBadges } from "./badges.ts";
 import { giveKudos, kudosType } from "./kudos.ts";
 import { KudosRecipient, Preference } from "./models.ts";
+import { earnedBadges } from "./rules-admin.ts";
+import { badgeIconHtml } from "./icons.ts";
 
 const companyStream: Container = { type: "company", id: 0, slug: "company", name: "company" };
 
@@ -33,6 +35,7 @@ export function profileRoutes(host: Host) {
       container: person,
       profileTabs: await host.menuEntries("profile", { user: viewer, container: person }),
       entries: await receivedBy(host, ctx, person),
+      earned: (await earnedBadges(person.id, ctx.state.lang)).map((badge) => ({ ...badge, iconHtml: badgeIconHtml(badge, 32) })),
       badges: canGive ? await activeBadges() : [],
       canGive,
       preferences: isOwn ? ((await Preference.findByPk(person.id)) ?? { notifyManager: false, hideFromRankings: false }) : null,
