@@ -194,6 +194,11 @@ export class ModuleRegistry {
     return this.instanceStates.get(module.id) ?? (module.definition?.enabledByDefault ? "enabled" : "disabled");
   }
 
+  /** Switched on for the instance and in every container ("forced"). */
+  isForced(moduleId: string): boolean {
+    return this.instanceStates.get(moduleId) === "forced";
+  }
+
   /** On for the instance: loaded, registered, switched on, and every module it requires is on too. */
   isEnabled(moduleId: string): boolean {
     const module = this.discovered.find((m) => m.id === moduleId);
