@@ -18,6 +18,7 @@ import { displayLinkRoutes } from "./display-admin.ts";
 import { juryAdminRoutes } from "./jury-admin.ts";
 import { rankingExportRoute } from "./rankings.ts";
 import { rulesAdminRoutes } from "./rules-admin.ts";
+import { yearAdminRoutes } from "./year-routes.ts";
 import { badgeIconHtml, iconKeys, iconSvg } from "./icons.ts";
 import { Badge } from "./models.ts";
 
@@ -104,5 +105,6 @@ export function adminRoutes(host: Host) {
   juryAdminRoutes(host, admin);
   rankingExportRoute(host, admin);
   rulesAdminRoutes(host, admin);
+  yearAdminRoutes(host, admin);
   return admin;
 }

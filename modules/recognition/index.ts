@@ -1,7 +1,9 @@
 import { defineModule, type Container } from "../../core/sdk/index.ts";
 import { adminRoutes } from "./admin.ts";
 import { kudosContentType, removeKudos } from "./kudos.ts";
-import { Award, Badge, BadgeGrant, BadgeRule, DisplayLink, Juror, Kudos, KudosRecipient, Preference } from "./models.ts";
+import { Award, Badge, BadgeGrant, BadgeRule, DisplayLink, Juror, Kudos, KudosRecipient, Preference, YearBallot, YearCandidate, YearVote } from "./models.ts";
+import { yearResultContentType } from "./year.ts";
+import { yearRoutes } from "./year-routes.ts";
 import { registerBadgeRules } from "./badge-rules.ts";
 import { isKnownJuror } from "./jury.ts";
 import { juryRoutes } from "./jury-routes.ts";
@@ -17,17 +19,19 @@ export default defineModule({
   id: "recognition",
   version: "1.0.0",
   scopes: ["instance", "group"],
-  models: [Badge, Kudos, KudosRecipient, Preference, DisplayLink, Juror, Award, BadgeRule, BadgeGrant],
+  models: [Badge, Kudos, KudosRecipient, Preference, DisplayLink, Juror, Award, BadgeRule, BadgeGrant, YearVote, YearCandidate, YearBallot],
   migrations: "migrations",
   settings: { instance: siteSettings },
   assets: { stylesheets: ["recognition.css"], scripts: ["recognition.js"] },
   register(host) {
     host.contentType(kudosContentType(host));
+    host.contentType(yearResultContentType(host));
     host.routes(recognitionRoutes(host));
     host.routes(displayRoutes(host));
     host.routes(wallRoutes(host));
     host.routes(juryRoutes(host));
     host.routes(rankingRoutes(host));
+    host.routes(yearRoutes(host));
     // Jurors see "Award points" under other people's entries.
     host.entryActions((entry, viewer) =>
       viewer && entry.content.authorId !== viewer.id && isKnownJuror(viewer.id) ? [{ label: "recognition:jury.award", href: `/recognition/awards/new?content=${entry.content.id}` }] : [],

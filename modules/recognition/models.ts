@@ -231,3 +231,61 @@ export class BadgeGrant extends Model<InferAttributes<BadgeGrant>, InferCreation
     );
   }
 }
+
+/** A year's message-of-the-year vote: "voting" until the admins close it and the result is posted. */
+export class YearVote extends Model<InferAttributes<YearVote>, InferCreationAttributes<YearVote>> {
+  declare year: number;
+  declare status: CreationOptional<"voting" | "closed">;
+  declare winnerContentId: CreationOptional<number | null>;
+  declare resultContentId: CreationOptional<number | null>;
+  declare createdAt: Date;
+  declare closedAt: CreationOptional<Date | null>;
+
+  static initModel(sequelize: Sequelize) {
+    YearVote.init(
+      {
+        year: { type: DataTypes.INTEGER, primaryKey: true },
+        status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "voting" },
+        winnerContentId: { type: DataTypes.INTEGER, allowNull: true },
+        resultContentId: { type: DataTypes.INTEGER, allowNull: true },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+        closedAt: { type: DataTypes.DATE, allowNull: true },
+      },
+      { sequelize, tableName: "recognition_year_votes", underscored: true, timestamps: false },
+    );
+  }
+}
+
+export class YearCandidate extends Model<InferAttributes<YearCandidate>, InferCreationAttributes<YearCandidate>> {
+  declare id: CreationOptional<number>;
+  declare year: number;
+  declare contentId: number;
+
+  static initModel(sequelize: Sequelize) {
+    YearCandidate.init(
+      { id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true }, year: { type: DataTypes.INTEGER, allowNull: false }, contentId: { type: DataTypes.INTEGER, allowNull: false } },
+      { sequelize, tableName: "recognition_year_candidates", underscored: true, timestamps: false },
+    );
+  }
+}
+
+export class YearBallot extends Model<InferAttributes<YearBallot>, InferCreationAttributes<YearBallot>> {
+  declare id: CreationOptional<number>;
+  declare year: number;
+  declare jurorId: number;
+  declare contentId: number;
+  declare createdAt: Date;
+
+  static initModel(sequelize: Sequelize) {
+    YearBallot.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        year: { type: DataTypes.INTEGER, allowNull: false },
+        jurorId: { type: DataTypes.INTEGER, allowNull: false },
+        contentId: { type: DataTypes.INTEGER, allowNull: false },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      { sequelize, tableName: "recognition_year_ballots", underscored: true, timestamps: false },
+    );
+  }
+}

@@ -3,7 +3,8 @@ import { QueryTypes } from "sequelize";
 import { z } from "zod";
 import { Content, User, badRequest, requireUser, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
 import { companyValues, shownBadge } from "./badges.ts";
-import { Badge } from "./models.ts";
+import { Badge, YearVote } from "./models.ts";
+import { isKnownJuror } from "./jury.ts";
 import { siteSettings } from "./settings.ts";
 import { wallPage, type WallFilters } from "./wall-query.ts";
 
@@ -85,6 +86,7 @@ export function wallRoutes(host: Host) {
       badges: (await Badge.findAll({ order: [["id", "ASC"]] })).map((badge) => shownBadge(badge, ctx.state.lang)),
       values: await companyValues(),
       groups,
+      openVotes: isKnownJuror(ctx.state.user!.id) ? await YearVote.findAll({ where: { status: "voting" }, attributes: ["year"] }) : [],
       showRankings: (await host.settings.read(siteSettings)).showRankings,
       watch: ["company:0", ...(filters.groupId && readableGroups !== "all" && readableGroups.has(filters.groupId) ? [`group:${filters.groupId}`] : [])].join(" "),
       emptyMessage: ctx.state.t("recognition:wall.empty"),
