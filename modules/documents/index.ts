@@ -1,4 +1,4 @@
-import { defineModule, type Container, type ModuleFiles } from "../../core/sdk/index.ts";
+import { defineModule, type Container, type Host } from "../../core/sdk/index.ts";
 import { baseOf, permissionDefinitions, permissions } from "./access.ts";
 import { batchContentType } from "./batch.ts";
 import { Batch, Document, Folder, Version } from "./models.ts";
@@ -22,7 +22,7 @@ export default defineModule({
   settings: { instance: siteSettings },
   assets: { stylesheets: ["documents.css"], scripts: ["documents.js"] },
   register(host) {
-    files = host.files;
+    moduleHost = host;
     host.contentType(batchContentType(host));
     // The same pages in every group where it is on and in the company space.
     host.containerRoutes("group", documentRoutes(host));
@@ -47,10 +47,11 @@ export default defineModule({
     await Document.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
     await Folder.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
     await Batch.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
+    await moduleHost?.sequelize.query("DELETE FROM documents_usage WHERE container_type = :type AND container_id = :id", { replacements: { type: container.type, id: container.id }, transaction });
     // The rows now, the bytes once the removal commits.
-    for (const fileId of new Set(versions.map((version) => version.fileId))) await files?.remove(fileId, { transaction });
+    for (const fileId of new Set(versions.map((version) => version.fileId))) await moduleHost?.files.remove(fileId, { transaction });
   },
 });
 
-/** host.files, kept by register for the removal hook (which is not handed the host). */
-let files: ModuleFiles | null = null;
+/** The host, kept by register for the removal hook (which is not handed it). */
+let moduleHost: Host | null = null;

@@ -1,6 +1,7 @@
 import { Op, QueryTypes } from "sequelize";
 import type { Host } from "../../core/sdk/index.ts";
 import { Document, Version } from "./models.ts";
+import { addUsage } from "./store.ts";
 
 export const trashDays = 30;
 
@@ -12,18 +13,31 @@ export const trashDays = 30;
 export async function purgeTrash(host: Host, now = new Date()) {
   const before = new Date(now.getTime() - trashDays * 24 * 3600_000);
   for (;;) {
-    const expired = await Document.findAll({ where: { deletedAt: { [Op.lt]: before } }, attributes: ["id"], limit: 100, order: [["id", "ASC"]] });
+    const expired = await Document.findAll({ where: { deletedAt: { [Op.lt]: before } }, attributes: ["id", "containerType", "containerId"], limit: 100, order: [["id", "ASC"]] });
     if (expired.length === 0) return;
     const ids = expired.map((document) => document.id);
     await host.sequelize.transaction(async (transaction) => {
-      const fileIds = [...new Set((await Version.findAll({ where: { documentId: ids }, attributes: ["fileId"], transaction })).map((version) => version.fileId))];
+      const versions = await Version.findAll({ where: { documentId: ids }, attributes: ["fileId", "size", "documentId"], transaction });
+      const fileIds = [...new Set(versions.map((version) => version.fileId))];
       await Version.destroy({ where: { documentId: ids }, transaction });
       await Document.destroy({ where: { id: ids }, transaction });
       const kept = fileIds.length
         ? await host.sequelize.query<{ file_id: number }>("SELECT DISTINCT file_id FROM documents_versions WHERE file_id IN (:fileIds)", { replacements: { fileIds }, type: QueryTypes.SELECT, transaction })
         : [];
       const stillUsed = new Set(kept.map((row) => Number(row.file_id)));
-      for (const fileId of fileIds) if (!stillUsed.has(fileId)) await host.files.remove(fileId, { transaction });
+      const spaceOf = new Map(expired.map((document) => [document.id, { type: document.containerType, id: document.containerId }]));
+      const freed = new Map<string, { space: { type: string; id: number }; bytes: number }>();
+      const counted = new Set<number>();
+      for (const version of versions) {
+        if (stillUsed.has(version.fileId) || counted.has(version.fileId)) continue;
+        counted.add(version.fileId);
+        const space = spaceOf.get(version.documentId)!;
+        const key = `${space.type}:${space.id}`;
+        freed.set(key, { space, bytes: (freed.get(key)?.bytes ?? 0) + version.size });
+        await host.files.remove(version.fileId, { transaction });
+      }
+      // The space's usage goes down by the files that went.
+      for (const { space, bytes } of freed.values()) await addUsage(host, space, -bytes, transaction);
     });
   }
 }

@@ -9,11 +9,20 @@ export const batchType = "documents-batch";
 /** Bytes a container's documents take: every version's file once (a restored version shares its file), trash included. */
 export async function usageOf(host: Host, container: Pick<Container, "type" | "id">): Promise<number> {
   const [row] = await host.sequelize.query<{ bytes: number | string | null }>(
-    `SELECT SUM(size) AS bytes FROM (SELECT DISTINCT v.file_id, v.size FROM documents_versions v JOIN documents d ON d.id = v.document_id
-      WHERE d.container_type = :type AND d.container_id = :id) files`,
+    "SELECT bytes FROM documents_usage WHERE container_type = :type AND container_id = :id",
     { replacements: { type: container.type, id: container.id }, type: QueryTypes.SELECT },
   );
   return Number(row?.bytes ?? 0);
+}
+
+/** Adds (or, negative, takes away) bytes to a space's usage, in the write's transaction: one atomic statement. */
+export async function addUsage(host: Host, container: Pick<Container, "type" | "id">, bytes: number, transaction?: Transaction) {
+  if (bytes === 0) return;
+  await host.sequelize.query(
+    `INSERT INTO documents_usage (container_type, container_id, bytes) VALUES (:type, :id, :bytes)
+     ON CONFLICT (container_type, container_id) DO UPDATE SET bytes = documents_usage.bytes + excluded.bytes`,
+    { replacements: { type: container.type, id: container.id, bytes }, transaction },
+  );
 }
 
 export async function quotaOf(host: Host): Promise<number> {
@@ -95,6 +104,7 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
           // Its text goes into search in background work (bounded in size and time), queued with the write.
           await host.jobs.at("extract", new Date(), { versionId: version.id }, { key: `extract:${version.id}`, transaction });
           await advanceCurrent(host, document.id, version.id, transaction);
+          await addUsage(host, container, file.size, transaction);
           documentIds.push(document.id);
         }
       },

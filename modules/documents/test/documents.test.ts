@@ -338,9 +338,12 @@ test.serial("trash: the uploader or a moderator restores within 30 days; a trash
   // The daily purge (host.jobs, run here through the queue) deletes it for good, versions and files.
   const files = (await sql<{ file_id: number }>("SELECT file_id FROM documents_versions WHERE document_id = :id", { id: old.id })).map((row) => row.file_id);
   t.true(files.length > 0);
+  const usage = async () => Number((await sql<{ bytes: number | string }>("SELECT bytes FROM documents_usage WHERE container_type = 'group' AND container_id = :id", { id: handbook.id }))[0].bytes);
+  const usedBefore = await usage();
   const { enqueueJob } = await import("../../../core/jobs/queue.ts");
   await enqueueJob("documents.every.purge-trash", { period: Date.now() }, { key: `documents-test:${Date.now()}` });
   await queueDrained();
+  t.is(await usage(), usedBefore - "to bin".length, "the space's usage goes down by the file that went");
   t.is(await count("documents", "id = :id", { id: old.id }), 0);
   t.is(await count("documents_versions", "document_id = :id", { id: old.id }), 0);
   t.is(await count("module_files", "id IN (:files)", { files }), 0, "its files are gone");
@@ -488,4 +491,17 @@ test.serial("an upload cut off halfway leaves nothing behind: no row, no tempora
   t.is(await count("documents_versions"), versions);
   t.is(await count("contents"), contents);
   t.falsy(await documentNamed("cut.txt"));
+});
+
+test.serial("a removed group takes its documents with it: rows, usage and files", async (t) => {
+  const doomed = await createGroup(owner.client, { name: "Short-lived", visibility: "private" });
+  t.is((await owner.client.post(`${doomed.url}/modules/documents`, { state: "enabled" })).status, 302);
+  t.is((await owner.client.post(`${doomed.url}/documents/folders`, { parent: "", name: "Doomed folder" })).status, 302);
+  t.is((await upload(owner, `${doomed.url}/documents`, [text("bye", "bye.txt")])).status, 302);
+  const files = (await sql<{ file_id: number }>("SELECT v.file_id FROM documents_versions v JOIN documents d ON d.id = v.document_id WHERE d.container_id = :id", { id: doomed.id })).map((row) => row.file_id);
+  t.is(files.length, 1);
+  t.is((await owner.client.post(`${doomed.url}/delete`, { confirm: doomed.slug })).status, 302);
+  for (const table of ["documents", "documents_folders", "documents_batches", "documents_usage"]) t.is(await count(table, "container_type = 'group' AND container_id = :id", { id: doomed.id }), 0, table);
+  t.is(await count("module_files", "id IN (:files)", { files }), 0);
+  t.truthy(await documentNamed("Plan.txt"), "other groups keep theirs");
 });
