@@ -5,7 +5,7 @@ import { activeBadges } from "./badges.ts";
 import { now } from "./clock.ts";
 import { badgeIconHtml } from "./icons.ts";
 import { Badge, Kudos, KudosRecipient, Preference } from "./models.ts";
-import { checkKudos, resolveRecipients } from "./rules.ts";
+import { checkKudos, resolveRecipients, spendQuotas } from "./rules.ts";
 
 export const kudosType = "kudos";
 
@@ -65,8 +65,10 @@ export async function giveKudos(host: Host, actor: ContentPolicy, input: GiveKud
     type: kudosType,
     container: input.container,
     text: input.message,
-    write: async ({ transaction, html }) =>
-      (await Kudos.create({ giverId: giver.id, badgeId: input.badgeId, containerType: input.container.type, containerId: input.container.id, thanksGroup: input.thanksGroup, messageHtml: html(input.message), createdAt: at }, { transaction })).id,
+    write: async ({ transaction, html }) => {
+      await spendQuotas(host, giver.id, recipients.map((person) => person.id), transaction);
+      return (await Kudos.create({ giverId: giver.id, badgeId: input.badgeId, containerType: input.container.type, containerId: input.container.id, thanksGroup: input.thanksGroup, messageHtml: html(input.message), createdAt: at }, { transaction })).id;
+    },
     afterWrite: async ({ transaction, content }) => {
       await Kudos.update({ contentId: content.id }, { where: { id: content.refId! }, transaction });
       await KudosRecipient.bulkCreate(recipients.map((person) => ({ kudosId: content.refId!, recipientId: person.id, giverId: giver.id, createdAt: at })), { transaction });

@@ -1,7 +1,7 @@
-import { Op } from "sequelize";
+import { QueryTypes, type Transaction } from "sequelize";
 import { HttpError, User, type Container, type Host } from "../../core/sdk/index.ts";
 import { dayStart, monthStart, now } from "./clock.ts";
-import { Badge, Kudos, KudosRecipient } from "./models.ts";
+import { Badge } from "./models.ts";
 import { siteSettings } from "./settings.ts";
 
 /** A kudos refused by one of its rules: a 422 whose message says which (and writes nothing). */
@@ -26,9 +26,9 @@ export interface KudosRequest {
 }
 
 /**
- * Every rule a kudos must meet before it is written: someone thanked (people, or the whole group it is
- * posted in), an active badge, not oneself, recipients who can read the place, the giver's daily limit and
- * the monthly cap per giver and recipient (so a ring of people thanking each other does not pay).
+ * The rules a kudos must meet before it is written: someone thanked (people, or the whole group it is
+ * posted in), an active badge, not oneself, recipients who can read the place. The limits are spent in the
+ * write itself (spendQuotas).
  */
 export async function checkKudos(host: Host, request: KudosRequest): Promise<Badge> {
   const { giver, container, recipients, thanksGroup } = request;
@@ -40,15 +40,29 @@ export async function checkKudos(host: Host, request: KudosRequest): Promise<Bad
   for (const person of recipients) {
     if (!(await host.policyFor(person).canReadContainerOf(container))) throw refused("cannotRead");
   }
+  return badge;
+}
+
+/**
+ * Spends, inside the kudos' transaction, one of the giver's daily limit and one of the monthly cap for each
+ * recipient (so a ring of people thanking each other does not pay). Each is a single guarded UPDATE: two
+ * kudos sent at once cannot both take the last one, on either database.
+ */
+export async function spendQuotas(host: Host, giverId: number, recipientIds: number[], transaction: Transaction) {
   const { dailyLimit, pairMonthlyCap } = await host.settings.read(siteSettings);
   const at = now();
-  if ((await Kudos.count({ where: { giverId: giver.id, createdAt: { [Op.gte]: dayStart(at) } } })) >= dailyLimit) throw refused("dailyLimit");
-  if (recipients.length > 0) {
-    const given = await KudosRecipient.count({
-      where: { giverId: giver.id, recipientId: recipients.map((person) => person.id), createdAt: { [Op.gte]: monthStart(at) } },
-      group: ["recipientId"],
+  const day = dayStart(at).toISOString().slice(0, 10);
+  const month = monthStart(at).toISOString().slice(0, 7);
+  const spend = async (scope: string, periodKey: string, limit: number, refusal: string) => {
+    const replacements = { giver: giverId, scope, periodKey, limit };
+    await host.sequelize.query("INSERT INTO recognition_quotas (giver_id, scope, period_key, used) VALUES (:giver, :scope, :periodKey, 0) ON CONFLICT (giver_id, scope, period_key) DO NOTHING", { replacements, transaction });
+    const [, changed] = await host.sequelize.query("UPDATE recognition_quotas SET used = used + 1 WHERE giver_id = :giver AND scope = :scope AND period_key = :periodKey AND used + 1 <= :limit", {
+      replacements,
+      type: QueryTypes.UPDATE,
+      transaction,
     });
-    if ((given as unknown as { count: number }[]).some((row) => Number(row.count) >= pairMonthlyCap)) throw refused("pairCap");
-  }
-  return badge;
+    if (changed !== 1) throw refused(refusal);
+  };
+  await spend("day", day, dailyLimit, "dailyLimit");
+  for (const recipientId of recipientIds) await spend(`pair:${recipientId}`, month, pairMonthlyCap, "pairCap");
 }

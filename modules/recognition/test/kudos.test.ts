@@ -183,3 +183,29 @@ test.serial("kudos from a profile: the give form, its refusals, and a manager to
   t.true([404, 422].includes(toGuest.status), "a guest's profile is not one to thank in the company stream");
   t.is((await app.client().post(`/u/${bruno.username}/recognition/give`, { badge: String(badges.thanks), body: "x" })).status, 404, "signed out: the profile is not readable");
 });
+
+test.serial("limits hold under kudos sent at once (spent in the database), and a group without the module refuses kudos", async (t) => {
+  setClock(new Date("2026-05-05T10:00:00Z"));
+  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "3", pairMonthlyCap: "2", showRankings: "true" })).status, 302);
+  const rush = await person("member", "Rita Rush");
+  const others = [ana, bruno, outsider];
+  const daily = await Promise.all(Array.from({ length: 8 }, (_, index) => compose(rush.client, { recipients: others[index % 3].username, body: `At once ${index}` })));
+  t.is(daily.filter((answer) => answer.status === 303).length, 3, "three a day, however fast");
+  t.true(daily.filter((answer) => answer.status !== 303).every((answer) => answer.status === 422 && answer.text.includes("all your kudos for today")));
+  t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM recognition_kudos WHERE giver_id = :id", { id: rush.userId }))[0].n), 3);
+
+  setClock(new Date("2026-05-06T10:00:00Z"));
+  t.is((await compose(rush.client, { recipients: manager.username, body: "Pair first" })).status, 303);
+  const pair = await Promise.all(Array.from({ length: 3 }, (_, index) => compose(rush.client, { recipients: manager.username, body: `Pair ${index}` })));
+  t.is(pair.filter((answer) => answer.status === 303).length, 1, "the cap per pair (2): one more, however fast");
+  t.true(pair.filter((answer) => answer.status !== 303).every((answer) => answer.text.includes("as often as allowed this month")));
+  t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM recognition_kudos_recipients WHERE giver_id = :id AND recipient_id = :to", { id: rush.userId, to: manager.userId }))[0].n), 2);
+
+  const plain = await createGroup(giver.client, { name: "No kudos here", visibility: "open" });
+  const before = await kudosCount();
+  t.is((await compose(giver.client, { recipients: "", wholeGroup: "1", body: "Off here", target: `group:${plain.id}`, returnTo: plain.url })).status, 403, "the module is off in that group");
+  t.false((await giver.client.get(plain.url)).text.includes('data-kind="kudos"'), "no Kudos tab there");
+  t.true((await giver.client.get(team.url)).text.includes('data-kind="kudos"'), "but in the group that switched it on");
+  t.is(await kudosCount(), before);
+  await admin.post("/admin/modules/recognition/settings", { dailyLimit: "50", pairMonthlyCap: "50", showRankings: "true" });
+});
