@@ -2,22 +2,27 @@ import { QueryTypes, type Transaction } from "sequelize";
 import type { ContentPolicy, ContentTypeDefinition, Host } from "../../core/sdk/index.ts";
 import { permissions } from "./access.ts";
 import { Batch } from "./models.ts";
+import { restrictedFolderIds } from "./restrict.ts";
 import { batchType } from "./store.ts";
 
 /** What one upload's stream entry shows: the documents it brought that are still live, for readers allowed to view them. */
 async function loadBatches(host: Host, refIds: number[], policy: ContentPolicy): Promise<Map<number, unknown>> {
-  const rows = await host.sequelize.query<{ batch_id: number; container_type: string; container_id: number; document_id: number; name: string; is_first: number | string }>(
-    `SELECT v.batch_id, d.container_type, d.container_id, d.id AS document_id, d.name,
+  const rows = await host.sequelize.query<{ batch_id: number; container_type: string; container_id: number; document_id: number; folder_id: number | null; name: string; is_first: number | string }>(
+    `SELECT v.batch_id, d.container_type, d.container_id, d.id AS document_id, d.folder_id, d.name,
        CASE WHEN v.id = (SELECT MIN(f.id) FROM documents_versions f WHERE f.document_id = d.id) THEN 1 ELSE 0 END AS is_first
      FROM documents_versions v JOIN documents d ON d.id = v.document_id
      WHERE v.batch_id IN (:refIds) AND d.deleted_at IS NULL ORDER BY v.id`,
     { replacements: { refIds }, type: QueryTypes.SELECT },
   );
-  // The right to view, once per container of the page.
+  // The right to view, and the folders hidden from the reader, once per container of the page.
   const viewing = new Map<string, boolean>();
+  const hidden = new Map<string, Set<number>>();
   for (const row of rows) {
     const key = `${row.container_type}:${row.container_id}`;
-    if (!viewing.has(key)) viewing.set(key, await host.can(policy.user, permissions.view, { type: row.container_type, id: Number(row.container_id), slug: "", name: "" }));
+    if (viewing.has(key)) continue;
+    const container = { type: row.container_type, id: Number(row.container_id), slug: "", name: "" };
+    viewing.set(key, await host.can(policy.user, permissions.view, container));
+    hidden.set(key, (await host.can(policy.user, permissions.deleteOthers, container)) ? new Set() : await restrictedFolderIds(host, container));
   }
   const notes = await host.sequelize.query<{ id: number; note_html: string }>("SELECT id, note_html FROM documents_batches WHERE id IN (:refIds)", { replacements: { refIds }, type: QueryTypes.SELECT });
   const noteOf = new Map(notes.map((row) => [Number(row.id), row.note_html]));
@@ -26,7 +31,8 @@ async function loadBatches(host: Host, refIds: number[], policy: ContentPolicy):
   );
   for (const row of rows) {
     const item = items.get(Number(row.batch_id))!;
-    if (!viewing.get(`${row.container_type}:${row.container_id}`)) item.hidden = true;
+    const key = `${row.container_type}:${row.container_id}`;
+    if (!viewing.get(key) || (row.folder_id !== null && hidden.get(key)!.has(Number(row.folder_id)))) item.hidden = true;
     else item.files.push({ id: Number(row.document_id), name: row.name, isNewVersion: Number(row.is_first) !== 1 });
   }
   return items;

@@ -9,6 +9,8 @@ export class Folder extends Model<InferAttributes<Folder>, InferCreationAttribut
   declare name: string;
   declare nameKey: string;
   declare createdBy: number | null;
+  /** Open only to the space's moderators, with everything under it. */
+  declare isRestricted: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -22,6 +24,7 @@ export class Folder extends Model<InferAttributes<Folder>, InferCreationAttribut
         name: { type: DataTypes.STRING(255), allowNull: false },
         nameKey: { type: DataTypes.STRING(255), allowNull: false },
         createdBy: { type: DataTypes.INTEGER, allowNull: true },
+        isRestricted: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -19,7 +19,8 @@ import { Document, Folder, Version } from "./models.ts";
 import { checkName, nameKey } from "./names.ts";
 import { siteSettings } from "./settings.ts";
 import { trashDays } from "./purge.ts";
-import { advanceCurrent, quotaOf, storeBatch, syncSearchCopies, usageOf } from "./store.ts";
+import { restrictedFolderIds, syncSearchVisibility } from "./restrict.ts";
+import { advanceCurrent, quotaOf, storeBatch, syncSearchName, usageOf } from "./store.ts";
 import { previewOf } from "./preview.ts";
 import { zipFolder } from "./zip.ts";
 
@@ -33,24 +34,43 @@ const bodyText = (ctx: Ctx, field: string) => {
   const value = (ctx.state.body as Record<string, unknown> | undefined)?.[field];
   return typeof value === "string" ? value : "";
 };
-/** A folder id from a form: "" is the top level; anything else must be a folder of this container. */
-async function folderField(container: Container, raw: string): Promise<Folder | null> {
-  if (raw === "" || raw === "0") return null;
-  return folderIn(container, raw);
+const rightsMemo = new WeakMap<object, Promise<Rights>>();
+const hiddenMemo = new WeakMap<object, Promise<Set<number>>>();
+
+/** The viewer's rights in this request's space, asked once per request; "forbidden" without the right to view. */
+function rightsOf(host: Host, ctx: Ctx): Promise<Rights> {
+  if (!rightsMemo.has(ctx)) rightsMemo.set(ctx, viewerRights(host, ctx.state.user, containerOf(ctx)));
+  return rightsMemo.get(ctx)!;
 }
 
-async function folderIn(container: Container, raw: string | undefined): Promise<Folder> {
+/** The folders this viewer may not open: the restricted ones, unless they are one of the space's moderators. */
+async function hiddenOf(host: Host, ctx: Ctx): Promise<Set<number>> {
+  if (!hiddenMemo.has(ctx)) hiddenMemo.set(ctx, rightsOf(host, ctx).then((rights) => (rights.deleteOthers ? new Set<number>() : restrictedFolderIds(host, containerOf(ctx)))));
+  return hiddenMemo.get(ctx)!;
+}
+
+/** A folder id from a form: "" is the top level; anything else must be a folder of this space the viewer may open. */
+async function folderField(host: Host, ctx: Ctx, raw: string): Promise<Folder | null> {
+  if (raw === "" || raw === "0") return null;
+  return folderIn(host, ctx, raw);
+}
+
+/** A folder of this space the viewer may open; anything else is the same 404. */
+async function folderIn(host: Host, ctx: Ctx, raw: string | undefined): Promise<Folder> {
+  const container = containerOf(ctx);
   const id = idParam(raw);
   const folder = id ? await Folder.findOne({ where: { id, containerType: container.type, containerId: container.id } }) : null;
-  if (!folder) throw notFound();
+  if (!folder || (await hiddenOf(host, ctx)).has(folder.id)) throw notFound();
   return folder;
 }
 
-/** A document of this container; a trashed one only when asked (the trash), never one of another container. */
-async function documentIn(container: Container, raw: string | undefined, options: { trashed?: boolean } = {}): Promise<Document> {
+/** A document of this space, outside the folders hidden from the viewer; a trashed one only when asked (the trash). */
+async function documentIn(host: Host, ctx: Ctx, raw: string | undefined, options: { trashed?: boolean } = {}): Promise<Document> {
+  const container = containerOf(ctx);
   const id = idParam(raw);
   const document = id ? await Document.findOne({ where: { id, containerType: container.type, containerId: container.id } }) : null;
   if (!document || Boolean(document.deletedAt) !== Boolean(options.trashed)) throw notFound();
+  if (document.folderId && (await hiddenOf(host, ctx)).has(document.folderId)) throw notFound();
   return document;
 }
 
@@ -76,7 +96,7 @@ async function pathOf(host: Host, folder: Folder | null): Promise<{ id: number; 
 }
 
 /** Every folder of the container with its full path ("Plans / 2027"), for the "move to" lists. */
-async function folderChoices(container: Container, except?: Folder | null) {
+async function folderChoices(container: Container, hidden: Set<number>, except?: Folder | null) {
   const folders = await Folder.findAll({ where: { containerType: container.type, containerId: container.id }, attributes: ["id", "parentId", "name"] });
   const byId = new Map(folders.map((folder) => [folder.id, folder]));
   const pathNames = (folder: Folder) => {
@@ -90,7 +110,7 @@ async function folderChoices(container: Container, except?: Folder | null) {
   };
   return folders
     .map((folder) => ({ id: folder.id, ...pathNames(folder) }))
-    .filter((choice) => !except || !choice.ids.has(except.id))
+    .filter((choice) => !hidden.has(choice.id) && (!except || !choice.ids.has(except.id)))
     .map((choice) => ({ id: choice.id, label: choice.names.join(" / ") }))
     .sort((a, b) => a.label.localeCompare(b.label));
 }
@@ -158,11 +178,13 @@ export function sizeOf(bytes: number) {
 async function folderPage(ctx: Ctx, host: Host, folder: Folder | null) {
   const container = containerOf(ctx);
   const user = ctx.state.user!;
-  const rights = await viewerRights(host, user, container);
+  const rights = await rightsOf(host, ctx);
   const base = baseOf(container);
   const here = folder ? `${base}/f/${folder.id}` : base;
   const { documents, next } = await listDocuments(host, container, folder?.id ?? null, cursorOf(queryValue(ctx, "after")));
-  const folders = await Folder.findAll({ where: { containerType: container.type, containerId: container.id, parentId: folder?.id ?? null }, order: [["nameKey", "ASC"], ["id", "ASC"]] });
+  const hidden = await hiddenOf(host, ctx);
+  const children = await Folder.findAll({ where: { containerType: container.type, containerId: container.id, parentId: folder?.id ?? null }, order: [["nameKey", "ASC"], ["id", "ASC"]] });
+  const folders = children.filter((child) => !hidden.has(child.id));
   const [usage, quota, { maxFileMb }] = await Promise.all([usageOf(host, container), quotaOf(host), host.settings.read(siteSettings)]);
   await ctx.render("documents/folder.njk", {
     title: folder ? folder.name : ctx.state.t("documents:title"),
@@ -175,7 +197,7 @@ async function folderPage(ctx: Ctx, host: Host, folder: Folder | null) {
     documents: documents.map((document) => ({ ...document, sizeShown: sizeOf(document.size), mayChange: mayChange(rights, user, document) })),
     nextUrl: next ? `${here}?after=${next}` : null,
     rights,
-    moveChoices: folder && rights.manage ? await folderChoices(container, folder) : [],
+    moveChoices: folder && rights.manage ? await folderChoices(container, hidden, folder) : [],
     usage: { used: sizeOf(usage), quota: sizeOf(quota), percent: Math.min(100, Math.round((usage / quota) * 100)) },
     maxFileMb,
     maxFiles: maxFilesPerUpload,
@@ -190,13 +212,13 @@ function backTo(ctx: Ctx, fallback: string) {
 }
 
 async function mustChange(host: Host, ctx: Ctx, document: Document): Promise<Rights> {
-  const rights = await viewerRights(host, ctx.state.user, containerOf(ctx));
+  const rights = await rightsOf(host, ctx);
   if (!mayChange(rights, ctx.state.user, document)) throw forbidden("documents:errors.notYours");
   return rights;
 }
 
 async function mustManage(host: Host, ctx: Ctx): Promise<Rights> {
-  const rights = await viewerRights(host, ctx.state.user, containerOf(ctx));
+  const rights = await rightsOf(host, ctx);
   if (!rights.manage) throw forbidden("documents:errors.noManage");
   return rights;
 }
@@ -225,12 +247,12 @@ export function documentRoutes(host: Host) {
   router.use(requireUser);
 
   router.get("/", (ctx) => folderPage(ctx, host, null));
-  router.get("/f/:folderId", async (ctx) => folderPage(ctx, host, await folderIn(containerOf(ctx), ctx.params.folderId)));
+  router.get("/f/:folderId", async (ctx) => folderPage(ctx, host, await folderIn(host, ctx, ctx.params.folderId)));
 
   router.post("/folders", async (ctx) => {
     const container = containerOf(ctx);
     await mustManage(host, ctx);
-    const parent = await folderField(container, bodyText(ctx, "parent"));
+    const parent = await folderField(host, ctx, bodyText(ctx, "parent"));
     const name = nameFrom(ctx);
     try {
       const folder = await Folder.create({ containerType: container.type, containerId: container.id, parentId: parent?.id ?? null, name, nameKey: nameKey(name), createdBy: ctx.state.user!.id });
@@ -244,7 +266,7 @@ export function documentRoutes(host: Host) {
   router.post("/f/:folderId/rename", async (ctx) => {
     const container = containerOf(ctx);
     await mustManage(host, ctx);
-    const folder = await folderIn(container, ctx.params.folderId);
+    const folder = await folderIn(host, ctx, ctx.params.folderId);
     const name = nameFrom(ctx);
     try {
       await folder.update({ name, nameKey: nameKey(name) });
@@ -258,12 +280,15 @@ export function documentRoutes(host: Host) {
   router.post("/f/:folderId/move", async (ctx) => {
     const container = containerOf(ctx);
     await mustManage(host, ctx);
-    const folder = await folderIn(container, ctx.params.folderId);
-    const parent = await folderField(container, bodyText(ctx, "parent"));
+    const folder = await folderIn(host, ctx, ctx.params.folderId);
+    const parent = await folderField(host, ctx, bodyText(ctx, "parent"));
     // Not into itself or one of its own folders.
     if (parent && (await pathOf(host, parent)).some((step) => step.id === folder.id)) throw new HttpError(422, "documents:errors.moveInside");
     try {
-      await folder.update({ parentId: parent?.id ?? null });
+      await host.sequelize.transaction(async (transaction) => {
+        await folder.update({ parentId: parent?.id ?? null }, { transaction });
+        await syncSearchVisibility(host, container, transaction);
+      });
     } catch (error) {
       throw error instanceof UniqueConstraintError ? conflict() : error;
     }
@@ -275,7 +300,7 @@ export function documentRoutes(host: Host) {
   router.post("/f/:folderId/delete", async (ctx) => {
     const container = containerOf(ctx);
     await mustManage(host, ctx);
-    const folder = await folderIn(container, ctx.params.folderId);
+    const folder = await folderIn(host, ctx, ctx.params.folderId);
     await host.sequelize.transaction(async (transaction) => {
       const ids = await host.sequelize.query<{ id: number }>(
         `WITH RECURSIVE tree(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
@@ -296,11 +321,11 @@ export function documentRoutes(host: Host) {
   router.post("/upload", async (ctx) => {
     const container = containerOf(ctx);
     const user = ctx.state.user!;
-    const rights = await viewerRights(host, user, container);
+    const rights = await rightsOf(host, ctx);
     if (!rights.upload) throw forbidden("documents:errors.noUpload");
     const { maxFileMb } = await host.settings.read(siteSettings);
     const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: maxFilesPerUpload });
-    const folder = await folderField(container, bodyText(ctx, "folder"));
+    const folder = await folderField(host, ctx, bodyText(ctx, "folder"));
     const note = bodyText(ctx, "note").trim();
     if (note.length > 500) throw new HttpError(422, "documents:errors.noteLong");
     const { documentIds } = await storeBatch(host, host.policyOf(ctx), user, { container, folderId: folder?.id ?? null, uploads, note });
@@ -311,8 +336,8 @@ export function documentRoutes(host: Host) {
   router.get("/d/:id", async (ctx) => {
     const container = containerOf(ctx);
     const user = ctx.state.user!;
-    const rights = await viewerRights(host, user, container);
-    const document = await documentIn(container, ctx.params.id);
+    const rights = await rightsOf(host, ctx);
+    const document = await documentIn(host, ctx, ctx.params.id);
     const versions = await host.sequelize.query<{ id: number; note: string; size: number | string; mime: string; created_at: string | Date; display_name: string | null; restored_from: number | null }>(
       `SELECT v.id, v.note, v.size, v.mime, v.created_at, v.restored_from, u.display_name FROM documents_versions v LEFT JOIN users u ON u.id = v.uploader_id
        WHERE v.document_id = :id ORDER BY v.id DESC`,
@@ -340,7 +365,7 @@ export function documentRoutes(host: Host) {
         restoredFrom: version.restored_from ? numbers.get(Number(version.restored_from)) : null,
         isCurrent: Number(version.id) === document.currentVersionId,
       })),
-      moveChoices: await folderChoices(container),
+      moveChoices: await folderChoices(container, await hiddenOf(host, ctx)),
       maxFileMb: (await host.settings.read(siteSettings)).maxFileMb,
       preview: await previewOf(host, document, current),
     });
@@ -350,8 +375,8 @@ export function documentRoutes(host: Host) {
   for (const [path, options] of [["download", { download: true }], ["view", {}], ["thumbnail", { thumbnail: true }]] as const) {
     router.get(`/d/:id/${path}`, async (ctx) => {
       const container = containerOf(ctx);
-      await viewerRights(host, ctx.state.user, container);
-      const version = await versionOf(await documentIn(container, ctx.params.id), queryValue(ctx, "version"));
+      await rightsOf(host, ctx);
+      const version = await versionOf(await documentIn(host, ctx, ctx.params.id), queryValue(ctx, "version"));
       if (path === "thumbnail" && !version.hasThumbnail) throw notFound();
       await host.files.send(ctx, version.fileId, options);
     });
@@ -360,9 +385,9 @@ export function documentRoutes(host: Host) {
   router.post("/d/:id/versions", async (ctx) => {
     const container = containerOf(ctx);
     const user = ctx.state.user!;
-    const rights = await viewerRights(host, user, container);
+    const rights = await rightsOf(host, ctx);
     if (!rights.upload) throw forbidden("documents:errors.noUpload");
-    const document = await documentIn(container, ctx.params.id);
+    const document = await documentIn(host, ctx, ctx.params.id);
     const { maxFileMb } = await host.settings.read(siteSettings);
     const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: 1 });
     const note = bodyText(ctx, "note").trim();
@@ -376,9 +401,9 @@ export function documentRoutes(host: Host) {
   router.post("/d/:id/versions/:versionId/restore", async (ctx) => {
     const container = containerOf(ctx);
     const user = ctx.state.user!;
-    const rights = await viewerRights(host, user, container);
+    const rights = await rightsOf(host, ctx);
     if (!rights.upload) throw forbidden("documents:errors.noUpload");
-    const document = await documentIn(container, ctx.params.id);
+    const document = await documentIn(host, ctx, ctx.params.id);
     const old = await Version.findOne({ where: { id: idParam(ctx.params.versionId), documentId: document.id } });
     if (!old) throw notFound();
     await host.sequelize.transaction(async (transaction) => {
@@ -394,13 +419,13 @@ export function documentRoutes(host: Host) {
 
   router.post("/d/:id/rename", async (ctx) => {
     const container = containerOf(ctx);
-    const document = await documentIn(container, ctx.params.id);
+    const document = await documentIn(host, ctx, ctx.params.id);
     await mustChange(host, ctx, document);
     const name = nameFrom(ctx);
     try {
       await host.sequelize.transaction(async (transaction) => {
         await document.update({ name, nameKey: nameKey(name) }, { transaction });
-        await syncSearchCopies(document.id, { name, isLive: true }, transaction);
+        await syncSearchName(document.id, name, transaction);
       });
     } catch (error) {
       throw error instanceof UniqueConstraintError ? conflict() : error;
@@ -411,11 +436,14 @@ export function documentRoutes(host: Host) {
 
   router.post("/d/:id/move", async (ctx) => {
     const container = containerOf(ctx);
-    const document = await documentIn(container, ctx.params.id);
+    const document = await documentIn(host, ctx, ctx.params.id);
     await mustChange(host, ctx, document);
-    const folder = await folderField(container, bodyText(ctx, "folder"));
+    const folder = await folderField(host, ctx, bodyText(ctx, "folder"));
     try {
-      await document.update({ folderId: folder?.id ?? null });
+      await host.sequelize.transaction(async (transaction) => {
+        await document.update({ folderId: folder?.id ?? null }, { transaction });
+        await syncSearchVisibility(host, container, transaction);
+      });
     } catch (error) {
       throw error instanceof UniqueConstraintError ? conflict() : error;
     }
@@ -425,11 +453,11 @@ export function documentRoutes(host: Host) {
 
   router.post("/d/:id/delete", async (ctx) => {
     const container = containerOf(ctx);
-    const document = await documentIn(container, ctx.params.id);
+    const document = await documentIn(host, ctx, ctx.params.id);
     await mustChange(host, ctx, document);
     await host.sequelize.transaction(async (transaction) => {
       await document.update({ deletedAt: new Date(), deletedBy: ctx.state.user!.id }, { transaction });
-      await syncSearchCopies(document.id, { name: document.name, isLive: false }, transaction);
+      await syncSearchVisibility(host, container, transaction);
     });
     flash(ctx, "success", "documents:flash.trashed");
     ctx.redirect(backTo(ctx, document.folderId ? `${baseOf(container)}/f/${document.folderId}` : baseOf(container)));
@@ -438,13 +466,14 @@ export function documentRoutes(host: Host) {
   router.get("/trash", async (ctx) => {
     const container = containerOf(ctx);
     const user = ctx.state.user!;
-    const rights = await viewerRights(host, user, container);
+    const rights = await rightsOf(host, ctx);
     const since = new Date(Date.now() - trashDays * 24 * 3600_000);
     const trashed = await Document.findAll({
       where: { containerType: container.type, containerId: container.id, deletedAt: { [Op.gte]: since }, ...(rights.deleteOthers ? {} : { uploaderId: user.id }) },
       order: [["deletedAt", "DESC"], ["id", "DESC"]],
       limit: 200,
     });
+    const hidden = await hiddenOf(host, ctx);
     await ctx.render("documents/trash.njk", {
       title: ctx.state.t("documents:trash.title"),
       container,
@@ -452,13 +481,13 @@ export function documentRoutes(host: Host) {
       path: [],
       trashPage: true,
       rights,
-      trashed: trashed.map((document) => ({ id: document.id, name: document.name, deletedAt: document.deletedAt, until: new Date(document.deletedAt!.getTime() + trashDays * 24 * 3600_000) })),
+      trashed: trashed.filter((document) => !(document.folderId && hidden.has(document.folderId))).map((document) => ({ id: document.id, name: document.name, deletedAt: document.deletedAt, until: new Date(document.deletedAt!.getTime() + trashDays * 24 * 3600_000) })),
     });
   });
 
   router.post("/d/:id/restore", async (ctx) => {
     const container = containerOf(ctx);
-    const document = await documentIn(container, ctx.params.id, { trashed: true });
+    const document = await documentIn(host, ctx, ctx.params.id, { trashed: true });
     await mustChange(host, ctx, document);
     if (document.deletedAt!.getTime() < Date.now() - trashDays * 24 * 3600_000) throw notFound();
     // Its folder may be gone (deleted with it): then it comes back at the top level.
@@ -466,7 +495,7 @@ export function documentRoutes(host: Host) {
     try {
       await host.sequelize.transaction(async (transaction) => {
         await document.update({ deletedAt: null, deletedBy: null, folderId }, { transaction });
-        await syncSearchCopies(document.id, { name: document.name, isLive: true }, transaction);
+        await syncSearchVisibility(host, container, transaction);
       });
     } catch (error) {
       throw error instanceof UniqueConstraintError ? conflict() : error;
@@ -475,10 +504,21 @@ export function documentRoutes(host: Host) {
     ctx.redirect(`${baseOf(container)}/d/${document.id}`);
   });
 
-  router.get("/zip", async (ctx) => zipFolder(ctx, host, null, await viewerRights(host, ctx.state.user, containerOf(ctx))));
-  router.get("/f/:folderId/zip", async (ctx) => {
-    const rights = await viewerRights(host, ctx.state.user, containerOf(ctx));
-    await zipFolder(ctx, host, await folderIn(containerOf(ctx), ctx.params.folderId), rights);
+  router.get("/zip", async (ctx) => zipFolder(ctx, host, null, await hiddenOf(host, ctx)));
+  router.get("/f/:folderId/zip", async (ctx) => zipFolder(ctx, host, await folderIn(host, ctx, ctx.params.folderId), await hiddenOf(host, ctx)));
+
+  // A folder open only to the space's moderators (or open again), set by a moderator who manages folders.
+  router.post("/f/:folderId/restrict", async (ctx) => {
+    const container = containerOf(ctx);
+    const rights = await rightsOf(host, ctx);
+    if (!rights.manage || !rights.deleteOthers) throw forbidden("documents:errors.noRestrict");
+    const folder = await folderIn(host, ctx, ctx.params.folderId);
+    await host.sequelize.transaction(async (transaction) => {
+      await folder.update({ isRestricted: bodyText(ctx, "restricted") === "1" }, { transaction });
+      await syncSearchVisibility(host, container, transaction);
+    });
+    flash(ctx, "success", folder.isRestricted ? "documents:flash.restricted" : "documents:flash.opened");
+    ctx.redirect(`${baseOf(container)}/f/${folder.id}`);
   });
 
   return router;

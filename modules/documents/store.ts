@@ -2,6 +2,7 @@ import { QueryTypes, UniqueConstraintError, type Transaction } from "sequelize";
 import { HttpError, type Container, type ContentPolicy, type Host, type ReceivedUpload, type StoredFile, type User } from "../../core/sdk/index.ts";
 import { Batch, Document, Version } from "./models.ts";
 import { nameKey, uploadName } from "./names.ts";
+import { restrictedFolderIds } from "./restrict.ts";
 import { siteSettings } from "./settings.ts";
 
 export const batchType = "documents-batch";
@@ -85,6 +86,8 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
   if ((await usageOf(host, container)) + incoming > (await quotaOf(host))) throw new HttpError(413, "documents:errors.quota");
   const stored: StoredFile[] = [];
   const documentIds: number[] = [];
+  // Files in a moderators-only folder stay out of search.
+  const restricted = await restrictedFolderIds(host, container);
   try {
     const content = await host.content.create(policy, {
       type: batchType,
@@ -98,7 +101,7 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
           stored.push(file);
           const document = request.target ?? (await documentNamed(host, container, request.folderId, names[index], uploader, transaction));
           const version = await Version.create(
-            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail, docName: document.name },
+            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail, docName: document.name, isLive: !(document.folderId && restricted.has(document.folderId)) },
             { transaction },
           );
           // Its text goes into search in background work (bounded in size and time), queued with the write.
@@ -116,7 +119,7 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
   }
 }
 
-/** Keeps the copies search reads (the name, whether it is live) in step on every version of a document. */
-export async function syncSearchCopies(documentId: number, fields: { name: string; isLive: boolean }, transaction?: Transaction) {
-  await Version.update({ docName: fields.name, isLive: fields.isLive }, { where: { documentId }, transaction });
+/** Keeps the name search reads in step on every version of a document (then syncSearchVisibility for what it may show). */
+export async function syncSearchName(documentId: number, name: string, transaction?: Transaction) {
+  await Version.update({ docName: name }, { where: { documentId }, transaction });
 }

@@ -2,15 +2,15 @@ import { PassThrough } from "node:stream";
 import { QueryTypes } from "sequelize";
 import yazl from "yazl";
 import type { AppContext, Host } from "../../core/sdk/index.ts";
-import type { Rights } from "./access.ts";
 import type { Folder } from "./models.ts";
 
 /**
  * A folder (or the whole space) as a ZIP, streamed as it is made: its live documents' current versions under
  * their folders' names. Only what the reader may open goes in: live documents of this container in this
- * folder's tree (never trashed ones, never another container's). The reader's right to view was checked.
+ * folder's tree (never trashed ones, never another container's, never those under a folder hidden from
+ * the reader: `hidden`, the restricted folders for a reader who is not a moderator). The right to view was checked.
  */
-export async function zipFolder(ctx: AppContext, host: Host, folder: Folder | null, _rights: Rights) {
+export async function zipFolder(ctx: AppContext, host: Host, folder: Folder | null, hidden: Set<number>) {
   const container = ctx.state.container!;
   const folders = await host.sequelize.query<{ id: number; parent_id: number | null; name: string }>(
     "SELECT id, parent_id, name FROM documents_folders WHERE container_type = :type AND container_id = :id",
@@ -21,7 +21,7 @@ export async function zipFolder(ctx: AppContext, host: Host, folder: Folder | nu
   const relative = new Map<number | null, string | null>([[folder?.id ?? null, ""]]);
   const pathOf = (id: number | null, seen = new Set<number>()): string | null => {
     if (relative.has(id)) return relative.get(id)!;
-    if (id === null || seen.has(id)) return null;
+    if (id === null || seen.has(id) || hidden.has(id)) return null;
     seen.add(id);
     const row = byId.get(id);
     const parent = row ? pathOf(row.parent_id === null ? null : Number(row.parent_id), seen) : null;

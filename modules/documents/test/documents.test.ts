@@ -505,3 +505,43 @@ test.serial("a removed group takes its documents with it: rows, usage and files"
   t.is(await count("module_files", "id IN (:files)", { files }), 0);
   t.truthy(await documentNamed("Plan.txt"), "other groups keep theirs");
 });
+
+test.serial("a folder restricted to moderators is hidden from everyone else: lists, pages, files, ZIP, trash, stream and search", async (t) => {
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Board" })).status, 302);
+  const board = (await folderNamed("Board"))!;
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: String(board.id), name: "Pay" })).status, 302);
+  const pay = (await folderNamed("Pay"))!;
+  t.is((await upload(moderator, docs, [text("salarygrid for everyone", "salaries.txt")], { folder: String(pay.id) })).status, 302);
+  await queueDrained();
+  const salaries = (await documentNamed("salaries.txt"))!;
+  t.is((await member.client.post(`${docs}/f/${board.id}/restrict`, { restricted: "1" })).status, 403, "members do not restrict");
+  t.is((await groupAdmin.client.post(`${docs}/f/${board.id}/restrict`, { restricted: "1" })).status, 302);
+  t.true((await moderator.client.get(docs)).text.includes("Moderators only"));
+
+  for (const path of [`/f/${board.id}`, `/f/${pay.id}`, `/d/${salaries.id}`, `/d/${salaries.id}/download`, `/f/${board.id}/zip`]) {
+    t.is((await member.client.get(`${docs}${path}`)).status, 404, path);
+    t.is((await moderator.client.get(`${docs}${path}`)).status, 200, path);
+  }
+  t.false((await member.client.get(docs)).text.includes(">📁 Board</a>"));
+  t.is((await upload(member, docs, [text("sneak", "sneak.txt")], { folder: String(pay.id) })).status, 404, "no upload into it");
+  t.is((await member.client.post(`${docs}/d/${(await documentNamed("Plan.txt"))!.id}/move`, { folder: String(board.id) })).status, 404, "nor a move into it");
+  t.false([...zipEntries((await bytesOf(member, `${docs}/zip`)).body).keys()].some((name) => name.startsWith("Board/")), "not in the whole space's ZIP");
+  t.true(zipEntries((await bytesOf(moderator, `${docs}/zip`)).body).has("Board/Pay/salaries.txt"), "a moderator's ZIP has it");
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'documents-batch' ORDER BY id DESC LIMIT 1");
+  const entry = (await member.client.get(`/c/${content.id}`)).text;
+  t.false(entry.includes("salaries.txt"));
+  t.true(entry.includes("Files you are not allowed to see."));
+  t.true((await moderator.client.get(`/c/${content.id}`)).text.includes(">salaries.txt</a>"));
+  t.deepEqual(contentLinks((await search(other.client, "salarygrid")).main), [], "its text is out of search");
+  t.is(await count("documents_versions", "document_id = :id AND is_live = :yes", { id: salaries.id, yes: true }), 0);
+
+  // Trashed by a moderator: still not in a member's trash, even one who uploaded... nothing there.
+  t.is((await moderator.client.post(`${docs}/d/${salaries.id}/delete`, {})).status, 302);
+  t.false((await member.client.get(`${docs}/trash`)).text.includes("salaries.txt"));
+  t.is((await moderator.client.post(`${docs}/d/${salaries.id}/restore`, {})).status, 302);
+
+  // Open again: everything comes back, search included.
+  t.is((await moderator.client.post(`${docs}/f/${board.id}/restrict`, { restricted: "0" })).status, 302);
+  t.is((await member.client.get(`${docs}/d/${salaries.id}`)).status, 200);
+  t.deepEqual(contentLinks((await search(other.client, "salarygrid")).main), [content.id]);
+});
