@@ -94,3 +94,26 @@ export const surveyFields = z.object({
   closesAt: closesAtField,
 });
 export type SurveyFields = z.infer<typeof surveyFields>;
+
+/** The quiz composer's fields: questions with their right options (survey-format.ts, quiz mode), attempts, reveal, leaderboard. */
+export const quizFields = z.object({
+  questions: z
+    .string()
+    .max(50_000, "polls:errors.surveyQuestions")
+    .default("")
+    .transform((value, context) => {
+      const parsed = parseSurvey(value, "quiz");
+      if ("error" in parsed) {
+        context.addIssue({ code: "custom", message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  attempts: z.preprocess((value) => (value === "" || value === undefined ? 1 : value), z.coerce.number({ message: "polls:errors.attempts" }).int("polls:errors.attempts").min(1, "polls:errors.attempts").max(10, "polls:errors.attempts")),
+  reveal: z.enum(["attempt", "close"], { message: "polls:errors.reveal" }).default("attempt"),
+  leaderboard: checkbox,
+  results: z.enum(resultVisibilities, { message: "polls:errors.results" }).default("closed"),
+  openToReaders: checkbox,
+  closesAt: closesAtField,
+});
+export type QuizFields = z.infer<typeof quizFields>;

@@ -1,7 +1,7 @@
 import { Content, defineModule } from "../../core/sdk/index.ts";
 import { handleDeadlines } from "./deadlines.ts";
-import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion } from "./models.ts";
-import { ballotTypes, pollContentType, removePolls, surveyContentType } from "./poll-type.ts";
+import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion, QuizAttempt, QuizLeaderboardOptout } from "./models.ts";
+import { ballotTypes, pollContentType, quizContentType, removePolls, surveyContentType } from "./poll-type.ts";
 import { pollRoutes, publishResults } from "./routes.ts";
 
 /** Polls (and, on the same ballot engine, surveys): content in groups, the company stream and profiles. */
@@ -10,12 +10,13 @@ export default defineModule({
   version: "1.0.0",
   requires: ["groups"],
   scopes: ["instance", "group"],
-  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice],
+  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice, QuizAttempt, QuizLeaderboardOptout],
   migrations: "migrations",
   assets: { stylesheets: ["polls.css"], scripts: ["polls.js"] },
   register(host) {
     host.contentType(pollContentType(host));
     host.contentType(surveyContentType(host));
+    host.contentType(quizContentType(host));
     host.routes(pollRoutes(host));
     handleDeadlines(host, async (poll) => {
       const content = await Content.findOne({ where: { type: ballotTypes, refId: poll.id } });

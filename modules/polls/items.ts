@@ -3,11 +3,13 @@ import type { Content, ContentPolicy } from "../../core/sdk/index.ts";
 import { clock } from "./clock.ts";
 import { Poll } from "./models.ts";
 import { maySeeResults, ownAnswers, participationOf, questionsOf, tallyData } from "./queries.ts";
+import { leaderboards, quizStates } from "./quiz.ts";
 import { tallies, type QuestionResult, type QuestionView } from "./tallies/index.ts";
 
 /** What an entry (and a poll's results fragment) shows one viewer. */
 export interface PollItem {
   id: number;
+  kind: "poll" | "survey" | "quiz";
   contentId: number;
   title: string;
   isAnonymous: boolean;
@@ -27,6 +29,18 @@ export interface PollItem {
   showResults: boolean;
   questions: (QuestionView & { own: { choices: Record<number, number | true>; value: number | null; text: string } })[];
   results: { question: QuestionView; result: QuestionResult }[];
+  /** Quizzes only: the viewer's attempts and scores, whether the right answers show, the leaderboard. */
+  quiz: {
+    attemptsUsed: number;
+    maxAttempts: number;
+    lastScore: number | null;
+    bestScore: number | null;
+    maxScore: number;
+    isRevealed: boolean;
+    hasLeaderboard: boolean;
+    leaderboard: { name: string; score: number }[];
+    isOptedOut: boolean;
+  } | null;
 }
 
 /**
@@ -45,6 +59,8 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
   ]);
   const named = polls.filter((poll) => !poll.isAnonymous && participation.answered.has(poll.id)).map((poll) => poll.id);
   const own = viewer && named.length > 0 ? await ownAnswers(sequelize, named, viewer.id) : new Map();
+  const quizIds = polls.filter((poll) => poll.kind === "quiz").map((poll) => poll.id);
+  const quizzes = await quizStates(sequelize, quizIds, viewer?.id ?? null);
   await policy.loadRoles(contents);
   const contentOf = new Map(contents.map((content) => [content.refId!, content]));
   const now = clock.now();
@@ -58,8 +74,12 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
     const isEligible = Boolean(viewer && (poll.openToReaders || (await policy.roleIn(content)) !== ""));
     const showResults = maySeeResults(poll.resultsVisibility, { isOpen, hasAnswered, isManager });
     if (showResults) shown.push(poll);
+    const quizState = quizzes.states.get(poll.id);
+    const pollQuestions = questions.get(poll.id) ?? [];
+    const attemptsLeft = !quizState || quizState.attemptsUsed < poll.maxAttempts;
     items.set(poll.id, {
       id: poll.id,
+      kind: poll.kind,
       contentId: content.id,
       title: poll.title,
       isAnonymous: poll.isAnonymous,
@@ -71,7 +91,7 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
       isOpen,
       participants: participation.counts.get(poll.id) ?? 0,
       hasAnswered,
-      canAnswer: isOpen && isEligible && !content.deletedAt && (!hasAnswered || (poll.allowChange && !poll.isAnonymous)),
+      canAnswer: isOpen && isEligible && !content.deletedAt && (quizState ? attemptsLeft : !hasAnswered || (poll.allowChange && !poll.isAnonymous)),
       isEligible,
       isManager,
       showResults,
@@ -82,8 +102,22 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
         return { ...question, own: { choices, value: mine?.value ?? null, text: mine?.text ?? "" } };
       }),
       results: [],
+      quiz: quizState
+        ? {
+            ...quizState,
+            maxAttempts: poll.maxAttempts,
+            maxScore: pollQuestions.reduce((total, question) => total + question.points, 0),
+            // The right answers show once the person used their attempts (if the quiz says so), and to everyone after the close.
+            isRevealed: !isOpen || (poll.reveal === "attempt" && !attemptsLeft),
+            hasLeaderboard: poll.hasLeaderboard,
+            leaderboard: [],
+            isOptedOut: quizzes.isOptedOut,
+          }
+        : null,
     });
   }
+  const boards = await leaderboards(sequelize, shown.filter((poll) => poll.kind === "quiz" && poll.hasLeaderboard).map((poll) => poll.id));
+  for (const [pollId, board] of boards) items.get(pollId)!.quiz!.leaderboard = board;
   const counted = shown.flatMap((poll) => questions.get(poll.id) ?? []);
   const data = await tallyData(sequelize, counted);
   for (const poll of shown) {

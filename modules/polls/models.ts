@@ -11,7 +11,7 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
   declare containerType: string;
   declare containerId: number;
   declare authorId: number;
-  declare kind: CreationOptional<"poll" | "survey">;
+  declare kind: CreationOptional<"poll" | "survey" | "quiz">;
   declare title: string;
   declare isAnonymous: CreationOptional<boolean>;
   declare allowChange: CreationOptional<boolean>;
@@ -20,6 +20,9 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
   declare openToReaders: CreationOptional<boolean>;
   declare closesAt: CreationOptional<Date | null>;
   declare closedAt: CreationOptional<Date | null>;
+  declare maxAttempts: CreationOptional<number>;
+  declare reveal: CreationOptional<"attempt" | "close">;
+  declare hasLeaderboard: CreationOptional<boolean>;
 
   /** Whether answers are taken at this instant: not closed by hand or by the job, and before the deadline. */
   isOpenAt(now: Date): boolean {
@@ -42,6 +45,9 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
         openToReaders: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         closesAt: { type: DataTypes.DATE, allowNull: true },
         closedAt: { type: DataTypes.DATE, allowNull: true },
+        maxAttempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+        reveal: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "attempt" },
+        hasLeaderboard: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       },
       { sequelize, tableName: "polls", underscored: true, timestamps: false },
     );
@@ -60,6 +66,8 @@ export class PollQuestion extends Model<InferAttributes<PollQuestion>, InferCrea
   declare maxChoices: CreationOptional<number>;
   declare scaleMin: CreationOptional<number>;
   declare scaleMax: CreationOptional<number>;
+  declare points: CreationOptional<number>;
+  declare explanation: CreationOptional<string | null>;
 
   static initModel(sequelize: Sequelize) {
     PollQuestion.init(
@@ -74,6 +82,8 @@ export class PollQuestion extends Model<InferAttributes<PollQuestion>, InferCrea
         maxChoices: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         scaleMin: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         scaleMax: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 5 },
+        points: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        explanation: { type: DataTypes.TEXT, allowNull: true },
       },
       { sequelize, tableName: "poll_questions", underscored: true, timestamps: false },
     );
@@ -89,6 +99,7 @@ export class PollOption extends Model<InferAttributes<PollOption>, InferCreation
   declare label: string;
   declare addedBy: CreationOptional<number | null>;
   declare removedAt: CreationOptional<Date | null>;
+  declare isCorrect: CreationOptional<boolean>;
 
   static initModel(sequelize: Sequelize) {
     PollOption.init(
@@ -100,6 +111,7 @@ export class PollOption extends Model<InferAttributes<PollOption>, InferCreation
         label: { type: DataTypes.STRING(200), allowNull: false },
         addedBy: { type: DataTypes.INTEGER, allowNull: true },
         removedAt: { type: DataTypes.DATE, allowNull: true },
+        isCorrect: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       },
       { sequelize, tableName: "poll_options", underscored: true, timestamps: false },
     );
@@ -165,5 +177,40 @@ export class PollAnswerChoice extends Model<InferAttributes<PollAnswerChoice>, I
       },
       { sequelize, tableName: "poll_answer_choices", underscored: true, timestamps: false },
     );
+  }
+}
+
+/** One attempt at a quiz and its score; the unique index keeps attempt numbers apart. */
+export class QuizAttempt extends Model<InferAttributes<QuizAttempt>, InferCreationAttributes<QuizAttempt>> {
+  declare id: CreationOptional<number>;
+  declare pollId: number;
+  declare userId: number;
+  declare attempt: number;
+  declare score: number;
+  declare maxScore: number;
+  declare createdAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize) {
+    QuizAttempt.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        pollId: { type: DataTypes.INTEGER, allowNull: false },
+        userId: { type: DataTypes.INTEGER, allowNull: false },
+        attempt: { type: DataTypes.INTEGER, allowNull: false },
+        score: { type: DataTypes.INTEGER, allowNull: false },
+        maxScore: { type: DataTypes.INTEGER, allowNull: false },
+        createdAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: "quiz_attempts", underscored: true, updatedAt: false },
+    );
+  }
+}
+
+/** A person who keeps their name off every quiz leaderboard. */
+export class QuizLeaderboardOptout extends Model<InferAttributes<QuizLeaderboardOptout>, InferCreationAttributes<QuizLeaderboardOptout>> {
+  declare userId: number;
+
+  static initModel(sequelize: Sequelize) {
+    QuizLeaderboardOptout.init({ userId: { type: DataTypes.INTEGER, primaryKey: true } }, { sequelize, tableName: "quiz_leaderboard_optouts", underscored: true, timestamps: false });
   }
 }

@@ -1,6 +1,6 @@
 import type { Transaction } from "sequelize";
 import { defineComposerKind, type ComposerKind, type ContentTypeDefinition, type Host } from "../../core/sdk/index.ts";
-import { pollFields, surveyFields } from "./composer.ts";
+import { pollFields, quizFields, surveyFields } from "./composer.ts";
 import { writePoll, writeSurvey } from "./commands/poll-writer.ts";
 import { scheduleClose } from "./deadlines.ts";
 import { pollItems, type PollItem } from "./items.ts";
@@ -8,8 +8,9 @@ import { Poll } from "./models.ts";
 
 export const pollType = "poll";
 export const surveyType = "survey";
+export const quizType = "quiz";
 /** The content types written on the ballot engine: the same table, entry and routes. */
-export const ballotTypes = [pollType, surveyType];
+export const ballotTypes = [pollType, surveyType, quizType];
 
 /** Deletes polls for good with everything answered (their questions, options, participation and answers cascade). */
 export async function removePolls(ids: number[], transaction: Transaction) {
@@ -29,9 +30,10 @@ function ballotContentType(host: Host, type: string, composer: ComposerKind): Co
       { table: "poll_options", contentRef: "poll_id" },
       { table: "poll_participations", contentRef: "poll_id" },
       { table: "poll_answers", contentRef: "poll_id" },
+      ...(type === quizType ? [{ table: "quiz_attempts", contentRef: "poll_id" }] : []),
     ],
     search: {
-      label: type === pollType ? "polls:search.tab" : "polls:search.surveys",
+      label: type === pollType ? "polls:search.tab" : type === surveyType ? "polls:search.surveys" : "polls:search.quizzes",
       table: "polls",
       title: "r.title",
       body: (dialect) => {
@@ -103,6 +105,29 @@ export function surveyContentType(host: Host): ContentTypeDefinition {
         host.content.create(actor, {
           type: surveyType,
           container,
+          text: [text, ...fields.questions.map((question) => question.prompt)].join("\n"),
+          write: async ({ transaction }) => (await writeSurvey(text ?? "", fields, container, actor.user!.id, transaction)).id,
+          afterWrite: afterWrite(host),
+        }),
+    }),
+  );
+}
+
+export function quizContentType(host: Host): ContentTypeDefinition {
+  return ballotContentType(
+    host,
+    quizType,
+    defineComposerKind({
+      label: "polls:quiz.tab",
+      template: "polls/quiz-fields.njk",
+      text: { label: "polls:quiz.title", required: true },
+      files: false,
+      fields: quizFields,
+      submit: ({ actor, container, text, fields }) =>
+        host.content.create(actor, {
+          type: quizType,
+          container,
+          // The right answers stay out of the text (search, mentions): only the title and the questions.
           text: [text, ...fields.questions.map((question) => question.prompt)].join("\n"),
           write: async ({ transaction }) => (await writeSurvey(text ?? "", fields, container, actor.user!.id, transaction)).id,
           afterWrite: afterWrite(host),

@@ -36,12 +36,14 @@ export async function questionsOf(pollIds: number[]): Promise<Map<number, Questi
       maxChoices: question.maxChoices,
       scaleMin: question.scaleMin,
       scaleMax: question.scaleMax,
+      points: question.points,
+      explanation: question.explanation,
       options: [],
     };
     views.set(question.id, view);
     byPoll.get(question.pollId)?.push(view);
   }
-  for (const option of options) views.get(option.questionId)?.options.push({ id: option.id, label: option.label, isRemoved: option.removedAt !== null });
+  for (const option of options) views.get(option.questionId)?.options.push({ id: option.id, label: option.label, isRemoved: option.removedAt !== null, isCorrect: option.isCorrect });
   return byPoll;
 }
 

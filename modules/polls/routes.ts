@@ -8,7 +8,8 @@ import { ruleFields } from "./composer.ts";
 import { clock } from "./clock.ts";
 import { answersCsv } from "./export.ts";
 import { pollItems } from "./items.ts";
-import { Poll } from "./models.ts";
+import { Poll, QuizAttempt, QuizLeaderboardOptout } from "./models.ts";
+import { scoreOf } from "./quiz.ts";
 import { ballotTypes } from "./poll-type.ts";
 import { questionsOf } from "./queries.ts";
 
@@ -41,7 +42,19 @@ export function pollRoutes(host: Host) {
     if (!item.isOpen) throw closedError();
     if (!item.isEligible) throw forbidden("polls:errors.notMember");
     const answers = readBallot(item.questions, ctx.state.body);
-    await castBallot(host.sequelize, poll, ctx.state.user!.id, answers, clock.now);
+    const voterId = ctx.state.user!.id;
+    if (poll.kind === "quiz") {
+      // Each attempt replaces the last answers and records its score; the unique index keeps attempt numbers apart.
+      const used = await QuizAttempt.count({ where: { pollId: poll.id, userId: voterId } });
+      if (used >= poll.maxAttempts) throw new HttpError(409, "polls:errors.noAttemptsLeft");
+      const { score, maxScore } = scoreOf(item.questions, answers);
+      await castBallot(host.sequelize, poll, voterId, answers, clock.now, {
+        replace: true,
+        afterWrite: (transaction) => QuizAttempt.create({ pollId: poll.id, userId: voterId, attempt: used + 1, score, maxScore }, { transaction }),
+      });
+    } else {
+      await castBallot(host.sequelize, poll, voterId, answers, clock.now);
+    }
     await publishResults(host, content);
     flash(ctx, "success", "polls:answered");
     ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/c/${content.id}`);
@@ -109,6 +122,16 @@ export function pollRoutes(host: Host) {
     await publishResults(host, content);
     flash(ctx, "success", "polls:settings.saved");
     ctx.redirect(`/c/${content.id}`);
+    ctx.status = 303;
+  });
+
+  // Keeping one's name off every quiz leaderboard, or back on it.
+  router.post("/leaderboard", requireUser, async (ctx) => {
+    const userId = ctx.state.user!.id;
+    if (ctx.state.body.optOut === "on") await QuizLeaderboardOptout.findOrCreate({ where: { userId } });
+    else await QuizLeaderboardOptout.destroy({ where: { userId } });
+    flash(ctx, "success", ctx.state.body.optOut === "on" ? "polls:quiz.optedOut" : "polls:quiz.optedIn");
+    ctx.redirect(safeNext(ctx.state.body.returnTo));
     ctx.status = 303;
   });
 

@@ -11,6 +11,10 @@ export interface SurveyQuestion {
   scaleMin: number;
   scaleMax: number;
   options: string[];
+  /** Quizzes: which options are right (parallel to options), the points a right answer scores, the explanation. */
+  correct: boolean[];
+  points: number;
+  explanation: string | null;
 }
 
 export const maxQuestions = 30;
@@ -26,7 +30,8 @@ export const maxQuestions = 30;
  * ranked, scale 1-5 | 1-10 | nps, text; "optional" makes it optional); a line starting with "-" is an option
  * of the question above. Returns the questions, or a translation key saying what is wrong.
  */
-export function parseSurvey(text: string): SurveyQuestion[] | { error: string } {
+export function parseSurvey(text: string, mode: "survey" | "quiz" = "survey"): SurveyQuestion[] | { error: string } {
+  const isQuiz = mode === "quiz";
   const questions: SurveyQuestion[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
@@ -35,10 +40,12 @@ export function parseSurvey(text: string): SurveyQuestion[] | { error: string } 
       const match = /^\?\s*(.+?)\s*(?:\[([^\]]*)\])?$/.exec(line);
       if (!match || match[1].length > 500) return { error: "polls:errors.surveyQuestion" };
       const flags = (match[2] ?? "").split(",").map((flag) => flag.trim().toLowerCase()).filter(Boolean);
-      const question: SurveyQuestion = { prompt: match[1], kind: "single", isRequired: true, minChoices: 1, maxChoices: 1, scaleMin: 1, scaleMax: 5, options: [] };
+      const question: SurveyQuestion = { prompt: match[1], kind: "single", isRequired: true, minChoices: 1, maxChoices: 1, scaleMin: 1, scaleMax: 5, options: [], correct: [], points: isQuiz ? 1 : 0, explanation: null };
       for (const flag of flags) {
         const [word, argument] = flag.split(/\s+/, 2);
-        if (word === "optional") question.isRequired = false;
+        if (word === "optional" && !isQuiz) question.isRequired = false;
+        else if (word === "points" && isQuiz && argument && /^\d{1,3}$/.test(argument) && Number(argument) >= 1 && Number(argument) <= 100) question.points = Number(argument);
+        else if (isQuiz && word !== "single" && word !== "multiple") return { error: "polls:errors.quizQuestion" };
         else if (word === "single" || word === "ranked" || word === "text") question.kind = word;
         else if (word === "multiple") {
           question.kind = "multiple";
@@ -52,12 +59,17 @@ export function parseSurvey(text: string): SurveyQuestion[] | { error: string } 
         } else return { error: "polls:errors.surveyQuestion" };
       }
       questions.push(question);
-    } else if (line.startsWith("-")) {
+    } else if (line.startsWith("-") || (isQuiz && line.startsWith("+"))) {
       const current = questions.at(-1);
       const option = line.slice(1).trim();
       if (!current || option === "") return { error: "polls:errors.surveyQuestion" };
       if (option.length > 200) return { error: "polls:errors.optionLength" };
       current.options.push(option);
+      current.correct.push(line.startsWith("+"));
+    } else if (isQuiz && line.startsWith(">")) {
+      const current = questions.at(-1);
+      if (!current || line.slice(1).trim() === "") return { error: "polls:errors.surveyQuestion" };
+      current.explanation = [current.explanation, line.slice(1).trim()].filter(Boolean).join(" ").slice(0, 2000);
     } else return { error: "polls:errors.surveyQuestion" };
   }
   if (questions.length === 0 || questions.length > maxQuestions) return { error: "polls:errors.surveyQuestions" };
@@ -68,6 +80,8 @@ export function parseSurvey(text: string): SurveyQuestion[] | { error: string } 
     if (question.options.length < 2 || question.options.length > maxOptions) return { error: "polls:errors.options" };
     if (new Set(question.options.map((option) => option.toLowerCase())).size !== question.options.length) return { error: "polls:errors.duplicateOption" };
     if (question.kind === "ranked") question.maxChoices = question.options.length;
+    const rights = question.correct.filter(Boolean).length;
+    if (isQuiz && (rights === 0 || (question.kind === "single" && rights !== 1))) return { error: "polls:errors.quizCorrect" };
     if (question.kind === "multiple") {
       if (question.maxChoices === 0) question.maxChoices = question.options.length;
       if (question.minChoices < 1 || question.minChoices > question.maxChoices || question.maxChoices > question.options.length) return { error: "polls:errors.minMax" };

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { QueryTypes, UniqueConstraintError, type Sequelize } from "sequelize";
+import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from "sequelize";
 import { HttpError } from "../../../core/sdk/index.ts";
 import { PollAnswer, PollAnswerChoice, PollParticipation, type Poll } from "../models.ts";
 import { isAnswerError, tallies, type ParsedAnswer, type QuestionView } from "../tallies/index.ts";
@@ -30,7 +30,15 @@ export const closedError = () => new HttpError(409, "polls:errors.closed");
  * once cannot both get in), then the answers. In an anonymous poll the answers carry no person. A person
  * who answered already replaces their answers where the poll allows it (never in an anonymous one).
  */
-export async function castBallot(sequelize: Sequelize, poll: Poll, voterId: number, answers: Map<number, ParsedAnswer>, now: () => Date) {
+export async function castBallot(
+  sequelize: Sequelize,
+  poll: Poll,
+  voterId: number,
+  answers: Map<number, ParsedAnswer>,
+  now: () => Date,
+  options: { replace?: boolean; afterWrite?: (transaction: Transaction) => Promise<unknown> } = {},
+) {
+  const mayReplace = options.replace ?? (!poll.isAnonymous && poll.allowChange);
   try {
     await sequelize.transaction(async (transaction) => {
       // Read again inside the write: a close (by hand or by the deadline's job) that committed first wins.
@@ -43,7 +51,7 @@ export async function castBallot(sequelize: Sequelize, poll: Poll, voterId: numb
       if (!state || state.closed_at || (closesAt && closesAt.getTime() <= now().getTime())) throw closedError();
       const existing = await PollParticipation.findOne({ where: { pollId: poll.id, userId: voterId }, transaction });
       if (existing) {
-        if (poll.isAnonymous || !poll.allowChange) throw new HttpError(409, "polls:errors.alreadyAnswered");
+        if (poll.isAnonymous || !mayReplace) throw new HttpError(409, "polls:errors.alreadyAnswered");
         const old = await PollAnswer.findAll({ where: { pollId: poll.id, userId: voterId }, attributes: ["id"], transaction });
         await PollAnswerChoice.destroy({ where: { answerId: old.map((answer) => answer.id) }, transaction });
         await PollAnswer.destroy({ where: { pollId: poll.id, userId: voterId }, transaction });
@@ -59,6 +67,7 @@ export async function castBallot(sequelize: Sequelize, poll: Poll, voterId: numb
       });
       await PollAnswer.bulkCreate(rows, { transaction });
       if (choices.length > 0) await PollAnswerChoice.bulkCreate(choices, { transaction });
+      await options.afterWrite?.(transaction);
     });
   } catch (error) {
     // The same person's second ballot sent at once: the unique index refused it, and nothing of it was kept.

@@ -1,6 +1,6 @@
 import type { Transaction } from "sequelize";
 import { Poll, PollOption, PollQuestion } from "../models.ts";
-import type { PollFields, SurveyFields } from "../composer.ts";
+import type { PollFields, QuizFields, SurveyFields } from "../composer.ts";
 import { scales } from "../limits.ts";
 
 /** Writes a one-question poll from the composer's fields; returns its id (the content's refId). */
@@ -46,28 +46,33 @@ export async function writePoll(question: string, fields: PollFields, container:
   return poll;
 }
 
-/** Writes a survey: its questions in the order written, each with its options; returns it (its id is the content's refId). */
-export async function writeSurvey(title: string, fields: SurveyFields, container: { type: string; id: number }, authorId: number, transaction: Transaction) {
+/** Writes a survey or a quiz: its questions in the order written, each with its options; returns it (its id is the content's refId). */
+export async function writeSurvey(title: string, fields: SurveyFields | QuizFields, container: { type: string; id: number }, authorId: number, transaction: Transaction) {
+  const isQuiz = "attempts" in fields;
   const poll = await Poll.create(
     {
       containerType: container.type,
       containerId: container.id,
       authorId,
-      kind: "survey",
+      kind: isQuiz ? "quiz" : "survey",
       title: title.slice(0, 300),
-      isAnonymous: fields.anonymous,
-      allowChange: fields.allowChange && !fields.anonymous,
+      // A quiz keeps scores by person: never a secret ballot; its attempts replace changing an answer.
+      isAnonymous: !isQuiz && fields.anonymous,
+      allowChange: !isQuiz && fields.allowChange && !fields.anonymous,
       resultsVisibility: fields.results,
       membersAddOptions: false,
       openToReaders: fields.openToReaders,
       closesAt: fields.closesAt,
+      maxAttempts: isQuiz ? fields.attempts : 1,
+      reveal: isQuiz ? fields.reveal : "attempt",
+      hasLeaderboard: isQuiz && fields.leaderboard,
     },
     { transaction },
   );
   for (const [index, question] of fields.questions.entries()) {
-    const { options, ...rest } = question;
-    const row = await PollQuestion.create({ pollId: poll.id, position: index + 1, ...rest }, { transaction });
-    await PollOption.bulkCreate(options.map((label, place) => ({ pollId: poll.id, questionId: row.id, position: place + 1, label })), { transaction });
+    const { options, correct, prompt, kind, isRequired, minChoices, maxChoices, scaleMin, scaleMax, points, explanation } = question;
+    const row = await PollQuestion.create({ pollId: poll.id, position: index + 1, prompt, kind, isRequired, minChoices, maxChoices, scaleMin, scaleMax, points, explanation }, { transaction });
+    await PollOption.bulkCreate(options.map((label, place) => ({ pollId: poll.id, questionId: row.id, position: place + 1, label, isCorrect: correct[place] ?? false })), { transaction });
   }
   return poll;
 }

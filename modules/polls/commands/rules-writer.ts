@@ -11,6 +11,8 @@ import type { QuestionView } from "../tallies/index.ts";
  * (a participation committed first wins); a new deadline queues its close in the same transaction.
  */
 export async function changeRules(host: Host, poll: Poll, fields: RuleFields) {
+  // A quiz keeps scores by person: it never becomes a secret ballot.
+  if (poll.kind === "quiz") fields = { ...fields, anonymous: false, allowChange: false };
   await host.sequelize.transaction(async (transaction) => {
     if (fields.anonymous !== poll.isAnonymous) {
       const [, changed] = await host.sequelize.query(

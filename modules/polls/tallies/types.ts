@@ -12,7 +12,10 @@ export interface QuestionView {
   scaleMin: number;
   scaleMax: number;
   /** Every option, removed ones included: their answers still count (the ballot offers only the others). */
-  options: { id: number; label: string; isRemoved: boolean }[];
+  options: { id: number; label: string; isRemoved: boolean; isCorrect: boolean }[];
+  /** Quizzes: what a right answer scores, and why it is right (shown once answers are revealed). */
+  points: number;
+  explanation: string | null;
 }
 
 /** One person's answer to one question, checked: what is written to poll_answers (and its choices). */

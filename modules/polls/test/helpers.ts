@@ -13,6 +13,7 @@ export interface Ballot {
 export interface QuickVoter {
   userId: number;
   post(path: string, fields: Record<string, string | string[]>): Promise<Ballot>;
+  get(path: string): Promise<Ballot>;
 }
 
 /**
@@ -38,6 +39,10 @@ export async function quickVoters(app: TestApp, template: { client: Client; user
     const cookie = `agora.sid=${key}; agora.sid.sig=${signature}`;
     voters.push({
       userId,
+      async get(path) {
+        const response = await fetch(app.url + path, { redirect: "manual", headers: { cookie, accept: "text/html" } });
+        return { status: response.status, location: response.headers.get("location") ?? "", text: await response.text() };
+      },
       async post(path, fields) {
         const body = new URLSearchParams();
         for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(name, item);

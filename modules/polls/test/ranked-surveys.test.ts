@@ -27,7 +27,7 @@ test.after.always(() => app?.close());
 const sql = <T extends object>(query: string, replacements: Record<string, unknown> = {}) => app.app.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
 
 /** Posts to the company stream from the dashboard's composer; returns the content id and the questions with their options. */
-async function compose(type: "poll" | "survey", title: string, fields: Record<string, string>) {
+async function compose(type: "poll" | "survey" | "quiz", title: string, fields: Record<string, string>) {
   const response = await author.client.post(`/compose/${type}`, { target: "company:0", returnTo: "/", body: title, ...fields });
   if (response.status !== 303) throw new Error(`refused: ${response.status} ${response.text.slice(0, 400)}`);
   const [poll] = await sql<{ id: number }>("SELECT id FROM polls WHERE title = :title", { title });
@@ -128,4 +128,62 @@ test.serial("a survey: questions in order, required ones enforced, optional ones
   t.is(Number((await sql<{ n: number | string }>("SELECT COUNT(*) AS n FROM poll_answers WHERE poll_id = :id", { id: survey.pollId }))[0].n), 4, "1 + 3 answers");
   const search = await author.client.get(`/search?q=${encodeURIComponent("sessions helped")}`);
   t.true(search.text.includes("Onboarding survey"), "a survey is found by its questions");
+});
+
+test.serial("a quiz: right answers and points, two attempts, answers revealed after the last one, a leaderboard with opt-out", async (t) => {
+  const refused = await author.client.post("/compose/quiz", { target: "company:0", returnTo: "/", body: "No right answer", questions: "? Q\n- a\n- b" });
+  t.is(refused.status, 422);
+  t.true(refused.text.includes("Mark the right option with +"));
+  t.is((await author.client.post("/compose/quiz", { target: "company:0", returnTo: "/", body: "Too many attempts", questions: "? Q\n+ a\n- b", attempts: "11" })).status, 422);
+  const quiz = await compose("quiz", "Company quiz", {
+    questions: "? Capital of France? [points 2]\n- Lyon\n+ Paris\n> Paris has been the capital for centuries.\n? Which are prime? [multiple]\n+ 2\n+ 3\n- 4",
+    attempts: "2",
+    reveal: "attempt",
+    leaderboard: "on",
+    results: "always",
+  });
+  const [capital, primes] = quiz.questions.map((question) => `q${question.id}`);
+  const entry = async (client: Client | QuickVoter) => entryHtml((await client.get("/")).text, quiz.contentId);
+  const before = await entry(author.client);
+  t.false(before.includes("Right answer:") || before.includes("for centuries"), "nothing of the right answers before an attempt");
+  t.true(before.includes('<span class="muted">2 points</span></legend>'));
+
+  const [first, second] = voters;
+  const send = (voter: QuickVoter, capitalLabel: string, primeLabels: string[]) =>
+    voter.post(`/polls/${quiz.contentId}/answer`, { [capital]: String(quiz.option(capitalLabel)), [primes]: primeLabels.map((label) => String(quiz.option(label))) });
+  t.is((await send(first, "Lyon", ["2", "3"])).status, 303);
+  const afterOne = await entry(first);
+  t.true(afterOne.includes("Your score: 1 / 3"));
+  t.true(afterOne.includes("(attempt 1 of 2)"));
+  t.false(afterOne.includes("Right answer:"), "an attempt left: the answers stay hidden");
+  t.true(afterOne.includes('<form class="poll-ballot"'));
+  t.is((await send(first, "Paris", ["2", "3"])).status, 303, "a second attempt");
+  const afterTwo = await entry(first);
+  t.true(afterTwo.includes("Your score: 3 / 3"));
+  t.true(afterTwo.includes("Right answer: <strong class=\"poll-quiz-right\">Paris</strong>"));
+  t.true(afterTwo.includes("Paris has been the capital for centuries."), "the explanation after the last attempt");
+  t.false(afterTwo.includes('<form class="poll-ballot"'), "no attempt left");
+  const third = await send(first, "Paris", ["2"]);
+  t.is(third.status, 409);
+  t.true(third.text.includes("You have used all your attempts at this quiz."));
+  t.is((await send(second, "Paris", ["2"])).status, 303);
+  t.deepEqual(
+    (await sql<{ user_id: number; attempt: number; score: number; max_score: number }>("SELECT user_id, attempt, score, max_score FROM quiz_attempts WHERE poll_id = :id ORDER BY user_id, attempt", { id: quiz.pollId })).map((row) => [row.user_id, row.attempt, row.score, row.max_score]),
+    [[first.userId, 1, 1, 3], [first.userId, 2, 3, 3], [second.userId, 1, 2, 3]],
+    "1 point for the multiple choice answered exactly, none for a part of it",
+  );
+  t.is((await sql("SELECT id FROM poll_answers WHERE poll_id = :id AND user_id = :userId", { id: quiz.pollId, userId: first.userId })).length, 2, "an attempt replaces the last answers");
+
+  const board = await entry(author.client);
+  t.regex(board, /<li>Quick Voter 0 — 3 points<\/li><li>Quick Voter 1 — 2 points<\/li>/);
+  t.false(board.includes("Right answer:"), "the author made no attempt: the answers stay hidden until the close");
+  t.is((await first.post("/polls/leaderboard", { optOut: "on", returnTo: "/" })).status, 303);
+  t.false((await entry(author.client)).includes("Quick Voter 0"), "an opted-out person leaves every leaderboard");
+  t.true((await entry(author.client)).includes("Quick Voter 1 — 2 points"));
+
+  t.is((await author.client.post(`/polls/${quiz.contentId}/settings`, { results: "always", anonymous: "on" })).status, 303);
+  t.false(Boolean((await sql<{ is_anonymous: unknown }>("SELECT is_anonymous FROM polls WHERE id = :id", { id: quiz.pollId }))[0].is_anonymous), "a quiz never becomes a secret ballot");
+  t.is((await author.client.post(`/polls/${quiz.contentId}/close`, {})).status, 303);
+  const closed = await entry(author.client);
+  t.true(closed.includes("Right answer:") && closed.includes("Paris has been the capital for centuries."), "revealed to everyone after the close");
 });
