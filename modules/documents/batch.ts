@@ -10,8 +10,8 @@ async function loadBatches(host: Host, refIds: number[], policy: ContentPolicy):
   const rows = await host.sequelize.query<{ batch_id: number; container_type: string; container_id: number; document_id: number; folder_id: number | null; name: string; is_first: number | string }>(
     `SELECT v.batch_id, d.container_type, d.container_id, d.id AS document_id, d.folder_id, d.name,
        CASE WHEN v.id = (SELECT MIN(f.id) FROM documents_versions f WHERE f.document_id = d.id) THEN 1 ELSE 0 END AS is_first
-     FROM documents_versions v JOIN documents d ON d.id = v.document_id
-     WHERE v.batch_id IN (:refIds) AND d.deleted_at IS NULL ORDER BY v.id`,
+     FROM documents_versions v JOIN documents d ON d.id = v.document_id JOIN documents_batches b ON b.id = v.batch_id
+     WHERE v.batch_id IN (:refIds) AND d.deleted_at IS NULL AND d.container_type = b.container_type AND d.container_id = b.container_id ORDER BY v.id`,
     { replacements: { refIds }, type: QueryTypes.SELECT },
   );
   // The right to view, and the folders hidden from the reader, once per container of the page.

@@ -22,6 +22,7 @@ import { trashDays } from "./purge.ts";
 import { restrictedFolderIds, syncSearchVisibility } from "./restrict.ts";
 import { advanceCurrent, quotaOf, storeBatch, syncSearchName, usageOf } from "./store.ts";
 import { previewOf } from "./preview.ts";
+import { transferDocument, transferTargets } from "./transfer.ts";
 import { zipFolder } from "./zip.ts";
 
 export const pageSize = 50;
@@ -366,6 +367,7 @@ export function documentRoutes(host: Host) {
         isCurrent: Number(version.id) === document.currentVersionId,
       })),
       moveChoices: await folderChoices(container, await hiddenOf(host, ctx)),
+      transferTargets: mayChange(rights, user, document) ? await transferTargets(host, user, container) : [],
       maxFileMb: (await host.settings.read(siteSettings)).maxFileMb,
       preview: await previewOf(host, document, current),
     });
@@ -449,6 +451,24 @@ export function documentRoutes(host: Host) {
     }
     flash(ctx, "success", "documents:flash.moved");
     ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  // To another group's documents, for someone who may change this file and manages folders there.
+  router.post("/d/:id/transfer", async (ctx) => {
+    const container = containerOf(ctx);
+    const user = ctx.state.user!;
+    const document = await documentIn(host, ctx, ctx.params.id);
+    await mustChange(host, ctx, document);
+    const targetId = idParam(bodyText(ctx, "group"));
+    const target = (await transferTargets(host, user, container)).find((candidate) => candidate.id === targetId);
+    if (!target) throw new HttpError(422, "documents:errors.transferTarget");
+    try {
+      await transferDocument(host, document, container, target);
+    } catch (error) {
+      throw error instanceof UniqueConstraintError ? conflict() : error;
+    }
+    flash(ctx, "success", "documents:flash.transferred", { group: target.name });
+    ctx.redirect(`${baseOf(target)}/d/${document.id}`);
   });
 
   router.post("/d/:id/delete", async (ctx) => {

@@ -545,3 +545,36 @@ test.serial("a folder restricted to moderators is hidden from everyone else: lis
   t.is((await member.client.get(`${docs}/d/${salaries.id}`)).status, 200);
   t.deepEqual(contentLinks((await search(other.client, "salarygrid")).main), [content.id]);
 });
+
+test.serial("a document moves to another group its uploader manages, with its versions and usage; nowhere else", async (t) => {
+  const otherDocs = `${elsewhere.url}/documents`;
+  t.is((await owner.client.post(`${elsewhere.url}/modules/documents`, { state: "enabled" })).status, 302);
+  t.is((await upload(owner, docs, [text("v1", "Transfer me.txt")], { note: "Moving soon" })).status, 302);
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'documents-batch' ORDER BY id DESC LIMIT 1");
+  const moving = (await documentNamed("Transfer me.txt"))!;
+  t.is((await postMultipart(owner.client, `${docs}/d/${moving.id}/versions`, { note: "second" }, [text("v2 longer", "x.txt")])).status, 302);
+  const usage = async (id: number) => Number((await sql<{ bytes: number | string }>("SELECT bytes FROM documents_usage WHERE container_type = 'group' AND container_id = :id", { id }))[0]?.bytes ?? 0);
+  const [handbookBefore, elsewhereBefore] = [await usage(handbook.id), await usage(elsewhere.id)];
+
+  t.true((await owner.client.get(`${docs}/d/${moving.id}`)).text.includes(`<option value="${elsewhere.id}">Elsewhere</option>`), "offered where the owner manages documents");
+  t.false((await member.client.get(`${docs}/d/${(await documentNamed("Plan.txt"))!.id}`)).text.includes("f-documents-transfer"), "a member who manages no other group is offered none");
+  t.is((await member.client.post(`${docs}/d/${(await documentNamed("Plan.txt"))!.id}/transfer`, { group: String(elsewhere.id) })).status, 422, "and cannot send one there");
+  t.is((await other.client.post(`${docs}/d/${moving.id}/transfer`, { group: String(elsewhere.id) })).status, 403, "not someone else's file");
+
+  const moved = await owner.client.post(`${docs}/d/${moving.id}/transfer`, { group: String(elsewhere.id) });
+  t.is(moved.status, 302);
+  t.is(moved.location, `${otherDocs}/d/${moving.id}`);
+  t.is((await owner.client.get(`${docs}/d/${moving.id}`)).status, 404, "gone from the group it left");
+  const page = await owner.client.get(`${otherDocs}/d/${moving.id}`);
+  t.true(page.text.includes("Version 2") && page.text.includes("second"), "with its history");
+  t.is((await bytesOf(owner, `${otherDocs}/d/${moving.id}/download`)).body.toString(), "v2 longer");
+  t.is(await usage(handbook.id), handbookBefore - "v1".length - "v2 longer".length);
+  t.is(await usage(elsewhere.id), elsewhereBefore + "v1".length + "v2 longer".length);
+  t.false((await member.client.get(`/c/${content.id}`)).text.includes("Transfer me.txt"), "the old upload entry no longer names it");
+
+  // A name already there: refused, nothing moved.
+  t.is((await upload(owner, docs, [text("again", "Transfer me.txt")])).status, 302);
+  const again = (await documentNamed("Transfer me.txt", handbook.id))!;
+  t.is((await owner.client.post(`${docs}/d/${again.id}/transfer`, { group: String(elsewhere.id) })).status, 409);
+  t.is((await documentNamed("Transfer me.txt", handbook.id))!.id, again.id);
+});
