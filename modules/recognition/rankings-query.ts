@@ -27,9 +27,9 @@ const hidden = "NOT EXISTS (SELECT 1 FROM recognition_preferences p WHERE p.user
  * counting only what the reader may read (null: everything, for the admins' export); people who opted out
  * and inactive accounts never appear.
  */
-export async function rankPeople(sequelize: Sequelize, policy: ContentPolicy | null, period: Period, limit: number): Promise<PersonRank[]> {
+export async function rankPeople(sequelize: Sequelize, policy: ContentPolicy | null, period: Period, limit: number, groupsOn?: Set<number>): Promise<PersonRank[]> {
   const replacements: Record<string, unknown> = { from: period.from, to: period.to, limit, yes: true };
-  const kudosReadable = policy ? await readableSql(policy, replacements, "k") : "1 = 1";
+  const kudosReadable = policy ? await readableSql(policy, replacements, "k", groupsOn) : "1 = 1";
   const awardsReadable = policy ? await readableSql(policy, replacements, "c") : "1 = 1";
   const rows = await sequelize.query<{ id: number; name: string; username: string; kudos: number | string; points: number | string }>(
     `SELECT u.id, u.display_name AS name, u.username, SUM(s.kudos) AS kudos, SUM(s.points) AS points FROM (
@@ -54,9 +54,9 @@ export async function rankPeople(sequelize: Sequelize, policy: ContentPolicy | n
 }
 
 /** Groups the reader may read, with at least five members, ranked by the kudos posted in them. */
-export async function rankGroups(sequelize: Sequelize, policy: ContentPolicy, period: Period, limit: number) {
+export async function rankGroups(sequelize: Sequelize, policy: ContentPolicy, period: Period, limit: number, groupsOn?: Set<number>) {
   const replacements: Record<string, unknown> = { from: period.from, to: period.to, limit, smallest: smallestRankedGroup };
-  const readable = await readableSql(policy, replacements, "k");
+  const readable = await readableSql(policy, replacements, "k", groupsOn);
   try {
     const rows = await sequelize.query<{ id: number; name: string; slug: string; kudos: number | string; points: number | string }>(
       `SELECT g.id, g.name, g.slug, COUNT(*) AS kudos, SUM(b.points) AS points
@@ -75,9 +75,9 @@ export async function rankGroups(sequelize: Sequelize, policy: ContentPolicy, pe
 }
 
 /** Badges by how often they were given in the period (kudos the reader may read). */
-export async function rankBadges(sequelize: Sequelize, policy: ContentPolicy, period: Period, limit: number) {
+export async function rankBadges(sequelize: Sequelize, policy: ContentPolicy, period: Period, limit: number, groupsOn?: Set<number>) {
   const replacements: Record<string, unknown> = { from: period.from, to: period.to, limit };
-  const readable = await readableSql(policy, replacements, "k");
+  const readable = await readableSql(policy, replacements, "k", groupsOn);
   const rows = await sequelize.query<{ id: number; kudos: number | string }>(
     `SELECT k.badge_id AS id, COUNT(*) AS kudos FROM recognition_kudos k
      JOIN contents c ON c.id = k.content_id AND c.deleted_at IS NULL AND c.hidden_at IS NULL

@@ -6,6 +6,7 @@ import { csvLine } from "./csv.ts";
 import { Badge } from "./models.ts";
 import { rankAwardedContent, rankBadges, rankGroups, rankPeople, type Period } from "./rankings-query.ts";
 import { siteSettings } from "./settings.ts";
+import { groupsWithModuleOn } from "./wall-query.ts";
 
 /** ?month=2026-04 or ?year=2026 (the current month by default), checked: anything else is a 400. */
 export function periodOf(ctx: AppContext): Period & { kind: "month" | "year" } {
@@ -35,13 +36,14 @@ export function rankingRoutes(host: Host) {
     await requireRankings(host);
     const period = periodOf(ctx);
     const policy = host.policyOf(ctx);
-    const badgeCounts = await rankBadges(host.sequelize, policy, period, 20);
+    const groupsOn = await groupsWithModuleOn(host);
+    const badgeCounts = await rankBadges(host.sequelize, policy, period, 20, groupsOn);
     const badges = new Map((await Badge.findAll({ where: { id: badgeCounts.map((row) => row.id) } })).map((badge) => [badge.id, shownBadge(badge, ctx.state.lang)]));
     await ctx.render("recognition/rankings.njk", {
       title: ctx.state.t("recognition:rankings.title"),
       period,
-      people: await rankPeople(host.sequelize, policy, period, 20),
-      groups: await rankGroups(host.sequelize, policy, period, 20),
+      people: await rankPeople(host.sequelize, policy, period, 20, groupsOn),
+      groups: await rankGroups(host.sequelize, policy, period, 20, groupsOn),
       badges: badgeCounts.map((row) => ({ ...badges.get(row.id)!, kudos: row.kudos })),
       awarded: await rankAwardedContent(host.sequelize, policy, period, 10),
     });

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from "sequelize";
-import type { ContentPolicy } from "../../core/sdk/index.ts";
+import type { ContentPolicy, Host } from "../../core/sdk/index.ts";
 
 /** The wall's filters, checked: ids resolved, dates as instants. */
 export interface WallFilters {
@@ -19,14 +19,16 @@ const containerTypes = ["company", "group", "user"];
  * Where rows of an alias (with container_type and container_id columns: k for kudos, c for contents) are
  * readable by the policy's reader, as SQL: one query per container type, cached on the policy.
  */
-export async function readableSql(policy: ContentPolicy, replacements: Record<string, unknown>, alias = "k"): Promise<string> {
+export async function readableSql(policy: ContentPolicy, replacements: Record<string, unknown>, alias = "k", groupsOn?: Set<number>): Promise<string> {
   const parts: string[] = [];
   for (const type of containerTypes) {
-    const ids = await policy.readableIds(type);
+    const readable = await policy.readableIds(type);
+    // Kudos of a group that switched the module off stay out, as they do from its stream.
+    const ids = type === "group" && groupsOn ? new Set([...groupsOn].filter((id) => readable === "all" || readable.has(id))) : readable;
     if (ids === "all") parts.push(`${alias}.container_type = '${type}'`);
     else if (ids.size > 0) {
-      replacements[`ids_${type}`] = [...ids];
-      parts.push(`(${alias}.container_type = '${type}' AND ${alias}.container_id IN (:ids_${type}))`);
+      replacements[`ids_${alias}_${type}`] = [...ids];
+      parts.push(`(${alias}.container_type = '${type}' AND ${alias}.container_id IN (:ids_${alias}_${type}))`);
     }
   }
   return parts.length > 0 ? `(${parts.join(" OR ")})` : "1 = 0";
@@ -36,9 +38,9 @@ export async function readableSql(policy: ContentPolicy, replacements: Record<st
  * One page of the wall: ids of live kudos contents the reader may read, newest first, filtered; `readable`
  * false gives only what every member may read (the company stream), for the office screen.
  */
-export async function wallPage(sequelize: Sequelize, policy: ContentPolicy | null, filters: WallFilters, limit: number): Promise<{ kudosId: number; contentId: number }[]> {
+export async function wallPage(sequelize: Sequelize, policy: ContentPolicy | null, filters: WallFilters, limit: number, groupsOn?: Set<number>): Promise<{ kudosId: number; contentId: number }[]> {
   const replacements: Record<string, unknown> = { limit };
-  const where = ["c.deleted_at IS NULL", "c.hidden_at IS NULL", policy ? await readableSql(policy, replacements) : "k.container_type = 'company'"];
+  const where = ["c.deleted_at IS NULL", "c.hidden_at IS NULL", policy ? await readableSql(policy, replacements, "k", groupsOn) : "k.container_type = 'company'"];
   if (filters.groupId) {
     where.push("k.container_type = 'group' AND k.container_id = :groupId");
     replacements.groupId = filters.groupId;
@@ -75,4 +77,10 @@ export async function wallPage(sequelize: Sequelize, policy: ContentPolicy | nul
     { replacements, type: QueryTypes.SELECT },
   );
   return rows.map((row) => ({ kudosId: Number(row.id), contentId: Number(row.content_id) }));
+}
+
+/** The groups with kudos where the module is on now (one query each way). */
+export async function groupsWithModuleOn(host: Host): Promise<Set<number>> {
+  const rows = await host.sequelize.query<{ id: number | string }>("SELECT DISTINCT container_id AS id FROM recognition_kudos WHERE container_type = 'group'", { type: QueryTypes.SELECT });
+  return host.onInMany("group", rows.map((row) => Number(row.id)));
 }

@@ -6,7 +6,7 @@ import { companyValues, shownBadge } from "./badges.ts";
 import { Badge, YearVote } from "./models.ts";
 import { isKnownJuror } from "./jury.ts";
 import { siteSettings } from "./settings.ts";
-import { wallPage, type WallFilters } from "./wall-query.ts";
+import { groupsWithModuleOn, wallPage, type WallFilters } from "./wall-query.ts";
 
 const pageSize = 20;
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "recognition:errors.date");
@@ -70,14 +70,15 @@ export function wallRoutes(host: Host) {
   router.get("/", requireUser, async (ctx) => {
     const policy = host.policyOf(ctx);
     const { filters, query } = await wallFilters(ctx);
-    const rows = await wallPage(host.sequelize, policy, filters, pageSize + 1);
+    const groupsOn = await groupsWithModuleOn(host);
+    const rows = await wallPage(host.sequelize, policy, filters, pageSize + 1, groupsOn);
     const shown = rows.slice(0, pageSize);
     const contents = new Map((await Content.findAll({ where: { id: shown.map((row) => row.contentId) } })).map((content) => [content.id, content]));
     const entries = await host.entries(policy, shown.map((row) => contents.get(row.contentId)).filter((content): content is Content => Boolean(content)));
     const nextUrl = rows.length > pageSize ? `/recognition?${new URLSearchParams({ ...query, before: String(shown[shown.length - 1].kudosId) })}` : null;
     if (ctx.query.partial === "1") return ctx.render("stream/page.njk", { entries, nextUrl });
     const readableGroups = await policy.readableIds("group");
-    const groups = await groupsWithKudos(host, readableGroups);
+    const groups = (await groupsWithKudos(host, readableGroups)).filter((group) => groupsOn.has(Number(group.id)));
     await ctx.render("recognition/wall.njk", {
       title: ctx.state.t("recognition:wall.title"),
       entries,

@@ -86,6 +86,10 @@ test.serial("people, groups and badges of a month, from what the reader may read
   t.deepEqual(names(section((await crowd[0].client.get("/recognition/rankings")).text, "groups")), ["Big team", "Hidden team"], "its members see the hidden team");
   t.deepEqual(names(section((await crowd[0].client.get("/recognition/rankings")).text, "people")), ["Sam Second", "Stella Star", "Shirin Shy", "Crowd 0"]);
   t.regex(section(page, "badges"), /Gold — given 5 times[\s\S]*Bronze — given 1 time/);
+  t.is((await giver.client.post(`${secret.url}/modules/recognition`, { state: "disabled" })).status, 302);
+  t.deepEqual(names(section((await crowd[0].client.get("/recognition/rankings")).text, "groups")), ["Big team"], "a group that switched the module off is not ranked");
+  t.deepEqual(names(section((await crowd[0].client.get("/recognition/rankings")).text, "people")), ["Sam Second", "Stella Star", "Shirin Shy"], "nor are its kudos counted");
+  t.is((await giver.client.post(`${secret.url}/modules/recognition`, { state: "enabled" })).status, 302);
   t.deepEqual(names(section((await guest.client.get("/recognition/rankings")).text, "people")), ["Crowd 0"], "a guest: only their group's kudos");
   // The jury's monthly and yearly ranking of rewarded posts.
   t.regex(section(page, "awarded"), /<li><a href="\/c\/\d+">Post by Sam Second<\/a> — 30 points<\/li>/);

@@ -83,6 +83,13 @@ test.serial("the wall shows each reader what they may read, and the filters narr
   t.deepEqual(contentIds((await insider.client.get("/recognition?from=2026-04-15")).text), [kudos.secret, kudos.april]);
   for (const bad of ["from=yesterday", "badge=abc", "group=-1", "from=2026-13-45", "badge=1&badge=2"]) t.is((await insider.client.get(`/recognition?${bad}`)).status, 400, bad);
 
+  // A group that switches the module off: its kudos leave the wall (as they leave its stream), and come back with it.
+  t.is((await giver.client.post(`${secret.url}/modules/recognition`, { state: "disabled" })).status, 302);
+  t.deepEqual(contentIds((await insider.client.get("/recognition")).text), [kudos.april, kudos.march]);
+  t.false((await insider.client.get("/recognition")).text.includes("Skunkworks"), "nor in the group filter");
+  t.is((await giver.client.post(`${secret.url}/modules/recognition`, { state: "enabled" })).status, 302);
+  t.deepEqual(contentIds((await insider.client.get("/recognition")).text), [kudos.secret, kudos.april, kudos.march]);
+
   // A deleted kudos leaves the wall.
   const { Content } = await import("../../../core/models/content.ts");
   await Content.update({ deletedAt: new Date() }, { where: { id: kudos.march } });
