@@ -23,6 +23,7 @@ import { restrictedFolderIds, syncSearchVisibility } from "./restrict.ts";
 import { advanceCurrent, quotaOf, storeBatch, syncSearchName, usageOf } from "./store.ts";
 import { previewOf } from "./preview.ts";
 import { transferDocument, transferTargets } from "./transfer.ts";
+import { filesFromPosts } from "./from-posts.ts";
 import { zipFolder } from "./zip.ts";
 
 export const pageSize = 50;
@@ -502,6 +503,26 @@ export function documentRoutes(host: Host) {
       trashPage: true,
       rights,
       trashed: trashed.filter((document) => !(document.folderId && hidden.has(document.folderId))).map((document) => ({ id: document.id, name: document.name, deletedAt: document.deletedAt, until: new Date(document.deletedAt!.getTime() + trashDays * 24 * 3600_000) })),
+    });
+  });
+
+  // The files attached to posts and comments here, beside the documents (core serves them, checking again).
+  router.get("/from-posts", async (ctx) => {
+    const container = containerOf(ctx);
+    await rightsOf(host, ctx);
+    const raw = queryValue(ctx, "before");
+    const before = raw ? idParam(raw) : null;
+    if (raw && !before) throw new HttpError(400, "documents:errors.cursor");
+    const { files, next } = await filesFromPosts(host, ctx, before);
+    const base = baseOf(container);
+    await ctx.render("documents/from-posts.njk", {
+      title: ctx.state.t("documents:fromPosts.title"),
+      container,
+      base,
+      path: [],
+      trashPage: true,
+      files: files.map((file) => ({ ...file, size: sizeOf(file.size) })),
+      nextUrl: next ? `${base}/from-posts?before=${next}` : null,
     });
   });
 

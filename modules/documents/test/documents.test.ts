@@ -4,7 +4,7 @@ import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
 import { request as httpRequest } from "node:http";
 import path from "node:path";
-import { filesUnder, pngImage, postMultipart, zipArchive, type TestFile } from "../../../test/attachments/helpers.ts";
+import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart, zipArchive, type TestFile } from "../../../test/attachments/helpers.ts";
 import { waitUntil } from "../../../test/notifications/helpers.ts";
 import { contentLinks, search } from "../../../test/search/helpers.ts";
 import { queueDrained } from "../../../test/notifications/helpers.ts";
@@ -577,4 +577,21 @@ test.serial("a document moves to another group its uploader manages, with its ve
   const again = (await documentNamed("Transfer me.txt", handbook.id))!;
   t.is((await owner.client.post(`${docs}/d/${again.id}/transfer`, { group: String(elsewhere.id) })).status, 409);
   t.is((await documentNamed("Transfer me.txt", handbook.id))!.id, again.id);
+});
+
+test.serial("'files from posts' lists what posts and comments here carry, only from posts the reader may read", async (t) => {
+  const posted = await postMultipart(member.client, "/posts", { target: `group:${handbook.id}`, body: "Minutes attached" }, [{ name: "minutes.pdf", data: pdfDocument("minutes") }]);
+  t.is(posted.status, 302);
+  const kept = contentIdOf(posted.location);
+  const removed = contentIdOf((await postMultipart(member.client, "/posts", { target: `group:${handbook.id}`, body: "Oops" }, [{ name: "oops.pdf", data: pdfDocument("oops") }])).location);
+  t.is((await member.client.post(`/c/${removed}/delete`, {})).status, 302);
+  await postMultipart(owner.client, "/posts", { target: `group:${elsewhere.id}`, body: "Elsewhere" }, [{ name: "elsewhere.pdf", data: pdfDocument("e") }]);
+  const page = await other.client.get(`${docs}/from-posts`);
+  t.is(page.status, 200);
+  t.regex(page.text, /<a href="\/files\/\d+\/minutes.pdf">minutes.pdf<\/a>/);
+  t.true(page.text.includes(`href="/c/${kept}"`));
+  t.false(page.text.includes("oops.pdf"), "a deleted post's file is not listed");
+  t.false(page.text.includes("elsewhere.pdf"), "another group's is not");
+  t.is((await outsider.client.get(`${docs}/from-posts`)).status, 404);
+  t.is((await other.client.get(`${docs}/from-posts?before=zzz`)).status, 400);
 });
