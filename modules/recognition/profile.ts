@@ -1,9 +1,10 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import { Content, HttpError, User, flash, requireUser, validateForm, type AppContext, type AppContextExtras, type AppState, type Container, type Host } from "../../core/sdk/index.ts";
+import { Content, HttpError, flash, requireUser, validateForm, type AppContext, type AppContextExtras, type AppState, type Container, type Host } from "../../core/sdk/index.ts";
 import { activeBadges } from "./badges.ts";
 import { giveKudos, kudosType } from "./kudos.ts";
-import { KudosRecipient, Preference } from "./models.ts";
+import { Preference } from "./models.ts";
+import { groupsWithModuleOn, wallPage } from "./wall-query.ts";
 import { earnedBadges } from "./rules-admin.ts";
 import { badgeIconHtml } from "./icons.ts";
 
@@ -16,11 +17,12 @@ const giveForm = z.object({
 });
 const preferencesForm = z.object({ notifyManager: z.literal("1").optional(), hideFromRankings: z.literal("1").optional() });
 
-/** The kudos a person received that the viewer may read, newest first (one page). */
+/** The latest kudos a person received that the viewer may read (the wall has the rest, filtered by the person). */
 async function receivedBy(host: Host, ctx: AppContext, person: Container) {
-  const rows = await KudosRecipient.findAll({ where: { recipientId: person.id }, order: [["kudosId", "DESC"]], limit: 50, attributes: ["kudosId"] });
-  const contents = await Content.findAll({ where: { type: kudosType, refId: rows.map((row) => row.kudosId), deletedAt: null, hiddenAt: null }, order: [["id", "DESC"]], limit: 20 });
-  return host.entries(host.policyOf(ctx), await host.policyOf(ctx).filterReadable(contents));
+  const policy = host.policyOf(ctx);
+  const rows = await wallPage(host.sequelize, policy, { recipientId: person.id }, 20, await groupsWithModuleOn(host));
+  const contents = new Map((await Content.findAll({ where: { id: rows.map((row) => row.contentId) } })).map((content) => [content.id, content]));
+  return host.entries(policy, rows.map((row) => contents.get(row.contentId)).filter((content): content is Content => Boolean(content)));
 }
 
 /** /u/<username>/recognition: kudos received, a form to thank the person, and (on one's own) one's choices. */
@@ -77,10 +79,3 @@ export function profileRoutes(host: Host) {
   });
   return router;
 }
-
-/** Whether a person chose to stay out of rankings (read by rankings and exports). */
-export async function hiddenPeople(): Promise<Set<number>> {
-  return new Set((await Preference.findAll({ where: { hideFromRankings: true }, attributes: ["userId"] })).map((row) => row.userId));
-}
-
-export type { User };

@@ -7,6 +7,8 @@ export interface WallFilters {
   badgeId?: number;
   value?: string;
   personId?: number;
+  /** Only kudos this person received (a profile's tab). */
+  recipientId?: number;
   from?: Date;
   to?: Date;
   /** Keyset: kudos with a smaller id than this (the last one of the previous page). */
@@ -56,6 +58,10 @@ export async function wallPage(sequelize: Sequelize, policy: ContentPolicy | nul
   if (filters.personId) {
     where.push("(k.giver_id = :personId OR EXISTS (SELECT 1 FROM recognition_kudos_recipients r WHERE r.kudos_id = k.id AND r.recipient_id = :personId))");
     replacements.personId = filters.personId;
+  }
+  if (filters.recipientId) {
+    where.push("EXISTS (SELECT 1 FROM recognition_kudos_recipients r WHERE r.kudos_id = k.id AND r.recipient_id = :recipientId)");
+    replacements.recipientId = filters.recipientId;
   }
   if (filters.from) {
     where.push("k.created_at >= :from");

@@ -207,5 +207,12 @@ test.serial("limits hold under kudos sent at once (spent in the database), and a
   t.false((await giver.client.get(plain.url)).text.includes('data-kind="kudos"'), "no Kudos tab there");
   t.true((await giver.client.get(team.url)).text.includes('data-kind="kudos"'), "but in the group that switched it on");
   t.is(await kudosCount(), before);
+
+  // A kudos in a secret group shows on the recipient's profile tab only to those who may read the group.
+  t.is((await compose(giver.client, { recipients: ana.username, body: "Secret thanks", target: `group:${team.id}`, returnTo: team.url })).status, 303);
+  const [secret] = await sql<{ content_id: number }>("SELECT content_id FROM recognition_kudos ORDER BY id DESC LIMIT 1");
+  t.true((await ana.client.get(`/u/${ana.username}/recognition`)).text.includes(`id="content-${secret.content_id}"`));
+  t.false((await outsider.client.get(`/u/${ana.username}/recognition`)).text.includes(`id="content-${secret.content_id}"`));
+  t.false((await outsider.client.get(`/u/${ana.username}/recognition`)).text.includes("Secret thanks"));
   await admin.post("/admin/modules/recognition/settings", { dailyLimit: "50", pairMonthlyCap: "50", showRankings: "true" });
 });
