@@ -1,7 +1,7 @@
 import { Op, QueryTypes, type Transaction } from "sequelize";
-import type { Host } from "../../core/sdk/index.ts";
+import { User, type Host } from "../../core/sdk/index.ts";
 import { now } from "./clock.ts";
-import { BadgeGrant, BadgeRule } from "./models.ts";
+import { Badge, BadgeGrant, BadgeRule } from "./models.ts";
 
 const live = "c.deleted_at IS NULL AND c.hidden_at IS NULL";
 
@@ -53,16 +53,28 @@ export async function applyRule(host: Host, rule: BadgeRule, transaction: Transa
   return { granted, revoked };
 }
 
+/** Tells each new holder, in their language, once the grants are committed. */
+async function announce(host: Host, rule: BadgeRule, userIds: number[]) {
+  const badge = await Badge.findByPk(rule.badgeId);
+  if (!badge || userIds.length === 0) return;
+  for (const user of await User.findAll({ where: { id: userIds }, attributes: ["id", "username", "language"] })) {
+    const title = user.language === "fr" ? badge.nameFr : badge.nameEn;
+    await host.notify({ type: "recognition.badge-earned", recipients: [user.id], actor: null, subject: { url: `/u/${user.username}/recognition`, title }, groupKey: `badge:${badge.id}:${user.id}` });
+  }
+}
+
 /** Background work: a new rule is applied at once (to past activity), and every rule each hour. */
 export function registerBadgeRules(host: Host) {
   host.jobs.handle<{ ruleId: number }>("apply-rule", async ({ ruleId }, { finish }) => {
     const rule = await BadgeRule.findByPk(ruleId);
     if (!rule) return;
-    await finish((transaction) => applyRule(host, rule, transaction));
+    const { granted } = await finish((transaction) => applyRule(host, rule, transaction));
+    await announce(host, rule, granted);
   });
   host.jobs.every("badge-rules", 3600_000, async () => {
-    for (const rule of await BadgeRule.findAll({ order: [["id", "ASC"]] })) {
-      await host.sequelize.transaction((transaction) => applyRule(host, rule, transaction));
+    for (const rule of await BadgeRule.findAll({ where: { isActive: true }, order: [["id", "ASC"]] })) {
+      const { granted } = await host.sequelize.transaction((transaction) => applyRule(host, rule, transaction));
+      await announce(host, rule, granted);
     }
   });
 }

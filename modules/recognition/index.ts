@@ -52,6 +52,13 @@ export default defineModule({
       level: "always", // addressed to the person thanked
     });
     host.notificationType({
+      id: "recognition.badge-earned",
+      label: "recognition:notifications.badgeEarned",
+      message: "recognition:notifications.badgeEarnedLine",
+      defaults: { web: true, email: false },
+      level: "always",
+    });
+    host.notificationType({
       id: "recognition.team-kudos",
       label: "recognition:notifications.teamKudos",
       message: "recognition:notifications.teamKudosLine",

@@ -4,7 +4,7 @@ import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
 import { publish, usernameOf } from "../../../test/helpers/content.ts";
 import { jobsDone } from "../../../test/helpers/jobs.ts";
-import { queueDrained } from "../../../test/notifications/helpers.ts";
+import { notificationsOf, queueDrained, waitUntil } from "../../../test/notifications/helpers.ts";
 import { setClock } from "../clock.ts";
 
 // Automatic badges: declarative rules over what people did, applied in background work to past activity
@@ -79,6 +79,13 @@ test.serial("a new rule is applied to past activity in the background", async (t
   t.regex(shown, /<strong>Appreciated<\/strong> — Appreciated badge/);
   t.regex(shown, /<strong>Writer<\/strong>/);
   t.is(await earnedOn(bruno), "", "Bruno has none yet");
+  const told = await waitUntil(async () => {
+    const found = (await notificationsOf(ana.userId)).filter((note) => note.type === "recognition.badge-earned");
+    return found.length === 2 ? found : null;
+  }, "Ana's two badge notifications");
+  t.is(told.length, 2);
+  t.true((await ana.client.get("/notifications")).text.includes("You earned the badge Appreciated"));
+  t.deepEqual((await notificationsOf(bruno.userId)).filter((note) => note.type === "recognition.badge-earned"), []);
   t.regex((await admin.get("/admin/recognition/rules")).text, /2 kudos received · taken back when no longer met<\/td><td>1<\/td>/);
 });
 
