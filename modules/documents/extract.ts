@@ -1,5 +1,6 @@
 import yauzl from "yauzl";
 import type { Host } from "../../core/sdk/index.ts";
+import { pdfText } from "./pdf.ts";
 import { headOf } from "./preview.ts";
 
 /** Bounds of one extraction: bytes read from the file (and from inside an office file), characters kept, time. */
@@ -74,11 +75,12 @@ function officeText(file: Buffer, parts: RegExp): Promise<string> {
 
 /**
  * The searchable text of a stored file: plain text as it is, the words of Word, Excel, PowerPoint and
- * OpenDocument files; null for other types (images, PDFs for now) or past the limits of size and time.
+ * OpenDocument files, the text of PDFs' first 50 pages; null for other types or past the limits of size and time.
  */
 export async function extractText(host: Host, fileId: number, mime: string): Promise<string | null> {
   const isText = mime === "text/plain" || mime === "text/csv";
   const parts = officeParts[mime];
+  if (mime === "application/pdf") return (await withPdf(host, fileId, pdfText)) ?? null;
   if (!isText && !parts) return null;
   const stream = await host.files.open(fileId);
   if (!stream) return null;
@@ -101,6 +103,24 @@ export async function extractText(host: Host, fileId: number, mime: string): Pro
       return text === null ? null : text.slice(0, extractLimits.characters);
     })();
     return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `work` on a stored PDF's bytes within the limits (20 MB of file, 20 seconds); undefined when the file
+ * is too large, unreadable, or the time ran out (a broken or hostile PDF costs a bounded effort).
+ */
+export async function withPdf<T>(host: Host, fileId: number, work: (bytes: Buffer) => Promise<T>): Promise<T | undefined> {
+  const stream = await host.files.open(fileId);
+  if (!stream) return undefined;
+  const bytes = await readAll(stream, extractLimits.fileBytes).catch(() => null);
+  if (!bytes) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), extractLimits.ms)));
+  try {
+    return await Promise.race([work(bytes).catch(() => undefined), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -2,7 +2,8 @@ import { defineModule, type Container, type Host } from "../../core/sdk/index.ts
 import { baseOf, permissionDefinitions, permissions } from "./access.ts";
 import { batchContentType } from "./batch.ts";
 import { Batch, Document, Folder, Version } from "./models.ts";
-import { extractText } from "./extract.ts";
+import { extractText, withPdf } from "./extract.ts";
+import { pdfFirstPage } from "./pdf.ts";
 import { purgeTrash } from "./purge.ts";
 import { documentRoutes } from "./routes.ts";
 import { siteSettings } from "./settings.ts";
@@ -36,20 +37,29 @@ export default defineModule({
       const version = await Version.findByPk(versionId);
       if (!version || version.extractedText !== null) return;
       const text = (await extractText(host, version.fileId, version.mime)) ?? "";
-      await finish((transaction) => Version.update({ extractedText: text }, { where: { id: versionId }, transaction }));
+      // A PDF's first page, drawn once and stored as an image (its thumbnail made by host.files).
+      const page = version.mime === "application/pdf" ? await withPdf(host, version.fileId, pdfFirstPage) : undefined;
+      const preview = page ? await host.files.put({ name: "page-1.png", data: page, type: "image/png" }).catch(() => null) : null;
+      try {
+        await finish((transaction) => Version.update({ extractedText: text, previewFileId: preview?.id ?? null }, { where: { id: versionId }, transaction }));
+      } catch (error) {
+        if (preview) await host.files.remove(preview);
+        throw error;
+      }
     });
   },
   // A removed group's documents go with it: its versions' files, then its rows.
   async onContainerRemoved(container, { transaction }) {
     const documents = await Document.findAll({ where: { containerType: container.type, containerId: container.id }, attributes: ["id"], transaction });
-    const versions = await Version.findAll({ where: { documentId: documents.map((document) => document.id) }, attributes: ["fileId"], transaction });
+    const versions = await Version.findAll({ where: { documentId: documents.map((document) => document.id) }, attributes: ["fileId", "previewFileId"], transaction });
     await Version.destroy({ where: { documentId: documents.map((document) => document.id) }, transaction });
     await Document.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
     await Folder.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
     await Batch.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
     await moduleHost?.sequelize.query("DELETE FROM documents_usage WHERE container_type = :type AND container_id = :id", { replacements: { type: container.type, id: container.id }, transaction });
     // The rows now, the bytes once the removal commits.
-    for (const fileId of new Set(versions.map((version) => version.fileId))) await moduleHost?.files.remove(fileId, { transaction });
+    const fileIds = versions.flatMap((version) => (version.previewFileId ? [version.fileId, version.previewFileId] : [version.fileId]));
+    for (const fileId of new Set(fileIds)) await moduleHost?.files.remove(fileId, { transaction });
   },
 });
 

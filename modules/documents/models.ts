@@ -112,6 +112,8 @@ export class Version extends Model<InferAttributes<Version>, InferCreationAttrib
   declare isLive: CreationOptional<boolean>;
   /** The file's text, written by the "extract" job; null until then (or for files without text). */
   declare extractedText: CreationOptional<string | null>;
+  /** A PDF's first page as an image file (host.files), drawn with the text; null for other files. */
+  declare previewFileId: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize) {
@@ -130,6 +132,7 @@ export class Version extends Model<InferAttributes<Version>, InferCreationAttrib
         docName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: "" },
         isLive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         extractedText: { type: DataTypes.TEXT, allowNull: true },
+        previewFileId: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: DataTypes.DATE,
       },
       { sequelize, tableName: "documents_versions", underscored: true, updatedAt: false },

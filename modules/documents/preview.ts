@@ -4,7 +4,7 @@ import type { Document, Version } from "./models.ts";
 /** The most of a text file shown in its page: a preview, never the whole of a large file in memory. */
 export const previewBytes = 100 * 1024;
 
-export type Preview = { kind: "image" } | { kind: "video" } | { kind: "text"; text: string; isCut: boolean } | { kind: "markdown"; html: string; isCut: boolean } | null;
+export type Preview = { kind: "image" } | { kind: "pdf" } | { kind: "video" } | { kind: "text"; text: string; isCut: boolean } | { kind: "markdown"; html: string; isCut: boolean } | null;
 
 /** Reads at most `limit` bytes of a stream, then lets it go. */
 export async function headOf(stream: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<{ bytes: Buffer; isCut: boolean }> {
@@ -30,6 +30,7 @@ export async function headOf(stream: NodeJS.ReadableStream & { destroy(): void }
  */
 export async function previewOf(host: Host, document: Document, version: Version): Promise<Preview> {
   if (version.hasThumbnail) return { kind: "image" };
+  if (version.previewFileId) return { kind: "pdf" };
   if (version.mime === "video/mp4" || version.mime === "video/webm") return { kind: "video" };
   if (version.mime !== "text/plain" && version.mime !== "text/csv") return null;
   const stream = await host.files.open(version.fileId);

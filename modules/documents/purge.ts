@@ -17,7 +17,8 @@ export async function purgeTrash(host: Host, now = new Date()) {
     if (expired.length === 0) return;
     const ids = expired.map((document) => document.id);
     await host.sequelize.transaction(async (transaction) => {
-      const versions = await Version.findAll({ where: { documentId: ids }, attributes: ["fileId", "size", "documentId"], transaction });
+      const versions = await Version.findAll({ where: { documentId: ids }, attributes: ["fileId", "size", "documentId", "previewFileId"], transaction });
+      const previews = [...new Set(versions.map((version) => version.previewFileId).filter((id): id is number => id !== null))];
       const fileIds = [...new Set(versions.map((version) => version.fileId))];
       await Version.destroy({ where: { documentId: ids }, transaction });
       await Document.destroy({ where: { id: ids }, transaction });
@@ -36,6 +37,12 @@ export async function purgeTrash(host: Host, now = new Date()) {
         freed.set(key, { space, bytes: (freed.get(key)?.bytes ?? 0) + version.size });
         await host.files.remove(version.fileId, { transaction });
       }
+      // A PDF's drawn first page goes with the last version showing it.
+      const shownStill = previews.length
+        ? await host.sequelize.query<{ preview_file_id: number }>("SELECT DISTINCT preview_file_id FROM documents_versions WHERE preview_file_id IN (:previews)", { replacements: { previews }, type: QueryTypes.SELECT, transaction })
+        : [];
+      const stillShown = new Set(shownStill.map((row) => Number(row.preview_file_id)));
+      for (const preview of previews) if (!stillShown.has(preview)) await host.files.remove(preview, { transaction });
       // The space's usage goes down by the files that went.
       for (const { space, bytes } of freed.values()) await addUsage(host, space, -bytes, transaction);
     });

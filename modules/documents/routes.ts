@@ -374,6 +374,13 @@ export function documentRoutes(host: Host) {
     });
   });
 
+  // A PDF's first page as drawn in background work (the image, or its thumbnail with ?size=small).
+  router.get("/d/:id/page", async (ctx) => {
+    const version = await versionOf(await documentIn(host, ctx, ctx.params.id), queryValue(ctx, "version"));
+    if (!version.previewFileId) throw notFound();
+    await host.files.send(ctx, version.previewFileId, { thumbnail: queryValue(ctx, "size", ["small"]) === "small" });
+  });
+
   // The file itself: as a download, in the page (images and videos only: core decides), or an image's thumbnail.
   for (const [path, options] of [["download", { download: true }], ["view", {}], ["thumbnail", { thumbnail: true }]] as const) {
     router.get(`/d/:id/${path}`, async (ctx) => {
@@ -411,7 +418,7 @@ export function documentRoutes(host: Host) {
     if (!old) throw notFound();
     await host.sequelize.transaction(async (transaction) => {
       const version = await Version.create(
-        { documentId: document.id, fileId: old.fileId, uploaderId: user.id, batchId: null, note: bodyText(ctx, "note").trim().slice(0, 500), size: old.size, mime: old.mime, restoredFrom: old.id, hasThumbnail: old.hasThumbnail, docName: document.name, extractedText: old.extractedText },
+        { documentId: document.id, fileId: old.fileId, uploaderId: user.id, batchId: null, note: bodyText(ctx, "note").trim().slice(0, 500), size: old.size, mime: old.mime, restoredFrom: old.id, hasThumbnail: old.hasThumbnail, docName: document.name, extractedText: old.extractedText, previewFileId: old.previewFileId },
         { transaction },
       );
       await advanceCurrent(host, document.id, version.id, transaction);

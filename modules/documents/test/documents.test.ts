@@ -595,3 +595,50 @@ test.serial("'files from posts' lists what posts and comments here carry, only f
   t.is((await outsider.client.get(`${docs}/from-posts`)).status, 404);
   t.is((await other.client.get(`${docs}/from-posts?before=zzz`)).status, 400);
 });
+
+/** A one-page PDF whose page says `words` in Helvetica, with a correct cross-reference table. */
+function pdfWithText(words: string): Buffer {
+  const stream = `BT /F1 18 Tf 20 100 Td (${words}) Tj ET`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let body = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((object, index) => {
+    offsets.push(body.length);
+    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join("")}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, "latin1");
+}
+
+test.serial("PDFs: their text goes into search and their first page is drawn as a preview, in background work", async (t) => {
+  t.is((await upload(member, docs, [{ name: "brochure.pdf", data: pdfWithText("Lighthouse maintenance schedule") }])).status, 302);
+  await queueDrained();
+  const brochure = (await documentNamed("brochure.pdf"))!;
+  const [version] = await sql<{ extracted_text: string; preview_file_id: number | null }>("SELECT extracted_text, preview_file_id FROM documents_versions WHERE document_id = :id", { id: brochure.id });
+  t.is(version.extracted_text, "Lighthouse maintenance schedule");
+  t.truthy(version.preview_file_id, "the first page was drawn and stored");
+  const page = await member.client.get(`${docs}/d/${brochure.id}`);
+  t.true(page.text.includes(`<img src="${docs}/d/${brochure.id}/page" alt="First page of brochure.pdf">`));
+  const image = await bytesOf(member, `${docs}/d/${brochure.id}/page`);
+  t.is(image.status, 200);
+  t.regex(image.headers.get("content-type") ?? "", /^image\//);
+  t.is((await bytesOf(member, `${docs}/d/${brochure.id}/page?size=small`)).headers.get("content-type"), "image/webp");
+  t.is((await outsider.client.get(`${docs}/d/${brochure.id}/page`)).status, 404);
+  t.is((await member.client.get(`${docs}/d/${(await documentNamed("Plan.txt"))!.id}/page`)).status, 404, "no page for a text file");
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'documents-batch' ORDER BY id DESC LIMIT 1");
+  t.deepEqual(contentLinks((await search(other.client, "lighthouse maintenance")).main), [content.id]);
+  // A broken PDF costs a bounded effort and leaves no preview.
+  t.is((await upload(member, docs, [{ name: "broken.pdf", data: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n") }])).status, 302);
+  await queueDrained();
+  const [broken] = await sql<{ extracted_text: string | null; preview_file_id: number | null }>("SELECT extracted_text, preview_file_id FROM documents_versions WHERE doc_name = 'broken.pdf'");
+  t.is(broken.extracted_text, "");
+  t.is(broken.preview_file_id, null);
+});
