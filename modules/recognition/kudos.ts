@@ -67,7 +67,7 @@ export async function giveKudos(host: Host, actor: ContentPolicy, input: GiveKud
     text: input.message,
     write: async ({ transaction, html }) => {
       await spendQuotas(host, giver.id, recipients.map((person) => person.id), transaction);
-      return (await Kudos.create({ giverId: giver.id, badgeId: input.badgeId, containerType: input.container.type, containerId: input.container.id, thanksGroup: input.thanksGroup, messageHtml: html(input.message), createdAt: at }, { transaction })).id;
+      return (await Kudos.create({ giverId: giver.id, badgeId: input.badgeId, containerType: input.container.type, containerId: input.container.id, thanksGroup: input.thanksGroup, message: input.message, messageHtml: html(input.message), createdAt: at }, { transaction })).id;
     },
     afterWrite: async ({ transaction, content }) => {
       await Kudos.update({ contentId: content.id }, { where: { id: content.refId! }, transaction });
@@ -101,6 +101,8 @@ export function kudosContentType(host: Host): ContentTypeDefinition {
     template: "recognition/entry.njk",
     load: (refIds) => loadKudos(refIds),
     purge: (refIds, { transaction }) => removeKudos(refIds, transaction),
+    // Kudos are found by their message; who may see a result follows the content's container, as in the stream.
+    search: { label: "recognition:search.tab", table: "recognition_kudos", title: "NULL", body: "r.message", columns: ["message"] },
     composer: defineComposerKind({
       label: "recognition:composer.tab",
       template: "recognition/fields.njk",

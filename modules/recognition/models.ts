@@ -44,6 +44,7 @@ export class Kudos extends Model<InferAttributes<Kudos>, InferCreationAttributes
   declare containerType: string;
   declare containerId: number;
   declare thanksGroup: CreationOptional<boolean>;
+  declare message: CreationOptional<string>;
   declare messageHtml: string;
   declare contentId: CreationOptional<number | null>;
   declare createdAt: Date;
@@ -57,6 +58,7 @@ export class Kudos extends Model<InferAttributes<Kudos>, InferCreationAttributes
         containerType: { type: DataTypes.STRING(32), allowNull: false },
         containerId: { type: DataTypes.INTEGER, allowNull: false },
         thanksGroup: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        message: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
         messageHtml: { type: DataTypes.TEXT, allowNull: false },
         contentId: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: { type: DataTypes.DATE, allowNull: false },

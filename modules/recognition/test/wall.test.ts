@@ -97,6 +97,13 @@ test.serial("the wall shows each reader what they may read, and the filters narr
   await Content.update({ deletedAt: null }, { where: { id: kudos.march } });
 });
 
+test.serial("kudos are found by search, by those who may read them", async (t) => {
+  t.true((await outsider.client.get("/search?q=audit")).text.includes("March thanks for the <mark>audit</mark>"));
+  t.true((await outsider.client.get("/search?q=audit&type=kudos")).text.includes(`href="/c/${kudos.march}"`), "its own tab");
+  t.false((await outsider.client.get("/search?q=prototype")).text.includes("<mark>prototype</mark>"), "not a secret group's kudos");
+  t.true((await insider.client.get("/search?q=prototype")).text.includes("The secret <mark>prototype</mark> works"));
+});
+
 test.serial("the wall pages by keyset, and open walls hear of new kudos", async (t) => {
   const watching = await openEvents(outsider.client, "/live/events?watch=company:0");
   try {
