@@ -4,7 +4,7 @@ import { clock } from "./clock.ts";
 import { Poll } from "./models.ts";
 import { maySeeResults, ownAnswers, participationOf, questionsOf, tallyData } from "./queries.ts";
 import { leaderboards, quizStates } from "./quiz.ts";
-import { tallies, type QuestionResult, type QuestionView } from "./tallies/index.ts";
+import { tallies, type QuestionResult, type QuestionView, type TallyData } from "./tallies/index.ts";
 
 /** What an entry (and a poll's results fragment) shows one viewer. */
 export interface PollItem {
@@ -44,6 +44,20 @@ export interface PollItem {
 }
 
 /**
+ * What is the same for every reader (how many took part, the counts), kept per poll and render version: any
+ * answer, participation, option or close moves the version, so only the first reader after a change counts.
+ */
+const memo = new Map<string, { participants?: number; counts?: Map<number, TallyData> }>();
+const memoSize = 500;
+function remember(key: string, part: { participants?: number; counts?: Map<number, TallyData> }) {
+  const known = memo.get(key) ?? {};
+  memo.delete(key);
+  memo.set(key, { ...known, ...part });
+  if (memo.size > memoSize) memo.delete(memo.keys().next().value!);
+}
+const versionKey = (content: Content) => `${content.refId}:${content.renderVersion}`;
+
+/**
  * Items for a page of polls and one viewer, in a bounded number of queries whatever the page's size: the
  * polls, their questions and options, participation, the viewer's own answers, and counts only for the polls
  * whose results this viewer may see.
@@ -52,17 +66,19 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
   const items = new Map<number, PollItem>();
   if (refIds.length === 0) return items;
   const viewer = policy.user && policy.user.isActive ? policy.user : null;
+  const contentOf = new Map(contents.map((content) => [content.refId!, content]));
+  const uncounted = refIds.filter((id) => !contentOf.has(id) || memo.get(versionKey(contentOf.get(id)!))?.participants === undefined);
   const [polls, questions, participation] = await Promise.all([
     Poll.findAll({ where: { id: refIds } }),
     questionsOf(refIds),
-    participationOf(sequelize, refIds, viewer?.id ?? null),
+    participationOf(sequelize, refIds, viewer?.id ?? null, uncounted),
   ]);
+  for (const id of uncounted) if (contentOf.has(id)) remember(versionKey(contentOf.get(id)!), { participants: participation.counts.get(id) ?? 0 });
   const named = polls.filter((poll) => !poll.isAnonymous && participation.answered.has(poll.id)).map((poll) => poll.id);
   const own = viewer && named.length > 0 ? await ownAnswers(sequelize, named, viewer.id) : new Map();
   const quizIds = polls.filter((poll) => poll.kind === "quiz").map((poll) => poll.id);
   const quizzes = await quizStates(sequelize, quizIds, viewer?.id ?? null);
   await policy.loadRoles(contents);
-  const contentOf = new Map(contents.map((content) => [content.refId!, content]));
   const now = clock.now();
   const shown: Poll[] = [];
   for (const poll of polls) {
@@ -89,7 +105,7 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
       closesAt: poll.closesAt,
       closedAt: poll.closedAt,
       isOpen,
-      participants: participation.counts.get(poll.id) ?? 0,
+      participants: memo.get(versionKey(content))?.participants ?? participation.counts.get(poll.id) ?? 0,
       hasAnswered,
       canAnswer: isOpen && isEligible && !content.deletedAt && (quizState ? attemptsLeft : !hasAnswered || (poll.allowChange && !poll.isAnonymous)),
       isEligible,
@@ -118,11 +134,15 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
   }
   const boards = await leaderboards(sequelize, shown.filter((poll) => poll.kind === "quiz" && poll.hasLeaderboard).map((poll) => poll.id));
   for (const [pollId, board] of boards) items.get(pollId)!.quiz!.leaderboard = board;
-  const counted = shown.flatMap((poll) => questions.get(poll.id) ?? []);
-  const data = await tallyData(sequelize, counted);
+  // Counts are the same for every reader: kept per poll and render version (any answer, option or close moves it).
+  const versionOf = (poll: Poll) => versionKey(contentOf.get(poll.id)!);
+  const missing = shown.filter((poll) => !memo.get(versionOf(poll))?.counts);
+  const data = await tallyData(sequelize, missing.flatMap((poll) => questions.get(poll.id) ?? []));
+  for (const poll of missing) remember(versionOf(poll), { counts: new Map((questions.get(poll.id) ?? []).map((question) => [question.id, data.get(question.id)!])) });
   for (const poll of shown) {
     const item = items.get(poll.id)!;
-    item.results = (questions.get(poll.id) ?? []).map((question) => ({ question, result: tallies[question.kind].result(question, data.get(question.id)!) }));
+    const counts = memo.get(versionOf(poll))!.counts!;
+    item.results = (questions.get(poll.id) ?? []).map((question) => ({ question, result: tallies[question.kind].result(question, counts.get(question.id)!) }));
   }
   return items;
 }

@@ -103,10 +103,10 @@ export async function tallyData(sequelize: Sequelize, questions: QuestionView[])
   return data;
 }
 
-/** Who took part, per poll, and whether the viewer did (two queries for a page of polls). */
-export async function participationOf(sequelize: Sequelize, pollIds: number[], viewerId: number | null) {
+/** Who took part, per poll (for countIds: the others are known), and whether the viewer did (two queries for a page of polls). */
+export async function participationOf(sequelize: Sequelize, pollIds: number[], viewerId: number | null, countIds: number[] = pollIds) {
   const select = <T extends object>(sql: string, replacements: Record<string, unknown>) => sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
-  const counts = await select<{ poll_id: number; n: Count }>("SELECT poll_id, COUNT(*) AS n FROM poll_participations WHERE poll_id IN (:pollIds) GROUP BY poll_id", { pollIds });
+  const counts = countIds.length === 0 ? [] : await select<{ poll_id: number; n: Count }>("SELECT poll_id, COUNT(*) AS n FROM poll_participations WHERE poll_id IN (:countIds) GROUP BY poll_id", { countIds });
   const mine = viewerId ? await select<{ poll_id: number }>("SELECT poll_id FROM poll_participations WHERE user_id = :viewerId AND poll_id IN (:pollIds)", { pollIds, viewerId }) : [];
   return { counts: new Map(counts.map((row) => [Number(row.poll_id), numberOf(row.n)])), answered: new Set(mine.map((row) => Number(row.poll_id))) };
 }
