@@ -64,6 +64,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
     containerStream: (ctx, container, options) => containerStreamPage(ctx, services.registry, container, { url: options.url, pageSize: options.pageSize ?? 20 }),
     containerModules: containerModules(services.registry, moduleId),
     isOnIn: (container) => services.registry.isEnabledIn(moduleId, container),
+    isReadOnly: async (container) => Boolean(await services.registry.containerType(container.type)?.isReadOnly?.(container)),
     onInMany: (containerType, ids) => services.registry.containersWithModule(moduleId, containerType, ids),
     composerFor: (ctx, container, options) => composerFor(ctx, services.registry, container, options),
     // Routers are stored untyped: each one only ever sees the request state core fills in.

@@ -500,6 +500,8 @@ export interface Host {
    * switched on there (or forced). For a module's own routes that act on content wherever it lives (a vote).
    */
   isOnIn(container: Pick<Container, "type" | "id">): Promise<boolean>;
+  /** Whether a container takes no new writes (an archived group): a module refuses its own writes there, as host.content does. */
+  isReadOnly(container: Container): Promise<boolean>;
   /** Which of these containers of one type the module is on in, with one query: for a module's own lists across containers (a wall of kudos). */
   onInMany(containerType: string, ids: number[]): Promise<Set<number>>;
   /** The composer of one container for a module's page (include "stream/composer.njk" with it); show it only to those who may post there. */
