@@ -20,16 +20,19 @@ export interface Rights {
   view: boolean;
   upload: boolean;
   manage: boolean;
-  /** Rename, move, delete and restore other people's documents: a moderator's right. */
+  /** Rename, move, delete and restore other people's documents, open restricted folders: a moderator's right. */
   deleteOthers: boolean;
+  /** The container takes no writes (an archived group): everything can be read, nothing changed. */
+  readOnly: boolean;
 }
 
 export async function rightsIn(host: Host, user: User | null, container: Container): Promise<Rights> {
   const [view, upload, manage, deleteOthers] = await Promise.all(
     [permissions.view, permissions.upload, permissions.manage, permissions.deleteOthers].map((id) => host.can(user, id, container)),
   );
-  // Nothing without the right to view: a right to upload alone opens nothing.
-  return { view, upload: view && upload, manage: view && manage, deleteOthers: view && deleteOthers };
+  // Nothing without the right to view: a right to upload alone opens nothing. An archived group is read only.
+  const readOnly = await host.isReadOnly(container);
+  return { view, upload: view && upload && !readOnly, manage: view && manage && !readOnly, deleteOthers: view && deleteOthers, readOnly };
 }
 
 /** The rights of a viewer who may at least view; a reader of the container without it gets "forbidden". */
@@ -41,6 +44,7 @@ export async function viewerRights(host: Host, user: User | null, container: Con
 
 /** Whether the viewer may change (rename, move, delete, restore) a document: its uploader with the right to upload, or a moderator. */
 export function mayChange(rights: Rights, user: User | null, document: { uploaderId: number | null }) {
+  if (rights.readOnly) return false;
   return rights.deleteOthers || (rights.upload && Boolean(user) && document.uploaderId === user!.id);
 }
 

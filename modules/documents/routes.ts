@@ -247,6 +247,11 @@ function redirectAfterUpload(ctx: Ctx, location: string) {
 export function documentRoutes(host: Host) {
   const router = new Router<AppState, AppContextExtras>();
   router.use(requireUser);
+  // An archived group's documents are read only: every form that changes something is refused there.
+  router.use(async (ctx, next) => {
+    if (ctx.method === "POST" && (await host.isReadOnly(ctx.state.container!))) throw forbidden("documents:errors.readOnly");
+    await next();
+  });
 
   router.get("/", (ctx) => folderPage(ctx, host, null));
   router.get("/f/:folderId", async (ctx) => folderPage(ctx, host, await folderIn(host, ctx, ctx.params.folderId)));

@@ -642,3 +642,22 @@ test.serial("PDFs: their text goes into search and their first page is drawn as 
   t.is(broken.extracted_text, "");
   t.is(broken.preview_file_id, null);
 });
+
+test.serial("an archived group's documents are read only: listed and downloaded, never changed", async (t) => {
+  const archived = await createGroup(owner.client, { name: "Old project", visibility: "private" });
+  t.is((await owner.client.post(`${archived.url}/modules/documents`, { state: "enabled" })).status, 302);
+  const base = `${archived.url}/documents`;
+  t.is((await upload(owner, base, [text("kept", "kept.txt")])).status, 302);
+  const kept = (await documentNamed("kept.txt", archived.id))!;
+  t.is((await owner.client.post(`${archived.url}/archive`, {})).status, 302);
+  const page = await owner.client.get(base);
+  t.is(page.status, 200);
+  t.false(page.text.includes("f-documents-files") || page.text.includes("f-documents-folder"), "no upload or folder forms");
+  t.is((await bytesOf(owner, `${base}/d/${kept.id}/download`)).body.toString(), "kept");
+  t.is((await upload(owner, base, [text("new", "new.txt")])).status, 403);
+  for (const [path, fields] of [["/folders", { parent: "", name: "New" }], [`/d/${kept.id}/rename`, { name: "renamed.txt" }], [`/d/${kept.id}/delete`, {}]] as const) {
+    t.is((await owner.client.post(`${base}${path}`, fields)).status, 403, path);
+  }
+  t.truthy(await documentNamed("kept.txt", archived.id), "nothing changed");
+  t.is(await count("documents_folders", "container_id = :id", { id: archived.id }), 0);
+});
