@@ -74,6 +74,8 @@ interface PickerTargets {
   offered: Set<string>;
   /** The list's options as rendered for each active kind, none chosen (stream/composer-targets.njk). */
   options: Map<string, string>;
+  /** The whole composer as last rendered for the reader (stream/composer.njk), with what it was rendered for. */
+  composer?: { key: string; html: string };
 }
 
 /**
@@ -84,8 +86,8 @@ interface PickerTargets {
  * sees a change made by any other; a request without them (no session row) computes the list every time.
  * At most `maxPickers` readers are kept, the least recently used going first.
  */
-const pickers = new Map<number, { key: string; value: Promise<PickerTargets> }>();
-const maxPickers = 10_000;
+const pickers = new Map<number, { key: string; value: Promise<PickerTargets & { isRemembered?: true }> }>();
+const maxPickers = 5_000;
 
 /** The key of a reader's "Post to" list, or null when the request lacks a version to tell a stale list. */
 function pickerKey(registry: ModuleRegistry, user: NonNullable<ContentPolicy["user"]>, memo: PickerMemo | undefined): string | null {
@@ -101,11 +103,19 @@ export interface PickerMemo {
   lang: string;
   /** Renders the options of a composer (stream/composer-targets.njk), kept with the list for the next pages. */
   renderOptions(composer: ComposerView): string;
+  /**
+   * Renders the whole composer, nothing typed (stream/composer.njk), kept with the list for the reader's next
+   * page in the same session (`session`: the CSRF token it prints) while the kinds' locals are the same.
+   */
+  renderComposer?(composer: PickerComposerView): string;
+  session?: string;
 }
 
 /** The dashboard's composer, with the "Post to" options already rendered when they were remembered. */
 export interface PickerComposerView extends ComposerView {
   targetOptions?: string;
+  /** The composer's HTML as remembered for the reader (see PickerMemo.renderComposer). */
+  html?: string;
 }
 
 async function pickerTargets(registry: ModuleRegistry, policy: ContentPolicy, t: TFunction): Promise<PickerTargets> {
@@ -132,7 +142,7 @@ async function pickerTargets(registry: ModuleRegistry, policy: ContentPolicy, t:
   return { targets, offered, options: new Map() };
 }
 
-function rememberedTargets(registry: ModuleRegistry, policy: ContentPolicy, t: TFunction, memo: PickerMemo | undefined): Promise<PickerTargets> {
+function rememberedTargets(registry: ModuleRegistry, policy: ContentPolicy, t: TFunction, memo: PickerMemo | undefined): Promise<PickerTargets & { isRemembered?: true }> {
   const user = policy.user!;
   const key = pickerKey(registry, user, memo);
   if (key === null) return pickerTargets(registry, policy, t);
@@ -143,7 +153,7 @@ function rememberedTargets(registry: ModuleRegistry, policy: ContentPolicy, t: T
     pickers.set(user.id, known);
     return known.value;
   }
-  const entry = { key, value: pickerTargets(registry, policy, t) };
+  const entry = { key, value: pickerTargets(registry, policy, t).then((targets) => Object.assign(targets, { isRemembered: true as const })) };
   pickers.set(user.id, entry);
   entry.value.catch(() => {
     if (pickers.get(user.id) === entry) pickers.delete(user.id);
@@ -178,6 +188,12 @@ export async function pickerComposer(
     let rendered = remembered.options.get(view.kind.type);
     if (rendered === undefined) remembered.options.set(view.kind.type, (rendered = options.memo.renderOptions(view)));
     view.targetOptions = rendered;
+  }
+  if (options.memo?.renderComposer && remembered.isRemembered) {
+    // Everything the composer shows is in this key or in the list's own (the writer's name and face move the render epoch).
+    const key = `${view.kind.type}|${options.memo.session ?? ""}|${JSON.stringify(view.kinds.map((tab) => tab.locals ?? null))}`;
+    if (remembered.composer?.key !== key) remembered.composer = { key, html: options.memo.renderComposer(view) };
+    view.html = remembered.composer.html;
   }
   return view;
 }

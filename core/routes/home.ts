@@ -68,6 +68,9 @@ export function homeRoutes(services: AppServices) {
       renderEpoch: ctx.state.renderEpoch,
       lang: ctx.state.lang,
       renderOptions: (view: ComposerView) => services.templates.render("stream/composer-targets.njk", { composer: view, activeKind: view.kind, values: {} }),
+      // Nothing typed on the dashboard: the whole composer is the same page after page for this session.
+      renderComposer: (view: ComposerView) => services.templates.render("stream/composer.njk", { composer: view, user, t: ctx.state.t, lang: ctx.state.lang, csrfToken: ctx.state.csrfToken }),
+      session: ctx.state.csrfToken,
     };
     const composer = await pickerComposer(services.registry, policy, ctx.state.t, { here: "/", returnTo: "/", kind: queryValue(ctx, "kind"), memo });
     await ctx.render("home.njk", {

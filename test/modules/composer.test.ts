@@ -222,6 +222,17 @@ test.serial("the Post to list is remembered for a reader (no statement for it on
     pickerOptions((await owner.get("/")).text).filter(({ value }) => value.startsWith("group:")).map(({ label }) => label),
     ["Gg kept", "Hh rights", "Ii renamed"],
   );
+  // The composer as remembered carries the session's own CSRF token: a second session of the same reader gets its own.
+  const phone = app.client();
+  await phone.login(reader.account.email, reader.account.password);
+  const tokenOf = (html: string) => /<form class="composer card"[^>]*>\s*<input type="hidden" name="_csrf" value="([^"]+)">/.exec(html)?.[1];
+  const desk = tokenOf((await reader.client.get("/")).text);
+  const second = tokenOf((await phone.get("/")).text);
+  t.truthy(desk && second);
+  t.not(desk, second);
+  t.is(tokenOf((await reader.client.get("/")).text), desk);
+  t.is((await phone.post("/posts", { target: `user:${reader.userId}`, body: "From the phone's composer", _csrf: second! }, { csrf: false })).status, 302, "the token the phone's composer carries is its session's");
+
   const french = pickerOptions((await reader.client.get("/", { "accept-language": "fr" })).text);
   t.is(french.find(({ value }) => value === `user:${reader.userId}`)?.label, "Mon profil");
   t.is(pickerOptions((await reader.client.get("/")).text).find(({ value }) => value === `user:${reader.userId}`)?.label, "My profile");
