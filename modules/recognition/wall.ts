@@ -44,7 +44,7 @@ export async function wallFilters(ctx: AppContext): Promise<{ filters: WallFilte
   if (data.from) filters.from = asDate(data.from);
   // "to" is a whole day: kudos before the next midnight.
   if (data.to) filters.to = new Date(asDate(data.to).getTime() + 24 * 3600_000);
-  const { before: _before, ...query } = raw;
+  const { before: _before, partial: _partial, ...query } = raw;
   return { filters, query };
 }
 
