@@ -373,7 +373,7 @@ export function documentRoutes(host: Host) {
         isCurrent: Number(version.id) === document.currentVersionId,
       })),
       moveChoices: await folderChoices(container, await hiddenOf(host, ctx)),
-      transferTargets: mayChange(rights, user, document) ? await transferTargets(host, user, container) : [],
+
       maxFileMb: (await host.settings.read(siteSettings)).maxFileMb,
       preview: await previewOf(host, document, current),
     });
@@ -464,6 +464,21 @@ export function documentRoutes(host: Host) {
     }
     flash(ctx, "success", "documents:flash.moved");
     ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  // The groups a file can move to, asked only when someone opens this page (one check per group they are in).
+  router.get("/d/:id/transfer", async (ctx) => {
+    const container = containerOf(ctx);
+    const document = await documentIn(host, ctx, ctx.params.id);
+    await mustChange(host, ctx, document);
+    await ctx.render("documents/transfer.njk", {
+      title: ctx.state.t("documents:transfer.label"),
+      container,
+      base: baseOf(container),
+      path: [],
+      document,
+      targets: await transferTargets(host, ctx.state.user!, container),
+    });
   });
 
   // To another group's documents, for someone who may change this file and manages folders there.

@@ -556,8 +556,11 @@ test.serial("a document moves to another group its uploader manages, with its ve
   const usage = async (id: number) => Number((await sql<{ bytes: number | string }>("SELECT bytes FROM documents_usage WHERE container_type = 'group' AND container_id = :id", { id }))[0]?.bytes ?? 0);
   const [handbookBefore, elsewhereBefore] = [await usage(handbook.id), await usage(elsewhere.id)];
 
-  t.true((await owner.client.get(`${docs}/d/${moving.id}`)).text.includes(`<option value="${elsewhere.id}">Elsewhere</option>`), "offered where the owner manages documents");
-  t.false((await member.client.get(`${docs}/d/${(await documentNamed("Plan.txt"))!.id}`)).text.includes("f-documents-transfer"), "a member who manages no other group is offered none");
+  t.true((await owner.client.get(`${docs}/d/${moving.id}`)).text.includes(`href="${docs}/d/${moving.id}/transfer"`));
+  t.true((await owner.client.get(`${docs}/d/${moving.id}/transfer`)).text.includes(`<option value="${elsewhere.id}">Elsewhere</option>`), "offered where the owner manages documents");
+  const memberChoice = await member.client.get(`${docs}/d/${(await documentNamed("Plan.txt"))!.id}/transfer`);
+  t.true(memberChoice.text.includes("You manage the documents of no other group."), "a member who manages no other group is offered none");
+  t.is((await other.client.get(`${docs}/d/${moving.id}/transfer`)).status, 403);
   t.is((await member.client.post(`${docs}/d/${(await documentNamed("Plan.txt"))!.id}/transfer`, { group: String(elsewhere.id) })).status, 422, "and cannot send one there");
   t.is((await other.client.post(`${docs}/d/${moving.id}/transfer`, { group: String(elsewhere.id) })).status, 403, "not someone else's file");
 
