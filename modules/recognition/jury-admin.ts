@@ -1,8 +1,9 @@
 import type Router from "@koa/router";
-import { Op } from "sequelize";
+import { Op, QueryTypes } from "sequelize";
 import { z } from "zod";
 import { User, audit, flash, idParam, notFound, renderInvalid, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
-import { refreshJurors, remainingBudget } from "./jury.ts";
+import { periodKey, refreshJurors } from "./jury.ts";
+import { now } from "./clock.ts";
 import { Award, Juror } from "./models.ts";
 import { csvLine } from "./csv.ts";
 
@@ -12,11 +13,26 @@ const jurorForm = z.object({
   period: z.enum(["month", "year"], { message: "recognition:errors.period" }).default("month"),
 });
 
+/** The budget rows of these jurors' current periods, in one query. */
+async function spentThisPeriod(host: Host, jurors: Juror[]) {
+  const keys = [...new Set(jurors.map((juror) => periodKey(juror.period, now())))];
+  if (jurors.length === 0) return new Map<string, { budget: number; spent: number }>();
+  const rows = await host.sequelize.query<{ juror_id: number; period_key: string; budget: number; spent: number }>(
+    "SELECT juror_id, period_key, budget, spent FROM recognition_budgets WHERE juror_id IN (:ids) AND period_key IN (:keys)",
+    { replacements: { ids: jurors.map((juror) => juror.userId), keys }, type: QueryTypes.SELECT },
+  );
+  return new Map(rows.map((row) => [`${row.juror_id}|${row.period_key}`, { budget: Number(row.budget), spent: Number(row.spent) }]));
+}
+
 async function juryPage(host: Host, ctx: AppContext) {
   const jurors = await Juror.findAll({ where: { isActive: true }, order: [["createdAt", "ASC"]] });
   const people = new Map((await User.findAll({ where: { id: jurors.map((juror) => juror.userId) }, attributes: ["id", "displayName", "username"] })).map((user) => [user.id, user]));
-  const rows = [];
-  for (const juror of jurors) rows.push({ juror, person: people.get(juror.userId), remaining: await remainingBudget(host, juror) });
+  const spent = await spentThisPeriod(host, jurors);
+  const rows = jurors.map((juror) => {
+    const key = periodKey(juror.period, now());
+    const row = spent.get(`${juror.userId}|${key}`);
+    return { juror, person: people.get(juror.userId), remaining: { periodKey: key, budget: row?.budget ?? juror.budget, spent: row?.spent ?? 0 } };
+  });
   return { title: ctx.state.t("recognition:jury.adminTitle"), jurors: rows };
 }
 

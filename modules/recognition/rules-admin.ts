@@ -17,8 +17,8 @@ async function rulesPage(ctx: AppContext) {
   const rules = await BadgeRule.findAll({ where: { isActive: true }, order: [["id", "ASC"]] });
   const badges = await Badge.findAll({ order: [["id", "ASC"]] });
   const names = new Map(badges.map((badge) => [badge.id, shownBadge(badge, ctx.state.lang).name]));
-  const counts = new Map<number, number>();
-  for (const grant of await BadgeGrant.findAll({ where: { ruleId: rules.map((rule) => rule.id), revokedAt: null }, attributes: ["ruleId"] })) counts.set(grant.ruleId, (counts.get(grant.ruleId) ?? 0) + 1);
+  const held = (await BadgeGrant.count({ where: { ruleId: rules.map((rule) => rule.id), revokedAt: null }, group: ["ruleId"] })) as unknown as { ruleId: number; count: number }[];
+  const counts = new Map(held.map((row) => [Number(row.ruleId), Number(row.count)]));
   return {
     title: ctx.state.t("recognition:rules.title"),
     rules: rules.map((rule) => ({ id: rule.id, badge: names.get(rule.badgeId) ?? "", metric: rule.metric, threshold: rule.threshold, revokes: rule.revokes, holders: counts.get(rule.id) ?? 0 })),
