@@ -5,6 +5,7 @@ import { Batch, Document, Folder, Version } from "./models.ts";
 import { extractText, withPdf } from "./extract.ts";
 import { pdfFirstPage } from "./pdf.ts";
 import { purgeTrash } from "./purge.ts";
+import { readRequestType } from "./reading.ts";
 import { documentRoutes } from "./routes.ts";
 import { siteSettings } from "./settings.ts";
 
@@ -30,6 +31,13 @@ export default defineModule({
     host.containerRoutes("company", documentRoutes(host));
     host.menu("group", { label: "documents:menu", href: (group: Container) => baseOf(group), order: 20, permission: permissions.view });
     host.menu("main", { label: "documents:companyMenu", href: "/company/documents", order: 40 });
+    host.notificationType({
+      id: readRequestType,
+      label: "documents:notifications.readRequest",
+      message: "documents:notifications.readRequestLine",
+      defaults: { web: true, email: true },
+      level: "always", // addressed to the person: they were chosen to read it
+    });
     // Files in the trash for more than 30 days go for good, once a day.
     host.jobs.every("purge-trash", 24 * 3600_000, () => purgeTrash(host));
     // Each uploaded version's text, for search (queued by the upload, see store.ts).

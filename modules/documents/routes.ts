@@ -24,6 +24,7 @@ import { advanceCurrent, quotaOf, storeBatch, syncSearchName, usageOf } from "./
 import { previewOf } from "./preview.ts";
 import { transferDocument, transferTargets } from "./transfer.ts";
 import { filesFromPosts } from "./from-posts.ts";
+import { askToRead, confirmReading, readersNamed, receiptsOf } from "./reading.ts";
 import { zipFolder } from "./zip.ts";
 
 export const pageSize = 50;
@@ -376,6 +377,7 @@ export function documentRoutes(host: Host) {
 
       maxFileMb: (await host.settings.read(siteSettings)).maxFileMb,
       preview: await previewOf(host, document, current),
+      receipts: await receiptsOf(host, document, user.id),
     });
   });
 
@@ -463,6 +465,25 @@ export function documentRoutes(host: Host) {
       throw error instanceof UniqueConstraintError ? conflict() : error;
     }
     flash(ctx, "success", "documents:flash.moved");
+    ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  // Required reading: whoever may change the file asks chosen readers (@usernames) to confirm they read it.
+  router.post("/d/:id/read-requests", async (ctx) => {
+    const container = containerOf(ctx);
+    const document = await documentIn(host, ctx, ctx.params.id);
+    await mustChange(host, ctx, document);
+    const readers = await readersNamed(host, container, bodyText(ctx, "readers"));
+    await askToRead(host, container, document, readers, ctx.state.user!);
+    flash(ctx, "success", "documents:flash.readRequested", { count: readers.length });
+    ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  router.post("/d/:id/read", async (ctx) => {
+    const container = containerOf(ctx);
+    const document = await documentIn(host, ctx, ctx.params.id);
+    if (!(await confirmReading(host, document, ctx.state.user!.id))) throw forbidden("documents:errors.notAsked");
+    flash(ctx, "success", "documents:flash.readConfirmed");
     ctx.redirect(`${baseOf(container)}/d/${document.id}`);
   });
 

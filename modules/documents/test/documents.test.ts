@@ -7,8 +7,9 @@ import path from "node:path";
 import { contentIdOf, filesUnder, pdfDocument, pngImage, postMultipart, zipArchive, type TestFile } from "../../../test/attachments/helpers.ts";
 import { waitUntil } from "../../../test/notifications/helpers.ts";
 import { contentLinks, search } from "../../../test/search/helpers.ts";
-import { queueDrained } from "../../../test/notifications/helpers.ts";
+import { notificationsOf, queueDrained } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
+import { usernameOf } from "../../../test/helpers/content.ts";
 import { Document, Version } from "../models.ts";
 
 // The documents module over HTTP, as its users meet it: the switches, every role against every action,
@@ -663,4 +664,35 @@ test.serial("an archived group's documents are read only: listed and downloaded,
   }
   t.truthy(await documentNamed("kept.txt", archived.id), "nothing changed");
   t.is(await count("documents_folders", "container_id = :id", { id: archived.id }), 0);
+});
+
+test.serial("required reading: chosen readers are notified, confirm once, and the asker sees who did", async (t) => {
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Policies 2027" })).status, 302);
+  t.is((await upload(moderator, docs, [text("Be kind.", "Code of conduct.txt")], { folder: String((await folderNamed("Policies 2027"))!.id) })).status, 302);
+  const code = (await documentNamed("Code of conduct.txt"))!;
+  const [memberName, otherName, outsiderName] = await Promise.all([usernameOf(member.userId), usernameOf(other.userId), usernameOf(outsider.userId)]);
+  t.is((await member.client.post(`${docs}/d/${code.id}/read-requests`, { readers: `@${otherName}` })).status, 403, "only who may change the file asks");
+  t.is((await moderator.client.post(`${docs}/d/${code.id}/read-requests`, { readers: `@${memberName} @${outsiderName}` })).status, 422, "an outsider cannot be asked");
+  t.is((await moderator.client.post(`${docs}/d/${code.id}/read-requests`, { readers: "@nobody-at-all" })).status, 422);
+  t.is(await count("documents_read_requests"), 0, "nothing asked after a refusal");
+  t.is((await moderator.client.post(`${docs}/d/${code.id}/read-requests`, { readers: `@${memberName}, ${otherName.toUpperCase()}` })).status, 302);
+  t.is((await moderator.client.post(`${docs}/d/${code.id}/read-requests`, { readers: `@${memberName}` })).status, 302, "asking again");
+  t.is(await count("documents_read_requests", "document_id = :id", { id: code.id }), 2);
+  await queueDrained();
+  t.true((await notificationsOf(member.userId)).some((notification) => notification.type === "documents.read-request"), "the reader is notified");
+  t.false((await notificationsOf(groupAdmin.userId)).some((notification) => notification.type === "documents.read-request"), "no one else");
+
+  const asked = await member.client.get(`${docs}/d/${code.id}`);
+  t.true(asked.text.includes("You were asked to read this document."));
+  t.is((await groupAdmin.client.post(`${docs}/d/${code.id}/read`, {})).status, 403, "not asked: nothing to confirm");
+  t.is((await member.client.post(`${docs}/d/${code.id}/read`, {})).status, 302);
+  const [first] = await sql<{ confirmed_at: string }>("SELECT confirmed_at FROM documents_read_requests WHERE user_id = :id", { id: member.userId });
+  t.is((await member.client.post(`${docs}/d/${code.id}/read`, {})).status, 302, "confirming again");
+  const [second] = await sql<{ confirmed_at: string }>("SELECT confirmed_at FROM documents_read_requests WHERE user_id = :id", { id: member.userId });
+  t.deepEqual(second.confirmed_at, first.confirmed_at, "keeps the first time");
+  t.false((await member.client.get(`${docs}/d/${code.id}`)).text.includes("You were asked to read this document."));
+  const receipts = (await moderator.client.get(`${docs}/d/${code.id}`)).text;
+  t.true(receipts.includes("1 of 2 have confirmed."));
+  t.true(receipts.includes("✓ Max Member"));
+  t.true(receipts.includes("Nora Other has not confirmed yet"));
 });
