@@ -48,7 +48,7 @@ export interface AwardRequest {
 /** The awarded post or comment, readable by the juror and not their own; else a refusal that says why. */
 async function awardTarget(host: Host, policy: ContentPolicy, request: AwardRequest): Promise<{ content: Content; authorId: number }> {
   const content = await Content.findByPk(request.contentId);
-  if (!content || content.deletedAt || !(await policy.canRead(content))) throw new HttpError(404);
+  if (!content || content.deletedAt || content.hiddenAt || !(await policy.canRead(content))) throw new HttpError(404);
   let authorId = content.authorId;
   if (request.commentId) {
     const [comment] = await host.sequelize.query<{ author_id: number }>("SELECT author_id FROM comments WHERE id = :id AND content_id = :content AND deleted_at IS NULL AND hidden_at IS NULL", {
