@@ -89,6 +89,10 @@ test.serial("a juror awards posts and comments with a reason, never their own, n
   t.is((await awardPoints(juror.client, { points: "5", comment: String(ownCommentId) })).status, 422, "nor their own comment");
   t.is((await awardPoints(juror.client, { content: String(posts.secret), points: "5" })).status, 404, "nor what they cannot read");
   t.is((await awardPoints(juror.client, { points: "5", comment: "999999" })).status, 404);
+  const { Content } = await import("../../../core/models/content.ts");
+  await Content.update({ hiddenAt: new Date() }, { where: { id: posts.company } });
+  t.is((await awardPoints(juror.client, { points: "5" })).status, 404, "nor a post hidden by moderators");
+  await Content.update({ hiddenAt: null }, { where: { id: posts.company } });
   t.is((await awardPoints(juror.client, { points: "0" })).status, 422);
   t.is((await awardPoints(juror.client, { points: "5", reason: "" })).status, 422);
   const over = await awardPoints(juror.client, { points: "51" });
