@@ -28,6 +28,19 @@ import { askToRead, confirmReading, readersNamed, receiptsOf } from "./reading.t
 import { zipFolder } from "./zip.ts";
 
 export const pageSize = 50;
+/** Folders nest at most this deep: every path, ZIP entry and breadcrumb stays short, and no chain can loop. */
+export const maxDepth = 20;
+
+/** How many levels of folders sit under this one (0 for none), with one recursive query. */
+async function depthBelow(host: Host, folder: Folder): Promise<number> {
+  const [row] = await host.sequelize.query<{ depth: number | string | null }>(
+    `WITH RECURSIVE down(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
+       UNION ALL SELECT f.id, down.depth + 1 FROM documents_folders f JOIN down ON f.parent_id = down.id WHERE down.depth < 100)
+     SELECT MAX(depth) AS depth FROM down`,
+    { replacements: { id: folder.id }, type: QueryTypes.SELECT },
+  );
+  return Number(row?.depth ?? 0);
+}
 const maxFilesPerUpload = 20;
 
 type Ctx = AppContext & { params: Record<string, string> };
@@ -262,6 +275,7 @@ export function documentRoutes(host: Host) {
     await mustManage(host, ctx);
     const parent = await folderField(host, ctx, bodyText(ctx, "parent"));
     const name = nameFrom(ctx);
+    if (parent && (await pathOf(host, parent)).length >= maxDepth) throw new HttpError(422, "documents:errors.tooDeep");
     try {
       const folder = await Folder.create({ containerType: container.type, containerId: container.id, parentId: parent?.id ?? null, name, nameKey: nameKey(name), createdBy: ctx.state.user!.id });
       flash(ctx, "success", "documents:flash.folderCreated");
@@ -291,7 +305,10 @@ export function documentRoutes(host: Host) {
     const folder = await folderIn(host, ctx, ctx.params.folderId);
     const parent = await folderField(host, ctx, bodyText(ctx, "parent"));
     // Not into itself or one of its own folders.
-    if (parent && (await pathOf(host, parent)).some((step) => step.id === folder.id)) throw new HttpError(422, "documents:errors.moveInside");
+    const above = parent ? await pathOf(host, parent) : [];
+    if (above.some((step) => step.id === folder.id)) throw new HttpError(422, "documents:errors.moveInside");
+    // The folder's own depth below it counts too: the deepest folder must stay within maxDepth.
+    if (above.length + (await depthBelow(host, folder)) >= maxDepth) throw new HttpError(422, "documents:errors.tooDeep");
     try {
       await host.sequelize.transaction(async (transaction) => {
         await folder.update({ parentId: parent?.id ?? null }, { transaction });

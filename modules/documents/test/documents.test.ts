@@ -186,6 +186,15 @@ test.serial("folders: nested, renamed, moved (never into themselves), names uniq
   t.true(page.text.includes("<h1>Year 2027</h1>"));
   t.is((await member.client.get(`${docs}/f/999999`)).status, 404);
   t.is((await member.client.get(`${elsewhere.url}/documents/f/${year.id}`)).status, 404);
+  // At most 20 levels deep, whether made there or moved there.
+  let parent = "";
+  for (let level = 1; level <= 20; level += 1) {
+    t.is((await moderator.client.post(`${docs}/folders`, { parent, name: `Level ${level}` })).status, 302, `level ${level}`);
+    parent = String((await folderNamed(`Level ${level}`))!.id);
+  }
+  t.is((await moderator.client.post(`${docs}/folders`, { parent, name: "Level 21" })).status, 422);
+  t.is((await moderator.client.post(`${docs}/f/${year.id}/move`, { parent })).status, 422, "not moved below the 20th level either");
+  t.is((await moderator.client.post(`${docs}/f/${(await folderNamed("Level 1"))!.id}/delete`, {})).status, 302);
   // A folder of another group is not a place to move to.
   t.is((await moderator.client.post(`${docs}/f/${year.id}/move`, { parent: "999999" })).status, 404);
 });
