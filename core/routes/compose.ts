@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppContext, AppContextExtras, AppState } from "../http/context.ts";
 import type { AppServices } from "../services.ts";
 import { requireUser, safeNext } from "../auth/current-user.ts";
-import { notFound } from "../http/errors.ts";
+import { HttpError, notFound } from "../http/errors.ts";
 import { validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
 import { policyOf } from "../content/request.ts";
@@ -82,7 +82,16 @@ export function composeRoutes(services: AppServices) {
     if (!(await writer.mayCreate(policy, kind.createPermission, container!))) return renderRefused(ctx, kind, 403, { target: "stream:errors.cannotPost" });
     if (!(await services.registry.isEnabledIn(kind.moduleId, container!))) return renderRefused(ctx, kind, 403, { target: "stream:compose.kindUnavailable" });
     if (!kind.composer.files) await discardUploads(uploads);
-    const content = await kind.composer.submit({ actor: policy, container: container!, text, fields: own.data, uploads: kind.composer.files ? uploads : [] });
+    let content;
+    try {
+      content = await kind.composer.submit({ actor: policy, container: container!, text, fields: own.data, uploads: kind.composer.files ? uploads : [] });
+    } catch (error) {
+      // The kind refused what was sent (a 4xx HttpError: a limit reached, a rule broken): answered like a refused
+      // field, the form filled in again with its message at the top; anything else is a fault, not a refusal.
+      if (!(error instanceof HttpError) || error.status < 400 || error.status > 499) throw error;
+      if (kind.composer.files) await discardUploads(uploads);
+      return renderRefused(ctx, kind, error.status, { form: error.messageKey });
+    }
     flash(ctx, "success", "stream:posted");
     ctx.redirect(base.data.returnTo ? safeNext(base.data.returnTo) : `/c/${content.id}`);
     ctx.status = 303;

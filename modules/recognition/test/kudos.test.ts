@@ -4,7 +4,7 @@ import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
 import { usernameOf } from "../../../test/helpers/content.ts";
 import { entryHtml } from "../../../test/comments/helpers.ts";
-import { pngImage, postMultipart } from "../../../test/attachments/helpers.ts";
+import { pngImage, postMultipart, refusedPage } from "../../../test/attachments/helpers.ts";
 import { notificationsOf, waitUntil } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
 import { setClock } from "../clock.ts";
@@ -142,9 +142,24 @@ test.serial("the rules: not oneself, a badge that is active, recipients who can 
   // A new month: the pair may start again. 4 kudos given on 10 March so far; the daily limit (5) stops the 6th.
   setClock(new Date("2026-04-01T00:00:01Z"));
   for (let index = 0; index < 5; index += 1) t.is((await compose(giver.client, { recipients: index < 3 ? ana.username : bruno.username, body: `April ${index}` })).status, 303, `kudos ${index} of the day`);
+  const beforeDaily = await kudosCount();
   const daily = await compose(giver.client, { recipients: manager.username, body: "Sixth today" });
   t.is(daily.status, 422);
-  t.true(daily.text.includes("all your kudos for today"));
+  // Refused by the kind's submit (the limit is spent in the write): the composer again, as for a refused field.
+  t.regex(daily.text, /<div class="flash flash-error refused-box" id="refused" role="alert" tabindex="-1">[\s\S]*?all your kudos for today/, "the reason at the top");
+  t.regex(daily.text, /<textarea id="f-body"[^>]*>Sixth today<\/textarea>/, "the message typed is kept");
+  t.regex(daily.text, new RegExp(`<input id="f-kudos-recipients" name="recipients" value="${manager.username}"`), "the people named are kept");
+  t.regex(daily.text, /<fieldset class="composer-kind" data-kind="kudos">/, "the Kudos tab is open");
+  // As a browser sends it (multipart, the form token in the address): a clean address shows the same form.
+  const multipart = await postMultipart(giver.client, "/compose/kudos", { target: "company:0", returnTo: "/", badge: String(badges.thanks), recipients: manager.username, body: "Sixth, again" });
+  t.is(multipart.status, 303);
+  t.is(multipart.location, "/compose/kudos#refused");
+  const shown = await refusedPage(giver.client, multipart);
+  t.is(shown.status, 422);
+  t.true(shown.text.includes("all your kudos for today"));
+  t.regex(shown.text, /<textarea id="f-body"[^>]*>Sixth, again<\/textarea>/);
+  t.is((await giver.client.get("/compose/kudos")).status, 200, "the refused form is shown once");
+  t.is(await kudosCount(), beforeDaily, "nothing written");
   setClock(new Date("2026-04-02T08:00:00Z"));
   t.is((await compose(giver.client, { recipients: manager.username, body: "Next day" })).status, 303, "a new day, a new allowance");
   // The admins' settings change the limits.
