@@ -675,6 +675,22 @@ test.serial("an archived group's documents are read only: listed and downloaded,
   t.is(await count("documents_folders", "container_id = :id", { id: archived.id }), 0);
 });
 
+test.serial("the company space: members view and upload, only the site's admins manage folders and others' files; guests see nothing", async (t) => {
+  const company = "/company/documents";
+  t.is((await member.client.post(`${company}/folders`, { parent: "", name: "Company folder" })).status, 403);
+  t.is((await siteAdmin.post(`${company}/folders`, { parent: "", name: "HR" })).status, 302);
+  const hr = (await folderNamed("HR"))!;
+  t.is((await upload(member, company, [text("holidays", "Holidays.txt")], { folder: String(hr.id) })).status, 302);
+  const holidays = (await documentNamed("Holidays.txt", 0))!;
+  t.is((await other.client.post(`${company}/d/${holidays.id}/rename`, { name: "Mine now.txt" })).status, 403, "another member's file");
+  t.is((await siteAdmin.post(`${company}/d/${holidays.id}/rename`, { name: "Holidays 2027.txt" })).status, 302, "an admin moderates");
+  t.is((await bytesOf(other, `${company}/d/${holidays.id}/download`)).body.toString(), "holidays");
+  t.is((await guest.client.get(`${company}/d/${holidays.id}/download`)).status, 404);
+  t.is((await upload(guest, company, [text("g", "guest.txt")])).status, 404);
+  t.is((await app.client().get(company)).status, 404, "signed out");
+  t.true((await member.client.get("/")).text.includes('href="/company/documents"'), "in the main menu");
+});
+
 test.serial("required reading: chosen readers are notified, confirm once, and the asker sees who did", async (t) => {
   t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Policies 2027" })).status, 302);
   t.is((await upload(moderator, docs, [text("Be kind.", "Code of conduct.txt")], { folder: String((await folderNamed("Policies 2027"))!.id) })).status, 302);
