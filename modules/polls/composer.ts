@@ -112,6 +112,8 @@ export const quizFields = z.object({
   attempts: z.preprocess((value) => (value === "" || value === undefined ? 1 : value), z.coerce.number({ message: "polls:errors.attempts" }).int("polls:errors.attempts").min(1, "polls:errors.attempts").max(10, "polls:errors.attempts")),
   reveal: z.enum(["attempt", "close"], { message: "polls:errors.reveal" }).default("attempt"),
   leaderboard: checkbox,
+  timeLimit: z.preprocess((value) => (value === "" || value === undefined ? undefined : value), z.coerce.number({ message: "polls:errors.timeLimit" }).int("polls:errors.timeLimit").min(10, "polls:errors.timeLimit").max(7200, "polls:errors.timeLimit").optional()),
+  timeBonus: checkbox,
   results: z.enum(resultVisibilities, { message: "polls:errors.results" }).default("closed"),
   openToReaders: checkbox,
   closesAt: closesAtField,

@@ -1,6 +1,6 @@
 import { Content, defineModule } from "../../core/sdk/index.ts";
 import { handleDeadlines } from "./deadlines.ts";
-import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion, QuizAttempt, QuizLeaderboardOptout } from "./models.ts";
+import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
 import { ballotTypes, pollContentType, quizContentType, removePolls, surveyContentType } from "./poll-type.ts";
 import { pollRoutes, publishResults } from "./routes.ts";
 
@@ -10,7 +10,7 @@ export default defineModule({
   version: "1.0.0",
   requires: ["groups"],
   scopes: ["instance", "group"],
-  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice, QuizAttempt, QuizLeaderboardOptout],
+  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice, QuizAttempt, QuizLeaderboardOptout, QuizStart],
   migrations: "migrations",
   assets: { stylesheets: ["polls.css"], scripts: ["polls.js"] },
   register(host) {

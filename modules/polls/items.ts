@@ -40,6 +40,9 @@ export interface PollItem {
     hasLeaderboard: boolean;
     leaderboard: { name: string; score: number }[];
     isOptedOut: boolean;
+    timeLimitSeconds: number | null;
+    /** A timed quiz's attempt under way (its ballot shows), or null (a Start button shows instead). */
+    startedAt: Date | null;
   } | null;
 }
 
@@ -126,6 +129,8 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
             // The right answers show once the person used their attempts (if the quiz says so), and to everyone after the close.
             isRevealed: !isOpen || (poll.reveal === "attempt" && !attemptsLeft),
             hasLeaderboard: poll.hasLeaderboard,
+            timeLimitSeconds: poll.timeLimitSeconds,
+            startedAt: quizState.startedAt ?? null,
             leaderboard: [],
             isOptedOut: quizzes.isOptedOut,
           }

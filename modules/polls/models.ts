@@ -23,6 +23,8 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
   declare maxAttempts: CreationOptional<number>;
   declare reveal: CreationOptional<"attempt" | "close">;
   declare hasLeaderboard: CreationOptional<boolean>;
+  declare timeLimitSeconds: CreationOptional<number | null>;
+  declare timeBonus: CreationOptional<boolean>;
 
   /** Whether answers are taken at this instant: not closed by hand or by the job, and before the deadline. */
   isOpenAt(now: Date): boolean {
@@ -48,6 +50,8 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
         maxAttempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         reveal: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "attempt" },
         hasLeaderboard: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        timeLimitSeconds: { type: DataTypes.INTEGER, allowNull: true },
+        timeBonus: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       },
       { sequelize, tableName: "polls", underscored: true, timestamps: false },
     );
@@ -188,6 +192,7 @@ export class QuizAttempt extends Model<InferAttributes<QuizAttempt>, InferCreati
   declare attempt: number;
   declare score: number;
   declare maxScore: number;
+  declare bonus: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize) {
@@ -199,6 +204,7 @@ export class QuizAttempt extends Model<InferAttributes<QuizAttempt>, InferCreati
         attempt: { type: DataTypes.INTEGER, allowNull: false },
         score: { type: DataTypes.INTEGER, allowNull: false },
         maxScore: { type: DataTypes.INTEGER, allowNull: false },
+        bonus: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE,
       },
       { sequelize, tableName: "quiz_attempts", underscored: true, updatedAt: false },
@@ -212,5 +218,27 @@ export class QuizLeaderboardOptout extends Model<InferAttributes<QuizLeaderboard
 
   static initModel(sequelize: Sequelize) {
     QuizLeaderboardOptout.init({ userId: { type: DataTypes.INTEGER, primaryKey: true } }, { sequelize, tableName: "quiz_leaderboard_optouts", underscored: true, timestamps: false });
+  }
+}
+
+/** When a person started an attempt at a timed quiz (server time): the limit and the bonus count from it. */
+export class QuizStart extends Model<InferAttributes<QuizStart>, InferCreationAttributes<QuizStart>> {
+  declare id: CreationOptional<number>;
+  declare pollId: number;
+  declare userId: number;
+  declare attempt: number;
+  declare startedAt: Date;
+
+  static initModel(sequelize: Sequelize) {
+    QuizStart.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        pollId: { type: DataTypes.INTEGER, allowNull: false },
+        userId: { type: DataTypes.INTEGER, allowNull: false },
+        attempt: { type: DataTypes.INTEGER, allowNull: false },
+        startedAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      { sequelize, tableName: "quiz_starts", underscored: true, timestamps: false },
+    );
   }
 }

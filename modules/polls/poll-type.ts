@@ -30,7 +30,7 @@ function ballotContentType(host: Host, type: string, composer: ComposerKind): Co
       { table: "poll_options", contentRef: "poll_id" },
       { table: "poll_participations", contentRef: "poll_id" },
       { table: "poll_answers", contentRef: "poll_id" },
-      ...(type === quizType ? [{ table: "quiz_attempts", contentRef: "poll_id" }] : []),
+      ...(type === quizType ? [{ table: "quiz_attempts", contentRef: "poll_id" }, { table: "quiz_starts", contentRef: "poll_id" }] : []),
     ],
     search: {
       label: type === pollType ? "polls:search.tab" : type === surveyType ? "polls:search.surveys" : "polls:search.quizzes",

@@ -1,6 +1,18 @@
 import { QueryTypes, type Sequelize } from "sequelize";
 import type { ParsedAnswer, QuestionView } from "./tallies/index.ts";
 
+/** Seconds allowed past the limit for the page to travel: a submission later than this scores nothing. */
+export const graceSeconds = 5;
+
+/**
+ * A timed attempt's bonus: up to half the score again, in proportion to the time left (nothing once the limit
+ * is reached). Elapsed and limit in seconds.
+ */
+export function timeBonusOf(score: number, elapsedSeconds: number, limitSeconds: number): number {
+  const left = Math.max(0, limitSeconds - elapsedSeconds) / limitSeconds;
+  return Math.round((score * left) / 2);
+}
+
 /** A right answer scores the question's points: the one right option, or exactly the right set of a multiple choice. */
 export function scoreOf(questions: QuestionView[], answers: Map<number, ParsedAnswer>): { score: number; maxScore: number } {
   let score = 0;
@@ -15,6 +27,8 @@ export function scoreOf(questions: QuestionView[], answers: Map<number, ParsedAn
 }
 
 export interface QuizState {
+  /** The start of the attempt under way at a timed quiz, if any. */
+  startedAt?: Date;
   attemptsUsed: number;
   lastScore: number | null;
   bestScore: number | null;
@@ -27,7 +41,7 @@ export async function quizStates(sequelize: Sequelize, pollIds: number[], viewer
   const states = new Map<number, QuizState>(pollIds.map((id) => [id, { attemptsUsed: 0, lastScore: null, bestScore: null }]));
   if (!viewerId || pollIds.length === 0) return { states, isOptedOut: false };
   const rows = await sequelize.query<{ poll_id: number; attempt: number; score: number }>(
-    "SELECT poll_id, attempt, score FROM quiz_attempts WHERE user_id = :viewerId AND poll_id IN (:pollIds) ORDER BY poll_id, attempt",
+    "SELECT poll_id, attempt, score + bonus AS score FROM quiz_attempts WHERE user_id = :viewerId AND poll_id IN (:pollIds) ORDER BY poll_id, attempt",
     { replacements: { viewerId, pollIds }, type: QueryTypes.SELECT },
   );
   for (const row of rows) {
@@ -37,6 +51,14 @@ export async function quizStates(sequelize: Sequelize, pollIds: number[], viewer
     state.bestScore = Math.max(state.bestScore ?? 0, Number(row.score));
   }
   const [optout] = await sequelize.query("SELECT user_id FROM quiz_leaderboard_optouts WHERE user_id = :viewerId", { replacements: { viewerId }, type: QueryTypes.SELECT });
+  const starts = await sequelize.query<{ poll_id: number; attempt: number; started_at: unknown }>(
+    "SELECT poll_id, attempt, started_at FROM quiz_starts WHERE user_id = :viewerId AND poll_id IN (:pollIds)",
+    { replacements: { viewerId, pollIds }, type: QueryTypes.SELECT },
+  );
+  for (const start of starts) {
+    const state = states.get(Number(start.poll_id))!;
+    if (Number(start.attempt) === state.attemptsUsed + 1) state.startedAt = new Date(start.started_at as string);
+  }
   return { states, isOptedOut: Boolean(optout) };
 }
 
@@ -45,7 +67,7 @@ export async function leaderboards(sequelize: Sequelize, pollIds: number[]): Pro
   const boards = new Map<number, { name: string; score: number }[]>(pollIds.map((id) => [id, []]));
   if (pollIds.length === 0) return boards;
   const rows = await sequelize.query<{ poll_id: number; name: string; best: number | string }>(
-    `SELECT a.poll_id, u.display_name AS name, MAX(a.score) AS best FROM quiz_attempts a JOIN users u ON u.id = a.user_id
+    `SELECT a.poll_id, u.display_name AS name, MAX(a.score + a.bonus) AS best FROM quiz_attempts a JOIN users u ON u.id = a.user_id
      WHERE a.poll_id IN (:pollIds) AND NOT EXISTS (SELECT 1 FROM quiz_leaderboard_optouts o WHERE o.user_id = a.user_id)
      GROUP BY a.poll_id, a.user_id, u.display_name`,
     { replacements: { pollIds }, type: QueryTypes.SELECT },

@@ -8,8 +8,8 @@ import { ruleFields } from "./composer.ts";
 import { clock } from "./clock.ts";
 import { answersCsv } from "./export.ts";
 import { pollItems } from "./items.ts";
-import { Poll, QuizAttempt, QuizLeaderboardOptout } from "./models.ts";
-import { scoreOf } from "./quiz.ts";
+import { Poll, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
+import { graceSeconds, scoreOf, timeBonusOf } from "./quiz.ts";
 import { ballotTypes } from "./poll-type.ts";
 import { questionsOf } from "./queries.ts";
 
@@ -48,9 +48,21 @@ export function pollRoutes(host: Host) {
       const used = await QuizAttempt.count({ where: { pollId: poll.id, userId: voterId } });
       if (used >= poll.maxAttempts) throw new HttpError(409, "polls:errors.noAttemptsLeft");
       const { score, maxScore } = scoreOf(item.questions, answers);
+      let bonus = 0;
+      if (poll.timeLimitSeconds) {
+        // Timed: counted from the start the server recorded; past the limit the attempt is used and scores nothing.
+        const start = await QuizStart.findOne({ where: { pollId: poll.id, userId: voterId, attempt: used + 1 } });
+        if (!start) throw new HttpError(409, "polls:errors.notStarted");
+        const elapsed = (clock.now().getTime() - start.startedAt.getTime()) / 1000;
+        if (elapsed > poll.timeLimitSeconds + graceSeconds) {
+          await QuizAttempt.create({ pollId: poll.id, userId: voterId, attempt: used + 1, score: 0, maxScore }).catch(() => undefined);
+          throw new HttpError(409, "polls:errors.timeUp");
+        }
+        if (poll.timeBonus) bonus = timeBonusOf(score, elapsed, poll.timeLimitSeconds);
+      }
       await castBallot(host.sequelize, poll, voterId, answers, clock.now, {
         replace: true,
-        afterWrite: (transaction) => QuizAttempt.create({ pollId: poll.id, userId: voterId, attempt: used + 1, score, maxScore }, { transaction }),
+        afterWrite: (transaction) => QuizAttempt.create({ pollId: poll.id, userId: voterId, attempt: used + 1, score, maxScore, bonus }, { transaction }),
       });
     } else {
       await castBallot(host.sequelize, poll, voterId, answers, clock.now);
@@ -122,6 +134,20 @@ export function pollRoutes(host: Host) {
     await publishResults(host, content);
     flash(ctx, "success", "polls:settings.saved");
     ctx.redirect(`/c/${content.id}`);
+    ctx.status = 303;
+  });
+
+  // A timed quiz's attempt starts here: the server records the time the limit counts from (once per attempt).
+  router.post("/:contentId/start", requireUser, async (ctx) => {
+    const { content, poll } = await readablePoll(ctx);
+    const item = await itemFor(ctx, content);
+    if (poll.kind !== "quiz" || !poll.timeLimitSeconds) throw notFound();
+    if (content.deletedAt || !item.isOpen) throw closedError();
+    if (!item.isEligible) throw forbidden("polls:errors.notMember");
+    if (!item.canAnswer) throw new HttpError(409, "polls:errors.noAttemptsLeft");
+    const userId = ctx.state.user!.id;
+    await QuizStart.findOrCreate({ where: { pollId: poll.id, userId, attempt: item.quiz!.attemptsUsed + 1 }, defaults: { pollId: poll.id, userId, attempt: item.quiz!.attemptsUsed + 1, startedAt: clock.now() } });
+    ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/c/${content.id}`);
     ctx.status = 303;
   });
 

@@ -66,6 +66,8 @@ export async function writeSurvey(title: string, fields: SurveyFields | QuizFiel
       maxAttempts: isQuiz ? fields.attempts : 1,
       reveal: isQuiz ? fields.reveal : "attempt",
       hasLeaderboard: isQuiz && fields.leaderboard,
+      timeLimitSeconds: isQuiz ? (fields.timeLimit ?? null) : null,
+      timeBonus: isQuiz && fields.timeBonus && fields.timeLimit !== undefined,
     },
     { transaction },
   );

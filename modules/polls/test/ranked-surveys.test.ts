@@ -187,3 +187,42 @@ test.serial("a quiz: right answers and points, two attempts, answers revealed af
   const closed = await entry(author.client);
   t.true(closed.includes("Right answer:") && closed.includes("Paris has been the capital for centuries."), "revealed to everyone after the close");
 });
+
+test.serial("a timed quiz: the limit counts from a start the server records, a fast answer earns a bonus, a late one scores nothing", async (t) => {
+  const { clock } = await import("../clock.ts");
+  t.is((await author.client.post("/compose/quiz", { target: "company:0", returnTo: "/", body: "Too short", questions: "? Q\n+ a\n- b", timeLimit: "5" })).status, 422);
+  const quiz = await compose("quiz", "Timed quiz", { questions: "? Two plus two? [points 4]\n+ 4\n- 5", attempts: "2", timeLimit: "60", timeBonus: "on", results: "always" });
+  const field = `q${quiz.questions[0].id}`;
+  const voter = voters[5];
+  const send = () => voter.post(`/polls/${quiz.contentId}/answer`, { [field]: String(quiz.option("4")) });
+  const notStarted = await send();
+  t.is(notStarted.status, 409);
+  t.true(notStarted.text.includes("Start the quiz first"));
+  const before = entryHtml((await voter.get("/")).text, quiz.contentId);
+  t.true(before.includes("You have 60 seconds to answer once you start."));
+  t.false(before.includes('<form class="poll-ballot"'), "no ballot before the start");
+  t.is((await voter.post(`/polls/${quiz.contentId}/start`, { returnTo: "/" })).status, 303);
+  const started = entryHtml((await voter.get("/")).text, quiz.contentId);
+  t.true(started.includes('<form class="poll-ballot"'));
+  t.true(started.includes("60 seconds to answer."));
+  t.is((await send()).status, 303);
+  t.true(entryHtml((await voter.get("/")).text, quiz.contentId).includes("Your score: 6 / 4"), "4 points and a bonus of 2 for answering at once");
+
+  t.is((await voter.post(`/polls/${quiz.contentId}/start`, { returnTo: "/" })).status, 303, "the second attempt starts");
+  clock.now = () => new Date(Date.now() + 70_000);
+  try {
+    const late = await send();
+    t.is(late.status, 409);
+    t.true(late.text.includes("Time is up"));
+  } finally {
+    clock.now = () => new Date();
+  }
+  t.deepEqual(
+    (await sql<{ attempt: number; score: number; bonus: number }>("SELECT attempt, score, bonus FROM quiz_attempts WHERE poll_id = :id ORDER BY attempt", { id: quiz.pollId })).map((row) => [row.attempt, row.score, row.bonus]),
+    [[1, 4, 2], [2, 0, 0]],
+    "the late attempt is used and scores nothing",
+  );
+  t.is((await voter.post(`/polls/${quiz.contentId}/start`, { returnTo: "/" })).status, 409, "no attempt left to start");
+  const untimed = await compose("quiz", "Untimed quiz", { questions: "? Q\n+ a\n- b" });
+  t.is((await voter.post(`/polls/${untimed.contentId}/start`, {})).status, 404);
+});
