@@ -7,6 +7,7 @@ import { pdfFirstPage } from "./pdf.ts";
 import { purgeTrash } from "./purge.ts";
 import { readRequestType } from "./reading.ts";
 import { documentRoutes } from "./routes.ts";
+import { appPasswordRoutes } from "./app-passwords.ts";
 import { siteSettings } from "./settings.ts";
 
 /**
@@ -31,6 +32,9 @@ export default defineModule({
     host.containerRoutes("company", documentRoutes(host));
     host.menu("group", { label: "documents:menu", href: (group: Container) => baseOf(group), order: 20, permission: permissions.view });
     host.menu("main", { label: "documents:companyMenu", href: "/company/documents", order: 40 });
+    // App passwords, in the account menu (for WebDAV clients).
+    host.routes(appPasswordRoutes(host));
+    host.menu("user", { label: "documents:appPasswords.menu", href: "/documents/app-passwords", order: 50 });
     host.notificationType({
       id: readRequestType,
       label: "documents:notifications.readRequest",

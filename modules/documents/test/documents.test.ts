@@ -721,3 +721,31 @@ test.serial("required reading: chosen readers are notified, confirm once, and th
   t.true(receipts.includes("✓ Max Member"));
   t.true(receipts.includes("Nora Other has not confirmed yet"));
 });
+
+test.serial("app passwords: created on the account's page with a name, shown once, kept as a hash, revoked by their owner only", async (t) => {
+  const { createHash } = await import("node:crypto");
+  t.is((await app.client().get("/documents/app-passwords")).status, 302, "signed out: the login page");
+  const empty = await member.client.get("/documents/app-passwords");
+  t.is(empty.status, 200);
+  t.true(empty.text.includes("You have no app password."));
+  t.true((await member.client.get("/")).text.includes('href="/documents/app-passwords"'), "in the account menu");
+  t.is((await member.client.post("/documents/app-passwords", { name: "" })).status, 422);
+  t.is((await member.client.post("/documents/app-passwords", { name: "x".repeat(101) })).status, 422);
+  t.is(await count("documents_app_passwords"), 0);
+  const created = await member.client.post("/documents/app-passwords", { name: "Laptop\u202E sync" });
+  t.is(created.status, 201);
+  const token = /<code class="documents-token">([A-Za-z0-9_-]{43})<\/code>/.exec(created.text)?.[1];
+  if (!token) return t.fail("no token shown");
+  const [row] = await sql<{ id: number; name: string; token_hash: string; user_id: number }>("SELECT id, name, token_hash, user_id FROM documents_app_passwords");
+  t.like(row, { name: "Laptop sync", user_id: member.userId }, "direction characters dropped");
+  t.is(row.token_hash, createHash("sha256").update(token).digest("hex"), "only its hash is kept");
+  t.false(JSON.stringify(await sql("SELECT * FROM documents_app_passwords")).includes(token));
+  const listed = await member.client.get("/documents/app-passwords");
+  t.true(listed.text.includes("<strong>Laptop sync</strong>") && listed.text.includes("never used"));
+  t.false(listed.text.includes(token), "never shown again");
+  t.false((await other.client.get("/documents/app-passwords")).text.includes("Laptop sync"), "each person sees their own");
+  t.is((await other.client.post(`/documents/app-passwords/${row.id}/revoke`, {})).status, 404, "not someone else's");
+  t.is(await count("documents_app_passwords"), 1);
+  t.is((await member.client.post(`/documents/app-passwords/${row.id}/revoke`, {})).status, 302);
+  t.is(await count("documents_app_passwords"), 0);
+});
