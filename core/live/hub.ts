@@ -47,6 +47,21 @@ export interface WatchedContainers {
   mayRead(streamKey: string): Promise<boolean>;
 }
 
+/**
+ * An open stream a module serves to an audience it authorises itself (host.live.serve: an office screen's
+ * display link, say): no viewer, only the module's own events for the containers it names.
+ */
+interface AudienceConnection {
+  moduleId: string;
+  watched: Set<string>;
+  /** Whether the audience may still listen: asked before each event and every `recheckMs`; false ends the stream. */
+  allowed(): Promise<boolean>;
+  recheckMs: number;
+  checkedAt: number;
+  stream: PassThrough;
+  isServerListening(): boolean;
+}
+
 export const unreadLabel = (count: number) => (count > 99 ? "99+" : String(count));
 
 /**
@@ -56,6 +71,7 @@ export const unreadLabel = (count: number) => (count > 99 ? "99+" : String(count
  */
 export class LiveHub {
   private connections = new Set<Connection>();
+  private audiences = new Set<AudienceConnection>();
   private ticks = 0;
   private timer: NodeJS.Timeout;
 
@@ -71,7 +87,7 @@ export class LiveHub {
   }
 
   get size() {
-    return this.connections.size;
+    return this.connections.size + this.audiences.size;
   }
 
   publish(event: LiveEvent): Promise<void> {
@@ -118,6 +134,41 @@ export class LiveHub {
     return stream;
   }
 
+  /**
+   * Opens a stream for an audience a module authorises itself: it hears that module's events for the
+   * watched containers only, while `allowed()` holds (asked before each event and every `recheckMs`).
+   */
+  openAudience(
+    audience: { moduleId: string; watched: string[]; allowed(): Promise<boolean>; recheckMs: number; isServerListening(): boolean },
+    onClose: (handler: () => void) => void,
+  ): PassThrough {
+    const stream = new PassThrough();
+    const connection: AudienceConnection = { ...audience, watched: new Set(audience.watched), checkedAt: Date.now(), stream };
+    this.audiences.add(connection);
+    const close = () => {
+      this.audiences.delete(connection);
+      if (!stream.writableEnded) stream.end();
+    };
+    onClose(close);
+    stream.on("close", close);
+    stream.write("retry: 5000\n\n");
+    return stream;
+  }
+
+  /** Asks an audience whether it may still listen; ends its stream when not (or when the question fails). */
+  private async stillAllowed(connection: AudienceConnection): Promise<boolean> {
+    connection.checkedAt = Date.now();
+    const allowed = await connection.allowed().catch((err) => {
+      this.logger.warn({ err }, "live updates: an audience's check failed");
+      return false;
+    });
+    if (!allowed) {
+      this.audiences.delete(connection);
+      if (!connection.stream.writableEnded) connection.stream.end();
+    }
+    return allowed;
+  }
+
   private send(connection: Connection, event: "unread" | "posts", data: { count: number }) {
     // The viewer may have left while the count was read: a write after end would be an unhandled stream error.
     if (connection.stream.writableEnded) return;
@@ -150,10 +201,16 @@ export class LiveHub {
 
   /** A module's event, to the pages watching its container whose viewer may still read it. */
   private async dispatchModuleEvent(event: Extract<LiveEvent, { kind: "module" }>) {
+    const message = `event: module\ndata: ${JSON.stringify({ module: event.moduleId, name: event.name, container: event.streamKey, data: event.data })}\n\n`;
+    const audiences = [...this.audiences].filter((audience) => audience.moduleId === event.moduleId && audience.watched.has(event.streamKey));
+    await Promise.all(
+      audiences.map(async (audience) => {
+        if ((await this.stillAllowed(audience)) && !audience.stream.writableEnded) audience.stream.write(message);
+      }),
+    );
     const concerned = [...this.connections].filter((connection) => connection.watched.has(event.streamKey));
     if (concerned.length === 0) return;
     await this.recheckWatched(concerned);
-    const message = `event: module\ndata: ${JSON.stringify({ module: event.moduleId, name: event.name, container: event.streamKey, data: event.data })}\n\n`;
     for (const connection of concerned) {
       if (!connection.watched.has(event.streamKey) || connection.stream.writableEnded) continue;
       connection.stream.write(message);
@@ -205,13 +262,20 @@ export class LiveHub {
       if (!connection.isServerListening()) connection.stream.end();
       else if (this.ticks % heartbeatTicks === 0) connection.stream.write(": keep-alive\n\n");
     }
+    const now = Date.now();
+    for (const audience of this.audiences) {
+      if (!audience.isServerListening()) audience.stream.end();
+      else if (now - audience.checkedAt >= audience.recheckMs) void this.stillAllowed(audience);
+      else if (this.ticks % heartbeatTicks === 0) audience.stream.write(": keep-alive\n\n");
+    }
   }
 
   /** Ends every open stream and leaves the bus. */
   async close() {
     clearInterval(this.timer);
-    for (const connection of this.connections) connection.stream.end();
+    for (const connection of [...this.connections, ...this.audiences]) connection.stream.end();
     this.connections.clear();
+    this.audiences.clear();
     await this.bus.close();
   }
 }

@@ -1,15 +1,12 @@
 import Router from "@koa/router";
 import type { AppContextExtras, AppState } from "../http/context.ts";
+import { startEventStream } from "./event-stream.ts";
 import type { AppServices } from "../services.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import { User } from "../models/user.ts";
 import { dashboardKeys } from "../content/dashboard.ts";
 import type { DashboardKeys, WatchedContainers } from "./hub.ts";
 import { ContentPolicy } from "../policies/content.ts";
-
-interface ListeningServer {
-  listening: boolean;
-}
 
 /** The viewer's dashboard containers as they are now (read again when their memberships or follows move). */
 async function currentDashboardKeys(registry: ModuleRegistry, userId: number): Promise<DashboardKeys> {
@@ -59,17 +56,9 @@ export function liveRoutes(services: AppServices) {
         ? { keys: { keys: await dashboardKeys(services.registry, user), version: user.subscriptionsVersion }, reload: () => currentDashboardKeys(services.registry, user.id) }
         : null;
     const watch = await watchedContainers(services.registry, user, ctx.query.watch);
-    const socket = ctx.req.socket;
-    const server = (socket as unknown as { server?: ListeningServer }).server;
-    socket.setTimeout(0);
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true);
-    // Connection: close frees the socket as soon as the stream ends (on shutdown, say), instead of idling in keep-alive.
-    ctx.set({ "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no", Connection: "close" });
-    ctx.type = "text/event-stream";
-    ctx.status = 200;
+    const isServerListening = startEventStream(ctx);
     ctx.body = await services.live.open(
-      { userId: user.id, t: ctx.state.t, dashboard, watch, isServerListening: () => server?.listening !== false },
+      { userId: user.id, t: ctx.state.t, dashboard, watch, isServerListening },
       (close) => ctx.req.once("close", close),
     );
   });

@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../helpers/app.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../modules/groups/test/helpers.ts";
-import { openEvents, pause } from "../notifications/helpers.ts";
+import { openEvents, pause, waitUntil } from "../notifications/helpers.ts";
 
 // A module's live events (host.live.publish) reach the open pages watching the container, and only readers.
 let app: TestApp;
@@ -74,4 +74,38 @@ test.serial("a member removed while their page is open hears nothing more; bad w
 test.serial("an event name a module may not use is refused", async (t) => {
   const { moduleLive } = await import("../../core/live/module-channel.ts");
   await t.throwsAsync(moduleLive("fixture-live").publish({ type: "group", id: vault.id }, "Bad Name!", {}), { message: /lowercase/ });
+});
+
+test.serial("a stream a module serves its own audience (host.live.serve) carries only that module's events for its containers, while allowed", async (t) => {
+  const { LiveHub } = await import("../../core/live/hub.ts");
+  const { memoryBus } = await import("../../core/live/bus.ts");
+  const { default: pino } = await import("pino");
+  const hub = new LiveHub(memoryBus(), pino({ level: "silent" }), { unreadCount: async () => 0, subscriptionsVersions: async () => new Map() });
+  let allowed = true;
+  let asked = 0;
+  const onClose: (() => void)[] = [];
+  const stream = hub.openAudience(
+    { moduleId: "fixture-live", watched: ["company:0"], allowed: async () => (asked++, allowed), recheckMs: 1000, isServerListening: () => true },
+    (close) => onClose.push(close),
+  );
+  let text = "";
+  stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  try {
+    await hub.publish({ kind: "module", moduleId: "fixture-live", name: "ping", streamKey: "company:0", data: { text: "for the screen" } });
+    await hub.publish({ kind: "module", moduleId: "fixture-live", name: "ping", streamKey: `group:${vault.id}`, data: { text: "a group's" } });
+    await hub.publish({ kind: "module", moduleId: "other-module", name: "ping", streamKey: "company:0", data: { text: "another module's" } });
+    await pause(100);
+    t.true(text.includes('"data":{"text":"for the screen"}'));
+    t.false(text.includes("a group's"), "a container it does not watch");
+    t.false(text.includes("another module's"), "another module's event");
+    t.is(asked, 1, "asked before the event it carried");
+    t.is(hub.size, 1);
+    // Asked again every recheckMs even without events: a refusal ends the stream.
+    allowed = false;
+    await waitUntil(() => stream.writableEnded, "the audience's stream to end", 4000);
+    t.is(hub.size, 0);
+  } finally {
+    for (const close of onClose) close();
+    await hub.close();
+  }
 });

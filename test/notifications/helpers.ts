@@ -37,6 +37,8 @@ export interface EventStream {
   /** X-Request-Id of the stream request: its log line (written when the stream ends) tells which process served it. */
   requestId: string;
   waitFor(event: string, check?: (data: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
+  /** Whether the server ended the stream. */
+  isEnded(): boolean;
   close(): void;
 }
 
@@ -49,6 +51,7 @@ export async function openEvents(client: Client, path = "/live/events"): Promise
     signal: controller.signal,
   });
   const events: EventStream["events"] = [];
+  let ended = response.status !== 200;
   if (response.body && response.status === 200) {
     void (async () => {
       const decoder = new TextDecoder();
@@ -65,6 +68,7 @@ export async function openEvents(client: Client, path = "/live/events"): Promise
             if (event && data) events.push({ event, data: JSON.parse(data) });
           }
         }
+        ended = true;
       } catch {
         // Aborted by close().
       }
@@ -78,6 +82,7 @@ export async function openEvents(client: Client, path = "/live/events"): Promise
       const found = await waitUntil(() => events.find((e) => e.event === event && check(e.data)), `event "${event}"`, ms);
       return found.data;
     },
+    isEnded: () => ended,
     close: () => controller.abort(),
   };
 }
