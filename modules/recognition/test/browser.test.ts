@@ -5,7 +5,7 @@ import { usernameOf } from "../../../test/helpers/content.ts";
 import { expectNoAxeViolations, hasHorizontalScroll, phone, screenshot, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../../../test/helpers/browser.ts";
 
 // Kudos in Chromium on a 360 px phone: given from a colleague's profile, seen on the appreciation wall (which
-// announces the next one live) and on the office display; every page passes axe-core; screenshots kept.
+// announces the next one live) and on the office display (live too); every page passes axe-core; screenshots kept.
 
 let app: TestApp;
 let browser: Browser;
@@ -59,6 +59,10 @@ whenBrowserAvailable(() => {
     t.true(await screen.locator(".kudos", { hasText: "covering" }).isVisible(), "on the office display");
     t.true(await screen.locator(".kudos", { hasText: "Gina Giver thanks Ana Able" }).isVisible());
     t.is(await screen.locator(".topbar").count(), 0, "no sign-in chrome");
+    // Live: a kudos posted now appears on the screen without a reload (its feed, authorised by the link).
+    await screen.waitForTimeout(500); // the feed connects
+    t.is((await other.post("/compose/kudos", { target: "company:0", returnTo: "/", recipients: anaName, badge: "1", body: "Live on the **lobby** screen" })).status, 303);
+    await screen.locator(".kudos", { hasText: "Live on the lobby screen" }).waitFor({ state: "visible", timeout: 5000 });
     await screenshot(screen, "recognition-display");
     await expectNoAxeViolations(t, screen);
     t.deepEqual(watched.problems, []);

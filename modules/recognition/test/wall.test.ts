@@ -4,7 +4,7 @@ import { QueryTypes } from "sequelize";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
 import { usernameOf } from "../../../test/helpers/content.ts";
-import { openEvents } from "../../../test/notifications/helpers.ts";
+import { openEvents, pause, waitUntil } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
 import { setClock } from "../clock.ts";
 
@@ -160,7 +160,32 @@ test.serial("display link: admins only, token hashed at rest, shows only the com
   t.is((await screen.get(`/recognition/display/${"A".repeat(43)}`)).status, 404);
   t.is((await screen.get("/recognition")).status, 302, "the link opens the display, nothing else");
 
-  t.is((await admin.post(`/admin/recognition/display-links/${row.id}/revoke`)).status, 302);
+  // The live feed, opened with the link: recognition's events of the company stream only.
+  t.true(page.text.includes(`data-recognition-feed="${path}/events"`), "the page names its feed");
+  t.regex(page.text, /<noscript><meta http-equiv="refresh" content="120"><\/noscript>/, "without JavaScript the page reloads itself");
+  const feed = await openEvents(screen, `${path}/events`);
+  const otherFeed = await openEvents(app.client(), `${path}/events`);
+  try {
+    t.is(feed.status, 200);
+    await pause(100);
+    const live = await give({ recipients: ana.username, body: "Live on the lobby screen" });
+    t.deepEqual(await feed.waitFor("module"), { module: "recognition", name: "kudos", container: "company:0", data: { contentId: live } });
+    t.true((await screen.get(`${path}?partial=1`)).text.includes("Live on the lobby screen"), "what the screen fetches when told");
+    const hidden = await give({ recipients: insider.username, body: "Secret and live", target: `group:${secret.id}`, returnTo: secret.url });
+    await pause(300);
+    t.deepEqual(feed.events.map((event) => (event.data.data as { contentId: number }).contentId), [live], `nothing of the secret group's kudos (${hidden})`);
+    t.false(JSON.stringify(feed.events).includes(`group:${secret.id}`));
+
+    t.is((await admin.post(`/admin/recognition/display-links/${row.id}/revoke`)).status, 302);
+    const afterRevoke = await give({ recipients: ana.username, body: "After the revoke" });
+    await waitUntil(() => feed.isEnded() && otherFeed.isEnded(), "the revoked link's feeds to end");
+    t.false(feed.events.some((event) => (event.data.data as { contentId: number }).contentId === afterRevoke), "a revoked link hears nothing more");
+    t.is((await openEvents(screen, `${path}/events`)).status, 404, "and cannot open its feed again");
+    t.is((await openEvents(screen, "/recognition/display/not-a-token/events")).status, 404);
+  } finally {
+    feed.close();
+    otherFeed.close();
+  }
   t.is((await screen.get(path)).status, 404, "revoked: nothing any more");
   t.is((await screen.get(`${path}?partial=1`)).status, 404);
   t.is((await admin.post("/admin/recognition/display-links/99999/revoke")).status, 404);
