@@ -39,6 +39,11 @@ test.before(async () => {
 });
 test.after.always(() => app?.close());
 
+/** The database's own refusal: SQLite reports a trigger's RAISE as a constraint error, with the message in its parent. */
+async function refusedByDatabase(t: import("ava").ExecutionContext, query: Promise<unknown>, pattern: RegExp, message?: string) {
+  const error = await t.throwsAsync(query, undefined, message);
+  t.regex(String((error as { parent?: Error } | undefined)?.parent?.message ?? error?.message), pattern, message);
+}
 const sql = <T extends object>(query: string, replacements: Record<string, unknown> = {}) => app.app.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
 
 interface Created {
@@ -77,6 +82,15 @@ test.serial("secret ballot: answers carry no person, participation is apart, and
   t.true(answers.every((row) => /^[0-9a-f]{24}$/.test(String(row.id))), "random keys, not a sequence");
   const choices = await sql<Record<string, unknown>>("SELECT c.* FROM poll_answer_choices c JOIN poll_answers a ON a.id = c.answer_id WHERE a.poll_id = :id", { id: secret.pollId });
   t.deepEqual(Object.keys(choices[0]).sort(), ["answer_id", "option_id", "question_id", "rank"]);
+  const [question] = await sql<{ id: number }>("SELECT id FROM poll_questions WHERE poll_id = :id", { id: secret.pollId });
+  await refusedByDatabase(
+    t,
+    app.app.sequelize.query("INSERT INTO poll_answers (id, poll_id, question_id, user_id) VALUES ('x1', :pollId, :questionId, :userId)", { replacements: { pollId: secret.pollId, questionId: question.id, userId: outsider.userId } }),
+    /an anonymous answer names no person/,
+    "the database refuses a person on an anonymous answer, whatever code writes it",
+  );
+  await refusedByDatabase(t, app.app.sequelize.query("UPDATE poll_answers SET user_id = :userId WHERE poll_id = :pollId", { replacements: { pollId: secret.pollId, userId: member.userId } }), /an anonymous answer names no person/);
+  t.deepEqual(await sql("SELECT user_id FROM poll_answers WHERE poll_id = :id AND user_id IS NOT NULL", { id: secret.pollId }), []);
   t.deepEqual(
     (await sql<{ user_id: number }>("SELECT user_id FROM poll_participations WHERE poll_id = :id ORDER BY user_id", { id: secret.pollId })).map((row) => row.user_id),
     [member.userId, colleague.userId].sort((a, b) => a - b),
@@ -116,6 +130,8 @@ test.serial("anonymity can change until the first answer, then it is locked; a n
   t.true(locked.text.includes("Anonymity cannot change once someone has answered."));
   t.false(Boolean((await sql<{ is_anonymous: unknown }>("SELECT is_anonymous FROM polls WHERE id = :id", { id: named.pollId }))[0].is_anonymous));
   t.true((await author.client.get(`/polls/${named.contentId}/settings`)).text.includes("cannot become a secret ballot"));
+  // The database holds it too, whatever code would write.
+  await refusedByDatabase(t, app.app.sequelize.query("UPDATE polls SET is_anonymous = :yes WHERE id = :id", { replacements: { yes: true, id: named.pollId } }), /anonymity is locked/);
   t.is((await settings({ results: "sometimes" })).status, 422);
   const csv = await author.client.get(`/polls/${named.contentId}/results.csv`);
   t.is(csv.text, '"Person","Question","Answer"\r\n"Mia Member","Team lunch day?","Friday"\r\n');
