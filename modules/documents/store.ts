@@ -8,10 +8,10 @@ import { siteSettings } from "./settings.ts";
 export const batchType = "documents-batch";
 
 /** Bytes a container's documents take: every version's file once (a restored version shares its file), trash included. */
-export async function usageOf(host: Host, container: Pick<Container, "type" | "id">): Promise<number> {
+export async function usageOf(host: Host, container: Pick<Container, "type" | "id">, transaction?: Transaction): Promise<number> {
   const [row] = await host.sequelize.query<{ bytes: number | string | null }>(
     "SELECT bytes FROM documents_usage WHERE container_type = :type AND container_id = :id",
-    { replacements: { type: container.type, id: container.id }, type: QueryTypes.SELECT },
+    { replacements: { type: container.type, id: container.id }, type: QueryTypes.SELECT, transaction },
   );
   return Number(row?.bytes ?? 0);
 }
@@ -83,7 +83,8 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
     names.push(checked.name);
   }
   const incoming = uploads.reduce((sum, upload) => sum + upload.size, 0);
-  if ((await usageOf(host, container)) + incoming > (await quotaOf(host))) throw new HttpError(413, "documents:errors.quota");
+  const quota = await quotaOf(host);
+  if ((await usageOf(host, container)) + incoming > quota) throw new HttpError(413, "documents:errors.quota");
   const stored: StoredFile[] = [];
   const documentIds: number[] = [];
   // Files in a moderators-only folder stay out of search.
@@ -110,6 +111,9 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
           await addUsage(host, container, file.size, transaction);
           documentIds.push(document.id);
         }
+        // Checked again once this upload's bytes are counted, in its transaction: two uploads at once cannot
+        // both pass the check above and go over together (the usage row is locked by the first until it commits).
+        if ((await usageOf(host, container, transaction)) > quota) throw new HttpError(413, "documents:errors.quota");
       },
     });
     return { content, documentIds };

@@ -240,6 +240,13 @@ test.serial("types are sniffed from the bytes, not the name; documents take larg
   const versions = await count("documents_versions");
   t.is((await upload(member, docs, [text("z".repeat(600 * 1024), "a.txt"), text("z".repeat(600 * 1024), "b.txt")])).status, 413);
   t.is(await count("documents_versions"), versions);
+  // Two uploads at once that fit one at a time but not together: exactly one gets in.
+  const used = Number((await sql<{ bytes: number | string }>("SELECT bytes FROM documents_usage WHERE container_type = 'group' AND container_id = :id", { id: handbook.id }))[0].bytes);
+  const each = Math.floor((3 * 1024 * 1024 - used) / 2) + 1024;
+  const both = await Promise.all([upload(member, docs, [text("q".repeat(each), "race-a.txt")]), upload(other, docs, [text("q".repeat(each), "race-b.txt")])]);
+  t.deepEqual(both.map((answer) => answer.status).sort(), [302, 413]);
+  t.is(await count("documents", "name IN ('race-a.txt', 'race-b.txt')"), 1);
+  t.true(Number((await sql<{ bytes: number | string }>("SELECT bytes FROM documents_usage WHERE container_type = 'group' AND container_id = :id", { id: handbook.id }))[0].bytes) <= 3 * 1024 * 1024);
   t.is((await upload(member, `${elsewhere.url}/documents`, [text("z", "z.txt")])).status, 404, "off there");
   t.is((await upload(member, "/company/documents", [text("z".repeat(600 * 1024), "company.txt")])).status, 302, "the company space has its own quota");
   t.is((await siteAdmin.post("/admin/modules/documents/settings", { maxFileMb: "100", quotaMb: "2048" })).status, 302);
