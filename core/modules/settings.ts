@@ -53,15 +53,23 @@ export function settingsReader(moduleId: string, definition: () => { settings?: 
   };
 }
 
+/** What the settings form's checkbox sends when ticked (core/templates/modules/settings.njk). */
+export const checkboxOn = "1";
+
 /**
- * Checks a settings form: each field through its schema (a checkbox is true when sent, false when not).
- * Returns the values to store, or the first error of each field as a translation key.
+ * Checks a settings form: each field through its schema (a checkbox is true when it sends checkboxOn, false
+ * when not sent at all; any other value, "false" included, is refused). Returns the values to store, or the
+ * first error of each field as a translation key.
  */
 export function parseSettingsForm(fields: SettingFields, body: Record<string, unknown>): { values: Record<string, unknown>; errors: null } | { values: null; errors: Record<string, string> } {
   const values: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const [name, field] of Object.entries(fields)) {
-    const sent = field.input === "checkbox" ? name in body && body[name] !== "" : typeof body[name] === "string" ? body[name] : "";
+    if (field.input === "checkbox" && name in body && body[name] !== checkboxOn) {
+      errors[name] = "validation:invalid";
+      continue;
+    }
+    const sent = field.input === "checkbox" ? body[name] === checkboxOn : typeof body[name] === "string" ? body[name] : "";
     if (field.input === "select" && !field.options?.some((option) => option.value === sent)) {
       errors[name] = "validation:invalid";
       continue;

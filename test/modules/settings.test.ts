@@ -75,6 +75,22 @@ test.serial("bad values answer 422 with each field's error and what was typed, a
   t.regex(refused.text, /name="showBadge" value="1" checked/);
   t.deepEqual(await settingsRows(), before);
   t.is((await json(admin, "/fixture-settings")).body.dailyLimit, 12);
+
+  // A checkbox takes only what the form sends when ticked ("1"), or nothing (off): "false", "on", "" and lists are refused.
+  const valid = { greeting: "Bonjour", dailyLimit: "12", tone: "formal" };
+  for (const showBadge of ["false", "true", "on", "0", "", "yes"]) {
+    const garbage = await admin.post("/admin/modules/fixture-settings/settings", { ...valid, showBadge });
+    t.is(garbage.status, 422, `showBadge=${JSON.stringify(showBadge)}`);
+    t.regex(garbage.text, /<small class="error" id="e-showBadge">This value is not valid.<\/small>/);
+    t.notRegex(garbage.text, /name="showBadge" value="1" checked/, "not shown ticked");
+  }
+  t.is((await admin.post("/admin/modules/fixture-settings/settings", { ...valid, showBadge: ["1", "1"] })).status, 422, "a checkbox sent twice");
+  t.deepEqual(await settingsRows(), before, "nothing saved");
+  t.false((await json(admin, "/fixture-settings")).body.showBadge, "still off");
+  t.is((await admin.post("/admin/modules/fixture-settings/settings", { ...valid, showBadge: "1" })).status, 302);
+  t.true((await json(admin, "/fixture-settings")).body.showBadge, "ticked: on");
+  t.is((await admin.post("/admin/modules/fixture-settings/settings", valid)).status, 302);
+  t.false((await json(admin, "/fixture-settings")).body.showBadge, "not sent: off");
 });
 
 test.serial("only the site's admins reach its settings; a module without settings or an unknown one is 404", async (t) => {

@@ -163,10 +163,10 @@ test.serial("the rules: not oneself, a badge that is active, recipients who can 
   setClock(new Date("2026-04-02T08:00:00Z"));
   t.is((await compose(giver.client, { recipients: manager.username, body: "Next day" })).status, 303, "a new day, a new allowance");
   // The admins' settings change the limits.
-  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "1", pairMonthlyCap: "3", showRankings: "true" })).status, 302);
+  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "1", pairMonthlyCap: "3", showRankings: "1" })).status, 302);
   t.true((await compose(giver.client, { recipients: bruno.username, body: "Over the new limit" })).text.includes("all your kudos for today"));
-  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "0", pairMonthlyCap: "3", showRankings: "true" })).status, 422);
-  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "50", pairMonthlyCap: "50", showRankings: "true" })).status, 302);
+  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "0", pairMonthlyCap: "3", showRankings: "1" })).status, 422);
+  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "50", pairMonthlyCap: "50", showRankings: "1" })).status, 302);
 });
 
 test.serial("kudos from a profile: the give form, its refusals, and a manager told when the recipient asked", async (t) => {
@@ -201,7 +201,7 @@ test.serial("kudos from a profile: the give form, its refusals, and a manager to
 
 test.serial("limits hold under kudos sent at once (spent in the database), and a group without the module refuses kudos", async (t) => {
   setClock(new Date("2026-05-05T10:00:00Z"));
-  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "3", pairMonthlyCap: "2", showRankings: "true" })).status, 302);
+  t.is((await admin.post("/admin/modules/recognition/settings", { dailyLimit: "3", pairMonthlyCap: "2", showRankings: "1" })).status, 302);
   const rush = await person("member", "Rita Rush");
   const others = [ana, bruno, outsider];
   const daily = await Promise.all(Array.from({ length: 8 }, (_, index) => compose(rush.client, { recipients: others[index % 3].username, body: `At once ${index}` })));
@@ -229,5 +229,5 @@ test.serial("limits hold under kudos sent at once (spent in the database), and a
   t.true((await ana.client.get(`/u/${ana.username}/recognition`)).text.includes(`id="content-${secret.content_id}"`));
   t.false((await outsider.client.get(`/u/${ana.username}/recognition`)).text.includes(`id="content-${secret.content_id}"`));
   t.false((await outsider.client.get(`/u/${ana.username}/recognition`)).text.includes("Secret thanks"));
-  await admin.post("/admin/modules/recognition/settings", { dailyLimit: "50", pairMonthlyCap: "50", showRankings: "true" });
+  await admin.post("/admin/modules/recognition/settings", { dailyLimit: "50", pairMonthlyCap: "50", showRankings: "1" });
 });

@@ -37,7 +37,7 @@ test.before(async () => {
   for (const id of ["groups", "recognition"]) {
     if ((await admin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(`could not enable ${id}`);
   }
-  await admin.post("/admin/modules/recognition/settings", { dailyLimit: "100", pairMonthlyCap: "100", showRankings: "true" });
+  await admin.post("/admin/modules/recognition/settings", { dailyLimit: "100", pairMonthlyCap: "100", showRankings: "1" });
   await admin.post("/admin/recognition/badges", { nameEn: "Gold", nameFr: "Or", icon: "trophy", points: "10" });
   await admin.post("/admin/recognition/badges", { nameEn: "Bronze", nameFr: "Bronze", icon: "star", points: "3" });
   [badges.gold, badges.bronze] = (await sql<{ id: number }>("SELECT id FROM recognition_badges ORDER BY id")).map((row) => row.id);

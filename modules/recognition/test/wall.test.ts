@@ -39,7 +39,7 @@ test.before(async () => {
   for (const id of ["groups", "recognition"]) {
     if ((await admin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(`could not enable ${id}`);
   }
-  await admin.post("/admin/modules/recognition/settings", { dailyLimit: "100", pairMonthlyCap: "100", showRankings: "true" });
+  await admin.post("/admin/modules/recognition/settings", { dailyLimit: "100", pairMonthlyCap: "100", showRankings: "1" });
   await admin.post("/admin/recognition/badges", { nameEn: "Care", nameFr: "Soin", companyValue: "Kindness", icon: "heart", points: "5" });
   await admin.post("/admin/recognition/badges", { nameEn: "Craft", nameFr: "Savoir-faire", companyValue: "Quality", icon: "trophy", points: "8" });
   [badges.care, badges.craft] = (await sql<{ id: number }>("SELECT id FROM recognition_badges ORDER BY id")).map((row) => row.id);
