@@ -35,7 +35,8 @@ export async function transferDocument(host: Host, document: Document, from: Con
     { replacements: { id: document.id }, type: QueryTypes.SELECT },
   );
   const bytes = files.reduce((sum, file) => sum + Number(file.size), 0);
-  if ((await usageOf(host, to)) + bytes > (await quotaOf(host))) throw new HttpError(413, "documents:errors.quota");
+  const quota = await quotaOf(host);
+  if ((await usageOf(host, to)) + bytes > quota) throw new HttpError(413, "documents:errors.quota");
   await host.sequelize.transaction(async (transaction) => {
     const taken = await Document.findOne({ where: { containerType: to.type, containerId: to.id, folderId: null, nameKey: document.nameKey, deletedAt: null }, transaction });
     if (taken) throw new HttpError(409, "documents:errors.nameTaken");
@@ -43,6 +44,7 @@ export async function transferDocument(host: Host, document: Document, from: Con
     await Version.update({ batchId: null }, { where: { documentId: document.id }, transaction });
     await addUsage(host, from, -bytes, transaction);
     await addUsage(host, to, bytes, transaction);
+    if ((await usageOf(host, to, transaction)) > quota) throw new HttpError(413, "documents:errors.quota"); // an upload there meanwhile
     await syncSearchVisibility(host, to, transaction);
   });
 }
