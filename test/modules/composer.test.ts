@@ -119,6 +119,16 @@ test.serial("invalid fields come back with their errors and what was typed; noth
   t.true(shown.text.includes("An item is at most 100 characters."));
   t.regex(shown.text, /<textarea id="f-body"[^>]*>Camping<\/textarea>/);
   t.is(await checklists(), before);
+
+  // The kind's submit refuses (an HttpError thrown in its write): the same form, its status, the message at the top.
+  const refusedBySubmit = await writer.client.post(kindAction, { target: `group:${groups.on.id}`, returnTo: groups.on.url, body: "Twice", items: "Tent\nTent" });
+  t.is(refusedBySubmit.status, 409);
+  t.regex(refusedBySubmit.text, /<div class="flash flash-error refused-box"[^>]*>[\s\S]*?An item is written twice/);
+  t.regex(refusedBySubmit.text, /<textarea id="f-checklist-items"[^>]*>Tent\nTent<\/textarea>/);
+  const multipartRefused = await refusedPage(writer.client, await postMultipart(writer.client, kindAction, { target: `group:${groups.on.id}`, body: "Twice", items: "Tent\nTent" }));
+  t.is(multipartRefused.status, 409);
+  t.true(multipartRefused.text.includes("An item is written twice"));
+  t.is(await checklists(), before, "the row written before the refusal is taken back");
 });
 
 test.serial("a place the writer may not write in is refused, a secret group answering like one that does not exist; nothing is written", async (t) => {
