@@ -4,6 +4,7 @@ import type { AppContext, AppContextExtras, AppState } from "../http/context.ts"
 import type { AppServices } from "../services.ts";
 import { requireUser, safeNext } from "../auth/current-user.ts";
 import { HttpError, notFound } from "../http/errors.ts";
+import { ModuleError } from "../modules/registry.ts";
 import { validateForm, type FieldErrors } from "./form.ts";
 import { flash } from "../views/render.ts";
 import { policyOf } from "../content/request.ts";
@@ -27,6 +28,13 @@ const composeForm = z.object({
 
 /** A refused form's fields kept for the page it is sent back to: what was typed, bounded (keepRefusedForm bounds each). */
 const keptFields = (body: Record<string, unknown>) => Object.keys(body).filter((field) => field !== "_csrf").slice(0, 30);
+
+/** A kind's submit that refuses: a 4xx HttpError, or a ModuleError (its message a translation key, answered 409). */
+function refusalOf(error: unknown): { status: number; messageKey: string } | null {
+  if (error instanceof HttpError) return error.status >= 400 && error.status <= 499 ? { status: error.status, messageKey: error.messageKey } : null;
+  if (error instanceof ModuleError && /^[a-z][a-z0-9-]*:[A-Za-z0-9_.-]+$/.test(error.message)) return { status: 409, messageKey: error.message };
+  return null;
+}
 
 /**
  * A module's kind of content written from core's composer (ContentTypeDefinition.composer): GET shows the
@@ -88,9 +96,10 @@ export function composeRoutes(services: AppServices) {
     } catch (error) {
       // The kind refused what was sent (a 4xx HttpError: a limit reached, a rule broken): answered like a refused
       // field, the form filled in again with its message at the top; anything else is a fault, not a refusal.
-      if (!(error instanceof HttpError) || error.status < 400 || error.status > 499) throw error;
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
       if (kind.composer.files) await discardUploads(uploads);
-      return renderRefused(ctx, kind, error.status, { form: error.messageKey });
+      return renderRefused(ctx, kind, refusal.status, { form: refusal.messageKey });
     }
     flash(ctx, "success", "stream:posted");
     ctx.redirect(base.data.returnTo ? safeNext(base.data.returnTo) : `/c/${content.id}`);

@@ -128,6 +128,9 @@ test.serial("invalid fields come back with their errors and what was typed; noth
   const multipartRefused = await refusedPage(writer.client, await postMultipart(writer.client, kindAction, { target: `group:${groups.on.id}`, body: "Twice", items: "Tent\nTent" }));
   t.is(multipartRefused.status, 409);
   t.true(multipartRefused.text.includes("An item is written twice"));
+  const moduleRefusal = await writer.client.post(kindAction, { target: `group:${groups.on.id}`, returnTo: groups.on.url, body: "Module", items: "module-error" });
+  t.is(moduleRefusal.status, 409, "a ModuleError with a translation key: 409");
+  t.true(moduleRefusal.text.includes("Checklists cannot be written here right now."));
   t.is(await checklists(), before, "the row written before the refusal is taken back");
 });
 
