@@ -119,3 +119,19 @@ export const quizFields = z.object({
   closesAt: closesAtField,
 });
 export type QuizFields = z.infer<typeof quizFields>;
+
+/** The contest composer's fields: when submissions end and voting ends, the caps, moderation. */
+export const contestFields = z
+  .object({
+    submissionsCloseAt: closesAtField,
+    closesAt: closesAtField,
+    maxEntries: z.preprocess((value) => (value === "" || value === undefined ? 1 : value), z.coerce.number({ message: "polls:errors.cap" }).int("polls:errors.cap").min(1, "polls:errors.cap").max(5, "polls:errors.cap")),
+    votesPerPerson: z.preprocess((value) => (value === "" || value === undefined ? 1 : value), z.coerce.number({ message: "polls:errors.cap" }).int("polls:errors.cap").min(1, "polls:errors.cap").max(5, "polls:errors.cap")),
+    moderated: checkbox,
+    results: z.enum(resultVisibilities, { message: "polls:errors.results" }).default("closed"),
+  })
+  .superRefine((fields, context) => {
+    if (!fields.submissionsCloseAt) context.addIssue({ code: "custom", path: ["submissionsCloseAt"], message: "polls:errors.closesAt" });
+    if (!fields.closesAt || (fields.submissionsCloseAt && fields.closesAt <= fields.submissionsCloseAt)) context.addIssue({ code: "custom", path: ["closesAt"], message: "polls:errors.votingAfter" });
+  });
+export type ContestFields = z.infer<typeof contestFields>;

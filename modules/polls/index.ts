@@ -1,7 +1,7 @@
 import { Content, defineModule } from "../../core/sdk/index.ts";
 import { handleDeadlines } from "./deadlines.ts";
 import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
-import { ballotTypes, pollContentType, quizContentType, removePolls, surveyContentType } from "./poll-type.ts";
+import { ballotTypes, contestContentType, pollContentType, quizContentType, removePolls, surveyContentType } from "./poll-type.ts";
 import { pollRoutes, publishResults } from "./routes.ts";
 
 /** Polls (and, on the same ballot engine, surveys): content in groups, the company stream and profiles. */
@@ -17,6 +17,7 @@ export default defineModule({
     host.contentType(pollContentType(host));
     host.contentType(surveyContentType(host));
     host.contentType(quizContentType(host));
+    host.contentType(contestContentType(host));
     host.routes(pollRoutes(host));
     handleDeadlines(host, async (poll) => {
       const content = await Content.findOne({ where: { type: ballotTypes, refId: poll.id } });

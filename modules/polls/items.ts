@@ -9,7 +9,7 @@ import { tallies, type QuestionResult, type QuestionView, type TallyData } from 
 /** What an entry (and a poll's results fragment) shows one viewer. */
 export interface PollItem {
   id: number;
-  kind: "poll" | "survey" | "quiz";
+  kind: "poll" | "survey" | "quiz" | "contest";
   contentId: number;
   title: string;
   isAnonymous: boolean;
@@ -43,6 +43,15 @@ export interface PollItem {
     timeLimitSeconds: number | null;
     /** A timed quiz's attempt under way (its ballot shows), or null (a Start button shows instead). */
     startedAt: Date | null;
+  } | null;
+  /** Contests only: the submission phase, the viewer's entries, and (for its managers) entries waiting for moderation. */
+  contest: {
+    isSubmitting: boolean;
+    submissionsCloseAt: Date | null;
+    maxEntries: number;
+    ownEntries: number;
+    isModerated: boolean;
+    pending: { id: number; label: string }[];
   } | null;
 }
 
@@ -96,6 +105,8 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
     const quizState = quizzes.states.get(poll.id);
     const pollQuestions = questions.get(poll.id) ?? [];
     const attemptsLeft = !quizState || quizState.attemptsUsed < poll.maxAttempts;
+    const isSubmitting = poll.kind === "contest" && Boolean(poll.submissionsCloseAt && now < poll.submissionsCloseAt) && isOpen;
+    const entryOptions = poll.kind === "contest" ? pollQuestions.flatMap((question) => question.options) : [];
     items.set(poll.id, {
       id: poll.id,
       kind: poll.kind,
@@ -110,7 +121,7 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
       isOpen,
       participants: memo.get(versionKey(content))?.participants ?? participation.counts.get(poll.id) ?? 0,
       hasAnswered,
-      canAnswer: isOpen && isEligible && !content.deletedAt && (quizState ? attemptsLeft : !hasAnswered || (poll.allowChange && !poll.isAnonymous)),
+      canAnswer: isOpen && isEligible && !content.deletedAt && !isSubmitting && (quizState ? attemptsLeft : !hasAnswered || (poll.allowChange && !poll.isAnonymous)),
       isEligible,
       isManager,
       showResults,
@@ -121,6 +132,17 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
         return { ...question, own: { choices, value: mine?.value ?? null, text: mine?.text ?? "" } };
       }),
       results: [],
+      contest:
+        poll.kind === "contest"
+          ? {
+              isSubmitting,
+              submissionsCloseAt: poll.submissionsCloseAt,
+              maxEntries: poll.maxEntries,
+              ownEntries: viewer ? entryOptions.filter((option) => option.addedBy === viewer.id && !option.isRemoved).length : 0,
+              isModerated: poll.isModerated,
+              pending: isManager || (viewer && (await policy.canModerate(content))) ? entryOptions.filter((option) => option.isPending && !option.isRemoved).map(({ id, label }) => ({ id, label })) : [],
+            }
+          : null,
       quiz: quizState
         ? {
             ...quizState,

@@ -11,7 +11,7 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
   declare containerType: string;
   declare containerId: number;
   declare authorId: number;
-  declare kind: CreationOptional<"poll" | "survey" | "quiz">;
+  declare kind: CreationOptional<"poll" | "survey" | "quiz" | "contest">;
   declare title: string;
   declare isAnonymous: CreationOptional<boolean>;
   declare allowChange: CreationOptional<boolean>;
@@ -25,6 +25,9 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
   declare hasLeaderboard: CreationOptional<boolean>;
   declare timeLimitSeconds: CreationOptional<number | null>;
   declare timeBonus: CreationOptional<boolean>;
+  declare submissionsCloseAt: CreationOptional<Date | null>;
+  declare maxEntries: CreationOptional<number>;
+  declare isModerated: CreationOptional<boolean>;
 
   /** Whether answers are taken at this instant: not closed by hand or by the job, and before the deadline. */
   isOpenAt(now: Date): boolean {
@@ -52,6 +55,9 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
         hasLeaderboard: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         timeLimitSeconds: { type: DataTypes.INTEGER, allowNull: true },
         timeBonus: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        submissionsCloseAt: { type: DataTypes.DATE, allowNull: true },
+        maxEntries: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+        isModerated: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       },
       { sequelize, tableName: "polls", underscored: true, timestamps: false },
     );
@@ -104,6 +110,7 @@ export class PollOption extends Model<InferAttributes<PollOption>, InferCreation
   declare addedBy: CreationOptional<number | null>;
   declare removedAt: CreationOptional<Date | null>;
   declare isCorrect: CreationOptional<boolean>;
+  declare isPending: CreationOptional<boolean>;
 
   static initModel(sequelize: Sequelize) {
     PollOption.init(
@@ -116,6 +123,7 @@ export class PollOption extends Model<InferAttributes<PollOption>, InferCreation
         addedBy: { type: DataTypes.INTEGER, allowNull: true },
         removedAt: { type: DataTypes.DATE, allowNull: true },
         isCorrect: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        isPending: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       },
       { sequelize, tableName: "poll_options", underscored: true, timestamps: false },
     );

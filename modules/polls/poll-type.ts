@@ -1,16 +1,17 @@
 import type { Transaction } from "sequelize";
 import { defineComposerKind, type ComposerKind, type ContentTypeDefinition, type Host } from "../../core/sdk/index.ts";
-import { pollFields, quizFields, surveyFields } from "./composer.ts";
-import { writePoll, writeSurvey } from "./commands/poll-writer.ts";
-import { scheduleClose } from "./deadlines.ts";
+import { contestFields, pollFields, quizFields, surveyFields } from "./composer.ts";
+import { writeContest, writePoll, writeSurvey } from "./commands/poll-writer.ts";
+import { scheduleClose, scheduleVoting } from "./deadlines.ts";
 import { pollItems, type PollItem } from "./items.ts";
 import { Poll } from "./models.ts";
 
 export const pollType = "poll";
 export const surveyType = "survey";
 export const quizType = "quiz";
+export const contestType = "contest";
 /** The content types written on the ballot engine: the same table, entry and routes. */
-export const ballotTypes = [pollType, surveyType, quizType];
+export const ballotTypes = [pollType, surveyType, quizType, contestType];
 
 /** Deletes polls for good with everything answered (their questions, options, participation and answers cascade). */
 export async function removePolls(ids: number[], transaction: Transaction) {
@@ -33,7 +34,7 @@ function ballotContentType(host: Host, type: string, composer: ComposerKind): Co
       ...(type === quizType ? [{ table: "quiz_attempts", contentRef: "poll_id" }, { table: "quiz_starts", contentRef: "poll_id" }] : []),
     ],
     search: {
-      label: type === pollType ? "polls:search.tab" : type === surveyType ? "polls:search.surveys" : "polls:search.quizzes",
+      label: `polls:search.${type}`,
       table: "polls",
       title: "r.title",
       body: (dialect) => {
@@ -67,6 +68,7 @@ function ballotContentType(host: Host, type: string, composer: ComposerKind): Co
 const afterWrite = (host: Host) => async ({ transaction, content }: { transaction: Transaction; content: { refId: number | null } }) => {
   const poll = await Poll.findByPk(content.refId!, { transaction });
   if (poll?.closesAt) await scheduleClose(host, poll, transaction);
+  if (poll?.submissionsCloseAt) await scheduleVoting(host, poll, transaction);
 };
 
 export function pollContentType(host: Host): ContentTypeDefinition {
@@ -130,6 +132,28 @@ export function quizContentType(host: Host): ContentTypeDefinition {
           // The right answers stay out of the text (search, mentions): only the title and the questions.
           text: [text, ...fields.questions.map((question) => question.prompt)].join("\n"),
           write: async ({ transaction }) => (await writeSurvey(text ?? "", fields, container, actor.user!.id, transaction)).id,
+          afterWrite: afterWrite(host),
+        }),
+    }),
+  );
+}
+
+export function contestContentType(host: Host): ContentTypeDefinition {
+  return ballotContentType(
+    host,
+    contestType,
+    defineComposerKind({
+      label: "polls:contest.tab",
+      template: "polls/contest-fields.njk",
+      text: { label: "polls:contest.title", required: true },
+      files: false,
+      fields: contestFields,
+      submit: ({ actor, container, text, fields }) =>
+        host.content.create(actor, {
+          type: contestType,
+          container,
+          text,
+          write: async ({ transaction }) => (await writeContest(text ?? "", fields, container, actor.user!.id, transaction)).id,
           afterWrite: afterWrite(host),
         }),
     }),

@@ -8,7 +8,8 @@ import { ruleFields } from "./composer.ts";
 import { clock } from "./clock.ts";
 import { answersCsv } from "./export.ts";
 import { pollItems } from "./items.ts";
-import { Poll, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
+import { Poll, PollOption, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
+import { maxOptions } from "./limits.ts";
 import { graceSeconds, scoreOf, timeBonusOf } from "./quiz.ts";
 import { ballotTypes } from "./poll-type.ts";
 import { questionsOf } from "./queries.ts";
@@ -41,8 +42,13 @@ export function pollRoutes(host: Host) {
     const item = await itemFor(ctx, content);
     if (!item.isOpen) throw closedError();
     if (!item.isEligible) throw forbidden("polls:errors.notMember");
+    if (item.contest?.isSubmitting) throw new HttpError(409, "polls:errors.votingNotOpen");
     const answers = readBallot(item.questions, ctx.state.body);
     const voterId = ctx.state.user!.id;
+    if (poll.kind === "contest") {
+      const own = new Set(item.questions.flatMap((question) => question.options).filter((option) => option.addedBy === voterId).map((option) => option.id));
+      if ([...answers.values()].some((answer) => (answer.choices ?? []).some((choice) => own.has(choice.optionId)))) throw forbidden("polls:errors.ownEntry");
+    }
     if (poll.kind === "quiz") {
       // Each attempt replaces the last answers and records its score; the unique index keeps attempt numbers apart.
       const used = await QuizAttempt.count({ where: { pollId: poll.id, userId: voterId } });
@@ -147,6 +153,42 @@ export function pollRoutes(host: Host) {
     if (!item.canAnswer) throw new HttpError(409, "polls:errors.noAttemptsLeft");
     const userId = ctx.state.user!.id;
     await QuizStart.findOrCreate({ where: { pollId: poll.id, userId, attempt: item.quiz!.attemptsUsed + 1 }, defaults: { pollId: poll.id, userId, attempt: item.quiz!.attemptsUsed + 1, startedAt: clock.now() } });
+    ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/c/${content.id}`);
+    ctx.status = 303;
+  });
+
+  // A contest's entries: submitted by its voters until submissions close (a cap each), held for moderation if asked.
+  const entryForm = z.object({ label: z.string().trim().min(1, "polls:errors.optionLength").max(200, "polls:errors.optionLength") });
+  router.post("/:contentId/entries", requireUser, async (ctx) => {
+    const { content, poll } = await readablePoll(ctx);
+    const item = await itemFor(ctx, content);
+    if (poll.kind !== "contest") throw notFound();
+    if (content.deletedAt || !item.contest!.isSubmitting) throw new HttpError(409, "polls:errors.submissionsClosed");
+    if (!item.isEligible) throw forbidden("polls:errors.notMember");
+    const form = validateForm(entryForm, ctx.state.body);
+    if (form.errors) throw new HttpError(422, form.errors.label ?? "polls:errors.optionLength");
+    const userId = ctx.state.user!.id;
+    await host.sequelize.transaction(async (transaction) => {
+      // Counted inside the write: two entries sent at once by the same person cannot pass the cap together (SQLite
+      // takes the write lock first; on PostgreSQL the unique label index still keeps duplicates out).
+      const mine = await PollOption.count({ where: { pollId: poll.id, addedBy: userId, removedAt: null }, transaction });
+      if (mine >= poll.maxEntries) throw new HttpError(409, "polls:errors.entryCap");
+      const options = await PollOption.findAll({ where: { pollId: poll.id }, transaction });
+      if (options.some((option) => option.label.toLowerCase() === form.data.label.toLowerCase())) throw new HttpError(409, "polls:errors.duplicateOption");
+      if (options.length >= maxOptions) throw new HttpError(409, "polls:errors.tooManyOptions");
+      await PollOption.create({ pollId: poll.id, questionId: item.questions[0].id, position: options.length + 1, label: form.data.label, addedBy: userId, isPending: poll.isModerated }, { transaction });
+    });
+    flash(ctx, "success", poll.isModerated ? "polls:contest.entryPending" : "polls:contest.entryAdded");
+    ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/c/${content.id}`);
+    ctx.status = 303;
+  });
+  router.post("/:contentId/entries/:optionId/approve", requireUser, async (ctx) => {
+    const { content, poll } = await readablePoll(ctx);
+    if (poll.kind !== "contest") throw notFound();
+    if (content.deletedAt || !(poll.authorId === ctx.state.user!.id || (await host.policyOf(ctx).canModerate(content)))) throw forbidden();
+    const [changed] = await PollOption.update({ isPending: false }, { where: { id: idParam(ctx.params.optionId), pollId: poll.id, isPending: true } });
+    if (changed !== 1) throw notFound();
+    await publishResults(host, content);
     ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/c/${content.id}`);
     ctx.status = 303;
   });

@@ -1,6 +1,6 @@
 import type { Transaction } from "sequelize";
 import { Poll, PollOption, PollQuestion } from "../models.ts";
-import type { PollFields, QuizFields, SurveyFields } from "../composer.ts";
+import type { ContestFields, PollFields, QuizFields, SurveyFields } from "../composer.ts";
 import { scales } from "../limits.ts";
 
 /** Writes a one-question poll from the composer's fields; returns its id (the content's refId). */
@@ -76,5 +76,27 @@ export async function writeSurvey(title: string, fields: SurveyFields | QuizFiel
     const row = await PollQuestion.create({ pollId: poll.id, position: index + 1, prompt, kind, isRequired, minChoices, maxChoices, scaleMin, scaleMax, points, explanation }, { transaction });
     await PollOption.bulkCreate(options.map((label, place) => ({ pollId: poll.id, questionId: row.id, position: place + 1, label, isCorrect: correct[place] ?? false })), { transaction });
   }
+  return poll;
+}
+
+/** Writes a contest: one multiple-choice question whose options are the entries members will submit. */
+export async function writeContest(title: string, fields: ContestFields, container: { type: string; id: number }, authorId: number, transaction: Transaction) {
+  const poll = await Poll.create(
+    {
+      containerType: container.type,
+      containerId: container.id,
+      authorId,
+      kind: "contest",
+      title: title.slice(0, 300),
+      resultsVisibility: fields.results,
+      allowChange: true,
+      submissionsCloseAt: fields.submissionsCloseAt,
+      closesAt: fields.closesAt,
+      maxEntries: fields.maxEntries,
+      isModerated: fields.moderated,
+    },
+    { transaction },
+  );
+  await PollQuestion.create({ pollId: poll.id, position: 1, kind: "multiple", prompt: title.slice(0, 500), minChoices: 1, maxChoices: fields.votesPerPerson }, { transaction });
   return poll;
 }

@@ -2,14 +2,14 @@ import { isAnswerError, percentOf, singleField, type QuestionView, type Tally, t
 
 const optionIdOf = (question: QuestionView, raw: string) => {
   if (!/^[1-9]\d{0,9}$/.test(raw)) return null;
-  return question.options.find((option) => option.id === Number(raw) && !option.isRemoved)?.id ?? null;
+  return question.options.find((option) => option.id === Number(raw) && !option.isRemoved && !option.isPending)?.id ?? null;
 };
 
 function choiceResult(question: QuestionView, data: TallyData) {
   return {
     kind: question.kind,
     answers: data.answers,
-    rows: question.options.map((option) => ({ label: option.label, isRemoved: option.isRemoved, count: data.choiceCounts.get(option.id) ?? 0, percent: percentOf(data.choiceCounts.get(option.id) ?? 0, data.answers) })),
+    rows: question.options.filter((option) => !option.isPending).map((option) => ({ label: option.label, isRemoved: option.isRemoved, count: data.choiceCounts.get(option.id) ?? 0, percent: percentOf(data.choiceCounts.get(option.id) ?? 0, data.answers) })),
     facts: [],
   };
 }

@@ -12,7 +12,8 @@ export interface QuestionView {
   scaleMin: number;
   scaleMax: number;
   /** Every option, removed ones included: their answers still count (the ballot offers only the others). */
-  options: { id: number; label: string; isRemoved: boolean; isCorrect: boolean }[];
+  /** isPending: a contest entry waiting for moderation (neither on the ballot nor in the results); addedBy: who submitted it. */
+  options: { id: number; label: string; isRemoved: boolean; isCorrect: boolean; isPending: boolean; addedBy: number | null }[];
   /** Quizzes: what a right answer scores, and why it is right (shown once answers are revealed). */
   points: number;
   explanation: string | null;

@@ -231,6 +231,60 @@ test.serial("options after answers: the author adds some; removing asks first, l
   t.is((await sql("SELECT id FROM poll_options WHERE poll_id = :id AND removed_at IS NULL", { id: poll.pollId })).length, 4, "nothing removed");
 });
 
+test.serial("a contest: capped entries until a date, moderated, then a vote where nobody votes for their own entry", async (t) => {
+  const { clock } = await import("../clock.ts");
+  const hour = 3600_000;
+  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+  const post = (fields: Record<string, string>) => author.client.post("/compose/contest", { target: `group:${group.id}`, returnTo: group.url, ...fields });
+  const refused = await post({ body: "Bad dates", submissionsCloseAt: at(2 * hour), closesAt: at(hour) });
+  t.is(refused.status, 422);
+  t.true(refused.text.includes("Voting must end after the entries close."));
+  t.is((await post({ body: "Best photo of the offsite", submissionsCloseAt: at(hour), closesAt: at(2 * hour), maxEntries: "1", votesPerPerson: "1", moderated: "on" })).status, 303);
+  const [poll] = await sql<{ id: number }>("SELECT id FROM polls WHERE title = 'Best photo of the offsite'");
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'contest' AND ref_id = :id", { id: poll.id });
+  const [question] = await sql<{ id: number }>("SELECT id FROM poll_questions WHERE poll_id = :id", { id: poll.id });
+  const base = `/polls/${content.id}`;
+  const entryPage = async (client: Client) => entryHtml((await client.get(group.url)).text, content.id);
+
+  t.is((await member.client.post(`${base}/entries`, { label: "Sunset" })).status, 303);
+  const capped = await member.client.post(`${base}/entries`, { label: "Another one" });
+  t.is(capped.status, 409);
+  t.true(capped.text.includes("as many entries as this contest allows"));
+  t.is((await colleague.client.post(`${base}/entries`, { label: "Mountain" })).status, 303);
+  t.is((await outsider.client.post(`${base}/entries`, { label: "Outsider's" })).status, 403);
+  const early = await member.client.post(`${base}/answer`, { [`q${question.id}`]: "1" });
+  t.is(early.status, 409);
+  t.true(early.text.includes("Voting opens once the entries close."));
+  t.false((await entryPage(colleague.client)).includes("Entries awaiting approval"), "members do not see what waits for moderation");
+  t.true((await entryPage(author.client)).includes("Entries awaiting approval"));
+  const entries = await sql<{ id: number; label: string }>("SELECT id, label FROM poll_options WHERE poll_id = :id", { id: poll.id });
+  const idOf = (label: string) => String(entries.find((entry) => entry.label === label)!.id);
+  t.is((await member.client.post(`${base}/entries/${idOf("Sunset")}/approve`, {})).status, 403);
+  t.is((await author.client.post(`${base}/entries/${idOf("Sunset")}/approve`, {})).status, 303);
+
+  clock.now = () => new Date(Date.now() + hour + 60_000);
+  try {
+    const ballot = await entryPage(colleague.client);
+    t.true(ballot.includes(`value="${idOf("Sunset")}"`));
+    t.false(ballot.includes(`value="${idOf("Mountain")}"`), "an entry not approved stays off the ballot");
+    t.is((await colleague.client.post(`${base}/answer`, { [`q${question.id}`]: idOf("Mountain") })).status, 422);
+    t.is((await moderator.client.post(`${base}/entries/${idOf("Mountain")}/approve`, {})).status, 303, "the group's moderators approve too");
+    const own = await member.client.post(`${base}/answer`, { [`q${question.id}`]: idOf("Sunset") });
+    t.is(own.status, 403);
+    t.true(own.text.includes("You may not vote for your own entry."));
+    t.is((await member.client.post(`${base}/answer`, { [`q${question.id}`]: [idOf("Sunset"), idOf("Mountain")] })).status, 422, "one vote per person here");
+    t.is((await member.client.post(`${base}/answer`, { [`q${question.id}`]: idOf("Mountain") })).status, 303);
+    t.is((await colleague.client.post(`${base}/answer`, { [`q${question.id}`]: idOf("Sunset") })).status, 303);
+    t.is((await groupAdmin.client.post(`${base}/answer`, { [`q${question.id}`]: idOf("Sunset") })).status, 303);
+    t.is((await outsider.client.post(`${base}/entries`, { label: "Late" })).status, 409, "entries are closed");
+  } finally {
+    clock.now = () => new Date();
+  }
+  const counts = await sql<{ option_id: number; n: number | string }>("SELECT option_id, COUNT(*) AS n FROM poll_answer_choices WHERE question_id = :id GROUP BY option_id ORDER BY option_id", { id: question.id });
+  t.deepEqual(counts.map((row) => [String(row.option_id), Number(row.n)]), [[idOf("Sunset"), 2], [idOf("Mountain"), 1]]);
+  t.is((await sql("SELECT id FROM jobs WHERE kind = 'polls.open-voting'")).length, 1, "the end of the entries is queued to redraw cached pages");
+});
+
 test.serial("switched off in the group: no tab, no entry, no answer, no export; switched on again, all is back", async (t) => {
   const poll = await createPoll("Still here after the switch?", { options: "A\nB" });
   t.is((await owner.post(`${group.url}/modules/polls`, { state: "disabled" })).status, 302);
