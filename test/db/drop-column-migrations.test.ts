@@ -25,7 +25,7 @@ const columnsOf = async (table: string) => Object.keys(await app.app.sequelize.g
 // Each with the later migrations that need it, which come down first.
 for (const [migration, table, column, dependents] of [
   ["core/20261123113000-notification-digest-hour", "notification_settings", "digest_hour", []],
-  ["core/20261123140000-render-versions", "contents", "render_version", ["core/20261205120000-link-previews", "groups/20261124030000-render-epoch-triggers", "groups/20261205100000-permissions-epoch"]],
+  ["core/20261123140000-render-versions", "contents", "render_version", ["core/20261205120000-link-previews", "groups/20261124030000-render-epoch-triggers", "groups/20261205100000-permissions-epoch", "polls/20261205120500-quiz-optouts-epoch", "recognition/20261205110500-jurors-epoch"]],
   ["groups/20261124010000-directory-mappings", "group_memberships", "source", []],
 ] as const) {
   test.serial(`${migration} comes down and goes up again without losing a row`, async (t) => {

@@ -1,8 +1,8 @@
 import { DataTypes, type QueryInterface } from "sequelize";
-import { dropColumn, dropRenderTriggers, epochTriggers, type Dialect } from "../../../core/sdk/index.ts";
+import { dropColumn } from "../../../core/sdk/index.ts";
 
 // Quizzes on the ballot engine: correct options, points and explanations, attempts with their scores, and
-// each person's choice to stay off leaderboards (a change there redraws every cached entry: the render epoch).
+// each person's choice to stay off leaderboards (its render-epoch triggers come in the next migration).
 export async function up(qi: QueryInterface) {
   await qi.addColumn("polls", "max_attempts", { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 });
   await qi.addColumn("polls", "reveal", { type: DataTypes.STRING(16), allowNull: false, defaultValue: "attempt" });
@@ -24,13 +24,9 @@ export async function up(qi: QueryInterface) {
   await qi.createTable("quiz_leaderboard_optouts", {
     user_id: { type: DataTypes.INTEGER, primaryKey: true, allowNull: false },
   });
-  const dialect = qi.sequelize.getDialect() as Dialect;
-  for (const statement of epochTriggers(dialect, "quiz_leaderboard_optouts")) await qi.sequelize.query(statement);
 }
 
 export async function down(qi: QueryInterface) {
-  const dialect = qi.sequelize.getDialect() as Dialect;
-  for (const statement of dropRenderTriggers(dialect, "quiz_leaderboard_optouts")) await qi.sequelize.query(statement);
   await qi.dropTable("quiz_leaderboard_optouts");
   await qi.dropTable("quiz_attempts");
   await dropColumn(qi, "poll_options", "is_correct");

@@ -1,5 +1,4 @@
 import { DataTypes, type QueryInterface } from "sequelize";
-import { dropRenderTriggers, epochTriggers, type Dialect } from "../../../core/sdk/index.ts";
 
 export async function up(qi: QueryInterface) {
   const dialect = qi.sequelize.getDialect();
@@ -10,8 +9,6 @@ export async function up(qi: QueryInterface) {
     is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
     created_at: { type: DataTypes.DATE, allowNull: false },
   });
-  // Jurors see an "Award points" action under entries: naming or removing one makes cached entries stale.
-  for (const statement of epochTriggers(dialect as Dialect, "recognition_jurors", ["user_id", "is_active"])) await qi.sequelize.query(statement);
   // One row per juror and period, made on the first award of the period with the juror's budget then: a new
   // period starts full (nothing carries over). The CHECK makes overspending impossible whatever the code does.
   await qi.sequelize.query(
@@ -53,6 +50,5 @@ export async function down(qi: QueryInterface) {
   await qi.dropTable("recognition_awards");
   if (qi.sequelize.getDialect() === "postgres") await qi.sequelize.query("DROP FUNCTION IF EXISTS recognition_awards_append_only()");
   await qi.dropTable("recognition_budgets");
-  for (const statement of dropRenderTriggers(qi.sequelize.getDialect() as Dialect, "recognition_jurors")) await qi.sequelize.query(statement);
   await qi.dropTable("recognition_jurors");
 }
