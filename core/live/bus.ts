@@ -7,7 +7,9 @@ export type LiveEvent =
   | { kind: "notifications"; userIds: number[] }
   | { kind: "content"; streamKey: string; contentId: number; authorId: number; type: string }
   /** A module's own event for the pages watching a container (host.live.publish): the same data for every reader. */
-  | { kind: "module"; moduleId: string; name: string; streamKey: string; data: unknown };
+  | { kind: "module"; moduleId: string; name: string; streamKey: string; data: unknown }
+  /** A module's audiences (host.live.serve) are to be asked again now whether they may still listen (a link revoked). */
+  | { kind: "audiences"; moduleId: string };
 
 export type LiveListener = (event: LiveEvent) => void;
 

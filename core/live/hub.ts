@@ -178,6 +178,10 @@ export class LiveHub {
 
   private async dispatch(event: LiveEvent) {
     if (event.kind === "module") return this.dispatchModuleEvent(event);
+    if (event.kind === "audiences") {
+      await Promise.all([...this.audiences].filter((audience) => audience.moduleId === event.moduleId).map((audience) => this.stillAllowed(audience)));
+      return;
+    }
     if (event.kind === "notifications") {
       const wanted = new Set(event.userIds);
       const counts = new Map<number, Promise<number>>();

@@ -30,6 +30,8 @@ export interface ModuleLive {
    * containers whose events the audience may hear.
    */
   serve(ctx: AppContext, audience: LiveAudience): void;
+  /** Asks every open stream this module serves (in every process) whether its audience may still listen, now: after a link is revoked, say. */
+  recheckAudiences(): Promise<void>;
 }
 
 const namePattern = /^[a-z0-9][a-z0-9.-]{0,63}$/;
@@ -46,6 +48,9 @@ export function moduleLive(moduleId: string): ModuleLive {
     async publish(container, name, data) {
       if (!namePattern.test(name)) throw new Error(`module "${moduleId}": live event name "${name}" must be lowercase letters, digits, dots or dashes`);
       await boundHub?.publish({ kind: "module", moduleId, name, streamKey: `${container.type}:${container.id}`, data });
+    },
+    async recheckAudiences() {
+      await boundHub?.publish({ kind: "audiences", moduleId });
     },
     serve(ctx, audience) {
       if (!boundHub) throw new Error("live updates are not running in this process");

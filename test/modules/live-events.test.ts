@@ -100,6 +100,10 @@ test.serial("a stream a module serves its own audience (host.live.serve) carries
     t.false(text.includes("another module's"), "another module's event");
     t.is(asked, 1, "asked before the event it carried");
     t.is(hub.size, 1);
+    // Asked again when the module says so (host.live.recheckAudiences), in every process: here, still allowed.
+    await hub.publish({ kind: "audiences", moduleId: "fixture-live" });
+    t.is(asked, 2);
+    t.false(stream.writableEnded);
     // Asked again every recheckMs even without events: a refusal ends the stream.
     allowed = false;
     await waitUntil(() => stream.writableEnded, "the audience's stream to end", 4000);
