@@ -101,7 +101,7 @@ export function adminRoutes(host: Host) {
     });
   }
 
-  displayLinkRoutes(admin);
+  displayLinkRoutes(host, admin);
   juryAdminRoutes(host, admin);
   rankingExportRoute(host, admin);
   rulesAdminRoutes(host, admin);

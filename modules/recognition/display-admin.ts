@@ -1,6 +1,6 @@
 import type Router from "@koa/router";
 import { z } from "zod";
-import { audit, flash, idParam, newSecretToken, notFound, renderInvalid, validateForm, type AppContext, type AppContextExtras, type AppState } from "../../core/sdk/index.ts";
+import { audit, flash, idParam, newSecretToken, notFound, renderInvalid, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
 import { DisplayLink } from "./models.ts";
 import { now } from "./clock.ts";
 
@@ -11,7 +11,7 @@ async function linksPage(ctx: AppContext) {
 }
 
 /** /admin/recognition/display-links: read-only links for office screens. The token shows once; only its hash is kept. */
-export function displayLinkRoutes(admin: Router<AppState, AppContextExtras>) {
+export function displayLinkRoutes(host: Host, admin: Router<AppState, AppContextExtras>) {
   admin.get("/display-links", async (ctx) => {
     await ctx.render("recognition/display-links.njk", { ...(await linksPage(ctx)), values: {}, errors: {} });
   });
@@ -29,6 +29,8 @@ export function displayLinkRoutes(admin: Router<AppState, AppContextExtras>) {
     const link = await DisplayLink.findByPk(idParam(ctx.params.id));
     if (!link) throw notFound();
     if (!link.revokedAt) await link.update({ revokedAt: now() });
+    // The screen's open live feed ends now, in whichever process holds it (not at its next check).
+    await host.live.recheckAudiences();
     await audit(ctx.state.user, "recognition.display-link.revoked", { type: "recognition-display-link", id: link.id });
     flash(ctx, "success", "recognition:display.revoked");
     ctx.redirect("/admin/recognition/display-links");
