@@ -183,6 +183,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     await registry.refreshIfStale();
     await next();
   });
+  // Protocol endpoints of modules (/dav/<module id>/): raw bodies, no session nor CSRF; they authenticate themselves.
+  koa.use(registry.rawRoutes() as never);
   koa.use(bodyParser(config.bodyLimitKb));
   koa.use(sessionMiddleware);
   koa.use(currentUser());

@@ -57,6 +57,13 @@ export interface ModuleFiles {
    * `limits` sets this form's own per-file size (bytes) and file count instead of the site's (a documents area takes larger files).
    */
   receive(ctx: AppContext, limits?: { maxFileBytes?: number; maxFiles?: number }): Promise<ReceivedUpload[]>;
+  /**
+   * Streams a raw request body (a WebDAV PUT) to a temporary file, sniffed like a form's file: 413 past
+   * maxFileBytes (default the site's upload limit) with nothing left. Hand it to put(); if not, call discard().
+   */
+  receiveStream(source: { name: string; data: Readable }, limits?: { maxFileBytes?: number }): Promise<ReceivedUpload>;
+  /** Deletes received uploads that were not stored (their temporary files). */
+  discard(uploads: ReceivedUpload[]): Promise<void>;
   /** Stores a received upload or bytes; refused ones are a 413/415/422 with nothing left on disk. */
   put(source: ReceivedUpload | FileSource, options?: FilePutOptions): Promise<StoredFile>;
   /** One of this module's files, or null. */

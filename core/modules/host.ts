@@ -97,5 +97,11 @@ export function createHost(moduleId: string, services: HostServices, registratio
     entryActions: (actions) => void registrations.entryActions.push(actions),
     entryDecorators: (decorator) => void registrations.entryDecorators.push(decorator),
     adminRoutes: (router) => void registrations.adminRouters.push(router as unknown as Router),
+    rawRoutes: (router) => void registrations.rawRouters.push(router as unknown as Router),
+    containerNamed: async (type, slug, user) => {
+      const definition = services.registry.containerType(type);
+      const container = definition ? await definition.resolve(slug) : null;
+      return container && (await definition!.canRead(user, container)) ? container : null;
+    },
   };
 }

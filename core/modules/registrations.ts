@@ -29,8 +29,9 @@ export interface Registrations {
   entryActions: EntryActions[];
   entryDecorators: EntryDecorator[];
   adminRouters: Router[];
+  rawRouters: Router[];
 }
 
 export function emptyRegistrations(): Registrations {
-  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [], jobs: { handlers: [], periodic: [] }, entryActions: [], entryDecorators: [], adminRouters: [] };
+  return { routers: [], containerRouters: [], menus: [], actions: [], filters: [], permissions: [], contentTypes: [], containerTypes: [], notificationTypes: [], jobs: { handlers: [], periodic: [] }, entryActions: [], entryDecorators: [], adminRouters: [], rawRouters: [] };
 }

@@ -397,6 +397,20 @@ export class ModuleRegistry {
     return compose(mounted);
   }
 
+  /** Every module's raw routes at /dav/<module id>/... (host.rawRoutes), mounted before the body parser and session. */
+  rawRoutes(): Middleware {
+    const mounted: Middleware[] = [];
+    for (const [moduleId, registrations] of this.registrations) {
+      for (const router of registrations.rawRouters) {
+        const outer = new Router({ prefix: `/dav/${moduleId}` });
+        outer.use(router.routes(), router.allowedMethods());
+        const routes = outer.routes();
+        mounted.push((ctx, next) => (this.isEnabled(moduleId) ? routes(ctx as never, next) : next()));
+      }
+    }
+    return compose(mounted);
+  }
+
   /** Mounts a module's container router at <prefix>/:slug/<module>/, resolving and checking the container once. */
   private containerMount(moduleId: string, containerType: string, router: Router): Middleware {
     const definition = this.containerTypes.get(containerType);

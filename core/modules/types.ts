@@ -544,6 +544,14 @@ export interface Host {
    * answers 404 while the module is off. Their templates extend "admin/layout.njk" (docs/modules.md).
    */
   adminRoutes<S, C>(router: Router<S, C>): void;
+  /**
+   * Mounts a router at /dav/<module id>/... BEFORE core's body parser, session, CSRF check and page renderer:
+   * for a protocol endpoint (WebDAV) whose clients send raw bodies and no cookie. Its handlers see no
+   * ctx.state.user, ctx.state.body nor ctx.render: they authenticate each request themselves. 404 while the module is off.
+   */
+  rawRoutes<S, C>(router: Router<S, C>): void;
+  /** A container of this type by its slug, if this person may read it (the same check as its pages); null otherwise. */
+  containerNamed(type: string, slug: string, user: User | null): Promise<Container | null>;
   /** Writes, edits, deletes and restores the module's own content (see ContentApi). */
   readonly content: ContentApi;
   /** Removes and archives containers of the types this module registered, with every module's hooks (see ContainerApi). */

@@ -143,7 +143,7 @@ test.serial("modules declare types and notify through the host; a module may onl
   };
   const contentFor = () => ({ create: refuse, update: refuse, remove: refuse, restore: refuse });
   const containersFor = () => ({ remove: refuse, archive: refuse, unarchive: refuse });
-  const filesFor = () => ({ receive: refuse, put: refuse, get: refuse, send: refuse, open: refuse, remove: refuse });
+  const filesFor = () => ({ receive: refuse, receiveStream: refuse, discard: refuse, put: refuse, get: refuse, send: refuse, open: refuse, remove: refuse });
   const services = { logger: app.app.logger, sequelize: app.app.sequelize, registry, emit: async () => undefined, can: async () => false, contentFor, containersFor, filesFor };
   const host = createHost("fixture-rooms", services, registrations);
   t.throws(() => host.notificationType({ id: "mention", label: "x", message: "x", defaults: { web: true, email: false } }), { message: /must be named "fixture-rooms.<name>"/ });

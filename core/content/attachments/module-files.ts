@@ -53,6 +53,8 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
     Number.isSafeInteger(id) && id > 0 ? ModuleFile.findOne({ where: { id, moduleId }, transaction }) : Promise.resolve(null);
   return {
     receive: (ctx, limits) => receiveForm(ctx, config, limits),
+    receiveStream: (source, limits) => receiveBytes(config, source, limits?.maxFileBytes),
+    discard: (uploads) => discardUploads(uploads),
 
     async put(source, options = {}) {
       const upload = isReceivedUpload(source) ? source : await receiveBytes(config, source);

@@ -89,12 +89,12 @@ async function inspect(file: MultipartFile, uploadsDir: string, created: Set<str
 }
 
 /** Bytes a module made or fetched, as a form's file: written to a temporary file within the size limit, then checked by inspect. */
-export async function receiveBytes(config: Config, source: { name: string; data: Buffer | Readable }): Promise<ReceivedUpload> {
+export async function receiveBytes(config: Config, source: { name: string; data: Buffer | Readable }, maxBytes?: number): Promise<ReceivedUpload> {
   const uploadsDir = config.uploadsDir;
   await mkdir(temporaryDirectory(uploadsDir), { recursive: true });
   const target = temporaryPath(uploadsDir);
   const created = new Set([target]);
-  const limit = config.uploadLimitMb * 1024 * 1024;
+  const limit = maxBytes ?? config.uploadLimitMb * 1024 * 1024;
   let size = 0;
   try {
     await pipeline(
