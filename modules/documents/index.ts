@@ -8,6 +8,7 @@ import { purgeTrash } from "./purge.ts";
 import { readRequestType } from "./reading.ts";
 import { documentRoutes } from "./routes.ts";
 import { appPasswordRoutes } from "./app-passwords.ts";
+import { webdavRoutes } from "./webdav.ts";
 import { siteSettings } from "./settings.ts";
 
 /**
@@ -34,6 +35,8 @@ export default defineModule({
     host.menu("main", { label: "documents:companyMenu", href: "/company/documents", order: 40 });
     // App passwords, in the account menu (for WebDAV clients).
     host.routes(appPasswordRoutes(host));
+    // WebDAV at /dav/documents/ for file managers and sync tools, signed in with an app password.
+    host.rawRoutes(webdavRoutes(host));
     host.menu("user", { label: "documents:appPasswords.menu", href: "/documents/app-passwords", order: 50 });
     host.notificationType({
       id: readRequestType,

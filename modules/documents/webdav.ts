@@ -1,0 +1,385 @@
+import Router, { type RouterContext } from "@koa/router";
+import { rm } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { QueryTypes, UniqueConstraintError } from "sequelize";
+import { HttpError, User, type AppContext, type Container, type Host, type ReceivedUpload } from "../../core/sdk/index.ts";
+import { mayChange, rightsIn, type Rights } from "./access.ts";
+import { userOfAppPassword } from "./app-passwords.ts";
+import { Document, Folder, Version } from "./models.ts";
+import { checkName, nameKey } from "./names.ts";
+import { restrictedFolderIds, syncSearchVisibility } from "./restrict.ts";
+import { siteSettings } from "./settings.ts";
+import { storeBatch, syncSearchName } from "./store.ts";
+
+/**
+ * WebDAV (RFC 4918, class 1) at /dav/documents/: the root lists the spaces the person may view (the company
+ * space as "company", each group they belong to by its address name), each space its folders and files.
+ * Signed in with HTTP Basic and an app password; every action asks the same rights as the web pages.
+ * Mounted by core before its body parser and session (host.rawRoutes): no cookie, no CSRF token here.
+ */
+const root = "/dav/documents";
+const maxDepth = 20;
+
+interface Space {
+  container: Container;
+  rights: Rights;
+  hidden: Set<number>;
+}
+
+interface Located {
+  space: Space;
+  /** The folder the last name sits in (null: the space's top level). */
+  parent: Folder | null;
+  /** The last name of the path ("" for the space itself). */
+  name: string;
+  folder: Folder | null;
+  document: Document | null;
+}
+
+class DavError extends Error {
+  constructor(readonly status: number) {
+    super(String(status));
+  }
+}
+
+const escapeXml = (value: string) => value.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const hrefOf = (segments: string[], collection: boolean) =>
+  `${root}/${segments.map((segment) => encodeURIComponent(segment)).join("/")}${collection && segments.length ? "/" : ""}`;
+
+function decodeSegments(path: string): string[] {
+  const rest = path.startsWith(root) ? path.slice(root.length) : null;
+  if (rest === null) throw new DavError(404);
+  try {
+    return rest.split("/").filter(Boolean).map((segment) => decodeURIComponent(segment).normalize("NFC"));
+  } catch {
+    throw new DavError(400);
+  }
+}
+
+/** The person behind a Basic header carrying one of their app passwords (the user name must be theirs), or null. */
+async function personOf(host: Host, ctx: AppContext): Promise<User | null> {
+  const header = ctx.get("authorization");
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match) return null;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return null;
+  const login = decoded.slice(0, colon).trim().toLowerCase();
+  const userId = await userOfAppPassword(host, decoded.slice(colon + 1));
+  if (!userId) return null;
+  const user = await User.findByPk(userId);
+  if (!user || user.status !== "active") return null;
+  if (login !== user.username.toLowerCase() && login !== user.email.toLowerCase()) return null;
+  return user;
+}
+
+/** The spaces a person may open: the company space, and the groups they belong to where documents are on. */
+async function spacesOf(host: Host, user: User): Promise<{ name: string; container: Container }[]> {
+  const rows = await host.sequelize.query<{ slug: string }>(
+    "SELECT g.slug FROM groups g JOIN group_memberships m ON m.group_id = g.id WHERE m.user_id = :userId ORDER BY g.slug",
+    { replacements: { userId: user.id }, type: QueryTypes.SELECT },
+  );
+  const named = [{ type: "company", slug: "company" }, ...rows.map((row) => ({ type: "group", slug: row.slug }))];
+  const spaces: { name: string; container: Container }[] = [];
+  for (const { type, slug } of named) {
+    const space = await spaceNamed(host, user, slug, type).catch(() => null);
+    if (space) spaces.push({ name: slug, container: space.container });
+  }
+  return spaces;
+}
+
+/** One space by its name in the root; anything the person may not view is the same 404 (a secret group never shows). */
+async function spaceNamed(host: Host, user: User, name: string, type?: string): Promise<Space> {
+  const container = await host.containerNamed(type ?? (name === "company" ? "company" : "group"), name, user);
+  if (!container || !(await host.isOnIn(container))) throw new DavError(404);
+  const rights = await rightsIn(host, user, container);
+  if (!rights.view) throw new DavError(404);
+  const hidden = rights.deleteOthers ? new Set<number>() : await restrictedFolderIds(host, container);
+  return { container, rights, hidden };
+}
+
+const inSpace = (space: Space) => ({ containerType: space.container.type, containerId: space.container.id });
+
+async function locate(host: Host, user: User, segments: string[]): Promise<Located> {
+  const space = await spaceNamed(host, user, segments[0]);
+  let parent = null as Folder | null;
+  for (const segment of segments.slice(1, -1)) {
+    const folder: Folder | null = await Folder.findOne({ where: { ...inSpace(space), parentId: parent?.id ?? null, nameKey: nameKey(segment) } });
+    if (!folder || space.hidden.has(folder.id)) throw new DavError(409);
+    parent = folder;
+  }
+  if (segments.length === 1) return { space, parent: null, name: "", folder: null, document: null };
+  const name = segments[segments.length - 1];
+  const where = { ...inSpace(space), nameKey: nameKey(name) };
+  const folder = await Folder.findOne({ where: { ...where, parentId: parent?.id ?? null } });
+  const document = folder ? null : await Document.findOne({ where: { ...where, folderId: parent?.id ?? null, deletedAt: null } });
+  return { space, parent, name, folder: folder && !space.hidden.has(folder.id) ? folder : null, document };
+}
+
+function checkedName(name: string): string {
+  const checked = checkName(name);
+  if ("error" in checked || checked.name !== name) throw new DavError(400);
+  return checked.name;
+}
+
+async function depthOf(folder: Folder | null): Promise<number> {
+  let depth = 0;
+  for (let current = folder; current?.parentId && depth <= maxDepth; depth += 1) current = await Folder.findByPk(current.parentId);
+  return folder ? depth + 1 : 0;
+}
+
+interface Entry {
+  segments: string[];
+  collection: boolean;
+  size?: number;
+  mime?: string;
+  modified: Date;
+  etag?: string;
+}
+
+function responseXml(entry: Entry) {
+  const props = [
+    `<d:displayname>${escapeXml(entry.segments[entry.segments.length - 1] ?? "")}</d:displayname>`,
+    `<d:getlastmodified>${entry.modified.toUTCString()}</d:getlastmodified>`,
+    entry.collection
+      ? "<d:resourcetype><d:collection/></d:resourcetype>"
+      : `<d:resourcetype/><d:getcontentlength>${entry.size ?? 0}</d:getcontentlength><d:getcontenttype>${escapeXml(entry.mime ?? "application/octet-stream")}</d:getcontenttype>`,
+    entry.etag ? `<d:getetag>"${entry.etag}"</d:getetag>` : "",
+  ].join("");
+  return `<d:response><d:href>${escapeXml(hrefOf(entry.segments, entry.collection))}</d:href><d:propstat><d:prop>${props}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`;
+}
+
+/** A folder's (or the top level's) folders and files, with their current versions, in two queries. */
+async function childrenOf(space: Space, folder: Folder | null, segments: string[]): Promise<Entry[]> {
+  const folders = await Folder.findAll({ where: { ...inSpace(space), parentId: folder?.id ?? null }, order: [["nameKey", "ASC"]] });
+  const documents = await Document.findAll({ where: { ...inSpace(space), folderId: folder?.id ?? null, deletedAt: null }, order: [["nameKey", "ASC"]] });
+  const versions = new Map(
+    (await Version.findAll({ where: { id: documents.flatMap((document) => (document.currentVersionId ? [document.currentVersionId] : [])) } })).map((version) => [version.id, version]),
+  );
+  return [
+    ...folders.filter((child) => !space.hidden.has(child.id)).map((child) => ({ segments: [...segments, child.name], collection: true, modified: child.updatedAt })),
+    ...documents.map((document) => {
+      const version = versions.get(document.currentVersionId ?? 0);
+      return { segments: [...segments, document.name], collection: false, size: version?.size ?? 0, mime: version?.mime, modified: version?.createdAt ?? document.updatedAt, etag: `v${version?.id ?? 0}` };
+    }),
+  ];
+}
+
+async function readBody(stream: Readable, limit: number): Promise<void> {
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new DavError(413);
+  }
+}
+
+export function webdavRoutes(host: Host) {
+  const router = new Router();
+
+  router.use(async (ctx, next) => {
+    const context = ctx as unknown as AppContext;
+    ctx.set("DAV", "1");
+    ctx.set("MS-Author-Via", "DAV");
+    if (ctx.method === "OPTIONS") {
+      ctx.set("Allow", "OPTIONS, PROPFIND, GET, HEAD, PUT, MKCOL, MOVE, DELETE");
+      ctx.status = 200;
+      return;
+    }
+    try {
+      const user = await personOf(host, context);
+      if (!user) {
+        ctx.set("WWW-Authenticate", 'Basic realm="Agora documents", charset="UTF-8"');
+        ctx.status = 401;
+        ctx.body = "Unauthorized\n";
+        return;
+      }
+      context.state.user = user;
+      await next();
+    } catch (error) {
+      if (error instanceof DavError || error instanceof HttpError) {
+        ctx.status = error instanceof DavError ? error.status : (error as HttpError).status;
+        ctx.type = "text/plain";
+        ctx.body = `${ctx.status}\n`;
+        return;
+      }
+      throw error;
+    }
+  });
+
+  const handle = async (ctx: RouterContext) => {
+    const context = ctx as unknown as AppContext;
+    const user = context.state.user as User;
+    const segments = decodeSegments(ctx.path);
+    switch (ctx.method) {
+      case "PROPFIND": {
+        await readBody(ctx.req, 64 * 1024); // the asked properties: every client accepts the whole set
+        const depth = ctx.get("depth") === "0" ? 0 : 1;
+        if (ctx.get("depth") === "infinity") throw new DavError(403);
+        const entries: Entry[] = [];
+        if (segments.length === 0) {
+          entries.push({ segments: [], collection: true, modified: new Date() });
+          if (depth) for (const space of await spacesOf(host, user)) entries.push({ segments: [space.name], collection: true, modified: new Date() });
+        } else {
+          const at = await locate(host, user, segments);
+          if (segments.length === 1 || at.folder) {
+            entries.push({ segments, collection: true, modified: at.folder?.updatedAt ?? new Date() });
+            if (depth) entries.push(...(await childrenOf(at.space, at.folder, segments)));
+          } else if (at.document) {
+            entries.push(...(await childrenOf(at.space, at.parent, segments.slice(0, -1))).filter((entry) => !entry.collection && nameKey(entry.segments[entry.segments.length - 1]) === nameKey(at.name)).map((entry) => ({ ...entry, segments })));
+          } else throw new DavError(404);
+        }
+        ctx.status = 207;
+        ctx.type = "application/xml; charset=utf-8";
+        ctx.body = `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:">${entries.map(responseXml).join("")}</d:multistatus>`;
+        return;
+      }
+      case "GET":
+      case "HEAD": {
+        if (segments.length === 0) throw new DavError(405);
+        const at = await locate(host, user, segments);
+        if (!at.document) throw new DavError(at.folder || segments.length === 1 ? 405 : 404);
+        const version = at.document.currentVersionId ? await Version.findByPk(at.document.currentVersionId) : null;
+        if (!version) throw new DavError(404);
+        await host.files.send(context, version.fileId, { download: true });
+        return;
+      }
+      case "PUT": {
+        if (segments.length < 2) throw new DavError(405);
+        const at = await locate(host, user, segments);
+        if (at.folder) throw new DavError(405);
+        if (!at.space.rights.upload) throw new DavError(403);
+        const name = at.document?.name ?? checkedName(at.name);
+        const { maxFileMb } = await host.settings.read(siteSettings);
+        let upload: ReceivedUpload | null = null;
+        try {
+          upload = await host.files.receiveStream({ name, data: ctx.req }, { maxFileBytes: maxFileMb * 1024 * 1024 });
+          await storeBatch(host, host.policyFor(user), user, { container: at.space.container, folderId: at.parent?.id ?? null, uploads: [upload], note: "", target: at.document });
+        } catch (error) {
+          if (upload) await host.files.discard([upload]).catch(() => undefined);
+          throw error;
+        } finally {
+          if (upload) await rm(upload.tempPath, { force: true });
+        }
+        ctx.status = at.document ? 204 : 201;
+        return;
+      }
+      case "MKCOL": {
+        await readBody(ctx.req, 0).catch(() => {
+          throw new DavError(415);
+        });
+        if (segments.length < 2) throw new DavError(405);
+        const at = await locate(host, user, segments);
+        if (at.folder || at.document) throw new DavError(405);
+        if (!at.space.rights.manage) throw new DavError(403);
+        const name = checkedName(at.name);
+        if ((await depthOf(at.parent)) >= maxDepth) throw new DavError(403);
+        try {
+          await Folder.create({ ...inSpace(at.space), parentId: at.parent?.id ?? null, name, nameKey: nameKey(name), createdBy: user.id });
+        } catch (error) {
+          throw error instanceof UniqueConstraintError ? new DavError(405) : error;
+        }
+        ctx.status = 201;
+        return;
+      }
+      case "DELETE": {
+        if (segments.length < 2) throw new DavError(403);
+        const at = await locate(host, user, segments);
+        if (at.document) {
+          if (!mayChange(at.space.rights, user, at.document)) throw new DavError(403);
+          await trashDocument(host, at.space, at.document, user);
+        } else if (at.folder) {
+          if (!at.space.rights.manage) throw new DavError(403);
+          await deleteFolder(host, at.space, at.folder, user);
+        } else throw new DavError(404);
+        ctx.status = 204;
+        return;
+      }
+      case "MOVE": {
+        if (segments.length < 2) throw new DavError(403);
+        const at = await locate(host, user, segments);
+        if (!at.document && !at.folder) throw new DavError(404);
+        let destination: string[];
+        try {
+          destination = decodeSegments(new URL(ctx.get("destination"), "http://x").pathname);
+        } catch (error) {
+          throw error instanceof DavError ? new DavError(502) : new DavError(400);
+        }
+        // Within one space only (a move to another group is on the web page, with its checks).
+        if (destination.length < 2 || destination[0] !== segments[0]) throw new DavError(502);
+        const to = await locate(host, user, destination);
+        const name = checkedName(to.name);
+        const overwrite = ctx.get("overwrite").toUpperCase() !== "F";
+        const replaced = to.document && to.document.id !== at.document?.id ? to.document : null;
+        if ((to.folder && to.folder.id !== at.folder?.id) || (replaced && !overwrite)) throw new DavError(412);
+        if (at.document) {
+          if (!mayChange(at.space.rights, user, at.document)) throw new DavError(403);
+          if (replaced && !mayChange(at.space.rights, user, replaced)) throw new DavError(403);
+          const document = at.document;
+          await host.sequelize.transaction(async (transaction) => {
+            if (replaced) await replaced.update({ deletedAt: new Date(), deletedBy: user.id }, { transaction });
+            await document.update({ name, nameKey: nameKey(name), folderId: to.parent?.id ?? null }, { transaction });
+            await syncSearchName(document.id, name, transaction);
+            await syncSearchVisibility(host, at.space.container, transaction);
+          });
+        } else {
+          if (!at.space.rights.manage) throw new DavError(403);
+          const folder = at.folder!;
+          if (replaced) throw new DavError(412);
+          for (let step = to.parent; step; step = step.parentId ? await Folder.findByPk(step.parentId) : null) if (step.id === folder.id) throw new DavError(403);
+          if ((await depthOf(to.parent)) + (await depthBelow(host, folder)) >= maxDepth) throw new DavError(403);
+          try {
+            await host.sequelize.transaction(async (transaction) => {
+              await folder.update({ name, nameKey: nameKey(name), parentId: to.parent?.id ?? null }, { transaction });
+              await syncSearchVisibility(host, at.space.container, transaction);
+            });
+          } catch (error) {
+            throw error instanceof UniqueConstraintError ? new DavError(412) : error;
+          }
+        }
+        ctx.status = replaced ? 204 : 201;
+        return;
+      }
+      default:
+        ctx.set("Allow", "OPTIONS, PROPFIND, GET, HEAD, PUT, MKCOL, MOVE, DELETE");
+        throw new DavError(405);
+    }
+  };
+  router.all("/", handle);
+  router.all("/{*path}", handle);
+  return router;
+}
+
+async function trashDocument(host: Host, space: Space, document: Document, user: User) {
+  await host.sequelize.transaction(async (transaction) => {
+    await document.update({ deletedAt: new Date(), deletedBy: user.id }, { transaction });
+    await syncSearchVisibility(host, space.container, transaction);
+  });
+}
+
+async function depthBelow(host: Host, folder: Folder): Promise<number> {
+  const [row] = await host.sequelize.query<{ depth: number | string | null }>(
+    `WITH RECURSIVE down(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
+       UNION ALL SELECT f.id, down.depth + 1 FROM documents_folders f JOIN down ON f.parent_id = down.id WHERE down.depth < 100)
+     SELECT MAX(depth) AS depth FROM down`,
+    { replacements: { id: folder.id }, type: QueryTypes.SELECT },
+  );
+  return Number(row?.depth ?? 0);
+}
+
+/** A folder goes with its folders; their documents go to the trash (as on the web page). */
+async function deleteFolder(host: Host, space: Space, folder: Folder, user: User) {
+  await host.sequelize.transaction(async (transaction) => {
+    const ids = await host.sequelize.query<{ id: number }>(
+      `WITH RECURSIVE tree(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
+         UNION ALL SELECT f.id, tree.depth + 1 FROM documents_folders f JOIN tree ON f.parent_id = tree.id WHERE tree.depth < 100)
+       SELECT id FROM tree`,
+      { replacements: { id: folder.id }, type: QueryTypes.SELECT, transaction },
+    );
+    const trashed = await Document.findAll({ where: { folderId: ids.map((row) => Number(row.id)), deletedAt: null }, attributes: ["id"], transaction });
+    const trashedIds = trashed.map((document) => document.id);
+    await Document.update({ deletedAt: new Date(), deletedBy: user.id }, { where: { id: trashedIds }, transaction });
+    await Version.update({ isLive: false }, { where: { documentId: trashedIds }, transaction });
+    await folder.destroy({ transaction });
+    await syncSearchVisibility(host, space.container, transaction);
+  });
+}
