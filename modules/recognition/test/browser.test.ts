@@ -65,8 +65,13 @@ whenBrowserAvailable(() => {
     await screen.locator(".kudos", { hasText: "Live on the lobby screen" }).waitFor({ state: "visible", timeout: 5000 });
     await screenshot(screen, "recognition-display");
     await expectNoAxeViolations(t, screen);
-    t.deepEqual(watched.problems, []);
     t.deepEqual(screenWatch.problems, []);
+    // Revoked: the feed ends, the browser's reconnection is refused, and the screen empties itself.
+    const linkId = /action="\/admin\/recognition\/display-links\/(\d+)\/revoke"/.exec((await admin.get("/admin/recognition/display-links")).text)![1];
+    t.is((await admin.post(`/admin/recognition/display-links/${linkId}/revoke`)).status, 302);
+    await screen.locator(".kudos").first().waitFor({ state: "detached", timeout: 12000 });
+    t.true(screenWatch.problems.length > 0 && screenWatch.problems.every((problem) => problem.includes(displayPath) && problem.includes("404")), "only the revoked link's expected 404s");
+    t.deepEqual(watched.problems, []);
     await context.close();
   });
 });
