@@ -144,12 +144,40 @@ const ldapSchema = z.object({
 
 export type LdapEnvironment = z.infer<typeof ldapSchema>;
 
+/** AGORA_S3_*: module files (host.files) in an S3-compatible bucket instead of the uploads dir; AGORA_S3_BUCKET turns it on. */
+export const objectStorageEnvNames = {
+  AGORA_S3_BUCKET: "bucket",
+  AGORA_S3_ENDPOINT: "endpoint",
+  AGORA_S3_REGION: "region",
+  AGORA_S3_ACCESS_KEY_ID: "accessKeyId",
+  AGORA_S3_SECRET_ACCESS_KEY: "secretAccessKey",
+  AGORA_S3_FORCE_PATH_STYLE: "forcePathStyle",
+  AGORA_S3_PREFIX: "prefix",
+} as const;
+
+const objectStorageSchema = z.object({
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name (3 to 63 lowercase letters, digits, dots and dashes)"),
+  // Another S3-compatible service (MinIO, Ceph, Garage, a provider's): its URL; unset for AWS itself.
+  endpoint: url(["http:", "https:"]).optional(),
+  region: z.string().regex(/^[a-z0-9-]{1,40}$/, "must be a region name such as eu-west-3").default("us-east-1"),
+  accessKeyId: z.string().optional(),
+  secretAccessKey: z.string().optional(),
+  // Most self-hosted services address buckets in the path (http://host/bucket/key): on by default with an endpoint.
+  forcePathStyle: flag.optional(),
+  // Keys start with it (one bucket shared by several sites): letters, digits, "-", "_", "." and "/" ending with "/".
+  prefix: z.union([z.literal(""), z.string().regex(/^[\w.-]+(\/[\w.-]+)*\/$/, "must be folder names ending with /, such as agora/")]).default(""),
+});
+
+export type ObjectStorageConfig = Omit<z.infer<typeof objectStorageSchema>, "forcePathStyle"> & { forcePathStyle: boolean };
+
 export type Config = z.infer<typeof schema> & {
   sessionSecret: string;
   isHttps: boolean;
   /** AGORA_BASE_URL was not set: baseUrl is http://localhost:<port> (on port 0, the port the server gets: core/server.ts). */
   isBaseUrlFromPort: boolean;
   ldap: LdapEnvironment;
+  /** Set when AGORA_S3_BUCKET is: module files go to that bucket (core/content/attachments/object-store.ts). */
+  objectStorage?: ObjectStorageConfig | null;
 };
 
 /** Raised when a setting is invalid: the message names the variable so an admin can fix it. */
@@ -165,7 +193,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = schema.safeParse(raw);
   const ldapRaw = Object.fromEntries(Object.entries(ldapEnvNames).flatMap(([envName, key]) => (env[envName] ? [[key, env[envName]]] : [])));
   const ldap = ldapSchema.safeParse(ldapRaw);
-  if (!parsed.success || !ldap.success) {
+  const s3Raw = Object.fromEntries(Object.entries(objectStorageEnvNames).flatMap(([envName, key]) => (env[envName] ? [[key, env[envName]]] : [])));
+  const s3 = env.AGORA_S3_BUCKET ? objectStorageSchema.safeParse(s3Raw) : null;
+  if (!parsed.success || !ldap.success || (s3 && !s3.success)) {
     const problems = (parsed.error?.issues ?? []).map((issue) => {
       const key = String(issue.path[0]);
       return `${envKeyOf[key] ?? key} (${shown(key, raw[key])}): ${issue.message}`;
@@ -174,6 +204,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       const key = String(issue.path[0]) as keyof LdapEnvironment;
       const envName = Object.entries(ldapEnvNames).find(([, name]) => name === key)![0];
       problems.push(`${envName} (${key === "bindPassword" ? "hidden" : ldapRaw[key]}): ${issue.message}`);
+    }
+    for (const issue of s3?.error?.issues ?? []) {
+      const key = String(issue.path[0]) as keyof typeof s3Raw;
+      const envName = Object.entries(objectStorageEnvNames).find(([, name]) => name === key)![0];
+      problems.push(`${envName} (${key === "secretAccessKey" ? "hidden" : s3Raw[key]}): ${issue.message}`);
     }
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
@@ -194,7 +229,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  AGORA_DATA_DIR (${config.dataDir}): cannot keep the generated session secret there (${(error as Error).message})`);
   }
-  return { ...config, sessionSecret, isHttps: config.baseUrl.startsWith("https:"), isBaseUrlFromPort, ldap: ldap.data };
+  const objectStorage = s3?.data ? { ...s3.data, forcePathStyle: s3.data.forcePathStyle ?? Boolean(s3.data.endpoint) } : null;
+  return { ...config, sessionSecret, isHttps: config.baseUrl.startsWith("https:"), isBaseUrlFromPort, ldap: ldap.data, objectStorage };
 }
 
 /** The base URL when AGORA_BASE_URL is not set. */

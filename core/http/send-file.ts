@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import type { AppContext } from "./context.ts";
 import { notFound } from "./errors.ts";
 
@@ -7,6 +8,8 @@ import { notFound } from "./errors.ts";
 export interface FileToSend {
   /** Where it is on disk, or null when it has no file (a 404, like a missing one). */
   path: string | null;
+  /** Its bytes elsewhere (an object storage), instead of path: null when missing. */
+  bytes?: () => Promise<{ size: number; modified: Date; read(start: number, end: number): Promise<Readable> } | null>;
   /** The sniffed type: sent as Content-Type. */
   mime: string;
   /** Names this version of the file for caches (an id and size: stored files never change in place). */
@@ -54,19 +57,25 @@ function asciiFallback(name: string) {
   return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, "_");
 }
 
+async function onDisk(path: string | null) {
+  const info = path ? await stat(path).catch(() => null) : null;
+  if (!path || !info?.isFile()) return null;
+  return { size: info.size, modified: info.mtime, read: async (start: number, end: number) => createReadStream(path, { start, end }) };
+}
+
 /**
  * Streams a stored file (never read whole into memory) with headers that keep a browser from ever
  * running it as a page of this site, answering conditional requests (304) and one byte range (206, or
  * 416 past the end). Permission must be checked before: the 304 comes after it too.
  */
 export async function sendFile(ctx: AppContext, file: FileToSend) {
-  const info = file.path ? await stat(file.path).catch(() => null) : null;
-  if (!file.path || !info?.isFile()) throw notFound();
+  const info = file.bytes ? await file.bytes() : await onDisk(file.path);
+  if (!info) throw notFound();
   ctx.status = 200;
   // Private and revalidated each time: who may read it can change.
   ctx.set("Cache-Control", "private, no-cache");
   ctx.etag = file.etag;
-  ctx.lastModified = info.mtime;
+  ctx.lastModified = info.modified;
   ctx.set("X-Content-Type-Options", "nosniff");
   // An image or a video opened on its own is laid out by the browser's own inline styles (fitted to the window):
   // allowed for those, never a script, a font or any other fetch.
@@ -77,7 +86,7 @@ export async function sendFile(ctx: AppContext, file: FileToSend) {
     ctx.status = 304;
     return;
   }
-  const range = ctx.method === "GET" && isSameVersion(ctx, info.mtime) ? requestedRange(ctx.get("Range"), info.size) : null;
+  const range = ctx.method === "GET" && isSameVersion(ctx, info.modified) ? requestedRange(ctx.get("Range"), info.size) : null;
   if (range === "unsatisfiable") {
     ctx.status = 416;
     ctx.set("Content-Range", `bytes */${info.size}`);
@@ -93,5 +102,5 @@ export async function sendFile(ctx: AppContext, file: FileToSend) {
     ctx.set("Content-Range", `bytes ${start}-${end}/${info.size}`);
   }
   ctx.length = end - start + 1;
-  ctx.body = createReadStream(file.path, { start, end });
+  ctx.body = await info.read(start, end);
 }

@@ -1,5 +1,3 @@
-import { createReadStream } from "node:fs";
-import type { Readable } from "node:stream";
 import type { Transaction } from "sequelize";
 import type { Config } from "../../../config/index.ts";
 import type { AppContext } from "../../http/context.ts";
@@ -12,18 +10,20 @@ import type { FileSource, ModuleFiles, StoredFile } from "../../modules/file-typ
 import { policyOf } from "../request.ts";
 import { isInlineType } from "./file-types.ts";
 import type { ReceivedUpload } from "./received-upload.ts";
-import { afterOutermostCommit, storedPathsOf } from "./removal.ts";
-import { removeQuietly, storedPath } from "./storage.ts";
-import { discardUploads, receiveBytes, receiveForm, storeUpload } from "./uploads.ts";
+import { fileBackendOf } from "./object-store.ts";
+import { afterOutermostCommit } from "./removal.ts";
+import { discardUploads, receiveBytes, receiveForm } from "./uploads.ts";
 
 function isReceivedUpload(source: ReceivedUpload | FileSource): source is ReceivedUpload {
   return "tempPath" in source;
 }
 
-/** The disk paths behind each file handed out, so remove() finds them even when the row's transaction rolled back. */
-const pathsOf = new WeakMap<StoredFile, string[]>();
+/** The storage keys behind each file handed out, so remove() finds them even when the row's transaction rolled back. */
+const keysOf = new WeakMap<StoredFile, string[]>();
 
-function stored(row: ModuleFile, uploadsDir: string): StoredFile {
+const keysOfRow = (row: Pick<ModuleFile, "storageKey" | "thumbnailKey">) => [row.storageKey, row.thumbnailKey].filter((key): key is string => Boolean(key));
+
+function stored(row: ModuleFile): StoredFile {
   const file: StoredFile = {
     id: row.id,
     name: row.originalName,
@@ -35,7 +35,7 @@ function stored(row: ModuleFile, uploadsDir: string): StoredFile {
     contentId: row.contentId,
     createdAt: row.createdAt,
   };
-  pathsOf.set(file, storedPathsOf(uploadsDir, [row]));
+  keysOf.set(file, keysOfRow(row));
   return file;
 }
 
@@ -48,7 +48,8 @@ async function mayReadContentOf(ctx: AppContext, registry: ModuleRegistry, row: 
 
 /** host.files for one module (see ModuleFiles): its rows carry its id and its bytes sit under its own folder. */
 export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: string): ModuleFiles {
-  const uploadsDir = config.uploadsDir;
+  // The uploads dir, or an S3-compatible bucket (AGORA_S3_*).
+  const backend = fileBackendOf(config);
   const row = (id: number, transaction?: Transaction) =>
     Number.isSafeInteger(id) && id > 0 ? ModuleFile.findOne({ where: { id, moduleId }, transaction }) : Promise.resolve(null);
   return {
@@ -61,10 +62,14 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
       try {
         const declared = isReceivedUpload(source) ? undefined : source.type;
         if ((declared && declared !== upload.mime) || (options.types && !options.types.includes(upload.mime))) throw new HttpError(415, "attachments:errors.type");
-        const fields = await storeUpload(upload, moduleId);
+        const fields = await backend.store(upload, moduleId);
         const owner = { moduleId, contentId: options.content?.id ?? null, uploaderId: options.uploader?.id ?? null };
-        const created = await ModuleFile.create({ ...owner, ...fields }, { transaction: options.transaction });
-        return stored(created, uploadsDir);
+        try {
+          return stored(await ModuleFile.create({ ...owner, ...fields }, { transaction: options.transaction }));
+        } catch (error) {
+          await backend.remove([fields.storageKey, fields.thumbnailKey]);
+          throw error;
+        }
       } catch (error) {
         await discardUploads([upload]);
         throw error;
@@ -73,7 +78,7 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
 
     async get(id, options = {}) {
       const found = await row(id, options.transaction);
-      return found ? stored(found, uploadsDir) : null;
+      return found ? stored(found) : null;
     },
 
     async send(ctx, file, options = {}) {
@@ -81,7 +86,8 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
       if (!found || !(await mayReadContentOf(ctx, registry, found))) throw notFound();
       const key = options.thumbnail ? found.thumbnailKey : found.storageKey;
       await sendFile(ctx, {
-        path: key ? storedPath(uploadsDir, key) : null,
+        path: null,
+        bytes: async () => (key ? backend.bytes(key) : null),
         mime: options.thumbnail ? "image/webp" : found.mime,
         etag: `m${found.id}-${options.thumbnail ? "thumb" : found.size}`,
         disposition: options.thumbnail || (isInlineType(found.mime) && !options.download) ? "inline" : "attachment",
@@ -91,23 +97,17 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
 
     async open(file) {
       const found = await row(typeof file === "number" ? file : file.id);
-      const path = found ? storedPath(uploadsDir, found.storageKey) : null;
-      if (!path) return null;
-      const stream = createReadStream(path);
       // Opened before it is handed out: a missing file is null, not an error in the middle of a download.
-      return new Promise<Readable | null>((resolve) => {
-        stream.once("open", () => resolve(stream));
-        stream.once("error", () => resolve(null));
-      });
+      return found ? backend.open(found.storageKey) : null;
     },
 
     async remove(file, options = {}) {
       const found = await row(typeof file === "number" ? file : file.id, options.transaction);
       // A file whose row is gone (its transaction rolled back) still has its bytes, found by the object put() returned.
-      const paths = found ? storedPathsOf(uploadsDir, [found]) : typeof file === "number" ? [] : (pathsOf.get(file) ?? []);
+      const keys = found ? keysOfRow(found) : typeof file === "number" ? [] : (keysOf.get(file) ?? []);
       await found?.destroy({ transaction: options.transaction });
-      if (options.transaction) afterOutermostCommit(options.transaction, () => removeQuietly(paths));
-      else await removeQuietly(paths);
+      if (options.transaction) afterOutermostCommit(options.transaction, () => backend.remove(keys));
+      else await backend.remove(keys);
     },
   };
 }

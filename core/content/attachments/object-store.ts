@@ -1,0 +1,154 @@
+import { createReadStream } from "node:fs";
+import { rm, stat } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import type { Config, ObjectStorageConfig } from "../../../config/index.ts";
+import type { ReceivedUpload } from "./received-upload.ts";
+import { newStorageKey, removeQuietly, storedPath } from "./storage.ts";
+import { storeUpload, type StoredFileFields } from "./uploads.ts";
+
+/** A stored file's bytes as a download reads them: its size, when it was written, and any byte range of it. */
+export interface StoredBytes {
+  size: number;
+  modified: Date;
+  read(start: number, end: number): Promise<Readable>;
+}
+
+/**
+ * Where module files' bytes live (host.files): the uploads dir on disk by default, an S3-compatible bucket
+ * when AGORA_S3_BUCKET is set. Keys are the storage's own ("modules/<id>/<yyyy>/<mm>/<uuid>"), never a name.
+ */
+export interface FileBackend {
+  readonly kind: "disk" | "s3";
+  /** Moves a received file (and an image's thumbnail) to new keys: the fields of its row. Nothing is left behind when it fails. */
+  store(upload: ReceivedUpload, moduleId: string): Promise<StoredFileFields>;
+  /** The bytes under a key, or null when there are none (a forged key included). */
+  bytes(key: string): Promise<StoredBytes | null>;
+  /** The whole file as a stream, or null when missing. */
+  open(key: string): Promise<Readable | null>;
+  /** Deletes the keys' bytes, quietly: a failed clean-up must not hide the error that caused it. */
+  remove(keys: Iterable<string | null | undefined>): Promise<void>;
+}
+
+function diskBackend(uploadsDir: string): FileBackend {
+  const pathOf = (key: string) => storedPath(uploadsDir, key);
+  return {
+    kind: "disk",
+    store: (upload, moduleId) => storeUpload(upload, moduleId),
+    async bytes(key) {
+      const file = pathOf(key);
+      const info = file ? await stat(file).catch(() => null) : null;
+      if (!file || !info?.isFile()) return null;
+      return { size: info.size, modified: info.mtime, read: async (start, end) => createReadStream(file, { start, end }) };
+    },
+    async open(key) {
+      const file = pathOf(key);
+      if (!file) return null;
+      const stream = createReadStream(file);
+      // Opened before it is handed out: a missing file is null, not an error in the middle of a download.
+      return new Promise<Readable | null>((resolve) => {
+        stream.once("open", () => resolve(stream));
+        stream.once("error", () => resolve(null));
+      });
+    },
+    remove: (keys) => removeQuietly([...keys].map((key) => (key ? pathOf(key) : null))),
+  };
+}
+
+function isMissing(error: unknown) {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = (error as { name?: string }).name;
+  return status === 404 || name === "NotFound" || name === "NoSuchKey";
+}
+
+export function s3Backend(uploadsDir: string, settings: ObjectStorageConfig): FileBackend {
+  const client = new S3Client({
+    region: settings.region,
+    endpoint: settings.endpoint || undefined,
+    forcePathStyle: settings.forcePathStyle,
+    credentials: settings.accessKeyId ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey ?? "" } : undefined,
+  });
+  const Bucket = settings.bucket;
+  // Only keys the storage makes are ever sent (the same check as on disk): a forged key reaches no object.
+  const objectKey = (key: string) => (storedPath(uploadsDir, key) ? `${settings.prefix}${key}` : null);
+
+  /** Streams a local file to a new object: a multipart upload in parts of 8 MB (never the whole file in memory), aborted when it fails. */
+  async function put(from: string, key: string, contentType: string) {
+    const upload = new Upload({
+      client,
+      params: { Bucket, Key: objectKey(key)!, Body: createReadStream(from), ContentType: contentType },
+      partSize: 8 * 1024 * 1024,
+      queueSize: 2,
+      // On failure the SDK aborts the multipart upload: no parts are left in the bucket.
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  }
+
+  const backend: FileBackend = {
+    kind: "s3",
+    async store(upload, moduleId) {
+      const storageKey = newStorageKey(new Date(), moduleId);
+      const thumbnailKey = upload.thumbnailTempPath ? newStorageKey(new Date(), moduleId) : null;
+      try {
+        await put(upload.tempPath, storageKey, upload.mime);
+        if (thumbnailKey) await put(upload.thumbnailTempPath!, thumbnailKey, "image/webp");
+      } catch (error) {
+        await backend.remove([storageKey, thumbnailKey]);
+        throw error;
+      }
+      // The bytes are in the bucket: the temporary copies go now.
+      await Promise.all([upload.tempPath, upload.thumbnailTempPath].filter((file): file is string => Boolean(file)).map((file) => rm(file, { force: true }).catch(() => undefined)));
+      const { originalName, mime, size, width, height } = upload;
+      return { storageKey, thumbnailKey, originalName, mime, size, width, height };
+    },
+    async bytes(key) {
+      const Key = objectKey(key);
+      if (!Key) return null;
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket, Key }));
+        return {
+          size: Number(head.ContentLength ?? 0),
+          modified: head.LastModified ?? new Date(0),
+          read: async (start, end) => (await client.send(new GetObjectCommand({ Bucket, Key, Range: `bytes=${start}-${end}` }))).Body as Readable,
+        };
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+    async open(key) {
+      const Key = objectKey(key);
+      if (!Key) return null;
+      try {
+        return (await client.send(new GetObjectCommand({ Bucket, Key }))).Body as Readable;
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+    async remove(keys) {
+      const Objects = [...keys].flatMap((key) => {
+        const Key = key ? objectKey(key) : null;
+        return Key ? [{ Key }] : [];
+      });
+      for (let i = 0; i < Objects.length; i += 1000) {
+        await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: Objects.slice(i, i + 1000), Quiet: true } })).catch(() => undefined);
+      }
+    },
+  };
+  return backend;
+}
+
+const backends = new WeakMap<Config, FileBackend>();
+
+/** The app's file backend, made once per config (one S3 client per app). */
+export function fileBackendOf(config: Config): FileBackend {
+  let backend = backends.get(config);
+  if (!backend) {
+    backend = config.objectStorage ? s3Backend(config.uploadsDir, config.objectStorage) : diskBackend(config.uploadsDir);
+    backends.set(config, backend);
+  }
+  return backend;
+}
