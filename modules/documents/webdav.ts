@@ -1,6 +1,7 @@
 import Router, { type RouterContext } from "@koa/router";
 import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import { QueryTypes, UniqueConstraintError } from "sequelize";
 import { HttpError, User, type AppContext, type Container, type Host, type ReceivedUpload } from "../../core/sdk/index.ts";
 import { mayChange, rightsIn, type Rights } from "./access.ts";
@@ -19,6 +20,8 @@ import { storeBatch, syncSearchName } from "./store.ts";
  */
 const root = "/dav/documents";
 const maxDepth = 20;
+/** Failed sign-ins per address before it waits (a guessed app password has 256 bits, but a client looping on a stale one should stop). */
+export const failedSignInsAllowed = 20;
 
 interface Space {
   container: Container;
@@ -175,6 +178,8 @@ async function readBody(stream: Readable, limit: number): Promise<void> {
 
 export function webdavRoutes(host: Host) {
   const router = new Router();
+  // Per process, by the client's address (ctx.ip follows AGORA_TRUST_PROXY): 20 failures in 15 minutes, then 429.
+  const failures = new RateLimiterMemory({ points: failedSignInsAllowed, duration: 15 * 60 });
 
   router.use(async (ctx, next) => {
     const context = ctx as unknown as AppContext;
@@ -186,8 +191,16 @@ export function webdavRoutes(host: Host) {
       return;
     }
     try {
+      const blocked = await failures.get(ctx.ip);
+      if (blocked && blocked.consumedPoints >= failedSignInsAllowed) {
+        ctx.set("Retry-After", String(Math.ceil(blocked.msBeforeNext / 1000)));
+        ctx.status = 429;
+        ctx.body = "Too many failed sign-ins\n";
+        return;
+      }
       const user = await personOf(host, context);
       if (!user) {
+        if (ctx.get("authorization")) await failures.penalty(ctx.ip, 1);
         ctx.set("WWW-Authenticate", 'Basic realm="Agora documents", charset="UTF-8"');
         ctx.status = 401;
         ctx.body = "Unauthorized\n";

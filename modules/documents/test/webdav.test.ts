@@ -103,6 +103,17 @@ test.serial("over HTTP: Basic with an app password, the spaces a person may view
   const [policy] = await sql<{ name: string; deleted_at: unknown }>("SELECT name, deleted_at FROM documents");
   t.like(policy, { name: "policy.txt", deleted_at: null });
 
+  // The documents' own size limit, streamed: past it a 413 and nothing written.
+  const siteAdmin = (await app.signedIn("admin")).client;
+  t.is((await siteAdmin.post("/admin/modules/documents/settings", { maxFileMb: "1", quotaMb: "2048" })).status, 302);
+  t.is((await dav("PUT", `/dav/documents/${handbook.slug}/big.txt`, owner, {}, "x".repeat(1024 * 1024 + 10))).status, 413);
+  t.is((await dav("PUT", `/dav/documents/${handbook.slug}/fits.txt`, owner, {}, "x".repeat(1024 * 1024 - 10))).status, 201);
+  t.is((await siteAdmin.post("/admin/modules/documents/settings", { maxFileMb: "100", quotaMb: "1" })).status, 302);
+  t.is((await dav("PUT", `/dav/documents/${handbook.slug}/over-quota.txt`, owner, {}, "x".repeat(100))).status, 413, "the quota");
+  t.is((await siteAdmin.post("/admin/modules/documents/settings", { maxFileMb: "100", quotaMb: "2048" })).status, 302);
+  t.is((await dav("DELETE", `/dav/documents/${handbook.slug}/fits.txt`, owner)).status, 204);
+  t.deepEqual((await sql<{ name: string }>("SELECT name FROM documents WHERE deleted_at IS NULL ORDER BY name")).map((row) => row.name), ["policy.txt"]);
+
   // A revoked app password opens nothing.
   const spare = await owner.client.post("/documents/app-passwords", { name: "spare" });
   const token = /<code class="documents-token">([A-Za-z0-9_-]{43})<\/code>/.exec(spare.text)![1];
@@ -187,4 +198,13 @@ test.serial("with rclone: list, upload, save over (a new version), rename, make 
   // The member may not remove the owner's folder; rclone reports the refusal and nothing changes.
   await t.throwsAsync(client("purge", `${space}/Reports`));
   t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM documents WHERE name = 'q1.txt' AND deleted_at IS NULL"))[0].n), 1);
+});
+
+test.serial("failed sign-ins from one address: after 20, even a good app password waits (429)", async (t) => {
+  t.is((await dav("PROPFIND", "/dav/documents/", owner, { depth: "0" })).status, 207);
+  const wrong = { username: owner.username, token: "y".repeat(43) };
+  for (let attempt = 0; attempt < 25; attempt += 1) await dav("PROPFIND", "/dav/documents/", wrong, { depth: "0" });
+  const limited = await dav("PROPFIND", "/dav/documents/", owner, { depth: "0" });
+  t.is(limited.status, 429);
+  t.true(Number(limited.headers.get("retry-after")) > 0);
 });
