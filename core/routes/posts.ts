@@ -59,7 +59,7 @@ export async function readableTarget(services: AppServices, policy: ContentPolic
 export function postRoutes(services: AppServices) {
   const router = new Router<AppState, AppContextExtras>();
   // Posts carry files: whoever hard-deletes contents (purge, group deletion) takes them off the disk.
-  removeAttachmentFilesOnHardDelete(services.config.uploadsDir);
+  removeAttachmentFilesOnHardDelete(services.config);
 
   /** The composer on its own page, with a refused post's text and reasons when there is one. */
   async function renderCompose(ctx: AppContext, status: number, values: Record<string, unknown>, errors: FieldErrors) {

@@ -1,7 +1,9 @@
 import { Op, type Transaction, type WhereOptions } from "sequelize";
+import type { Config } from "../../../config/index.ts";
 import { Attachment } from "../../models/attachment.ts";
 import { Content } from "../../models/content.ts";
 import { ModuleFile } from "../../models/module-file.ts";
+import { fileBackendOf, type FileBackend } from "./object-store.ts";
 import { removeQuietly, storedPath } from "./storage.ts";
 
 /** The file and thumbnail paths of attachment (or module file) rows (only keys the storage made become paths). */
@@ -49,19 +51,24 @@ export async function detachAttachments(transaction: Transaction, uploadsDir: st
   return attachments.length;
 }
 
-type DestroyOptions = { where?: WhereOptions; transaction?: Transaction | null; attachmentFiles?: string[] };
+type DestroyOptions = { where?: WhereOptions; transaction?: Transaction | null; attachmentFiles?: () => Promise<void> };
 const hookName = "attachmentFilesOnHardDelete";
 
 /** Removes the files of these contents' attachments (comments' included) and of modules' files once the delete is final. */
-async function scheduleRemoval(uploadsDir: string, contentIds: number[], options: DestroyOptions) {
+async function scheduleRemoval(uploadsDir: string, backend: FileBackend, contentIds: number[], options: DestroyOptions) {
   if (contentIds.length === 0) return;
   const transaction = options.transaction ?? undefined;
   const query = { where: { contentId: { [Op.in]: contentIds } }, attributes: ["storageKey", "thumbnailKey"], transaction };
   const [attachments, moduleFiles] = await Promise.all([Attachment.findAll(query), ModuleFile.findAll(query)]);
-  const paths = storedPathsOf(uploadsDir, [...attachments, ...moduleFiles]);
-  if (paths.length === 0) return;
-  if (transaction) afterOutermostCommit(transaction, () => removeQuietly(paths));
-  else options.attachmentFiles = paths;
+  // Attachments are on disk; modules' files wherever host.files keeps them (the disk or a bucket).
+  const paths = storedPathsOf(uploadsDir, attachments);
+  const keys = moduleFiles.flatMap((file) => [file.storageKey, file.thumbnailKey]);
+  if (paths.length === 0 && moduleFiles.length === 0) return;
+  const remove = async () => {
+    await Promise.all([removeQuietly(paths), backend.remove(keys)]);
+  };
+  if (transaction) afterOutermostCommit(transaction, remove);
+  else options.attachmentFiles = remove;
 }
 
 /**
@@ -70,15 +77,17 @@ async function scheduleRemoval(uploadsDir: string, contentIds: number[], options
  * the commit when inside a transaction, so a rollback keeps them; right after the delete otherwise.
  * Installed once per app (the last app's uploads dir wins: one per process in practice).
  */
-export function removeAttachmentFilesOnHardDelete(uploadsDir: string) {
+export function removeAttachmentFilesOnHardDelete(config: Config) {
+  const uploadsDir = config.uploadsDir;
+  const backend = fileBackendOf(config);
   for (const type of ["beforeBulkDestroy", "afterBulkDestroy", "beforeDestroy", "afterDestroy"] as const) Content.removeHook(type, hookName);
   Content.addHook("beforeBulkDestroy", hookName, async (options: DestroyOptions) => {
     const contents = await Content.findAll({ where: options.where ?? {}, attributes: ["id"], transaction: options.transaction ?? undefined });
-    await scheduleRemoval(uploadsDir, contents.map((content) => content.id), options);
+    await scheduleRemoval(uploadsDir, backend, contents.map((content) => content.id), options);
   });
-  Content.addHook("beforeDestroy", hookName, (content: Content, options: DestroyOptions) => scheduleRemoval(uploadsDir, [content.id], options));
+  Content.addHook("beforeDestroy", hookName, (content: Content, options: DestroyOptions) => scheduleRemoval(uploadsDir, backend, [content.id], options));
   const removeNow = async (options: DestroyOptions) => {
-    if (options.attachmentFiles) await removeQuietly(options.attachmentFiles);
+    if (options.attachmentFiles) await options.attachmentFiles();
   };
   Content.addHook("afterBulkDestroy", hookName, removeNow);
   Content.addHook("afterDestroy", hookName, (_content: Content, options: DestroyOptions) => removeNow(options));
