@@ -169,8 +169,11 @@ export function pollRoutes(host: Host) {
     if (form.errors) throw new HttpError(422, form.errors.label ?? "polls:errors.optionLength");
     const userId = ctx.state.user!.id;
     await host.sequelize.transaction(async (transaction) => {
-      // Counted inside the write: two entries sent at once by the same person cannot pass the cap together (SQLite
-      // takes the write lock first; on PostgreSQL the unique label index still keeps duplicates out).
+      // Counted inside the write, after locking the contest's row: entries sent at once take turns, so the cap,
+      // the duplicate check and the positions are exact (PostgreSQL: SELECT ... FOR UPDATE; SQLite's IMMEDIATE
+      // transactions take the write lock first, and Sequelize leaves FOR UPDATE out there).
+      const locked = await Poll.findByPk(poll.id, { attributes: ["id"], transaction, lock: transaction.LOCK.UPDATE });
+      if (!locked) throw notFound();
       const mine = await PollOption.count({ where: { pollId: poll.id, addedBy: userId, removedAt: null }, transaction });
       if (mine >= poll.maxEntries) throw new HttpError(409, "polls:errors.entryCap");
       const options = await PollOption.findAll({ where: { pollId: poll.id }, transaction });

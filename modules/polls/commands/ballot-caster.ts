@@ -49,7 +49,10 @@ export async function castBallot(
       });
       const closesAt = state?.closes_at ? new Date(state.closes_at as string) : null;
       if (!state || state.closed_at || (closesAt && closesAt.getTime() <= now().getTime())) throw closedError();
-      const existing = await PollParticipation.findOne({ where: { pollId: poll.id, userId: voterId }, transaction });
+      // The person's participation row, locked (PostgreSQL; SQLite's IMMEDIATE transactions already take turns):
+      // two changes sent at once take turns, the second replacing the first's answers instead of adding to
+      // them, so a contest's votes per person stay within its cap.
+      const existing = await PollParticipation.findOne({ where: { pollId: poll.id, userId: voterId }, transaction, lock: transaction.LOCK.UPDATE });
       if (existing) {
         if (poll.isAnonymous || !mayReplace) throw new HttpError(409, "polls:errors.alreadyAnswered");
         const old = await PollAnswer.findAll({ where: { pollId: poll.id, userId: voterId }, attributes: ["id"], transaction });
@@ -70,8 +73,8 @@ export async function castBallot(
       await options.afterWrite?.(transaction);
     });
   } catch (error) {
-    // The same person's second ballot sent at once: the unique index refused it, and nothing of it was kept.
-    if (error instanceof UniqueConstraintError) throw new HttpError(409, "polls:errors.alreadyAnswered");
+    // The same person's second first ballot sent at once: the unique index refused it, and nothing of it was kept.
+    if (error instanceof UniqueConstraintError) throw new HttpError(409, mayReplace ? "polls:errors.answerRace" : "polls:errors.alreadyAnswered");
     throw error;
   }
 }

@@ -285,6 +285,60 @@ test.serial("a contest: capped entries until a date, moderated, then a vote wher
   t.is((await sql("SELECT id FROM jobs WHERE kind = 'polls.open-voting'")).length, 1, "the end of the entries is queued to redraw cached pages");
 });
 
+test.serial("a contest's caps hold under entries and votes sent at once by one person (a cap of 2 each)", async (t) => {
+  const { clock } = await import("../clock.ts");
+  const hour = 3600_000;
+  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+  const created = await author.client.post("/compose/contest", { target: `group:${group.id}`, returnTo: group.url, body: "Fastest fingers", submissionsCloseAt: at(hour), closesAt: at(2 * hour), maxEntries: "2", votesPerPerson: "2" });
+  t.is(created.status, 303);
+  const [poll] = await sql<{ id: number }>("SELECT id FROM polls WHERE title = 'Fastest fingers'");
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'contest' AND ref_id = :id", { id: poll.id });
+  const [question] = await sql<{ id: number }>("SELECT id FROM poll_questions WHERE poll_id = :id", { id: poll.id });
+  const base = `/polls/${content.id}`;
+  const statuses = (responses: { status: number }[]) => responses.map((response) => response.status).sort();
+
+  const sent = await Promise.all(Array.from({ length: 10 }, (_, index) => member.client.post(`${base}/entries`, { label: `Rush ${index}` })));
+  t.deepEqual(statuses(sent), [303, 303, 409, 409, 409, 409, 409, 409, 409, 409], "exactly two entries get in");
+  for (const refused of sent.filter((response) => response.status === 409)) t.true(refused.text.includes("as many entries as this contest allows"));
+  const mine = await sql<{ position: number }>("SELECT position FROM poll_options WHERE poll_id = :id AND added_by = :userId", { id: poll.id, userId: member.userId });
+  t.is(mine.length, 2, "two entries written for the person, no more");
+  for (const [person, labels] of [[colleague, ["Dawn", "Dusk"]], [groupAdmin, ["Tide", "Storm"]]] as const) {
+    for (const label of labels) t.is((await person.client.post(`${base}/entries`, { label })).status, 303);
+  }
+  const positions = (await sql<{ position: number }>("SELECT position FROM poll_options WHERE poll_id = :id ORDER BY position", { id: poll.id })).map((row) => Number(row.position));
+  t.deepEqual(positions, [1, 2, 3, 4, 5, 6], "entries sent at once took turns: no position twice");
+  const entries = await sql<{ id: number; label: string }>("SELECT id, label FROM poll_options WHERE poll_id = :id", { id: poll.id });
+  const idOf = (label: string) => String(entries.find((entry) => entry.label === label)!.id);
+  const pairs = [["Dawn", "Dusk"], ["Dawn", "Tide"], ["Dawn", "Storm"], ["Dusk", "Tide"], ["Dusk", "Storm"], ["Tide", "Storm"], ["Dawn", "Dusk"], ["Tide", "Storm"], ["Dawn", "Tide"], ["Dusk", "Storm"]];
+  const ballot = (pair: string[]) => member.client.post(`${base}/answer`, { [`q${question.id}`]: pair.map(idOf) });
+  const choicesOfMember = () =>
+    sql<{ option_id: number; answer_id: string }>("SELECT c.option_id, c.answer_id FROM poll_answer_choices c JOIN poll_answers a ON a.id = c.answer_id WHERE a.poll_id = :id AND a.user_id = :userId", { id: poll.id, userId: member.userId });
+
+  clock.now = () => new Date(Date.now() + hour + 60_000);
+  try {
+    // A first ballot gets in; each other one either took its turn after it (a change, allowed in a contest) or
+    // raced its participation row and was refused whole (PostgreSQL); never a second set of votes.
+    const first = await Promise.all(pairs.map(ballot));
+    t.true(first.some((response) => response.status === 303));
+    t.true(first.every((response) => response.status === 303 || response.status === 409), statuses(first).join());
+    for (const refused of first.filter((response) => response.status === 409)) t.true(refused.text.includes("Another answer of yours was being recorded at the same moment"));
+    t.is((await choicesOfMember()).length, 2, "two votes written, no more");
+    t.is((await sql("SELECT poll_id FROM poll_participations WHERE poll_id = :id AND user_id = :userId", { id: poll.id, userId: member.userId })).length, 1);
+
+    // Changes sent at once take turns: each replaces the last, so the person still holds exactly their two votes.
+    const changes = await Promise.all(pairs.map(ballot));
+    t.deepEqual(statuses(changes), Array(10).fill(303), "a contest allows changing one's votes");
+    const after = await choicesOfMember();
+    t.is(after.length, 2, "still two votes after ten changes at once");
+    t.is(new Set(after.map((choice) => choice.answer_id)).size, 1, "both from one ballot");
+    const chosen = after.map((choice) => String(choice.option_id)).sort();
+    t.true(pairs.some((pair) => pair.map(idOf).sort().join() === chosen.join()), "the two votes are one of the ballots sent");
+    t.is((await sql("SELECT id FROM poll_answers WHERE poll_id = :id AND user_id = :userId", { id: poll.id, userId: member.userId })).length, 1);
+  } finally {
+    clock.now = () => new Date();
+  }
+});
+
 test.serial("switched off in the group: no tab, no entry, no answer, no export; switched on again, all is back", async (t) => {
   const poll = await createPoll("Still here after the switch?", { options: "A\nB" });
   t.is((await owner.post(`${group.url}/modules/polls`, { state: "disabled" })).status, 302);
