@@ -165,7 +165,7 @@ const objectStorageSchema = z.object({
   // Most self-hosted services address buckets in the path (http://host/bucket/key): on by default with an endpoint.
   forcePathStyle: flag.optional(),
   // Keys start with it (one bucket shared by several sites): letters, digits, "-", "_", "." and "/" ending with "/".
-  prefix: z.union([z.literal(""), z.string().regex(/^[\w.-]+(\/[\w.-]+)*\/$/, "must be folder names ending with /, such as agora/")]).default(""),
+  prefix: z.union([z.literal(""), z.string().regex(/^([\w-][\w.-]{0,62}\/)+$/, "must be folder names ending with /, such as agora/")]).default(""),
 });
 
 export type ObjectStorageConfig = Omit<z.infer<typeof objectStorageSchema>, "forcePathStyle"> & { forcePathStyle: boolean };

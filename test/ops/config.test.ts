@@ -139,3 +139,17 @@ test("a base URL only this machine can open is told apart from a public one", (t
   for (const local of ["http://localhost:3000", "http://LOCALHOST", "http://agora.localhost:8080", "http://127.0.0.1:3000", "http://127.8.9.1", "http://[::1]:3000", "http://0.0.0.0:3000", "http://[::]:3000"]) t.true(isLoopbackUrl(local), local);
   for (const reachable of ["https://social.example.test", "http://10.0.0.5:3000", "http://localhost.example.test", "http://127.example.test", "http://[2001:db8::1]"]) t.false(isLoopbackUrl(reachable), reachable);
 });
+
+test("AGORA_S3_*: unset, files stay on disk; a bucket turns S3 on, path style with an endpoint; bad values are named, the secret never shown", (t) => {
+  t.is(load({}).objectStorage, null);
+  t.is(load({ AGORA_S3_ENDPOINT: "http://127.0.0.1:9000" }).objectStorage, null, "no bucket, no S3");
+  const minio = load({ AGORA_S3_BUCKET: "agora-files", AGORA_S3_ENDPOINT: "http://127.0.0.1:9000", AGORA_S3_ACCESS_KEY_ID: "key", AGORA_S3_SECRET_ACCESS_KEY: "s3-leaky-secret", AGORA_S3_PREFIX: "site/" });
+  t.deepEqual(minio.objectStorage, { bucket: "agora-files", endpoint: "http://127.0.0.1:9000", region: "us-east-1", accessKeyId: "key", secretAccessKey: "s3-leaky-secret", forcePathStyle: true, prefix: "site/" });
+  const aws = load({ AGORA_S3_BUCKET: "agora-files", AGORA_S3_REGION: "eu-west-3" }).objectStorage!;
+  t.is(aws.forcePathStyle, false, "AWS itself: virtual-host style");
+  t.is(aws.region, "eu-west-3");
+  t.false(load({ AGORA_S3_BUCKET: "agora-files", AGORA_S3_ENDPOINT: "http://127.0.0.1:9000", AGORA_S3_FORCE_PATH_STYLE: "0" }).objectStorage!.forcePathStyle);
+  const error = t.throws(() => load({ AGORA_S3_BUCKET: "Bad_Bucket", AGORA_S3_ENDPOINT: "ftp://x", AGORA_S3_PREFIX: "../", AGORA_S3_SECRET_ACCESS_KEY: "s3-leaky-secret" }), { instanceOf: ConfigError });
+  for (const name of ["AGORA_S3_BUCKET", "AGORA_S3_ENDPOINT", "AGORA_S3_PREFIX"]) t.true(error.message.includes(name), name);
+  t.false(error.message.includes("s3-leaky-secret"));
+});
