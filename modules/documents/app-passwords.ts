@@ -22,7 +22,7 @@ export function appPasswordRoutes(host: Host) {
   async function page(ctx: Parameters<Parameters<typeof router.get>[1]>[0], created: { name: string; token: string } | null, status = 200) {
     const passwords = (await listOf(ctx.state.user!)).map((row) => ({ id: Number(row.id), name: row.name, createdAt: new Date(row.created_at), lastUsedAt: row.last_used_at ? new Date(row.last_used_at) : null }));
     ctx.status = status;
-    await ctx.render("documents/app-passwords.njk", { title: ctx.state.t("documents:appPasswords.title"), passwords, created });
+    await ctx.render("documents/app-passwords.njk", { title: ctx.state.t("documents:appPasswords.title"), passwords, created, davAddress: `${ctx.host ? `${ctx.protocol}://${ctx.host}` : ""}/dav/documents/` });
   }
 
   router.get("/", (ctx) => page(ctx, null));

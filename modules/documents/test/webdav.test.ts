@@ -69,6 +69,8 @@ test.serial("over HTTP: Basic with an app password, the spaces a person may view
   t.is((await dav("PROPFIND", "/dav/documents/", { username: member.username, token: "x".repeat(43) }, { depth: "1" })).status, 401, "a wrong password");
   t.is((await dav("PROPFIND", "/dav/documents/", { username: outsider.username, token: member.token }, { depth: "1" })).status, 401, "someone else's name");
   t.is((await dav("OPTIONS", "/dav/documents/", null)).headers.get("dav"), "1");
+  const account = await member.client.get("/documents/app-passwords");
+  t.regex(account.text, new RegExp(`<code>http://127[.]0[.]0[.]1:[0-9]+/dav/documents/</code> · user name: <code>${member.username}</code>`), "the address and user name on the account page");
 
   const rootOfMember = await dav("PROPFIND", "/dav/documents/", member, { depth: "1" });
   t.is(rootOfMember.status, 207);
