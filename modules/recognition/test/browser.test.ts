@@ -2,6 +2,7 @@ import test from "ava";
 import type { Browser } from "playwright-core";
 import type { TestApp } from "../../../test/helpers/app.ts";
 import { usernameOf } from "../../../test/helpers/content.ts";
+import { waitUntil } from "../../../test/notifications/helpers.ts";
 import { expectNoAxeViolations, hasHorizontalScroll, phone, screenshot, signInThroughForm, startAppAndBrowser, watchPage, whenBrowserAvailable } from "../../../test/helpers/browser.ts";
 
 // Kudos in Chromium on a 360 px phone: given from a colleague's profile, seen on the appreciation wall (which
@@ -70,7 +71,9 @@ whenBrowserAvailable(() => {
     const linkId = /action="\/admin\/recognition\/display-links\/(\d+)\/revoke"/.exec((await admin.get("/admin/recognition/display-links")).text)![1];
     t.is((await admin.post(`/admin/recognition/display-links/${linkId}/revoke`)).status, 302);
     await screen.locator(".kudos").first().waitFor({ state: "detached", timeout: 12000 });
-    t.true(screenWatch.problems.length > 0 && screenWatch.problems.every((problem) => problem.includes(displayPath) && problem.includes("404")), "only the revoked link's expected 404s");
+    // The page's console and network reports reach this process a little after the page acted on them.
+    await waitUntil(() => screenWatch.problems.some((problem) => problem.includes("?partial=1")), "the list's 404 to be reported", 5000);
+    t.true(screenWatch.problems.length > 0 && screenWatch.problems.every((problem) => problem.includes(displayPath) && problem.includes("404")), `only the revoked link's expected 404s: ${JSON.stringify(screenWatch.problems)}`);
     t.deepEqual(watched.problems, []);
     await context.close();
   });
