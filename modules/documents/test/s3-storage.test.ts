@@ -25,11 +25,24 @@ let app: TestApp;
 let owner: { client: Client; userId: number };
 let member: { client: Client; userId: number };
 let outsider: Client;
+/** While set, the S3 server refuses the second part of every multipart upload; the aborts it receives are counted. */
+let failSecondPart = false;
+let aborts = 0;
 let docs: string;
 
 test.before(async () => {
   directory = mkdtempSync(path.join(os.tmpdir(), "agora-s3-"));
   server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  // s3rver is a Koa app: a middleware in front of its routes.
+  type Middleware = (ctx: { method: string; query: Record<string, unknown>; status: number }, next: () => Promise<void>) => Promise<void>;
+  (server as unknown as { middleware: Middleware[] }).middleware.unshift(async (ctx, next) => {
+    if (ctx.method === "DELETE" && ctx.query.uploadId) aborts += 1;
+    if (failSecondPart && ctx.method === "PUT" && ctx.query.partNumber === "2") {
+      ctx.status = 500;
+      return;
+    }
+    await next();
+  });
   const { port } = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   s3 = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
@@ -156,6 +169,17 @@ test.serial("an interrupted upload leaves nothing behind: no object, no row, no 
   t.deepEqual(await objects(), before);
   t.is(Number((await sql<{ n: number | string }>("SELECT COUNT(*) AS n FROM module_files"))[0].n), rows);
   t.falsy(await documentNamed("cut.txt"));
+
+  // The bucket fails in the middle of a multipart upload: the upload is aborted (no parts kept), the form refused, nothing written.
+  failSecondPart = true;
+  const failed = await upload([{ name: "huge.txt", data: Buffer.alloc(17 * 1024 * 1024, "k"), type: "text/plain" }]);
+  failSecondPart = false;
+  t.is(failed.status, 500);
+  t.true(aborts > 0, "the multipart upload was aborted");
+  t.falsy(await documentNamed("huge.txt"));
+  t.deepEqual(await objects(), before);
+  t.is(Number((await sql<{ n: number | string }>("SELECT COUNT(*) AS n FROM module_files"))[0].n), rows);
+  await waitUntil(async () => filesUnder(path.join(app.config.uploadsDir, "tmp")).length === 0, "the temporary file to go", 5000);
 
   // A refused file (a page disguised as text) writes nothing to the bucket either.
   const refused = await upload([text("fine", "fine.txt"), { name: "page.txt", data: Buffer.from("<!doctype html><html><script>alert(1)</script></html>"), type: "text/plain" }]);
