@@ -116,6 +116,25 @@ test.serial("over HTTP: Basic with an app password, the spaces a person may view
   t.is((await dav("DELETE", `/dav/documents/${handbook.slug}/fits.txt`, owner)).status, 204);
   t.deepEqual((await sql<{ name: string }>("SELECT name FROM documents WHERE deleted_at IS NULL ORDER BY name")).map((row) => row.name), ["policy.txt"]);
 
+  // Folders, a move that would replace a file without leave, a folder into itself, a folder deleted with its files.
+  const base = `/dav/documents/${handbook.slug}`;
+  t.is((await dav("MKCOL", `${base}/Archive`, owner)).status, 201);
+  t.is((await dav("MKCOL", `${base}/Archive`, owner)).status, 405, "already there");
+  t.is((await dav("PUT", `${base}/Archive/old.txt`, owner, {}, "old")).status, 201);
+  t.is((await dav("MOVE", `${base}/policy.txt`, owner, { destination: `${app.url}${base}/Archive/old.txt`, overwrite: "F" })).status, 412);
+  t.is((await dav("MOVE", `${base}/Archive`, owner, { destination: `${base}/Archive/Inner` })).status, 403, "not into itself");
+  const head = await dav("HEAD", `${base}/Archive/old.txt`, member);
+  t.is(head.status, 200);
+  t.is(head.headers.get("content-length"), "3");
+  const listing = await dav("PROPFIND", `${base}/Archive/`, member, { depth: "1" });
+  t.is(listing.status, 207);
+  t.true(listing.text.includes(`<d:href>${base}/Archive/old.txt</d:href>`) && listing.text.includes("<d:getcontentlength>3</d:getcontentlength>"));
+  t.is((await dav("DELETE", `${base}/Archive`, member)).status, 403, "a member does not delete folders");
+  t.is((await dav("DELETE", `${base}/Archive`, owner)).status, 204);
+  t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM documents_folders"))[0].n), 0);
+  const [old] = await sql<{ deleted_at: unknown }>("SELECT deleted_at FROM documents WHERE name = 'old.txt'");
+  t.truthy(old.deleted_at, "its file in the trash");
+
   // A revoked app password opens nothing.
   const spare = await owner.client.post("/documents/app-passwords", { name: "spare" });
   const token = /<code class="documents-token">([A-Za-z0-9_-]{43})<\/code>/.exec(spare.text)![1];
