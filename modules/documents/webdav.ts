@@ -78,11 +78,13 @@ async function personOf(host: Host, ctx: AppContext): Promise<User | null> {
 
 /** The spaces a person may open: the company space, and the groups they belong to where documents are on. */
 async function spacesOf(host: Host, user: User): Promise<{ name: string; container: Container }[]> {
-  const rows = await host.sequelize.query<{ slug: string }>(
-    "SELECT g.slug FROM groups g JOIN group_memberships m ON m.group_id = g.id WHERE m.user_id = :userId ORDER BY g.slug",
+  const rows = await host.sequelize.query<{ id: number; slug: string }>(
+    "SELECT g.id, g.slug FROM groups g JOIN group_memberships m ON m.group_id = g.id WHERE m.user_id = :userId ORDER BY g.slug",
     { replacements: { userId: user.id }, type: QueryTypes.SELECT },
   );
-  const named = [{ type: "company", slug: "company" }, ...rows.map((row) => ({ type: "group", slug: row.slug }))];
+  // Only the groups where documents are on (one query) are asked for the person's rights.
+  const on = await host.onInMany("group", rows.map((row) => Number(row.id)));
+  const named = [{ type: "company", slug: "company" }, ...rows.filter((row) => on.has(Number(row.id))).map((row) => ({ type: "group", slug: row.slug }))];
   const spaces: { name: string; container: Container }[] = [];
   for (const { type, slug } of named) {
     const space = await spaceNamed(host, user, slug, type).catch(() => null);

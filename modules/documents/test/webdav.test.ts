@@ -24,6 +24,7 @@ let member: Person;
 let outsider: Person;
 let handbook: CreatedGroup;
 let secret: CreatedGroup;
+let quiet: CreatedGroup;
 let work: string;
 
 const sql = <T extends object>(query: string, replacements: Record<string, unknown> = {}) => app.app.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
@@ -48,6 +49,8 @@ test.before(async () => {
   handbook = await createGroup(owner.client, { name: "Handbook", visibility: "private" });
   secret = await createGroup(owner.client, { name: "Hidden Council", visibility: "secret" });
   await addMember(handbook.id, member.userId, "member");
+  quiet = await createGroup(owner.client, { name: "Quiet Corner", visibility: "open" }); // documents left off there
+  await addMember(quiet.id, member.userId, "member");
   for (const group of [handbook, secret]) if ((await owner.client.post(`${group.url}/modules/documents`, { state: "enabled" })).status !== 302) throw new Error("switch");
   work = await mkdtemp(path.join(tmpdir(), "agora-webdav-"));
 });
@@ -77,6 +80,8 @@ test.serial("over HTTP: Basic with an app password, the spaces a person may view
   t.true(rootOfMember.text.includes(`<d:href>/dav/documents/${handbook.slug}/</d:href>`));
   t.true(rootOfMember.text.includes("<d:href>/dav/documents/company/</d:href>"));
   t.false(rootOfMember.text.includes(secret.slug), "not a member: the secret group is not listed");
+  t.false(rootOfMember.text.includes(quiet.slug), "a group of theirs with documents off is not listed");
+  t.is((await dav("PROPFIND", `/dav/documents/${quiet.slug}/`, member, { depth: "1" })).status, 404);
   const rootOfOwner = await dav("PROPFIND", "/dav/documents/", owner, { depth: "1" });
   t.true(rootOfOwner.text.includes(`/dav/documents/${secret.slug}/`));
 
