@@ -3,6 +3,7 @@ import { handleDeadlines } from "./deadlines.ts";
 import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
 import { ballotTypes, contestContentType, pollContentType, quizContentType, removePolls, surveyContentType } from "./poll-type.ts";
 import { pollRoutes, publishResults } from "./routes.ts";
+import { announceWinner, winnerContentType } from "./winner.ts";
 
 /** Polls (and, on the same ballot engine, surveys): content in groups, the company stream and profiles. */
 export default defineModule({
@@ -18,10 +19,12 @@ export default defineModule({
     host.contentType(surveyContentType(host));
     host.contentType(quizContentType(host));
     host.contentType(contestContentType(host));
+    host.contentType(winnerContentType());
     host.routes(pollRoutes(host));
     handleDeadlines(host, async (poll) => {
       const content = await Content.findOne({ where: { type: ballotTypes, refId: poll.id } });
       if (content) await publishResults(host, content);
+      await announceWinner(host, poll.id);
     });
   },
   // A group is being removed: its polls and every answer go with it (core then deletes its contents).

@@ -28,6 +28,8 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
   declare submissionsCloseAt: CreationOptional<Date | null>;
   declare maxEntries: CreationOptional<number>;
   declare isModerated: CreationOptional<boolean>;
+  declare winnerAnnouncedAt: CreationOptional<Date | null>;
+  declare winners: CreationOptional<string | null>;
 
   /** Whether answers are taken at this instant: not closed by hand or by the job, and before the deadline. */
   isOpenAt(now: Date): boolean {
@@ -58,6 +60,8 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
         submissionsCloseAt: { type: DataTypes.DATE, allowNull: true },
         maxEntries: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         isModerated: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        winnerAnnouncedAt: { type: DataTypes.DATE, allowNull: true },
+        winners: { type: DataTypes.TEXT, allowNull: true },
       },
       { sequelize, tableName: "polls", underscored: true, timestamps: false },
     );

@@ -2,6 +2,7 @@ import Router from "@koa/router";
 import { QueryTypes } from "sequelize";
 import { Content, HttpError, flash, forbidden, idParam, notFound, renderInvalid, requireUser, safeNext, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
 import { z } from "zod";
+import { announceWinner } from "./winner.ts";
 import { castBallot, closedError, readBallot } from "./commands/ballot-caster.ts";
 import { addOption, changeRules, editOptions } from "./commands/rules-writer.ts";
 import { ruleFields } from "./composer.ts";
@@ -107,6 +108,8 @@ export function pollRoutes(host: Host) {
       // Reopened after its deadline, a poll has no deadline left (the author may close it by hand).
       if (!closing && !poll.isOpenAt(now)) await poll.update({ closedAt: null, closesAt: poll.closesAt && poll.closesAt <= now ? null : poll.closesAt });
       await publishResults(host, content);
+      // A closed contest announces its winner in the stream (once: see winner.ts).
+      if (closing) await announceWinner(host, poll.id);
       flash(ctx, "success", closing ? "polls:closedFlash" : "polls:reopenedFlash");
       ctx.redirect(`/c/${content.id}`);
       ctx.status = 303;
