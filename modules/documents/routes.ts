@@ -26,21 +26,12 @@ import { transferDocument, transferTargets } from "./transfer.ts";
 import { filesFromPosts } from "./from-posts.ts";
 import { askToRead, confirmReading, readersNamed, receiptsOf } from "./reading.ts";
 import { zipFolder } from "./zip.ts";
+import { deleteFolderTree, depthBelow } from "./folders.ts";
 
 export const pageSize = 50;
 /** Folders nest at most this deep: every path, ZIP entry and breadcrumb stays short, and no chain can loop. */
 export const maxDepth = 20;
 
-/** How many levels of folders sit under this one (0 for none), with one recursive query. */
-async function depthBelow(host: Host, folder: Folder): Promise<number> {
-  const [row] = await host.sequelize.query<{ depth: number | string | null }>(
-    `WITH RECURSIVE down(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
-       UNION ALL SELECT f.id, down.depth + 1 FROM documents_folders f JOIN down ON f.parent_id = down.id WHERE down.depth < 100)
-     SELECT MAX(depth) AS depth FROM down`,
-    { replacements: { id: folder.id }, type: QueryTypes.SELECT },
-  );
-  return Number(row?.depth ?? 0);
-}
 const maxFilesPerUpload = 20;
 
 type Ctx = AppContext & { params: Record<string, string> };
@@ -326,19 +317,7 @@ export function documentRoutes(host: Host) {
     const container = containerOf(ctx);
     await mustManage(host, ctx);
     const folder = await folderIn(host, ctx, ctx.params.folderId);
-    await host.sequelize.transaction(async (transaction) => {
-      const ids = await host.sequelize.query<{ id: number }>(
-        `WITH RECURSIVE tree(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
-           UNION ALL SELECT f.id, tree.depth + 1 FROM documents_folders f JOIN tree ON f.parent_id = tree.id WHERE tree.depth < 100)
-         SELECT id FROM tree`,
-        { replacements: { id: folder.id }, type: QueryTypes.SELECT, transaction },
-      );
-      const trashed = await Document.findAll({ where: { folderId: ids.map((row) => Number(row.id)), deletedAt: null }, attributes: ["id"], transaction });
-      const trashedIds = trashed.map((document) => document.id);
-      await Document.update({ deletedAt: new Date(), deletedBy: ctx.state.user!.id }, { where: { id: trashedIds }, transaction });
-      await Version.update({ isLive: false }, { where: { documentId: trashedIds }, transaction });
-      await folder.destroy({ transaction });
-    });
+    await deleteFolderTree(host, container, folder, ctx.state.user!.id);
     flash(ctx, "success", "documents:flash.folderDeleted");
     ctx.redirect(folder.parentId ? `${baseOf(container)}/f/${folder.parentId}` : baseOf(container));
   });

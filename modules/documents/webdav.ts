@@ -7,6 +7,7 @@ import { HttpError, User, type AppContext, type Container, type Host, type Recei
 import { mayChange, rightsIn, type Rights } from "./access.ts";
 import { userOfAppPassword } from "./app-passwords.ts";
 import { Document, Folder, Version } from "./models.ts";
+import { deleteFolderTree, depthBelow } from "./folders.ts";
 import { checkName, nameKey } from "./names.ts";
 import { restrictedFolderIds, syncSearchVisibility } from "./restrict.ts";
 import { siteSettings } from "./settings.ts";
@@ -304,7 +305,7 @@ export function webdavRoutes(host: Host) {
           await trashDocument(host, at.space, at.document, user);
         } else if (at.folder) {
           if (!at.space.rights.manage) throw new DavError(403);
-          await deleteFolder(host, at.space, at.folder, user);
+          await deleteFolderTree(host, at.space.container, at.folder, user.id);
         } else throw new DavError(404);
         ctx.status = 204;
         return;
@@ -371,30 +372,3 @@ async function trashDocument(host: Host, space: Space, document: Document, user:
   });
 }
 
-async function depthBelow(host: Host, folder: Folder): Promise<number> {
-  const [row] = await host.sequelize.query<{ depth: number | string | null }>(
-    `WITH RECURSIVE down(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
-       UNION ALL SELECT f.id, down.depth + 1 FROM documents_folders f JOIN down ON f.parent_id = down.id WHERE down.depth < 100)
-     SELECT MAX(depth) AS depth FROM down`,
-    { replacements: { id: folder.id }, type: QueryTypes.SELECT },
-  );
-  return Number(row?.depth ?? 0);
-}
-
-/** A folder goes with its folders; their documents go to the trash (as on the web page). */
-async function deleteFolder(host: Host, space: Space, folder: Folder, user: User) {
-  await host.sequelize.transaction(async (transaction) => {
-    const ids = await host.sequelize.query<{ id: number }>(
-      `WITH RECURSIVE tree(id, depth) AS (SELECT id, 0 FROM documents_folders WHERE id = :id
-         UNION ALL SELECT f.id, tree.depth + 1 FROM documents_folders f JOIN tree ON f.parent_id = tree.id WHERE tree.depth < 100)
-       SELECT id FROM tree`,
-      { replacements: { id: folder.id }, type: QueryTypes.SELECT, transaction },
-    );
-    const trashed = await Document.findAll({ where: { folderId: ids.map((row) => Number(row.id)), deletedAt: null }, attributes: ["id"], transaction });
-    const trashedIds = trashed.map((document) => document.id);
-    await Document.update({ deletedAt: new Date(), deletedBy: user.id }, { where: { id: trashedIds }, transaction });
-    await Version.update({ isLive: false }, { where: { documentId: trashedIds }, transaction });
-    await folder.destroy({ transaction });
-    await syncSearchVisibility(host, space.container, transaction);
-  });
-}
