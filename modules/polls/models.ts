@@ -115,6 +115,7 @@ export class PollOption extends Model<InferAttributes<PollOption>, InferCreation
   declare removedAt: CreationOptional<Date | null>;
   declare isCorrect: CreationOptional<boolean>;
   declare isPending: CreationOptional<boolean>;
+  declare imageFileId: CreationOptional<number | null>;
 
   static initModel(sequelize: Sequelize) {
     PollOption.init(
@@ -128,6 +129,7 @@ export class PollOption extends Model<InferAttributes<PollOption>, InferCreation
         removedAt: { type: DataTypes.DATE, allowNull: true },
         isCorrect: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         isPending: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        imageFileId: { type: DataTypes.INTEGER, allowNull: true },
       },
       { sequelize, tableName: "poll_options", underscored: true, timestamps: false },
     );

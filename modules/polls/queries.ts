@@ -43,7 +43,7 @@ export async function questionsOf(pollIds: number[]): Promise<Map<number, Questi
     views.set(question.id, view);
     byPoll.get(question.pollId)?.push(view);
   }
-  for (const option of options) views.get(option.questionId)?.options.push({ id: option.id, label: option.label, isRemoved: option.removedAt !== null, isCorrect: option.isCorrect, isPending: option.isPending, addedBy: option.addedBy });
+  for (const option of options) views.get(option.questionId)?.options.push({ id: option.id, label: option.label, isRemoved: option.removedAt !== null, isCorrect: option.isCorrect, isPending: option.isPending, addedBy: option.addedBy, imageFileId: option.imageFileId });
   return byPoll;
 }
 

@@ -161,6 +161,7 @@ export function pollRoutes(host: Host) {
   });
 
   // A contest's entries: submitted by its voters until submissions close (a cap each), held for moderation if asked.
+  const entryImageTypes = ["image/jpeg", "image/png", "image/gif", "image/webp"];
   const entryForm = z.object({ label: z.string().trim().min(1, "polls:errors.optionLength").max(200, "polls:errors.optionLength") });
   router.post("/:contentId/entries", requireUser, async (ctx) => {
     const { content, poll } = await readablePoll(ctx);
@@ -168,25 +169,47 @@ export function pollRoutes(host: Host) {
     if (poll.kind !== "contest") throw notFound();
     if (content.deletedAt || !item.contest!.isSubmitting) throw new HttpError(409, "polls:errors.submissionsClosed");
     if (!item.isEligible) throw forbidden("polls:errors.notMember");
+    // An entry may carry one image (a multipart form): stored with the contest's content, images only (else 415).
+    const uploads = ctx.is("multipart") ? await host.files.receive(ctx, { maxFiles: 1 }) : [];
     const form = validateForm(entryForm, ctx.state.body);
-    if (form.errors) throw new HttpError(422, form.errors.label ?? "polls:errors.optionLength");
+    if (form.errors) {
+      await host.files.discard(uploads);
+      throw new HttpError(422, form.errors.label ?? "polls:errors.optionLength");
+    }
     const userId = ctx.state.user!.id;
-    await host.sequelize.transaction(async (transaction) => {
-      // Counted inside the write, after locking the contest's row: entries sent at once take turns, so the cap,
-      // the duplicate check and the positions are exact (PostgreSQL: SELECT ... FOR UPDATE; SQLite's IMMEDIATE
-      // transactions take the write lock first, and Sequelize leaves FOR UPDATE out there).
-      const locked = await Poll.findByPk(poll.id, { attributes: ["id"], transaction, lock: transaction.LOCK.UPDATE });
-      if (!locked) throw notFound();
-      const mine = await PollOption.count({ where: { pollId: poll.id, addedBy: userId, removedAt: null }, transaction });
-      if (mine >= poll.maxEntries) throw new HttpError(409, "polls:errors.entryCap");
-      const options = await PollOption.findAll({ where: { pollId: poll.id }, transaction });
-      if (options.some((option) => option.label.toLowerCase() === form.data.label.toLowerCase())) throw new HttpError(409, "polls:errors.duplicateOption");
-      if (options.length >= maxOptions) throw new HttpError(409, "polls:errors.tooManyOptions");
-      await PollOption.create({ pollId: poll.id, questionId: item.questions[0].id, position: options.length + 1, label: form.data.label, addedBy: userId, isPending: poll.isModerated }, { transaction });
-    });
+    let image: { id: number } | null = null;
+    try {
+      await host.sequelize.transaction(async (transaction) => {
+        // Counted inside the write, after locking the contest's row: entries sent at once take turns, so the cap,
+        // the duplicate check and the positions are exact (PostgreSQL: SELECT ... FOR UPDATE; SQLite's IMMEDIATE
+        // transactions take the write lock first, and Sequelize leaves FOR UPDATE out there).
+        const locked = await Poll.findByPk(poll.id, { attributes: ["id"], transaction, lock: transaction.LOCK.UPDATE });
+        if (!locked) throw notFound();
+        const mine = await PollOption.count({ where: { pollId: poll.id, addedBy: userId, removedAt: null }, transaction });
+        if (mine >= poll.maxEntries) throw new HttpError(409, "polls:errors.entryCap");
+        const options = await PollOption.findAll({ where: { pollId: poll.id }, transaction });
+        if (options.some((option) => option.label.toLowerCase() === form.data.label.toLowerCase())) throw new HttpError(409, "polls:errors.duplicateOption");
+        if (options.length >= maxOptions) throw new HttpError(409, "polls:errors.tooManyOptions");
+        if (uploads[0]) image = await host.files.put(uploads[0], { content, uploader: { id: userId }, transaction, types: entryImageTypes });
+        await PollOption.create({ pollId: poll.id, questionId: item.questions[0].id, position: options.length + 1, label: form.data.label, addedBy: userId, isPending: poll.isModerated, imageFileId: image?.id ?? null }, { transaction });
+      });
+    } catch (error) {
+      if (image) await host.files.remove(image);
+      await host.files.discard(uploads);
+      throw error;
+    }
     flash(ctx, "success", poll.isModerated ? "polls:contest.entryPending" : "polls:contest.entryAdded");
     ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/c/${content.id}`);
     ctx.status = 303;
+  });
+  // An entry's image (or its thumbnail), for the contest's readers only: host.files.send checks the content too.
+  router.get("/:contentId/entries/:optionId/image", async (ctx) => {
+    const { content, poll } = await readablePoll(ctx);
+    const option = await PollOption.findOne({ where: { id: idParam(ctx.params.optionId), pollId: poll.id, removedAt: null } });
+    if (!option?.imageFileId) throw notFound();
+    // An entry awaiting approval shows only to its author, the contest's author and the group's moderators.
+    if (option.isPending && option.addedBy !== ctx.state.user?.id && poll.authorId !== ctx.state.user?.id && !(await host.policyOf(ctx).canModerate(content))) throw notFound();
+    await host.files.send(ctx, option.imageFileId, { thumbnail: ctx.query.size === "thumb" });
   });
   router.post("/:contentId/entries/:optionId/approve", requireUser, async (ctx) => {
     const { content, poll } = await readablePoll(ctx);

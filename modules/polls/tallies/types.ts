@@ -13,7 +13,7 @@ export interface QuestionView {
   scaleMax: number;
   /** Every option, removed ones included: their answers still count (the ballot offers only the others). */
   /** isPending: a contest entry waiting for moderation (neither on the ballot nor in the results); addedBy: who submitted it. */
-  options: { id: number; label: string; isRemoved: boolean; isCorrect: boolean; isPending: boolean; addedBy: number | null }[];
+  options: { id: number; label: string; isRemoved: boolean; isCorrect: boolean; isPending: boolean; addedBy: number | null; imageFileId?: number | null }[];
   /** Quizzes: what a right answer scores, and why it is right (shown once answers are revealed). */
   points: number;
   explanation: string | null;

@@ -120,3 +120,40 @@ test.serial("a contest's deadline job announces the winner when voting ends", as
   t.is((await author.client.post(`${base}/close`, {})).status, 303);
   t.is((await announcements(pollId)).length, 1, "a close after the job's announces nothing more");
 });
+
+test.serial("an entry may carry an image: shown in the contest to its readers, a non-image refused, nothing for outsiders", async (t) => {
+  const { tinyPng } = await import("../../../test/admin/images.ts");
+  const hour = 3600_000;
+  const created = await author.client.post("/compose/contest", { target: `group:${group.id}`, returnTo: group.url, body: "Best drawing", submissionsCloseAt: at(hour), closesAt: at(2 * hour), maxEntries: "2", votesPerPerson: "1" });
+  t.is(created.status, 303);
+  const [poll] = await sql<{ id: number }>("SELECT id FROM polls WHERE title = 'Best drawing'");
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'contest' AND ref_id = :id", { id: poll.id });
+  const base = `/polls/${content.id}`;
+  await member.client.get(group.url);
+  const send = (label: string, file: Blob, name: string) => {
+    const form = new FormData();
+    form.set("label", label);
+    form.set("files", file, name);
+    return member.client.request("POST", `${base}/entries?_csrf=${encodeURIComponent(member.client.csrfToken)}`, { body: form });
+  };
+  const refused = await send("Not a picture", new Blob(["just text, no image"], { type: "image/png" }), "fake.png");
+  t.true(refused.status >= 400 && refused.status < 500, `a non-image is refused (${refused.status})`);
+  t.deepEqual(await sql("SELECT id FROM poll_options WHERE poll_id = :id", { id: poll.id }), [], "nothing written");
+  t.is((await send("Blue square", new Blob([new Uint8Array(tinyPng(4, 4))], { type: "image/png" }), "square.png")).status, 303);
+  const [option] = await sql<{ id: number; image_file_id: number | null }>("SELECT id, image_file_id FROM poll_options WHERE poll_id = :id", { id: poll.id });
+  t.truthy(option.image_file_id);
+  const imageUrl = `${base}/entries/${option.id}/image`;
+  const { clock } = await import("../clock.ts");
+  clock.now = () => new Date(Date.now() + hour + 60_000);
+  try {
+    t.true((await colleague.client.get(group.url)).text.includes(`${imageUrl}?size=thumb`), "the ballot shows the entry's image");
+  } finally {
+    clock.now = () => new Date();
+  }
+  const seen = await colleague.client.get(imageUrl);
+  t.is(seen.status, 200);
+  t.is(seen.headers.get("content-type"), "image/png");
+  const outsider = await app.signedIn("member", { displayName: "Olga Outsider" });
+  t.is((await outsider.client.get(imageUrl)).status, 404, "an outsider cannot fetch the image");
+  t.is((await app.client().get(imageUrl)).status, 404, "nor can someone signed out");
+});
