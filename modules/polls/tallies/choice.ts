@@ -9,7 +9,7 @@ function choiceResult(question: QuestionView, data: TallyData) {
   return {
     kind: question.kind,
     answers: data.answers,
-    rows: question.options.filter((option) => !option.isPending).map((option) => ({ label: option.label, isRemoved: option.isRemoved, count: data.choiceCounts.get(option.id) ?? 0, percent: percentOf(data.choiceCounts.get(option.id) ?? 0, data.answers) })),
+    rows: question.options.filter((option) => !option.isPending).map((option) => ({ label: option.label, isRemoved: option.isRemoved, image: option.imageFileId ? { optionId: option.id } : null, count: data.choiceCounts.get(option.id) ?? 0, percent: percentOf(data.choiceCounts.get(option.id) ?? 0, data.answers) })),
     facts: [],
   };
 }

@@ -48,6 +48,8 @@ export interface ResultRow {
   percent: number;
   /** An option removed after people chose it: its answers still count. */
   isRemoved?: boolean;
+  /** A contest entry's image: its option, for the thumbnail's address. */
+  image?: { optionId: number } | null;
 }
 
 /** One round of an instant runoff: the counts of the options still in, who goes out, the ballots with no option left. */

@@ -150,6 +150,8 @@ test.serial("an entry may carry an image: shown in the contest to its readers, a
   } finally {
     clock.now = () => new Date();
   }
+  t.is((await author.client.post(`${base}/close`, {})).status, 303);
+  t.true((await colleague.client.get(group.url)).text.includes(`${imageUrl}?size=thumb`), "the results show the entry's image too");
   const seen = await colleague.client.get(imageUrl);
   t.is(seen.status, 200);
   t.is(seen.headers.get("content-type"), "image/png");
