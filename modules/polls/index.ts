@@ -1,6 +1,6 @@
 import { Content, defineModule } from "../../core/sdk/index.ts";
 import { handleDeadlines } from "./deadlines.ts";
-import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
+import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, PollQuestion, QuizAttempt, QuizLeaderboardOptout, QuizStart, PollJuror, PollJuryScore } from "./models.ts";
 import { ballotTypes, contestContentType, pollContentType, quizContentType, removePolls, surveyContentType } from "./poll-type.ts";
 import { pollRoutes, publishResults } from "./routes.ts";
 import { announceWinner, winnerContentType } from "./winner.ts";
@@ -11,7 +11,7 @@ export default defineModule({
   version: "1.0.0",
   requires: ["groups"],
   scopes: ["instance", "group"],
-  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice, QuizAttempt, QuizLeaderboardOptout, QuizStart],
+  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice, QuizAttempt, QuizLeaderboardOptout, QuizStart, PollJuror, PollJuryScore],
   migrations: "migrations",
   assets: { stylesheets: ["polls.css"], scripts: ["polls.js"] },
   register(host) {

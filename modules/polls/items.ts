@@ -1,7 +1,8 @@
 import type { Sequelize } from "sequelize";
 import type { Content, ContentPolicy } from "../../core/sdk/index.ts";
 import { clock } from "./clock.ts";
-import { Poll } from "./models.ts";
+import { juriedPolls, standingsOf, type Standing } from "./jury.ts";
+import { Poll, PollJuryScore } from "./models.ts";
 import { maySeeResults, ownAnswers, participationOf, questionsOf, tallyData } from "./queries.ts";
 import { leaderboards, quizStates } from "./quiz.ts";
 import { tallies, type QuestionResult, type QuestionView, type TallyData } from "./tallies/index.ts";
@@ -52,6 +53,15 @@ export interface PollItem {
     ownEntries: number;
     isModerated: boolean;
     pending: { id: number; label: string }[];
+    /** Contests with jurors only: the viewer's scoring form (jurors, until the close), and after the close both parts of the ranking. */
+    jury: {
+      jurorCount: number;
+      weight: number;
+      isJuror: boolean;
+      canScore: boolean;
+      entries: { id: number; label: string; score: number | null; isOwn: boolean }[];
+      standings: Standing[] | null;
+    } | null;
   } | null;
 }
 
@@ -92,6 +102,10 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
   const quizzes = await quizStates(sequelize, quizIds, viewer?.id ?? null);
   await policy.loadRoles(contents);
   const now = clock.now();
+  // Contests' juries: the jurors, the viewer's own scores (jurors' scores stay hidden from others until the close).
+  const juries = await juriedPolls(polls.filter((poll) => poll.kind === "contest").map((poll) => poll.id));
+  const ownScores = viewer && juries.size > 0 ? await PollJuryScore.findAll({ where: { pollId: [...juries.keys()], jurorId: viewer.id }, attributes: ["optionId", "score"] }) : [];
+  const scoreOf = new Map(ownScores.map((row) => [row.optionId, row.score]));
   const shown: Poll[] = [];
   for (const poll of polls) {
     const content = contentOf.get(poll.id);
@@ -141,6 +155,18 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
               ownEntries: viewer ? entryOptions.filter((option) => option.addedBy === viewer.id && !option.isRemoved).length : 0,
               isModerated: poll.isModerated,
               pending: isManager || (viewer && (await policy.canModerate(content))) ? entryOptions.filter((option) => option.isPending && !option.isRemoved).map(({ id, label }) => ({ id, label })) : [],
+              jury: juries.has(poll.id)
+                ? {
+                    jurorCount: juries.get(poll.id)!.length,
+                    weight: poll.juryWeight,
+                    isJuror: Boolean(viewer && juries.get(poll.id)!.includes(viewer.id)),
+                    canScore: Boolean(viewer && juries.get(poll.id)!.includes(viewer.id) && isOpen && !content.deletedAt && (await policy.roleIn(content)) !== ""),
+                    entries: entryOptions
+                      .filter((option) => !option.isPending && !option.isRemoved)
+                      .map((option) => ({ id: option.id, label: option.label, score: scoreOf.get(option.id) ?? null, isOwn: Boolean(viewer && option.addedBy === viewer.id) })),
+                    standings: null,
+                  }
+                : null,
             }
           : null,
       quiz: quizState
@@ -159,6 +185,9 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
         : null,
     });
   }
+  // After the close, whoever may see the results sees both parts of a juried contest's ranking.
+  const ranked = await standingsOf(sequelize, shown.filter((poll) => juries.has(poll.id) && !poll.isOpenAt(now)));
+  for (const [pollId, standings] of ranked) items.get(pollId)!.contest!.jury!.standings = standings;
   const boards = await leaderboards(sequelize, shown.filter((poll) => poll.kind === "quiz" && poll.hasLeaderboard).map((poll) => poll.id));
   for (const [pollId, board] of boards) items.get(pollId)!.quiz!.leaderboard = board;
   // Counts are the same for every reader: kept per poll and render version (any answer, option or close moves it).

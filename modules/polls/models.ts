@@ -30,6 +30,7 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
   declare isModerated: CreationOptional<boolean>;
   declare winnerAnnouncedAt: CreationOptional<Date | null>;
   declare winners: CreationOptional<string | null>;
+  declare juryWeight: CreationOptional<number>;
 
   /** Whether answers are taken at this instant: not closed by hand or by the job, and before the deadline. */
   isOpenAt(now: Date): boolean {
@@ -62,6 +63,7 @@ export class Poll extends Model<InferAttributes<Poll>, InferCreationAttributes<P
         isModerated: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         winnerAnnouncedAt: { type: DataTypes.DATE, allowNull: true },
         winners: { type: DataTypes.TEXT, allowNull: true },
+        juryWeight: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 50 },
       },
       { sequelize, tableName: "polls", underscored: true, timestamps: false },
     );
@@ -253,6 +255,48 @@ export class QuizStart extends Model<InferAttributes<QuizStart>, InferCreationAt
         startedAt: { type: DataTypes.DATE, allowNull: false },
       },
       { sequelize, tableName: "quiz_starts", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** A juror of a contest, named by its author among the container's members. */
+export class PollJuror extends Model<InferAttributes<PollJuror>, InferCreationAttributes<PollJuror>> {
+  declare id: CreationOptional<number>;
+  declare pollId: number;
+  declare userId: number;
+
+  static initModel(sequelize: Sequelize) {
+    PollJuror.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        pollId: { type: DataTypes.INTEGER, allowNull: false },
+        userId: { type: DataTypes.INTEGER, allowNull: false },
+      },
+      { sequelize, tableName: "poll_jurors", underscored: true, timestamps: false },
+    );
+  }
+}
+
+/** A juror's score (0–10) for one approved entry: one per juror and entry (unique index), changeable until the close. */
+export class PollJuryScore extends Model<InferAttributes<PollJuryScore>, InferCreationAttributes<PollJuryScore>> {
+  declare id: CreationOptional<number>;
+  declare pollId: number;
+  declare optionId: number;
+  declare jurorId: number;
+  declare score: number;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize) {
+    PollJuryScore.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        pollId: { type: DataTypes.INTEGER, allowNull: false },
+        optionId: { type: DataTypes.INTEGER, allowNull: false },
+        jurorId: { type: DataTypes.INTEGER, allowNull: false },
+        score: { type: DataTypes.INTEGER, allowNull: false },
+        updatedAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      { sequelize, tableName: "poll_jury_scores", underscored: true, createdAt: false },
     );
   }
 }

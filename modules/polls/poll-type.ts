@@ -32,6 +32,7 @@ function ballotContentType(host: Host, type: string, composer: ComposerKind): Co
       { table: "poll_participations", contentRef: "poll_id" },
       { table: "poll_answers", contentRef: "poll_id" },
       ...(type === quizType ? [{ table: "quiz_attempts", contentRef: "poll_id" }, { table: "quiz_starts", contentRef: "poll_id" }] : []),
+      ...(type === contestType ? [{ table: "poll_jurors", contentRef: "poll_id" }, { table: "poll_jury_scores", contentRef: "poll_id" }] : []),
     ],
     search: {
       label: `polls:search.${type}`,

@@ -1,6 +1,6 @@
 import Router from "@koa/router";
 import { QueryTypes } from "sequelize";
-import { Content, HttpError, flash, forbidden, idParam, notFound, renderInvalid, requireUser, safeNext, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
+import { Content, HttpError, User, flash, forbidden, idParam, notFound, renderInvalid, requireUser, safeNext, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
 import { z } from "zod";
 import { announceWinner } from "./winner.ts";
 import { castBallot, closedError, readBallot } from "./commands/ballot-caster.ts";
@@ -9,7 +9,7 @@ import { ruleFields } from "./composer.ts";
 import { clock } from "./clock.ts";
 import { answersCsv } from "./export.ts";
 import { pollItems } from "./items.ts";
-import { Poll, PollOption, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
+import { Poll, PollJuror, PollJuryScore, PollOption, QuizAttempt, QuizLeaderboardOptout, QuizStart } from "./models.ts";
 import { maxOptions } from "./limits.ts";
 import { graceSeconds, scoreOf, timeBonusOf } from "./quiz.ts";
 import { ballotTypes } from "./poll-type.ts";
@@ -124,7 +124,15 @@ export function pollRoutes(host: Host) {
     };
     const item = await itemFor(ctx, content);
     const questions = item.questions.filter((question) => question.options.length > 0);
-    return { title: ctx.state.t("polls:settings.title"), content, poll, values, isLocked: item.participants > 0, questions };
+    // A contest's jury: its jurors' user names, one a line, and the weight of their average in the final ranking.
+    let jury = null;
+    if (poll.kind === "contest") {
+      const jurors = await PollJuror.findAll({ where: { pollId: poll.id }, attributes: ["userId"], order: [["id", "ASC"]] });
+      const people = await User.findAll({ where: { id: jurors.map((juror) => juror.userId) }, attributes: ["id", "username"] });
+      const nameOf = new Map(people.map((person) => [person.id, person.username]));
+      jury = { jurors: jurors.flatMap((juror) => nameOf.get(juror.userId) ?? []).join("\n"), weight: poll.juryWeight, isOpen: item.isOpen };
+    }
+    return { title: ctx.state.t("polls:settings.title"), content, poll, values, isLocked: item.participants > 0, questions, jury };
   };
   async function authorsPoll(ctx: AppContext & { params: Record<string, string> }) {
     const found = await readablePoll(ctx);
@@ -143,6 +151,88 @@ export function pollRoutes(host: Host) {
     await publishResults(host, content);
     flash(ctx, "success", "polls:settings.saved");
     ctx.redirect(`/c/${content.id}`);
+    ctx.status = 303;
+  });
+
+  // A contest's jury, named by its author among the container's members until the close (see jury.ts for the ranking).
+  const juryForm = z.object({
+    jurors: z.string().max(5000, "polls:errors.jurors").default(""),
+    juryWeight: z.coerce.number({ message: "polls:errors.juryWeight" }).int("polls:errors.juryWeight").min(0, "polls:errors.juryWeight").max(100, "polls:errors.juryWeight"),
+  });
+  router.post("/:contentId/jury", requireUser, async (ctx) => {
+    const { content, poll } = await authorsPoll(ctx);
+    if (poll.kind !== "contest") throw notFound();
+    if (!poll.isOpenAt(clock.now())) throw closedError();
+    const form = validateForm(juryForm, ctx.state.body);
+    if (form.errors) throw new HttpError(422, form.errors.juryWeight ?? form.errors.jurors ?? "polls:errors.jurors");
+    const names = [...new Set(form.data.jurors.split(/[\s,]+/).map((name) => name.trim()).filter((name) => name !== ""))];
+    if (names.length > 50) throw new HttpError(422, "polls:errors.jurors");
+    const people = names.length > 0 ? await User.findAll({ where: { username: names } }) : [];
+    if (people.length !== names.length) throw new HttpError(422, "polls:errors.jurorUnknown");
+    // Only active members of the contest's container may judge it.
+    for (const person of people) {
+      if (!person.isActive || (await host.policyFor(person).roleIn(content)) === "") throw new HttpError(422, "polls:errors.jurorNotMember");
+    }
+    // In the order the author gave them.
+    const ids = names.map((name) => people.find((person) => person.username === name)!.id);
+    await host.sequelize.transaction(async (transaction) => {
+      const current = await PollJuror.findAll({ where: { pollId: poll.id }, transaction });
+      const dropped = current.filter((juror) => !ids.includes(juror.userId)).map((juror) => juror.userId);
+      // A juror taken off the jury takes their scores along.
+      if (dropped.length > 0) {
+        await PollJuryScore.destroy({ where: { pollId: poll.id, jurorId: dropped }, transaction });
+        await PollJuror.destroy({ where: { pollId: poll.id, userId: dropped }, transaction });
+      }
+      const known = new Set(current.map((juror) => juror.userId));
+      for (const userId of ids) if (!known.has(userId)) await PollJuror.create({ pollId: poll.id, userId }, { transaction });
+      await Poll.update({ juryWeight: form.data.juryWeight }, { where: { id: poll.id }, transaction });
+    });
+    await publishResults(host, content);
+    flash(ctx, "success", "polls:jury.saved");
+    ctx.redirect(`/polls/${content.id}/settings`);
+    ctx.status = 303;
+  });
+
+  // A juror scores approved entries 0–10 (fields score<entry id>; an empty field leaves that entry as it is),
+  // never their own, until the close. All or nothing: one bad field writes no score.
+  router.post("/:contentId/jury/scores", requireUser, async (ctx) => {
+    const { content, poll } = await readablePoll(ctx);
+    if (poll.kind !== "contest") throw notFound();
+    if (content.deletedAt || !poll.isOpenAt(clock.now())) throw closedError();
+    const jurorId = ctx.state.user!.id;
+    const isJuror = (await PollJuror.count({ where: { pollId: poll.id, userId: jurorId } })) === 1;
+    if (!isJuror || (await host.policyOf(ctx).roleIn(content)) === "") throw forbidden("polls:errors.notJuror");
+    const scores = new Map<number, number>();
+    for (const [name, raw] of Object.entries(ctx.state.body)) {
+      const match = /^score(\d{1,10})$/.exec(name);
+      if (!match) continue;
+      if (typeof raw !== "string") throw new HttpError(422, "polls:errors.juryScore");
+      if (raw.trim() === "") continue;
+      if (!/^\d{1,2}$/.test(raw.trim()) || Number(raw) > 10) throw new HttpError(422, "polls:errors.juryScore");
+      scores.set(Number(match[1]), Number(raw));
+    }
+    if (scores.size === 0) throw new HttpError(422, "polls:errors.juryNothing");
+    const entries = await PollOption.findAll({ where: { id: [...scores.keys()], pollId: poll.id, removedAt: null, isPending: false }, attributes: ["id", "addedBy"] });
+    if (entries.length !== scores.size) throw new HttpError(422, "polls:errors.unknownEntry");
+    if (entries.some((entry) => entry.addedBy === jurorId)) throw forbidden("polls:errors.ownEntryScore");
+    try {
+      await host.sequelize.transaction(async (transaction) => {
+        const existing = await PollJuryScore.findAll({ where: { pollId: poll.id, jurorId, optionId: [...scores.keys()] }, transaction });
+        const byOption = new Map(existing.map((row) => [row.optionId, row]));
+        for (const [optionId, score] of scores) {
+          const row = byOption.get(optionId);
+          if (row) {
+            if (row.score !== score) await row.update({ score }, { transaction });
+          } else await PollJuryScore.create({ pollId: poll.id, optionId, jurorId, score }, { transaction });
+        }
+      });
+    } catch (error) {
+      // The unique index on (entry, juror): two sends at once, the other one's score stands.
+      if (error instanceof Error && error.name === "SequelizeUniqueConstraintError") throw new HttpError(409, "polls:errors.answerRace");
+      throw error;
+    }
+    flash(ctx, "success", "polls:jury.scored");
+    ctx.redirect(typeof ctx.state.body.returnTo === "string" ? safeNext(ctx.state.body.returnTo) : `/c/${content.id}`);
     ctx.status = 303;
   });
 

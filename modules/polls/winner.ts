@@ -1,6 +1,7 @@
 import { QueryTypes } from "sequelize";
 import { Content, User, type ContentTypeDefinition, type Host } from "../../core/sdk/index.ts";
 import { clock } from "./clock.ts";
+import { juriedPolls, sameScore, standingsOf } from "./jury.ts";
 import { Poll } from "./models.ts";
 
 /** The content type of a contest's winner announcement: its ref_id is the contest's poll; no composer (only the close writes it). */
@@ -10,10 +11,24 @@ export interface Winner {
   entry: string;
   person: string;
   votes: number;
+  /** Contests with a jury: the entry's jury average (0–10, null when unscored) and combined score (0–1, see jury.ts). */
+  juryAverage?: number | null;
+  combined?: number;
 }
 
 /** Raised inside the announcement's transaction when another close announced first: nothing is written. */
 class AlreadyAnnounced extends Error {}
+
+/** A juried contest's winners: the approved entries with the best combined score (several on a tie), none when all score 0. */
+async function juryWinnersOf(host: Host, poll: Poll): Promise<Winner[]> {
+  const rows = (await standingsOf(host.sequelize, [poll])).get(poll.id) ?? [];
+  const best = rows[0]?.combined ?? 0;
+  if (best <= 0) return [];
+  const top = rows.filter((row) => sameScore(row.combined, best));
+  const people = await User.findAll({ where: { id: top.flatMap((row) => (row.addedBy ? [row.addedBy] : [])) }, attributes: ["id", "displayName"] });
+  const nameOf = new Map(people.map((person) => [person.id, person.displayName]));
+  return top.map((row) => ({ entry: row.label, person: (row.addedBy && nameOf.get(row.addedBy)) || "?", votes: row.votes, juryAverage: row.juryAverage, combined: row.combined }));
+}
 
 /** The approved entries with the most votes (several on a tie), none when nobody voted. */
 async function winnersOf(host: Host, pollId: number): Promise<Winner[]> {
@@ -44,7 +59,8 @@ export async function announceWinner(host: Host, pollId: number) {
   const contest = await Content.findOne({ where: { type: "contest", refId: poll.id } });
   const author = await User.findByPk(poll.authorId);
   if (!contest || contest.deletedAt || !author) return;
-  const winners = await winnersOf(host, poll.id);
+  // With a jury, the combined ranking decides (jury.ts); without one, the most votes.
+  const winners = (await juriedPolls([poll.id])).has(poll.id) ? await juryWinnersOf(host, poll) : await winnersOf(host, poll.id);
   if (winners.length === 0) return;
   const actor = host.policyFor(author);
   const [entry] = await host.entries(actor, [contest]);
