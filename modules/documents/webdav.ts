@@ -12,9 +12,28 @@ import { checkName, nameKey } from "./names.ts";
 import { restrictedFolderIds, syncSearchVisibility } from "./restrict.ts";
 import { siteSettings } from "./settings.ts";
 import { storeBatch, syncSearchName } from "./store.ts";
+import {
+  activeLocks,
+  activeLockXml,
+  assertWritable,
+  childOf,
+  covers,
+  createLock,
+  DavLock,
+  dropLocks,
+  keyAndAncestors,
+  LockedError,
+  lockSeconds,
+  ownerOf,
+  parseXml,
+  pathKeyOf,
+  submittedTokens,
+  supportedLockXml,
+  type XmlElement,
+} from "./webdav-locks.ts";
 
 /**
- * WebDAV (RFC 4918, class 1) at /dav/documents/: the root lists the spaces the person may view (the company
+ * WebDAV (RFC 4918, classes 1 and 2: locks in webdav-locks.ts) at /dav/documents/: the root lists the spaces the person may view (the company
  * space as "company", each group they belong to by its address name), each space its folders and files.
  * Signed in with HTTP Basic and an app password; every action asks the same rights as the web pages.
  * Mounted by core before its body parser and session (host.rawRoutes): no cookie, no CSRF token here.
@@ -143,16 +162,56 @@ interface Entry {
   etag?: string;
 }
 
-function responseXml(entry: Entry) {
-  const props = [
-    `<d:displayname>${escapeXml(entry.segments[entry.segments.length - 1] ?? "")}</d:displayname>`,
-    `<d:getlastmodified>${entry.modified.toUTCString()}</d:getlastmodified>`,
-    entry.collection
-      ? "<d:resourcetype><d:collection/></d:resourcetype>"
-      : `<d:resourcetype/><d:getcontentlength>${entry.size ?? 0}</d:getcontentlength><d:getcontenttype>${escapeXml(entry.mime ?? "application/octet-stream")}</d:getcontenttype>`,
-    entry.etag ? `<d:getetag>"${entry.etag}"</d:getetag>` : "",
-  ].join("");
-  return `<d:response><d:href>${escapeXml(hrefOf(entry.segments, entry.collection))}</d:href><d:propstat><d:prop>${props}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`;
+/** What a PROPFIND asks: every property, their names only, or the listed ones (RFC 4918 §9.1). */
+type Asked = { kind: "allprop" } | { kind: "propname" } | { kind: "prop"; names: { ns: string; name: string }[] };
+
+function askedOf(body: XmlElement | null): Asked {
+  if (!body) return { kind: "allprop" };
+  if (body.ns !== "DAV:" || body.name !== "propfind") throw new DavError(400);
+  if (childOf(body, "propname")) return { kind: "propname" };
+  const prop = childOf(body, "prop");
+  if (prop) return { kind: "prop", names: prop.children.map(({ ns, name }) => ({ ns, name })) };
+  if (childOf(body, "allprop")) return { kind: "allprop" };
+  throw new DavError(400);
+}
+
+/** The live properties of an entry, by their DAV: name, with their XML (the lock ones included). */
+function propertiesOf(entry: Entry, locks: DavLock[]): Map<string, string> {
+  const properties = new Map<string, string>([
+    ["displayname", `<d:displayname>${escapeXml(entry.segments[entry.segments.length - 1] ?? "")}</d:displayname>`],
+    ["getlastmodified", `<d:getlastmodified>${entry.modified.toUTCString()}</d:getlastmodified>`],
+    ["resourcetype", entry.collection ? "<d:resourcetype><d:collection/></d:resourcetype>" : "<d:resourcetype/>"],
+  ]);
+  if (!entry.collection) {
+    properties.set("getcontentlength", `<d:getcontentlength>${entry.size ?? 0}</d:getcontentlength>`);
+    properties.set("getcontenttype", `<d:getcontenttype>${escapeXml(entry.mime ?? "application/octet-stream")}</d:getcontenttype>`);
+  }
+  if (entry.etag) properties.set("getetag", `<d:getetag>"${entry.etag}"</d:getetag>`);
+  if (entry.segments.length >= 2) {
+    properties.set("supportedlock", supportedLockXml);
+    properties.set("lockdiscovery", `<d:lockdiscovery>${locks.map((lock) => activeLockXml(lock)).join("")}</d:lockdiscovery>`);
+  }
+  return properties;
+}
+
+const propstat = (props: string, status: string) => (props ? `<d:propstat><d:prop>${props}</d:prop><d:status>HTTP/1.1 ${status}</d:status></d:propstat>` : "");
+
+function responseXml(entry: Entry, asked: Asked, locks: DavLock[]) {
+  const properties = propertiesOf(entry, locks);
+  let body: string;
+  if (asked.kind === "allprop") body = propstat([...properties.values()].join(""), "200 OK");
+  else if (asked.kind === "propname") body = propstat([...properties.keys()].map((name) => `<d:${name}/>`).join(""), "200 OK");
+  else {
+    const found: string[] = [];
+    const missing: string[] = [];
+    for (const { ns, name } of asked.names) {
+      const known = ns === "DAV:" ? properties.get(name) : undefined;
+      if (known) found.push(known);
+      else missing.push(ns === "DAV:" ? `<d:${name}/>` : `<x:${name} xmlns:x="${escapeXml(ns)}"/>`);
+    }
+    body = propstat(found.join(""), "200 OK") + propstat(missing.join(""), "404 Not Found");
+  }
+  return `<d:response><d:href>${escapeXml(hrefOf(entry.segments, entry.collection))}</d:href>${body}</d:response>`;
 }
 
 /** A folder's (or the top level's) folders and files, with their current versions, in two queries. */
@@ -171,25 +230,40 @@ async function childrenOf(space: Space, folder: Folder | null, segments: string[
   ];
 }
 
-async function readBody(stream: Readable, limit: number): Promise<void> {
+async function readBody(stream: Readable, limit: number): Promise<string> {
   let size = 0;
+  const chunks: Buffer[] = [];
   for await (const chunk of stream) {
     size += (chunk as Buffer).length;
     if (size > limit) throw new DavError(413);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function xmlBody(stream: Readable): Promise<XmlElement | null> {
+  const text = await readBody(stream, 64 * 1024);
+  try {
+    return parseXml(text);
+  } catch {
+    throw new DavError(400);
   }
 }
+
+const allowed = "OPTIONS, PROPFIND, PROPPATCH, GET, HEAD, PUT, MKCOL, MOVE, DELETE, LOCK, UNLOCK";
 
 export function webdavRoutes(host: Host) {
   const router = new Router();
   // Per process, by the client's address (ctx.ip follows AGORA_TRUST_PROXY): 20 failures in 15 minutes, then 429.
+  DavLock.initModel(host.sequelize);
   const failures = new RateLimiterMemory({ points: failedSignInsAllowed, duration: 15 * 60 });
 
   router.use(async (ctx, next) => {
     const context = ctx as unknown as AppContext;
-    ctx.set("DAV", "1");
+    ctx.set("DAV", "1, 2");
     ctx.set("MS-Author-Via", "DAV");
     if (ctx.method === "OPTIONS") {
-      ctx.set("Allow", "OPTIONS, PROPFIND, GET, HEAD, PUT, MKCOL, MOVE, DELETE");
+      ctx.set("Allow", allowed);
       ctx.status = 200;
       return;
     }
@@ -212,8 +286,8 @@ export function webdavRoutes(host: Host) {
       context.state.user = user;
       await next();
     } catch (error) {
-      if (error instanceof DavError || error instanceof HttpError) {
-        ctx.status = error instanceof DavError ? error.status : (error as HttpError).status;
+      if (error instanceof DavError || error instanceof HttpError || error instanceof LockedError) {
+        ctx.status = (error as DavError).status;
         ctx.type = "text/plain";
         ctx.body = `${ctx.status}\n`;
         return;
@@ -228,7 +302,7 @@ export function webdavRoutes(host: Host) {
     const segments = decodeSegments(ctx.path);
     switch (ctx.method) {
       case "PROPFIND": {
-        await readBody(ctx.req, 64 * 1024); // the asked properties: every client accepts the whole set
+        const asked = askedOf(await xmlBody(ctx.req));
         const depth = ctx.get("depth") === "0" ? 0 : 1;
         if (ctx.get("depth") === "infinity") throw new DavError(403);
         const entries: Entry[] = [];
@@ -244,9 +318,17 @@ export function webdavRoutes(host: Host) {
             entries.push(...(await childrenOf(at.space, at.parent, segments.slice(0, -1))).filter((entry) => !entry.collection && nameKey(entry.segments[entry.segments.length - 1]) === nameKey(at.name)).map((entry) => ({ ...entry, segments })));
           } else throw new DavError(404);
         }
+        // The running locks on what is listed and the folders above it, in one query.
+        const keys = entries.filter((entry) => entry.segments.length >= 2).map((entry) => pathKeyOf(entry.segments));
+        const locks = keys.length ? await activeLocks(keys.flatMap(keyAndAncestors)) : [];
         ctx.status = 207;
         ctx.type = "application/xml; charset=utf-8";
-        ctx.body = `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:">${entries.map(responseXml).join("")}</d:multistatus>`;
+        ctx.body = `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:">${entries
+          .map((entry) => {
+            const key = pathKeyOf(entry.segments);
+            return responseXml(entry, asked, locks.filter((lock) => covers(lock, key)));
+          })
+          .join("")}</d:multistatus>`;
         return;
       }
       case "GET":
@@ -265,6 +347,7 @@ export function webdavRoutes(host: Host) {
         if (at.folder) throw new DavError(405);
         if (!at.space.rights.upload) throw new DavError(403);
         const name = at.document?.name ?? checkedName(at.name);
+        await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: !at.document });
         const { maxFileMb } = await host.settings.read(siteSettings);
         let upload: ReceivedUpload | null = null;
         try {
@@ -288,6 +371,7 @@ export function webdavRoutes(host: Host) {
         if (at.folder || at.document) throw new DavError(405);
         if (!at.space.rights.manage) throw new DavError(403);
         const name = checkedName(at.name);
+        await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true });
         if ((await depthOf(at.parent)) >= maxDepth) throw new DavError(403);
         try {
           await Folder.create({ ...inSpace(at.space), parentId: at.parent?.id ?? null, name, nameKey: nameKey(name), createdBy: user.id });
@@ -302,11 +386,14 @@ export function webdavRoutes(host: Host) {
         const at = await locate(host, user, segments);
         if (at.document) {
           if (!mayChange(at.space.rights, user, at.document)) throw new DavError(403);
+          await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
           await trashDocument(host, at.space, at.document, user);
         } else if (at.folder) {
           if (!at.space.rights.manage) throw new DavError(403);
+          await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
           await deleteFolderTree(host, at.space.container, at.folder, user.id);
         } else throw new DavError(404);
+        await dropLocks(pathKeyOf(segments));
         ctx.status = 204;
         return;
       }
@@ -327,6 +414,10 @@ export function webdavRoutes(host: Host) {
         const overwrite = ctx.get("overwrite").toUpperCase() !== "F";
         const replaced = to.document && to.document.id !== at.document?.id ? to.document : null;
         if ((to.folder && to.folder.id !== at.folder?.id) || (replaced && !overwrite)) throw new DavError(412);
+        if (at.document ? !mayChange(at.space.rights, user, at.document) : !at.space.rights.manage) throw new DavError(403);
+        // Both ends: the source (and all under it) leaves its folder, the destination is written (or replaced).
+        await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
+        await assertWritable(user.id, ctx.get("if"), pathKeyOf(destination), { members: true, tree: true });
         if (at.document) {
           if (!mayChange(at.space.rights, user, at.document)) throw new DavError(403);
           if (replaced && !mayChange(at.space.rights, user, replaced)) throw new DavError(403);
@@ -352,11 +443,78 @@ export function webdavRoutes(host: Host) {
             throw error instanceof UniqueConstraintError ? new DavError(412) : error;
           }
         }
+        // A lock stays with its address (RFC 4918 §7.5): the moved file or folder leaves its locks behind, ended.
+        if (pathKeyOf(segments) !== pathKeyOf(destination)) await dropLocks(pathKeyOf(segments));
         ctx.status = replaced ? 204 : 201;
         return;
       }
+      case "LOCK": {
+        const info = await xmlBody(ctx.req);
+        if (segments.length < 2) throw new DavError(403);
+        const at = await locate(host, user, segments);
+        if (!(at.folder ? at.space.rights.manage : at.space.rights.upload)) throw new DavError(403);
+        const key = pathKeyOf(segments);
+        const href = hrefOf(segments, Boolean(at.folder));
+        const seconds = lockSeconds(ctx.get("timeout"));
+        let lock: DavLock | null;
+        if (!info) {
+          // A refresh: no body, the lock's token in the If header; only its owner may extend it.
+          const tokens = submittedTokens(ctx.get("if"));
+          lock = (await activeLocks(keyAndAncestors(key))).find((each) => covers(each, key) && each.userId === user.id && tokens.has(each.token)) ?? null;
+          if (!lock) throw new DavError(412);
+          await lock.update({ timeoutSeconds: seconds, expiresAt: new Date(Date.now() + seconds * 1000) });
+          ctx.status = 200;
+        } else {
+          if (info.ns !== "DAV:" || info.name !== "lockinfo") throw new DavError(400);
+          const scope = childOf(info, "lockscope");
+          if (!scope || !childOf(childOf(info, "locktype"), "write")) throw new DavError(400);
+          if (!childOf(scope, "exclusive")) throw new DavError(412); // shared locks are not offered (supportedlock says so)
+          if (!at.folder && !at.document) checkedName(at.name); // a name not used yet is locked as is: no empty file is made
+          const depth = at.folder && ctx.get("depth") !== "0" ? -1 : 0;
+          lock = await createLock(user.id, key, href, depth, ownerOf(childOf(info, "owner")), seconds);
+          if (!lock) throw new DavError(423);
+          ctx.status = at.folder || at.document ? 200 : 201;
+          ctx.set("Lock-Token", `<${lock.token}>`);
+        }
+        ctx.type = "application/xml; charset=utf-8";
+        ctx.body = `<?xml version="1.0" encoding="utf-8"?>\n<d:prop xmlns:d="DAV:"><d:lockdiscovery>${activeLockXml(lock)}</d:lockdiscovery></d:prop>`;
+        return;
+      }
+      case "PROPPATCH": {
+        // No property is kept (no dead properties; the live ones are the server's): each asked one is refused
+        // with 403 in a 207, after the same rights and lock checks as a save (Windows sends its file times here).
+        const update = await xmlBody(ctx.req);
+        if (!update || update.ns !== "DAV:" || update.name !== "propertyupdate") throw new DavError(400);
+        if (segments.length < 2) throw new DavError(403);
+        const at = await locate(host, user, segments);
+        if (!at.document && !at.folder) throw new DavError(404);
+        if (!(at.folder ? at.space.rights.manage : at.space.rights.upload)) throw new DavError(403);
+        await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments));
+        const names = update.children
+          .filter((child) => child.ns === "DAV:" && (child.name === "set" || child.name === "remove"))
+          .flatMap((child) => childOf(child, "prop")?.children ?? []);
+        const props = names.map(({ ns, name }) => (ns === "DAV:" ? `<d:${name}/>` : `<x:${name} xmlns:x="${escapeXml(ns)}"/>`)).join("");
+        ctx.status = 207;
+        ctx.type = "application/xml; charset=utf-8";
+        ctx.body = `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:"><d:response><d:href>${escapeXml(hrefOf(segments, Boolean(at.folder)))}</d:href>${propstat(props, "403 Forbidden")}</d:response></d:multistatus>`;
+        return;
+      }
+      case "UNLOCK": {
+        await readBody(ctx.req, 64 * 1024);
+        if (segments.length < 2) throw new DavError(403);
+        await locate(host, user, segments);
+        const token = /^\s*<([^>]+)>\s*$/.exec(ctx.get("lock-token"))?.[1];
+        if (!token) throw new DavError(400);
+        const key = pathKeyOf(segments);
+        const lock = (await activeLocks(keyAndAncestors(key))).find((each) => each.token === token && covers(each, key));
+        if (!lock) throw new DavError(409);
+        if (lock.userId !== user.id) throw new DavError(403);
+        await lock.destroy();
+        ctx.status = 204;
+        return;
+      }
       default:
-        ctx.set("Allow", "OPTIONS, PROPFIND, GET, HEAD, PUT, MKCOL, MOVE, DELETE");
+        ctx.set("Allow", allowed);
         throw new DavError(405);
     }
   };

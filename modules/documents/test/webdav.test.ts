@@ -71,7 +71,7 @@ test.serial("over HTTP: Basic with an app password, the spaces a person may view
   t.regex(anonymous.headers.get("www-authenticate") ?? "", /^Basic realm=/);
   t.is((await dav("PROPFIND", "/dav/documents/", { username: member.username, token: "x".repeat(43) }, { depth: "1" })).status, 401, "a wrong password");
   t.is((await dav("PROPFIND", "/dav/documents/", { username: outsider.username, token: member.token }, { depth: "1" })).status, 401, "someone else's name");
-  t.is((await dav("OPTIONS", "/dav/documents/", null)).headers.get("dav"), "1");
+  t.is((await dav("OPTIONS", "/dav/documents/", null)).headers.get("dav"), "1, 2");
   const account = await member.client.get("/documents/app-passwords");
   t.regex(account.text, new RegExp(`<code>http://127[.]0[.]0[.]1:[0-9]+/dav/documents/</code> · user name: <code>${member.username}</code>`), "the address and user name on the account page");
 
@@ -155,7 +155,7 @@ test.serial("with rclone: list, upload, save over (a new version), rename, make 
     t.log("rclone is not installed: the WebDAV client test is skipped");
     return t.pass();
   }
-  const { stdout: obscured } = await run(rclone, ["obscure", member.token]);
+  const { stdout: obscured } = await run(rclone, ["obscure", "--", member.token]);
   const env = {
     ...process.env,
     RCLONE_CONFIG: path.join(work, "rclone.conf"),
@@ -210,7 +210,7 @@ test.serial("with rclone: list, upload, save over (a new version), rename, make 
   t.true((await member.client.get(`${handbook.url}/documents/trash`)).text.includes("minutes.txt"));
 
   // The owner (a folder manager) makes a folder and uploads into it; a download comes back whole.
-  const ownerEnv = { ...env, RCLONE_CONFIG_AGORA_USER: owner.username, RCLONE_CONFIG_AGORA_PASS: (await run(rclone, ["obscure", owner.token])).stdout.trim() };
+  const ownerEnv = { ...env, RCLONE_CONFIG_AGORA_USER: owner.username, RCLONE_CONFIG_AGORA_PASS: (await run(rclone, ["obscure", "--", owner.token])).stdout.trim() };
   const asOwner = async (...args: string[]) => (await run(rclone, [...args, "--retries", "1", "--low-level-retries", "1"], { env: ownerEnv, timeout: 30_000 })).stdout;
   await asOwner("mkdir", `${space}/Reports`);
   await asOwner("copyto", local, `${space}/Reports/q1.txt`);
