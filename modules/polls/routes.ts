@@ -157,7 +157,8 @@ export function pollRoutes(host: Host) {
   // A contest's jury, named by its author among the container's members until the close (see jury.ts for the ranking).
   const juryForm = z.object({
     jurors: z.string().max(5000, "polls:errors.jurors").default(""),
-    juryWeight: z.coerce.number({ message: "polls:errors.juryWeight" }).int("polls:errors.juryWeight").min(0, "polls:errors.juryWeight").max(100, "polls:errors.juryWeight"),
+    // A whole number 0–100 (an empty field is refused, not read as 0).
+    juryWeight: z.string({ message: "polls:errors.juryWeight" }).trim().regex(/^\d{1,3}$/, "polls:errors.juryWeight").transform(Number).refine((weight) => weight <= 100, "polls:errors.juryWeight"),
   });
   router.post("/:contentId/jury", requireUser, async (ctx) => {
     const { content, poll } = await authorsPoll(ctx);

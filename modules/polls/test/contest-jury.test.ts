@@ -74,6 +74,7 @@ test.serial("a jury named by the author scores entries, hidden until the close; 
   t.is(notMember.status, 422);
   t.true(notMember.text.includes("Jurors must be members of the contest"));
   t.is((await author.client.post(`${base}/jury`, { jurors: jo.username, juryWeight: "150" })).status, 422, "a weight over 100 is refused");
+  for (const weight of ["", "-5", "50.5", "half"]) t.is((await author.client.post(`${base}/jury`, { jurors: jo.username, juryWeight: weight })).status, 422, `weight "${weight}" is refused`);
   t.deepEqual(await jurors(), [], "nothing written");
   t.is((await author.client.post(`${base}/jury`, { jurors: `${jo.username}\n${carl.username}\n${vic.username}`, juryWeight: "50" })).status, 303);
   t.is((await author.client.post(`${base}/jury`, { jurors: `${jo.username}\n${carl.username}`, juryWeight: "50" })).status, 303, "Vic taken off the jury");
