@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { DataTypes, Model, Op, Sequelize as S, UniqueConstraintError, type WhereOptions, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+import { Document, Folder } from "./models.ts";
 import { nameKey } from "./names.ts";
 
 /**
@@ -23,6 +24,10 @@ export class DavLock extends Model<InferAttributes<DavLock>, InferCreationAttrib
   /** 0, or -1 for infinity. */
   declare depth: number;
   declare owner: string | null;
+  /** What was locked: a document, a folder (both null: a name not used yet), and the folder it sat in. */
+  declare documentId: number | null;
+  declare folderId: number | null;
+  declare parentId: number | null;
   declare timeoutSeconds: number;
   declare expiresAt: Date;
   declare createdAt: CreationOptional<Date>;
@@ -38,6 +43,9 @@ export class DavLock extends Model<InferAttributes<DavLock>, InferCreationAttrib
         href: { type: DataTypes.TEXT, allowNull: false },
         depth: { type: DataTypes.INTEGER, allowNull: false },
         owner: { type: DataTypes.STRING(255), allowNull: true },
+        documentId: { type: DataTypes.INTEGER, allowNull: true },
+        folderId: { type: DataTypes.INTEGER, allowNull: true },
+        parentId: { type: DataTypes.INTEGER, allowNull: true },
         timeoutSeconds: { type: DataTypes.INTEGER, allowNull: false },
         expiresAt: { type: DataTypes.DATE, allowNull: false },
         createdAt: DataTypes.DATE,
@@ -58,7 +66,32 @@ const under = (key: string) => S.where(S.fn("substr", S.col("path_key"), 1, [...
 export async function activeLocks(keys: string[], below?: string): Promise<DavLock[]> {
   const or: WhereOptions<DavLock>[] = [{ pathHash: [...new Set(keys)].map(hashOf) }];
   if (below !== undefined) or.push(under(below));
-  return DavLock.findAll({ where: { expiresAt: { [Op.gt]: new Date() }, [Op.or]: or }, order: [["id", "ASC"]] });
+  return withoutStale(await DavLock.findAll({ where: { expiresAt: { [Op.gt]: new Date() }, [Op.or]: or }, order: [["id", "ASC"]] }));
+}
+
+/**
+ * Ends (and leaves out) the locks whose document or folder is no longer at the locked address: deleted,
+ * renamed or moved on the web pages. Two queries at most, whatever the number of locks.
+ */
+async function withoutStale(locks: DavLock[]): Promise<DavLock[]> {
+  const documentIds = locks.flatMap((lock) => (lock.documentId ? [lock.documentId] : []));
+  const folderIds = locks.flatMap((lock) => (lock.folderId ? [lock.folderId] : []));
+  const documents = new Map(documentIds.length ? (await Document.findAll({ where: { id: documentIds } })).map((document) => [document.id, document]) : []);
+  const folders = new Map(folderIds.length ? (await Folder.findAll({ where: { id: folderIds } })).map((folder) => [folder.id, folder]) : []);
+  const lastKey = (lock: DavLock) => lock.pathKey.slice(lock.pathKey.lastIndexOf("/") + 1);
+  const stale = locks.filter((lock) => {
+    if (lock.documentId) {
+      const document = documents.get(lock.documentId);
+      return !document || document.deletedAt !== null || document.nameKey !== lastKey(lock) || (document.folderId ?? null) !== lock.parentId;
+    }
+    if (lock.folderId) {
+      const folder = folders.get(lock.folderId);
+      return !folder || folder.nameKey !== lastKey(lock) || (folder.parentId ?? null) !== lock.parentId;
+    }
+    return false;
+  });
+  if (stale.length) await DavLock.destroy({ where: { id: stale.map((lock) => lock.id) } });
+  return locks.filter((lock) => !stale.includes(lock));
 }
 
 /** Does this lock cover the path key (the path itself, or a folder above it locked with depth infinity)? */
@@ -109,12 +142,20 @@ export function lockSeconds(header: string): number {
  * Takes a new exclusive lock, or null when another one covers the path, the path's folder tree (for depth
  * infinity) or it (one per path: two processes at once, the unique index lets one win). Expired rows are swept.
  */
-export async function createLock(userId: number, key: string, href: string, depth: number, owner: string | null, seconds: number): Promise<DavLock | null> {
+export async function createLock(
+  userId: number,
+  key: string,
+  href: string,
+  target: { documentId: number | null; folderId: number | null; parentId: number | null },
+  depth: number,
+  owner: string | null,
+  seconds: number,
+): Promise<DavLock | null> {
   await DavLock.destroy({ where: { expiresAt: { [Op.lte]: new Date() } } });
   const existing = await activeLocks(keyAndAncestors(key), depth < 0 ? key : undefined);
   if (existing.some((lock) => covers(lock, key) || lock.pathKey.startsWith(`${key}/`))) return null;
   try {
-    return await DavLock.create({ token: `urn:uuid:${randomUUID()}`, userId, pathKey: key, pathHash: hashOf(key), href, depth, owner, timeoutSeconds: seconds, expiresAt: new Date(Date.now() + seconds * 1000) });
+    return await DavLock.create({ token: `urn:uuid:${randomUUID()}`, userId, pathKey: key, pathHash: hashOf(key), href, ...target, depth, owner, timeoutSeconds: seconds, expiresAt: new Date(Date.now() + seconds * 1000) });
   } catch (error) {
     if (error instanceof UniqueConstraintError) return null;
     throw error;

@@ -471,7 +471,7 @@ export function webdavRoutes(host: Host) {
           if (!childOf(scope, "exclusive")) throw new DavError(412); // shared locks are not offered (supportedlock says so)
           if (!at.folder && !at.document) checkedName(at.name); // a name not used yet is locked as is: no empty file is made
           const depth = at.folder && ctx.get("depth") !== "0" ? -1 : 0;
-          lock = await createLock(user.id, key, href, depth, ownerOf(childOf(info, "owner")), seconds);
+          lock = await createLock(user.id, key, href, { documentId: at.document?.id ?? null, folderId: at.folder?.id ?? null, parentId: at.parent?.id ?? null }, depth, ownerOf(childOf(info, "owner")), seconds);
           if (!lock) throw new DavError(423);
           ctx.status = at.folder || at.document ? 200 : 201;
           ctx.set("Lock-Token", `<${lock.token}>`);

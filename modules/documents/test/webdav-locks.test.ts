@@ -6,7 +6,7 @@ import { addMember, createGroup, type CreatedGroup } from "../../groups/test/hel
 // WebDAV class 2 over HTTP: exclusive locks on files, folders and new names, refresh, UNLOCK, expiry, the 423s a
 // lock brings to everyone else (and to its owner without the token), and PROPFIND's prop / allprop / propname.
 
-type Person = { userId: number; username: string; token: string };
+type Person = { userId: number; username: string; token: string; client: Awaited<ReturnType<TestApp["signedIn"]>>["client"] };
 let app: TestApp;
 let owner: Person;
 let member: Person;
@@ -15,7 +15,7 @@ let base: string;
 
 const sql = <T extends object>(query: string, replacements: Record<string, unknown> = {}) => app.app.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
 
-async function person(name: string): Promise<Person & { client: Awaited<ReturnType<TestApp["signedIn"]>>["client"] }> {
+async function person(name: string): Promise<Person> {
   const signed = await app.signedIn("member", { displayName: name });
   const created = await signed.client.post("/documents/app-passwords", { name: "Finder" });
   const token = /<code class="documents-token">([A-Za-z0-9_-]{43})<\/code>/.exec(created.text)?.[1];
@@ -41,7 +41,7 @@ test.after.always(async () => {
   await app?.close();
 });
 
-const basic = (who: Person) => `Basic ${Buffer.from(`${who.username}:${who.token}`).toString("base64")}`;
+const basic = (who: Pick<Person, "username" | "token">) => `Basic ${Buffer.from(`${who.username}:${who.token}`).toString("base64")}`;
 async function dav(method: string, url: string, who: Person, headers: Record<string, string> = {}, body?: string) {
   const response = await fetch(app.url + url, { method, headers: { authorization: basic(who), ...headers }, body, redirect: "manual" });
   return { status: response.status, headers: response.headers, text: await response.text() };
@@ -151,6 +151,19 @@ test.serial("expiry, folders with depth infinity, a name not used yet, delete en
   // A move takes the file away from its lock; the lock ends with it.
   const moving = await dav("LOCK", `${base}/Draft.txt`, member, {}, lockinfo());
   t.is((await dav("MOVE", `${base}/Draft.txt`, member, { destination: `${base}/Final.txt`, if: `(<${tokenOf(moving)}>)` })).status, 201);
+  t.is((await lockRows()).length, 0);
+
+  // Deleted or renamed on the web pages: the lock on the old address ends (nobody is blocked until it expires).
+  const documentId = async (name: string) => Number((await sql<{ id: number }>("SELECT id FROM documents WHERE name = :name AND deleted_at IS NULL", { name }))[0].id);
+  const onPage = await dav("LOCK", `${base}/Final.txt`, member, {}, lockinfo());
+  t.is(onPage.status, 200);
+  t.is((await member.client.post(`${handbook.url}/documents/d/${await documentId("Final.txt")}/rename`, { name: "Renamed.txt" })).status, 302);
+  t.is((await dav("PUT", `${base}/Final.txt`, owner, {}, "a new file there")).status, 201, "the old address is free");
+  t.is((await lockRows()).length, 0);
+  t.is((await dav("LOCK", `${base}/Final.txt`, owner, {}, lockinfo())).status, 200);
+  t.is((await dav("PUT", `${base}/Final.txt`, member, {}, "x")).status, 423);
+  t.is((await owner.client.post(`${handbook.url}/documents/d/${await documentId("Final.txt")}/delete`, {})).status, 302);
+  t.is((await dav("PUT", `${base}/Final.txt`, member, {}, "after the trash")).status, 201);
   t.is((await lockRows()).length, 0);
 
   // Refused: shared locks, bodies that are not a lockinfo, not XML, with a DTD, over 64 KB, the spaces themselves.
