@@ -54,14 +54,15 @@ export interface FileSendOptions {
 export interface ModuleFiles {
   /**
    * Reads a multipart form: its fields into ctx.state.body, its files (input name "files") checked; refused files are a 413/415/422.
-   * `limits` sets this form's own per-file size (bytes) and file count instead of the site's (a documents area takes larger files).
+   * `limits` sets this form's own per-file size (bytes) and file count instead of the site's (a documents area takes larger files);
+   * `allowEmpty` accepts files of 0 bytes (refused by default, 422), recorded as text by a text name or as plain bytes.
    */
-  receive(ctx: AppContext, limits?: { maxFileBytes?: number; maxFiles?: number }): Promise<ReceivedUpload[]>;
+  receive(ctx: AppContext, limits?: { maxFileBytes?: number; maxFiles?: number; allowEmpty?: boolean }): Promise<ReceivedUpload[]>;
   /**
    * Streams a raw request body (a WebDAV PUT) to a temporary file, sniffed like a form's file: 413 past
-   * maxFileBytes (default the site's upload limit) with nothing left. Hand it to put(); if not, call discard().
+   * maxFileBytes (default the site's upload limit) with nothing left; an empty body only with allowEmpty. Hand it to put(); if not, call discard().
    */
-  receiveStream(source: { name: string; data: Readable }, limits?: { maxFileBytes?: number }): Promise<ReceivedUpload>;
+  receiveStream(source: { name: string; data: Readable }, limits?: { maxFileBytes?: number; allowEmpty?: boolean }): Promise<ReceivedUpload>;
   /** Deletes received uploads that were not stored (their temporary files). */
   discard(uploads: ReceivedUpload[]): Promise<void>;
   /** Stores a received upload or bytes; refused ones are a 413/415/422 with nothing left on disk. */

@@ -73,6 +73,15 @@ export async function acceptedTypeOf(file: string, originalName: string): Promis
   return textType && (await isPlainText(file)) ? textType : null;
 }
 
+/**
+ * The type recorded for an empty file a module chose to accept (host.files with allowEmpty): a text type by
+ * its name, else plain bytes. Nothing in it can be sniffed, and nothing in it can run.
+ */
+export function emptyFileType(originalName: string): string {
+  const extension = /\.([a-z0-9]{1,8})$/i.exec(originalName)?.[1].toLowerCase() ?? "";
+  return textTypes[extension] ?? "application/octet-stream";
+}
+
 /** Markup sent as text is refused rather than stored: it is what a disguised page or image looks like. */
 const markupStart = /^\s*<(!doctype|html|head|body|script|svg|\?xml|iframe|object|meta)\b/i;
 

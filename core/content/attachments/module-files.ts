@@ -54,7 +54,7 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
     Number.isSafeInteger(id) && id > 0 ? ModuleFile.findOne({ where: { id, moduleId }, transaction }) : Promise.resolve(null);
   return {
     receive: (ctx, limits) => receiveForm(ctx, config, limits),
-    receiveStream: (source, limits) => receiveBytes(config, source, limits?.maxFileBytes),
+    receiveStream: (source, limits) => receiveBytes(config, source, limits?.maxFileBytes, limits?.allowEmpty),
     discard: (uploads) => discardUploads(uploads),
 
     async put(source, options = {}) {

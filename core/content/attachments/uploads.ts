@@ -13,7 +13,7 @@ import { displayName } from "./file-names.ts";
 import type { ReceivedUpload } from "./received-upload.ts";
 
 export type { ReceivedUpload } from "./received-upload.ts";
-import { acceptedTypeOf, isImageType } from "./file-types.ts";
+import { acceptedTypeOf, emptyFileType, isImageType } from "./file-types.ts";
 import { processImage, UnreadableImageError } from "./images.ts";
 import { ensureDirectoryOf, newStorageKey, removeQuietly, storedPath, sweepStaleTemporaryFiles, temporaryDirectory, temporaryPath } from "./storage.ts";
 
@@ -69,10 +69,11 @@ function refusal(error: unknown): unknown {
 }
 
 /** Checks what a received file really is; images are re-encoded (display version and thumbnail) on the way. */
-async function inspect(file: MultipartFile, uploadsDir: string, created: Set<string>): Promise<ReceivedUpload> {
+async function inspect(file: MultipartFile, uploadsDir: string, created: Set<string>, allowEmpty = false): Promise<ReceivedUpload> {
   const originalName = displayName(file.originalname);
-  if (file.size === 0) throw new HttpError(422, "attachments:errors.empty");
-  const mime = await acceptedTypeOf(file.path, originalName);
+  if (file.size === 0 && !allowEmpty) throw new HttpError(422, "attachments:errors.empty");
+  // An empty file (only where a module takes them: a document created before its bytes) has no type to sniff.
+  const mime = file.size === 0 ? emptyFileType(originalName) : await acceptedTypeOf(file.path, originalName);
   if (!mime) throw new HttpError(415, "attachments:errors.type");
   const upload: ReceivedUpload = { tempPath: file.path, originalName, mime, size: file.size, width: null, height: null, thumbnailTempPath: null, uploadsDir, storedPaths: [] };
   if (!isImageType(mime)) return upload;
@@ -89,7 +90,7 @@ async function inspect(file: MultipartFile, uploadsDir: string, created: Set<str
 }
 
 /** Bytes a module made or fetched, as a form's file: written to a temporary file within the size limit, then checked by inspect. */
-export async function receiveBytes(config: Config, source: { name: string; data: Buffer | Readable }, maxBytes?: number): Promise<ReceivedUpload> {
+export async function receiveBytes(config: Config, source: { name: string; data: Buffer | Readable }, maxBytes?: number, allowEmpty = false): Promise<ReceivedUpload> {
   const uploadsDir = config.uploadsDir;
   await mkdir(temporaryDirectory(uploadsDir), { recursive: true });
   const target = temporaryPath(uploadsDir);
@@ -108,7 +109,7 @@ export async function receiveBytes(config: Config, source: { name: string; data:
       },
       createWriteStream(target, { flags: "wx", mode: 0o600 }),
     );
-    return await inspect({ path: target, originalname: source.name, size }, uploadsDir, created);
+    return await inspect({ path: target, originalname: source.name, size }, uploadsDir, created, allowEmpty);
   } catch (error) {
     await removeQuietly(created);
     throw error;
@@ -132,6 +133,8 @@ export interface ReceiveLimits {
   maxFileBytes?: number;
   /** Files one form may carry; default maxFilesPerForm. */
   maxFiles?: number;
+  /** Accept files of 0 bytes (refused by default: an empty attachment is a mistake; an empty document is not). */
+  allowEmpty?: boolean;
 }
 
 /**
@@ -160,7 +163,7 @@ export async function receiveForm(ctx: AppContext, config: Config, limits: Recei
   ctx.state.body = { ...request.body };
   const uploads: ReceivedUpload[] = [];
   try {
-    for (const file of request.files ?? []) uploads.push(await inspect(file, uploadsDir, created));
+    for (const file of request.files ?? []) uploads.push(await inspect(file, uploadsDir, created, limits.allowEmpty));
   } catch (error) {
     await removeQuietly(created);
     throw error;
