@@ -35,7 +35,7 @@ export function requestedRange(header: string | undefined, size: number): ByteRa
   if (match[1] === "") {
     // "bytes=-n": the last n bytes.
     const length = Number(match[2]);
-    return length === 0 ? "unsatisfiable" : { start: Math.max(0, size - length), end: size - 1 };
+    return length === 0 || size === 0 ? "unsatisfiable" : { start: Math.max(0, size - length), end: size - 1 };
   }
   const start = Number(match[1]);
   const last = match[2] === "" ? Infinity : Number(match[2]);
@@ -96,6 +96,12 @@ export async function sendFile(ctx: AppContext, file: FileToSend) {
   ctx.attachment(file.name, { type: file.disposition, fallback: file.name && asciiFallback(file.name) });
   // After attachment(), which guesses a type from the name: the type sent is the sniffed one.
   ctx.type = file.mime;
+  if (info.size === 0) {
+    // An empty file (a module may accept them): no bytes to read, and no stream can read "0 to -1".
+    ctx.length = 0;
+    ctx.body = "";
+    return;
+  }
   const { start, end } = range ?? { start: 0, end: info.size - 1 };
   if (range) {
     ctx.status = 206;

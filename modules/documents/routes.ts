@@ -328,7 +328,7 @@ export function documentRoutes(host: Host) {
     const rights = await rightsOf(host, ctx);
     if (!rights.upload) throw forbidden("documents:errors.noUpload");
     const { maxFileMb } = await host.settings.read(siteSettings);
-    const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: maxFilesPerUpload });
+    const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: maxFilesPerUpload, allowEmpty: true });
     const folder = await folderField(host, ctx, bodyText(ctx, "folder"));
     const note = bodyText(ctx, "note").trim();
     if (note.length > 500) throw new HttpError(422, "documents:errors.noteLong");
@@ -402,7 +402,7 @@ export function documentRoutes(host: Host) {
     if (!rights.upload) throw forbidden("documents:errors.noUpload");
     const document = await documentIn(host, ctx, ctx.params.id);
     const { maxFileMb } = await host.settings.read(siteSettings);
-    const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: 1 });
+    const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: 1, allowEmpty: true });
     const note = bodyText(ctx, "note").trim();
     if (note.length > 500) throw new HttpError(422, "documents:errors.noteLong");
     await storeBatch(host, host.policyOf(ctx), user, { container, folderId: document.folderId, uploads, note, target: document });
