@@ -2,8 +2,7 @@ import { defineModule, type Container, type Host } from "../../core/sdk/index.ts
 import { baseOf, permissionDefinitions, permissions } from "./access.ts";
 import { batchContentType } from "./batch.ts";
 import { Batch, Document, Folder, Version } from "./models.ts";
-import { extractText, withPdf } from "./extract.ts";
-import { pdfFirstPage } from "./pdf.ts";
+import { extractFile } from "./extract.ts";
 import { purgeTrash } from "./purge.ts";
 import { readRequestType } from "./reading.ts";
 import { documentRoutes } from "./routes.ts";
@@ -51,10 +50,12 @@ export default defineModule({
     host.jobs.handle<{ versionId: number }>("extract", async ({ versionId }, { finish }) => {
       const version = await Version.findByPk(versionId);
       if (!version || version.extractedText !== null) return;
-      const text = (await extractText(host, version.fileId, version.mime)) ?? "";
+      // In a worker with a capped heap and a clock (isolated.ts): a hostile file ends with no text or preview.
+      const extracted = await extractFile(host, version.fileId, version.mime, { page: true });
+      if (extracted.failure) host.logger.warn({ versionId, failure: extracted.failure }, "documents: extraction stopped");
+      const text = extracted.text ?? "";
       // A PDF's first page, drawn once and stored as an image (its thumbnail made by host.files).
-      const page = version.mime === "application/pdf" ? await withPdf(host, version.fileId, pdfFirstPage) : undefined;
-      const preview = page ? await host.files.put({ name: "page-1.png", data: page, type: "image/png" }).catch(() => null) : null;
+      const preview = extracted.page ? await host.files.put({ name: "page-1.png", data: extracted.page, type: "image/png" }).catch(() => null) : null;
       try {
         await finish((transaction) => Version.update({ extractedText: text, previewFileId: preview?.id ?? null }, { where: { id: versionId }, transaction }));
       } catch (error) {

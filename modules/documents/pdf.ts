@@ -7,8 +7,8 @@ import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 // @napi-rs/canvas. Fonts of the standard 14 come from pdfjs-dist's own folder; nothing is fetched.
 const standardFontDataUrl = `${path.join(path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json")), "standard_fonts")}/`;
 
-/** Pages read for text at most, and the first page's width as drawn. */
-export const pdfLimits = { pages: 50, previewWidth: 800 };
+/** Pages read for text at most, the first page's width as drawn, and its height at most (a page 1 pt wide and miles long stays small). */
+export const pdfLimits = { pages: 50, previewWidth: 800, previewHeight: 3200 };
 
 async function open(bytes: Buffer) {
   return getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, standardFontDataUrl, verbosity: 0 }).promise;
@@ -35,8 +35,9 @@ export async function pdfFirstPage(bytes: Buffer): Promise<Buffer> {
   try {
     const page = await document.getPage(1);
     const unit = page.getViewport({ scale: 1 });
-    const viewport = page.getViewport({ scale: Math.min(4, pdfLimits.previewWidth / unit.width) });
-    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    // The canvas is native memory, outside the worker's heap cap: its size is bounded here.
+    const viewport = page.getViewport({ scale: Math.min(4, pdfLimits.previewWidth / unit.width, pdfLimits.previewHeight / unit.height) });
+    const canvas = createCanvas(Math.max(1, Math.ceil(viewport.width)), Math.max(1, Math.ceil(viewport.height)));
     const context = canvas.getContext("2d");
     context.fillStyle = "#ffffff";
     context.fillRect(0, 0, canvas.width, canvas.height);
