@@ -27,7 +27,15 @@ export interface SearchableTable {
  * Who may see a result is decided by the content's container, like the stream; deleted and hidden
  * contents leave the index.
  */
-export type ContentSearch = SearchableTable;
+export interface ContentSearch extends SearchableTable {
+  /**
+   * Optional: a narrower rule than the container's, for this viewer. SQL over search_documents `d` that this
+   * type's rows (the content, its comments and files) must also meet, with its named replacements (prefix
+   * their names with `prefix`, so they cannot clash). Called once per search with the viewer's policy;
+   * documents use it for their "view" permission and folders for moderators only.
+   */
+  visibleTo?(policy: import("../policies/content.ts").ContentPolicy, prefix: string): Promise<{ sql: string; replacements: Record<string, unknown> }>;
+}
 
 /** `ContainerTypeDefinition.search`: one row of `table` per container (`r.id` is the container id). */
 export interface ContainerSearch extends SearchableTable {

@@ -36,9 +36,22 @@ export async function visibilityFilter(registry: ModuleRegistry, policy: Content
   const enabledContainerTypes = [...registry.containerTypes.keys()].filter((type) => registry.containerType(type));
   replacements.enabledContainerTypes = enabledContainerTypes;
   replacements.contentTypes = [...registry.contentTypes.keys()].filter((type) => registry.contentType(type));
+  // A content type's own, narrower rule for this viewer (ContentSearch.visibleTo), on its rows only.
+  const narrower: string[] = [];
+  if (readable.length) {
+    for (const type of replacements.contentTypes as string[]) {
+      const rule = registry.contentType(type)?.search?.visibleTo;
+      if (!rule) continue;
+      index += 1;
+      const own = await rule(policy, `visible${index}_`);
+      replacements[`visibleType${index}`] = type;
+      Object.assign(replacements, own.replacements);
+      narrower.push(`AND (d.content_type IS NULL OR d.content_type <> :visibleType${index} OR (${own.sql}))`);
+    }
+  }
   const sql = readable.length
     ? `(${readable.join(" OR ")}) AND d.container_type IN (:enabledContainerTypes) AND (d.content_type IS NULL OR d.content_type IN (:contentTypes))
-       AND ${moduleGateSql(Content.sequelize!, "d", "content_type")}`
+       AND ${moduleGateSql(Content.sequelize!, "d", "content_type")} ${narrower.join(" ")}`
     : "1 = 0";
   return { sql, replacements };
 }

@@ -4,6 +4,7 @@ import { permissions } from "./access.ts";
 import { Batch } from "./models.ts";
 import { restrictedFolderIds } from "./restrict.ts";
 import { batchType } from "./store.ts";
+import { searchVisibility } from "./search-visibility.ts";
 
 /** What one upload's stream entry shows: the documents it brought that are still live, for readers allowed to view them. */
 async function loadBatches(host: Host, refIds: number[], policy: ContentPolicy): Promise<Map<number, unknown>> {
@@ -55,6 +56,8 @@ export function batchContentType(host: Host): ContentTypeDefinition {
           FROM documents_versions v WHERE v.batch_id = r.id AND v.is_live = ${dialect === "postgres" ? "TRUE" : "1"}), '')`,
       columns: ["note"],
       related: [{ table: "documents_versions", column: "batch_id" }],
+      // Found only by who may view the space's documents (and open the folder of each file).
+      visibleTo: (policy, prefix) => searchVisibility(host, policy, prefix),
     },
     load: (refIds, policy) => loadBatches(host, refIds, policy),
     purge: async (refIds, { transaction }: { transaction: Transaction }) => {

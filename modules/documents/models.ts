@@ -110,6 +110,8 @@ export class Version extends Model<InferAttributes<Version>, InferCreationAttrib
   /** Copies of the document's name and liveness, for search's triggers (kept in step by the module). */
   declare docName: CreationOptional<string>;
   declare isLive: CreationOptional<boolean>;
+  /** In a folder for moderators only: search shows it to the space's moderators alone (search-visibility.ts). */
+  declare inRestricted: CreationOptional<boolean>;
   /** The file's text, written by the "extract" job; null until then (or for files without text). */
   declare extractedText: CreationOptional<string | null>;
   /** A PDF's first page as an image file (host.files), drawn with the text; null for other files. */
@@ -131,6 +133,7 @@ export class Version extends Model<InferAttributes<Version>, InferCreationAttrib
         hasThumbnail: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         docName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: "" },
         isLive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        inRestricted: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         extractedText: { type: DataTypes.TEXT, allowNull: true },
         previewFileId: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: DataTypes.DATE,

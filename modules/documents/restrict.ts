@@ -27,14 +27,19 @@ export async function restrictedFolderIds(host: Host, container: Pick<Container,
 
 /**
  * What search may show of a space, set again after a change that moves documents in or out of sight (a
- * folder restricted or moved, a document moved, trashed or restored): versions of live documents outside
- * restricted folders are searchable, the others not. Two statements touching only rows that change.
+ * folder restricted or moved, a document moved, trashed or restored): versions of documents out of the trash
+ * are searchable (is_live), and in_restricted marks those in folders for moderators only, which search shows
+ * to the space's moderators alone (search-visibility.ts). Statements touching only rows that change.
  */
 export async function syncSearchVisibility(host: Host, container: Pick<Container, "type" | "id">, transaction?: Transaction) {
   const restricted = [...(await restrictedFolderIds(host, container, transaction))];
-  const hidden = `d.deleted_at IS NOT NULL${restricted.length ? " OR d.folder_id IN (:restricted)" : ""}`;
+  const inRestricted = restricted.length ? "d.folder_id IN (:restricted)" : "1 = 0";
   const replacements = { type: container.type, id: container.id, restricted, yes: true, no: false };
   const documents = "SELECT d.id FROM documents d WHERE d.container_type = :type AND d.container_id = :id";
-  await host.sequelize.query(`UPDATE documents_versions SET is_live = :no WHERE is_live = :yes AND document_id IN (${documents} AND (${hidden}))`, { replacements, transaction });
-  await host.sequelize.query(`UPDATE documents_versions SET is_live = :yes WHERE is_live = :no AND document_id IN (${documents} AND NOT (${hidden}))`, { replacements, transaction });
+  const set = async (column: string, value: "yes" | "no", where: string) =>
+    host.sequelize.query(`UPDATE documents_versions SET ${column} = :${value} WHERE ${column} = :${value === "yes" ? "no" : "yes"} AND document_id IN (${documents} AND (${where}))`, { replacements, transaction });
+  await set("is_live", "no", "d.deleted_at IS NOT NULL");
+  await set("is_live", "yes", "d.deleted_at IS NULL");
+  await set("in_restricted", "yes", inRestricted);
+  await set("in_restricted", "no", `NOT (${inRestricted})`);
 }

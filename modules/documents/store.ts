@@ -87,7 +87,7 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
   if ((await usageOf(host, container)) + incoming > quota) throw new HttpError(413, "documents:errors.quota");
   const stored: StoredFile[] = [];
   const documentIds: number[] = [];
-  // Files in a moderators-only folder stay out of search.
+  // Files in a moderators-only folder are found by the space's moderators only (search-visibility.ts).
   const restricted = await restrictedFolderIds(host, container);
   try {
     const content = await host.content.create(policy, {
@@ -102,7 +102,7 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
           stored.push(file);
           const document = request.target ?? (await documentNamed(host, container, request.folderId, names[index], uploader, transaction));
           const version = await Version.create(
-            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail, docName: document.name, isLive: !(document.folderId && restricted.has(document.folderId)) },
+            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail, docName: document.name, inRestricted: Boolean(document.folderId && restricted.has(document.folderId)) },
             { transaction },
           );
           // Its text goes into search in background work (bounded in size and time), queued with the write.

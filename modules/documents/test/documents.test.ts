@@ -550,7 +550,7 @@ test.serial("a folder restricted to moderators is hidden from everyone else: lis
   t.true(entry.includes("Files you are not allowed to see."));
   t.true((await moderator.client.get(`/c/${content.id}`)).text.includes(">salaries.txt</a>"));
   t.deepEqual(contentLinks((await search(other.client, "salarygrid")).main), [], "its text is out of search");
-  t.is(await count("documents_versions", "document_id = :id AND is_live = :yes", { id: salaries.id, yes: true }), 0);
+  t.is(await count("documents_versions", "document_id = :id AND in_restricted = :yes", { id: salaries.id, yes: true }), 1, "kept for the moderators' search");
 
   // Trashed by a moderator: still not in a member's trash, even one who uploaded... nothing there.
   t.is((await moderator.client.post(`${docs}/d/${salaries.id}/delete`, {})).status, 302);
