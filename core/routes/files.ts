@@ -11,7 +11,7 @@ import type { ContentPolicy } from "../policies/content.ts";
 import { idParam, policyOf } from "../content/request.ts";
 import { acceptedFileHint, isInlineType } from "../content/attachments/file-types.ts";
 import { maxFilesPerForm } from "../content/attachments/uploads.ts";
-import { storedPath } from "../content/attachments/storage.ts";
+import { fileBackendOf } from "../content/attachments/object-store.ts";
 
 /** A comment's file follows the comment: hidden ones only for moderators, deleted ones for their author and moderators. */
 async function canReadComment(policy: ContentPolicy, content: Content, commentId: number) {
@@ -32,10 +32,11 @@ async function readableAttachment(ctx: AppContext, services: AppServices, id: st
   return attachment;
 }
 
-/** A stored file by its key (only keys the storage made become paths), streamed with ranges (http/send-file.ts). */
+/** A stored file by its key (only keys the storage made are read), from the disk or the bucket, streamed with ranges (http/send-file.ts). */
 function sendStored(ctx: AppContext, services: AppServices, file: Omit<FileToSend, "path"> & { key: string | null }) {
   const { key, ...rest } = file;
-  return sendFile(ctx, { ...rest, path: key ? storedPath(services.config.uploadsDir, key) : null });
+  const backend = fileBackendOf(services.config);
+  return sendFile(ctx, { ...rest, path: null, bytes: async () => (key ? backend.bytes(key) : null) });
 }
 
 /**

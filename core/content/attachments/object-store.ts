@@ -16,13 +16,17 @@ export interface StoredBytes {
 }
 
 /**
- * Where module files' bytes live (host.files): the uploads dir on disk by default, an S3-compatible bucket
- * when AGORA_S3_BUCKET is set. Keys are the storage's own ("modules/<id>/<yyyy>/<mm>/<uuid>"), never a name.
+ * Where stored files' bytes live (posts' and comments' attachments, modules' files through host.files): the
+ * uploads dir on disk by default, an S3-compatible bucket when AGORA_S3_BUCKET is set. Keys are the storage's
+ * own ("<yyyy>/<mm>/<uuid>", "modules/<id>/<yyyy>/<mm>/<uuid>"), never a name.
  */
 export interface FileBackend {
   readonly kind: "disk" | "s3";
-  /** Moves a received file (and an image's thumbnail) to new keys: the fields of its row. Nothing is left behind when it fails. */
-  store(upload: ReceivedUpload, moduleId: string): Promise<StoredFileFields>;
+  /**
+   * Moves a received file (and an image's thumbnail) to new keys, under a module's folder when given: the fields
+   * of its row. Nothing is left behind when it fails; discardUploads(upload) removes what it stored.
+   */
+  store(upload: ReceivedUpload, moduleId?: string): Promise<StoredFileFields>;
   /** The bytes under a key, or null when there are none (a forged key included). */
   bytes(key: string): Promise<StoredBytes | null>;
   /** The whole file as a stream, or null when missing. */
@@ -31,7 +35,7 @@ export interface FileBackend {
   remove(keys: Iterable<string | null | undefined>): Promise<void>;
 }
 
-function diskBackend(uploadsDir: string): FileBackend {
+export function diskBackend(uploadsDir: string): FileBackend {
   const pathOf = (key: string) => storedPath(uploadsDir, key);
   return {
     kind: "disk",
@@ -91,6 +95,8 @@ export function s3Backend(uploadsDir: string, settings: ObjectStorageConfig): Fi
     async store(upload, moduleId) {
       const storageKey = newStorageKey(new Date(), moduleId);
       const thumbnailKey = upload.thumbnailTempPath ? newStorageKey(new Date(), moduleId) : null;
+      // Recorded first: a write that fails after this (its transaction) still finds the objects to delete.
+      (upload.storedKeys ??= []).push(...[storageKey, thumbnailKey].filter((key): key is string => Boolean(key)));
       try {
         await put(upload.tempPath, storageKey, upload.mime);
         if (thumbnailKey) await put(upload.thumbnailTempPath!, thumbnailKey, "image/webp");
@@ -142,6 +148,7 @@ export function s3Backend(uploadsDir: string, settings: ObjectStorageConfig): Fi
 }
 
 const backends = new WeakMap<Config, FileBackend>();
+const backendsByUploadsDir = new Map<string, FileBackend>();
 
 /** The app's file backend, made once per config (one S3 client per app). */
 export function fileBackendOf(config: Config): FileBackend {
@@ -149,6 +156,15 @@ export function fileBackendOf(config: Config): FileBackend {
   if (!backend) {
     backend = config.objectStorage ? s3Backend(config.uploadsDir, config.objectStorage) : diskBackend(config.uploadsDir);
     backends.set(config, backend);
+    backendsByUploadsDir.set(config.uploadsDir, backend);
   }
   return backend;
+}
+
+/**
+ * The backend of the app whose uploads dir this is, for code that holds only that (a received upload, the
+ * removal of attachments): the app made it at start (fileBackendOf); the disk when no app did.
+ */
+export function fileBackendFor(uploadsDir: string): FileBackend {
+  return backendsByUploadsDir.get(uploadsDir) ?? diskBackend(uploadsDir);
 }

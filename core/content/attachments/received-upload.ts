@@ -12,4 +12,6 @@ export interface ReceivedUpload {
   uploadsDir: string;
   /** Final paths attachUploads moved the files to: discardUploads removes them too when the write fails. */
   storedPaths: string[];
+  /** Keys stored in an S3-compatible bucket (AGORA_S3_*) instead: discardUploads removes those objects too. */
+  storedKeys?: string[];
 }

@@ -3,20 +3,7 @@ import type { Config } from "../../../config/index.ts";
 import { Attachment } from "../../models/attachment.ts";
 import { Content } from "../../models/content.ts";
 import { ModuleFile } from "../../models/module-file.ts";
-import { fileBackendOf, type FileBackend } from "./object-store.ts";
-import { removeQuietly, storedPath } from "./storage.ts";
-
-/** The file and thumbnail paths of attachment (or module file) rows (only keys the storage made become paths). */
-export function storedPathsOf(uploadsDir: string, attachments: Pick<Attachment, "storageKey" | "thumbnailKey">[]): string[] {
-  const paths: string[] = [];
-  for (const attachment of attachments) {
-    for (const key of [attachment.storageKey, attachment.thumbnailKey]) {
-      const file = key ? storedPath(uploadsDir, key) : null;
-      if (file) paths.push(file);
-    }
-  }
-  return paths;
-}
+import { fileBackendFor, fileBackendOf, type FileBackend } from "./object-store.ts";
 
 /** A savepoint "commits" while its parent may still roll back: only the outermost commit is final. */
 function outermost(transaction: Transaction): Transaction {
@@ -30,6 +17,11 @@ export function afterOutermostCommit(transaction: Transaction, work: () => Promi
   outermost(transaction).afterCommit(work);
 }
 
+/** The storage keys (file and thumbnail) of attachment or module file rows. */
+function keysOf(rows: Pick<Attachment, "storageKey" | "thumbnailKey">[]): string[] {
+  return rows.flatMap((row) => [row.storageKey, row.thumbnailKey]).filter((key): key is string => Boolean(key));
+}
+
 /**
  * Deletes the files of the attachments a transaction is about to lose (their rows deleted here or by
  * a cascade), once it commits: never before, so a rollback keeps rows and files together. Call it
@@ -37,8 +29,9 @@ export function afterOutermostCommit(transaction: Transaction, work: () => Promi
  */
 export async function removeFilesAfterCommit(transaction: Transaction, uploadsDir: string, where: WhereOptions<Attachment>): Promise<Attachment[]> {
   const attachments = await Attachment.findAll({ where, attributes: ["id", "storageKey", "thumbnailKey"], transaction });
-  const paths = storedPathsOf(uploadsDir, attachments);
-  if (paths.length > 0) afterOutermostCommit(transaction, () => removeQuietly(paths));
+  // On disk or in the bucket, wherever this app keeps them.
+  const keys = keysOf(attachments);
+  if (keys.length > 0) afterOutermostCommit(transaction, () => fileBackendFor(uploadsDir).remove(keys));
   return attachments;
 }
 
@@ -55,18 +48,15 @@ type DestroyOptions = { where?: WhereOptions; transaction?: Transaction | null; 
 const hookName = "attachmentFilesOnHardDelete";
 
 /** Removes the files of these contents' attachments (comments' included) and of modules' files once the delete is final. */
-async function scheduleRemoval(uploadsDir: string, backend: FileBackend, contentIds: number[], options: DestroyOptions) {
+async function scheduleRemoval(backend: FileBackend, contentIds: number[], options: DestroyOptions) {
   if (contentIds.length === 0) return;
   const transaction = options.transaction ?? undefined;
   const query = { where: { contentId: { [Op.in]: contentIds } }, attributes: ["storageKey", "thumbnailKey"], transaction };
   const [attachments, moduleFiles] = await Promise.all([Attachment.findAll(query), ModuleFile.findAll(query)]);
-  // Attachments are on disk; modules' files wherever host.files keeps them (the disk or a bucket).
-  const paths = storedPathsOf(uploadsDir, attachments);
-  const keys = moduleFiles.flatMap((file) => [file.storageKey, file.thumbnailKey]);
-  if (paths.length === 0 && moduleFiles.length === 0) return;
-  const remove = async () => {
-    await Promise.all([removeQuietly(paths), backend.remove(keys)]);
-  };
+  // Attachments and modules' files alike, wherever the app keeps them (the disk or a bucket).
+  const keys = [...keysOf(attachments), ...keysOf(moduleFiles)];
+  if (keys.length === 0) return;
+  const remove = () => backend.remove(keys);
   if (transaction) afterOutermostCommit(transaction, remove);
   else options.attachmentFiles = remove;
 }
@@ -78,14 +68,13 @@ async function scheduleRemoval(uploadsDir: string, backend: FileBackend, content
  * Installed once per app (the last app's uploads dir wins: one per process in practice).
  */
 export function removeAttachmentFilesOnHardDelete(config: Config) {
-  const uploadsDir = config.uploadsDir;
   const backend = fileBackendOf(config);
   for (const type of ["beforeBulkDestroy", "afterBulkDestroy", "beforeDestroy", "afterDestroy"] as const) Content.removeHook(type, hookName);
   Content.addHook("beforeBulkDestroy", hookName, async (options: DestroyOptions) => {
     const contents = await Content.findAll({ where: options.where ?? {}, attributes: ["id"], transaction: options.transaction ?? undefined });
-    await scheduleRemoval(uploadsDir, backend, contents.map((content) => content.id), options);
+    await scheduleRemoval(backend, contents.map((content) => content.id), options);
   });
-  Content.addHook("beforeDestroy", hookName, (content: Content, options: DestroyOptions) => scheduleRemoval(uploadsDir, backend, [content.id], options));
+  Content.addHook("beforeDestroy", hookName, (content: Content, options: DestroyOptions) => scheduleRemoval(backend, [content.id], options));
   const removeNow = async (options: DestroyOptions) => {
     if (options.attachmentFiles) await options.attachmentFiles();
   };

@@ -15,6 +15,7 @@ import type { ReceivedUpload } from "./received-upload.ts";
 export type { ReceivedUpload } from "./received-upload.ts";
 import { acceptedTypeOf, emptyFileType, isImageType } from "./file-types.ts";
 import { processImage, UnreadableImageError } from "./images.ts";
+import { fileBackendFor } from "./object-store.ts";
 import { ensureDirectoryOf, newStorageKey, removeQuietly, storedPath, sweepStaleTemporaryFiles, temporaryDirectory, temporaryPath } from "./storage.ts";
 
 /** The file input's name in every form that takes attachments. */
@@ -216,20 +217,25 @@ export async function storeUpload(upload: ReceivedUpload, moduleId?: string): Pr
 }
 
 /**
- * Moves received files to their final place and records them on a content or comment, inside the
- * write's transaction. For a comment, contentId is the comment's content: reading the file is
+ * Moves received files to their final place (the uploads dir, or the bucket when AGORA_S3_* is set) and
+ * records them on a content or comment, inside the write's transaction. For a comment, contentId is the comment's content: reading the file is
  * reading that content. When the transaction fails, the caller must call discardUploads.
  */
 export async function attachUploads(transaction: Transaction, target: { contentId: number; commentId?: number | null; uploaderId: number }, uploads: ReceivedUpload[]): Promise<void> {
   if (uploads.length === 0) return;
   const rows = [];
-  for (const upload of uploads) rows.push({ contentId: target.contentId, commentId: target.commentId ?? null, uploaderId: target.uploaderId, ...(await storeUpload(upload)) });
+  for (const upload of uploads) {
+    const fields = await fileBackendFor(upload.uploadsDir).store(upload);
+    rows.push({ contentId: target.contentId, commentId: target.commentId ?? null, uploaderId: target.uploaderId, ...fields });
+  }
   await Attachment.bulkCreate(rows, { transaction });
 }
 
 /** Deletes received files that will not be attached (the write failed or was refused), wherever they are by now. */
 export async function discardUploads(uploads: ReceivedUpload[]): Promise<void> {
   await removeQuietly([...temporaryPathsOf(uploads), ...uploads.flatMap((upload) => upload.storedPaths)]);
+  // Objects put in a bucket: each upload's own storage, quietly.
+  await Promise.all(uploads.filter((upload) => upload.storedKeys?.length).map((upload) => fileBackendFor(upload.uploadsDir).remove(upload.storedKeys!)));
 }
 
 /** Discards what receiveForm received for this request: for a route that refuses the form after reading it. */
