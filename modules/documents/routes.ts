@@ -26,13 +26,14 @@ import { transferDocument, transferTargets } from "./transfer.ts";
 import { filesFromPosts } from "./from-posts.ts";
 import { askToRead, confirmReading, readersNamed, receiptsOf } from "./reading.ts";
 import { zipFolder } from "./zip.ts";
-import { deleteFolderTree, depthBelow } from "./folders.ts";
+import { deleteFolderTree, depthBelow, restoreFolderTree, trashedFolders } from "./folders.ts";
+import { maxFilesPerUpload, receiveUploads } from "./receive.ts";
+import { breakLock, lockNoticeOf, refuseLockedUploads, webLockGuard } from "./web-locks.ts";
 
 export const pageSize = 50;
 /** Folders nest at most this deep: every path, ZIP entry and breadcrumb stays short, and no chain can loop. */
 export const maxDepth = 20;
 
-const maxFilesPerUpload = 20;
 
 type Ctx = AppContext & { params: Record<string, string> };
 
@@ -257,6 +258,8 @@ export function documentRoutes(host: Host) {
     if (ctx.method === "POST" && (await host.isReadOnly(ctx.state.container!))) throw forbidden("documents:errors.readOnly");
     await next();
   });
+  // A file or folder someone holds a WebDAV lock on is not changed under them here either (a 423 page).
+  router.use(webLockGuard(host));
 
   router.get("/", (ctx) => folderPage(ctx, host, null));
   router.get("/f/:folderId", async (ctx) => folderPage(ctx, host, await folderIn(host, ctx, ctx.params.folderId)));
@@ -328,8 +331,9 @@ export function documentRoutes(host: Host) {
     const rights = await rightsOf(host, ctx);
     if (!rights.upload) throw forbidden("documents:errors.noUpload");
     const { maxFileMb } = await host.settings.read(siteSettings);
-    const uploads = await host.files.receive(ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: maxFilesPerUpload, allowEmpty: true });
+    const uploads = await receiveUploads(host, ctx, { maxFileBytes: maxFileMb * 1024 * 1024, maxFiles: maxFilesPerUpload, allowEmpty: true });
     const folder = await folderField(host, ctx, bodyText(ctx, "folder"));
+    await refuseLockedUploads(host, ctx, folder, uploads);
     const note = bodyText(ctx, "note").trim();
     if (note.length > 500) throw new HttpError(422, "documents:errors.noteLong");
     const { documentIds } = await storeBatch(host, host.policyOf(ctx), user, { container, folderId: folder?.id ?? null, uploads, note });
@@ -374,8 +378,11 @@ export function documentRoutes(host: Host) {
       maxFileMb: (await host.settings.read(siteSettings)).maxFileMb,
       preview: await previewOf(host, document, current),
       receipts: await receiptsOf(host, document, user.id),
+      lock: await lockNoticeOf(host, container, document, user, rights),
     });
   });
+
+  router.post("/d/:id/lock/break", (ctx) => breakLock(host, ctx));
 
   // A PDF's first page as drawn in background work (the image, or its thumbnail with ?size=small).
   router.get("/d/:id/page", async (ctx) => {
@@ -534,7 +541,8 @@ export function documentRoutes(host: Host) {
     const rights = await rightsOf(host, ctx);
     const since = new Date(Date.now() - trashDays * 24 * 3600_000);
     const trashed = await Document.findAll({
-      where: { containerType: container.type, containerId: container.id, deletedAt: { [Op.gte]: since }, ...(rights.deleteOthers ? {} : { uploaderId: user.id }) },
+      // Files deleted with their folder come back with it: the folder is listed instead.
+      where: { containerType: container.type, containerId: container.id, deletedAt: { [Op.gte]: since }, trashedWithFolder: null, ...(rights.deleteOthers ? {} : { uploaderId: user.id }) },
       order: [["deletedAt", "DESC"], ["id", "DESC"]],
       limit: 200,
     });
@@ -546,6 +554,9 @@ export function documentRoutes(host: Host) {
       path: [],
       trashPage: true,
       rights,
+      folders: (await trashedFolders(host, container, since, rights.deleteOthers ? null : user.id))
+        .filter((folder) => !hidden.has(folder.id))
+        .map((folder) => ({ ...folder, until: new Date(folder.deletedAt.getTime() + trashDays * 24 * 3600_000) })),
       trashed: trashed.filter((document) => !(document.folderId && hidden.has(document.folderId))).map((document) => ({ id: document.id, name: document.name, deletedAt: document.deletedAt, until: new Date(document.deletedAt!.getTime() + trashDays * 24 * 3600_000) })),
     });
   });
@@ -587,6 +598,20 @@ export function documentRoutes(host: Host) {
     }
     flash(ctx, "success", "documents:flash.restored");
     ctx.redirect(`${baseOf(container)}/d/${document.id}`);
+  });
+
+  // A folder deleted as a whole comes back as a whole, by whoever deleted it (still managing folders) or a moderator.
+  router.post("/trash/folders/:folderId/restore", async (ctx) => {
+    const container = containerOf(ctx);
+    const rights = await rightsOf(host, ctx);
+    const id = idParam(ctx.params.folderId);
+    const folder = id ? await Folder.findOne({ where: { id, containerType: container.type, containerId: container.id, trashRootId: id }, paranoid: false }) : null;
+    if (!folder?.deletedAt || folder.deletedAt.getTime() < Date.now() - trashDays * 24 * 3600_000 || (await hiddenOf(host, ctx)).has(folder.id)) throw notFound();
+    if (!rights.deleteOthers && !(rights.manage && folder.deletedBy === ctx.state.user!.id)) throw forbidden("documents:errors.folderRestoreNotYours");
+    const name = await restoreFolderTree(host, container, folder);
+    if (name === folder.name) flash(ctx, "success", "documents:flash.folderRestored");
+    else flash(ctx, "success", "documents:flash.folderRestoredAs", { name });
+    ctx.redirect(`${baseOf(container)}/f/${folder.id}`);
   });
 
   router.get("/zip", async (ctx) => zipFolder(ctx, host, null, await hiddenOf(host, ctx)));

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { DataTypes, Model, Op, Sequelize as S, UniqueConstraintError, type WhereOptions, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+import type { Container } from "../../core/sdk/index.ts";
 import { Document, Folder } from "./models.ts";
 import { nameKey } from "./names.ts";
 
@@ -54,6 +55,9 @@ export class DavLock extends Model<InferAttributes<DavLock>, InferCreationAttrib
     );
   }
 }
+
+/** The name a space has at the top of the WebDAV drive: its lock paths start with it. */
+export const davSpaceName = (container: Pick<Container, "type" | "slug">) => (container.type === "company" ? "company" : container.slug);
 
 export const pathKeyOf = (segments: string[]) => segments.map((segment) => nameKey(segment)).join("/");
 const hashOf = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -111,14 +115,26 @@ export function submittedTokens(header: string): Set<string> {
  * members: the write adds or removes a name in the folder above (its own depth-0 lock counts too);
  * tree: the write takes everything under key along (a delete or move of a folder).
  */
-export async function assertWritable(userId: number, ifHeader: string, key: string, options: { members?: boolean; tree?: boolean } = {}): Promise<void> {
+export async function assertWritable(userId: number, ifHeader: string, key: string, options: WriteScope = {}): Promise<void> {
+  const tokens = submittedTokens(ifHeader);
+  if (await lockBlocking(key, options, (lock) => lock.userId === userId && tokens.has(lock.token))) throw new LockedError();
+}
+
+/** What a write touches besides its own path (see assertWritable). */
+export interface WriteScope {
+  members?: boolean;
+  tree?: boolean;
+}
+
+/** The first running lock that applies to a write of key (see assertWritable) and that `passes` does not let through, or null. */
+export async function lockBlocking(key: string, options: WriteScope, passes: (lock: DavLock) => boolean): Promise<DavLock | null> {
   const parentKey = key.includes("/") ? key.slice(0, key.lastIndexOf("/")) : null;
   const locks = await activeLocks(keyAndAncestors(key), options.tree ? key : undefined);
-  const tokens = submittedTokens(ifHeader);
   for (const lock of locks) {
     const applies = covers(lock, key) || (options.tree && lock.pathKey.startsWith(`${key}/`)) || (options.members && lock.pathKey === parentKey);
-    if (applies && !(lock.userId === userId && tokens.has(lock.token))) throw new LockedError();
+    if (applies && !passes(lock)) return lock;
   }
+  return null;
 }
 
 export class LockedError extends Error {
