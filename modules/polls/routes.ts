@@ -1,5 +1,5 @@
 import Router from "@koa/router";
-import { QueryTypes } from "sequelize";
+import { QueryTypes, UniqueConstraintError } from "sequelize";
 import { Content, HttpError, User, flash, forbidden, idParam, notFound, renderInvalid, requireUser, safeNext, validateForm, type AppContext, type AppContextExtras, type AppState, type Host } from "../../core/sdk/index.ts";
 import { z } from "zod";
 import { announceWinner } from "./winner.ts";
@@ -59,10 +59,20 @@ export function pollRoutes(host: Host) {
       if (poll.timeLimitSeconds) {
         // Timed: counted from the start the server recorded; past the limit the attempt is used and scores nothing.
         const start = await QuizStart.findOne({ where: { pollId: poll.id, userId: voterId, attempt: used + 1 } });
-        if (!start) throw new HttpError(409, "polls:errors.notStarted");
+        if (!start) {
+          // The attempt this page answers was recorded a moment ago by the same answer sent at once (a late one
+          // used it): say so, rather than "start first".
+          const previous = used > 0 ? await QuizStart.findOne({ where: { pollId: poll.id, userId: voterId, attempt: used } }) : null;
+          if (!previous) throw new HttpError(409, "polls:errors.notStarted");
+          const late = (clock.now().getTime() - previous.startedAt.getTime()) / 1000 > poll.timeLimitSeconds + graceSeconds;
+          throw new HttpError(409, late ? "polls:errors.timeUp" : "polls:errors.attemptRace");
+        }
         const elapsed = (clock.now().getTime() - start.startedAt.getTime()) / 1000;
         if (elapsed > poll.timeLimitSeconds + graceSeconds) {
-          await QuizAttempt.create({ pollId: poll.id, userId: voterId, attempt: used + 1, score: 0, maxScore }).catch(() => undefined);
+          // Late answers sent at once use the attempt once: the unique index keeps the first one's row.
+          await QuizAttempt.create({ pollId: poll.id, userId: voterId, attempt: used + 1, score: 0, maxScore }).catch((error: unknown) => {
+            if (!(error instanceof UniqueConstraintError)) throw error;
+          });
           throw new HttpError(409, "polls:errors.timeUp");
         }
         if (poll.timeBonus) bonus = timeBonusOf(score, elapsed, poll.timeLimitSeconds);
@@ -70,6 +80,9 @@ export function pollRoutes(host: Host) {
       await castBallot(host.sequelize, poll, voterId, answers, clock.now, {
         replace: true,
         afterWrite: (transaction) => QuizAttempt.create({ pollId: poll.id, userId: voterId, attempt: used + 1, score, maxScore, bonus }, { transaction }),
+        // The same attempt sent twice at once (a double click, two pages): the unique index on the attempt's
+        // number lets one in; the other is told so, and nothing of it is kept.
+        raceMessage: "polls:errors.attemptRace",
       });
     } else {
       await castBallot(host.sequelize, poll, voterId, answers, clock.now);

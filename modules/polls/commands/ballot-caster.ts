@@ -36,7 +36,8 @@ export async function castBallot(
   voterId: number,
   answers: Map<number, ParsedAnswer>,
   now: () => Date,
-  options: { replace?: boolean; afterWrite?: (transaction: Transaction) => Promise<unknown> } = {},
+  /** raceMessage: what the loser of a race on a unique index is told instead (a quiz: its attempt counts once). */
+  options: { replace?: boolean; afterWrite?: (transaction: Transaction) => Promise<unknown>; raceMessage?: string } = {},
 ) {
   const mayReplace = options.replace ?? (!poll.isAnonymous && poll.allowChange);
   try {
@@ -74,7 +75,7 @@ export async function castBallot(
     });
   } catch (error) {
     // The same person's second first ballot sent at once: the unique index refused it, and nothing of it was kept.
-    if (error instanceof UniqueConstraintError) throw new HttpError(409, mayReplace ? "polls:errors.answerRace" : "polls:errors.alreadyAnswered");
+    if (error instanceof UniqueConstraintError) throw new HttpError(409, options.raceMessage ?? (mayReplace ? "polls:errors.answerRace" : "polls:errors.alreadyAnswered"));
     throw error;
   }
 }
