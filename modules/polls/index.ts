@@ -4,6 +4,10 @@ import { Poll, PollAnswer, PollAnswerChoice, PollOption, PollParticipation, Poll
 import { ballotTypes, contestContentType, pollContentType, quizContentType, removePolls, surveyContentType } from "./poll-type.ts";
 import { pollRoutes, publishResults } from "./routes.ts";
 import { announceWinner, winnerContentType } from "./winner.ts";
+import { LiveAnswer, LiveSession } from "./live/models.ts";
+import { liveQuizEntries } from "./live/entry.ts";
+import { liveRankingContentType } from "./live/ranking-post.ts";
+import { liveQuizRoutes } from "./live/routes.ts";
 
 /** Polls (and, on the same ballot engine, surveys): content in groups, the company stream and profiles. */
 export default defineModule({
@@ -11,9 +15,9 @@ export default defineModule({
   version: "1.0.0",
   requires: ["groups"],
   scopes: ["instance", "group"],
-  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice, QuizAttempt, QuizLeaderboardOptout, QuizStart, PollJuror, PollJuryScore],
+  models: [Poll, PollQuestion, PollOption, PollParticipation, PollAnswer, PollAnswerChoice, QuizAttempt, QuizLeaderboardOptout, QuizStart, PollJuror, PollJuryScore, LiveSession, LiveAnswer],
   migrations: "migrations",
-  assets: { stylesheets: ["polls.css"], scripts: ["polls.js"] },
+  assets: { stylesheets: ["polls.css", "live-quiz.css"], scripts: ["polls.js", "live-quiz.js"] },
   register(host) {
     host.contentType(pollContentType(host));
     host.contentType(surveyContentType(host));
@@ -21,6 +25,10 @@ export default defineModule({
     host.contentType(contestContentType(host));
     host.contentType(winnerContentType());
     host.routes(pollRoutes(host));
+    // A quiz run live (live/): its pages, its final ranking in the stream, links and a "Live now" badge on quizzes.
+    host.contentType(liveRankingContentType());
+    host.routes(liveQuizRoutes(host));
+    liveQuizEntries(host);
     handleDeadlines(host, async (poll) => {
       const content = await Content.findOne({ where: { type: ballotTypes, refId: poll.id } });
       if (content) await publishResults(host, content);

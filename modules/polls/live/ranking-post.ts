@@ -1,0 +1,78 @@
+import { QueryTypes, type Transaction } from "sequelize";
+import { Content, type ContentPolicy, type ContentTypeDefinition, type Host } from "../../../core/sdk/index.ts";
+import { Poll } from "../models.ts";
+import { LiveSession } from "./models.ts";
+import type { RankingRow } from "./scoring.ts";
+
+/** The content type of a live quiz's final ranking in the stream: its ref_id is the live session; only the finish writes it. */
+export const liveRankingType = "quiz-live-ranking";
+
+/** Raised inside the entry's transaction when the guard changed no row (posted already): nothing is written. */
+class AlreadyPosted extends Error {}
+
+/**
+ * Writes a stream entry once, the way winner.ts announces a contest's winner: the content and a conditional UPDATE
+ * (`guard`, which must change exactly one row) commit together; a second caller's UPDATE changes nothing and its
+ * content rolls back. Answers whether this call posted.
+ */
+export async function postOnce(host: Host, actor: ContentPolicy, source: Content, input: { type: string; refId: number; guard: (transaction: Transaction) => Promise<number> }) {
+  const [entry] = await host.entries(actor, [source]);
+  if (!entry) return false;
+  try {
+    await host.content.create(actor, {
+      type: input.type,
+      container: entry.container,
+      write: async ({ transaction }) => {
+        if ((await input.guard(transaction)) !== 1) throw new AlreadyPosted();
+        return input.refId;
+      },
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof AlreadyPosted) return false;
+    throw error;
+  }
+}
+
+/** Posts the final ranking of a finished live run in the quiz's container, once; nothing when nobody answered. */
+export async function postFinalRanking(host: Host, actor: ContentPolicy, quiz: Content, sessionId: number, ranking: RankingRow[], participants: number, now: Date) {
+  if (participants === 0) return false;
+  const stored = JSON.stringify({ ranking, participants });
+  return postOnce(host, actor, quiz, {
+    type: liveRankingType,
+    refId: sessionId,
+    guard: async (transaction) => {
+      const [, changed] = await host.sequelize.query(
+        "UPDATE quiz_live_sessions SET ranking_posted_at = :now, ranking = :stored WHERE id = :id AND phase = 'finished' AND ranking_posted_at IS NULL",
+        { replacements: { now, stored, id: sessionId }, type: QueryTypes.UPDATE, transaction },
+      );
+      return Number(changed);
+    },
+  });
+}
+
+export interface LiveRankingItem {
+  title: string;
+  quizContentId: number | null;
+  ranking: RankingRow[];
+  participants: number;
+}
+
+/** The ranking's entry: the quiz's title and the ranking as it stood at the finish. */
+export function liveRankingContentType(): ContentTypeDefinition {
+  return {
+    type: liveRankingType,
+    template: "polls/live/ranking-entry.njk",
+    async load(refIds) {
+      const sessions = await LiveSession.findAll({ where: { id: refIds }, attributes: ["id", "pollId", "ranking"] });
+      const polls = new Map((await Poll.findAll({ where: { id: sessions.map((session) => session.pollId) }, attributes: ["id", "title"] })).map((poll) => [poll.id, poll.title]));
+      const quizzes = new Map((await Content.findAll({ where: { type: "quiz", refId: sessions.map((session) => session.pollId) }, attributes: ["id", "refId"] })).map((content) => [content.refId, content.id]));
+      return new Map(
+        sessions.map((session) => {
+          const stored = JSON.parse(session.ranking ?? "{}") as { ranking?: RankingRow[]; participants?: number };
+          return [session.id, { title: polls.get(session.pollId) ?? "", quizContentId: quizzes.get(session.pollId) ?? null, ranking: stored.ranking ?? [], participants: stored.participants ?? 0 } satisfies LiveRankingItem];
+        }),
+      );
+    },
+  };
+}
