@@ -1,10 +1,11 @@
 import type { Transaction } from "sequelize";
-import { defineComposerKind, type ComposerKind, type ContentTypeDefinition, type Host } from "../../core/sdk/index.ts";
+import { Content, defineComposerKind, type ComposerKind, type ContentTypeDefinition, type Host } from "../../core/sdk/index.ts";
 import { contestFields, pollFields, quizFields, surveyFields } from "./composer.ts";
 import { writeContest, writePoll, writeSurvey } from "./commands/poll-writer.ts";
 import { scheduleClose, scheduleVoting } from "./deadlines.ts";
 import { pollItems, type PollItem } from "./items.ts";
 import { Poll } from "./models.ts";
+import { winnerType } from "./winner.ts";
 
 export const pollType = "poll";
 export const surveyType = "survey";
@@ -13,9 +14,15 @@ export const contestType = "contest";
 /** The content types written on the ballot engine: the same table, entry and routes. */
 export const ballotTypes = [pollType, surveyType, quizType, contestType];
 
-/** Deletes polls for good with everything answered (their questions, options, participation and answers cascade). */
+/**
+ * Deletes polls for good with everything answered (their questions, options, participation and answers cascade),
+ * and a contest's winner announcement with it: it shows the contest's stored result, which goes now, and an
+ * announcement of a contest that no longer exists is what people expect gone too (as a thread's replies).
+ */
 export async function removePolls(ids: number[], transaction: Transaction) {
-  if (ids.length > 0) await Poll.destroy({ where: { id: ids }, transaction });
+  if (ids.length === 0) return;
+  await Content.destroy({ where: { type: winnerType, refId: ids }, transaction });
+  await Poll.destroy({ where: { id: ids }, transaction });
 }
 
 /** A poll's or survey's content type: its entry, its cache versions, search, actions and composer tab. */

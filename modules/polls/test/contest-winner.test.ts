@@ -159,3 +159,34 @@ test.serial("an entry may carry an image: shown in the contest to its readers, a
   t.is((await outsider.client.get(imageUrl)).status, 404, "an outsider cannot fetch the image");
   t.is((await app.client().get(imageUrl)).status, 404, "nor can someone signed out");
 });
+
+test.serial("a contest deleted for good takes its winner announcement along; in the trash, both stay restorable", async (t) => {
+  const { clock } = await import("../clock.ts");
+  const hour = 3600_000;
+  const { pollId, base, field, idOf } = await contest("Best slogan", hour, 2 * hour);
+  clock.now = () => new Date(Date.now() + hour + 60_000);
+  try {
+    t.is((await voter.client.post(`${base}/answer`, { [field]: idOf("Sunset") })).status, 303);
+    t.is((await author.client.post(`${base}/close`, {})).status, 303);
+  } finally {
+    clock.now = () => new Date();
+  }
+  const [announced] = await announcements(pollId);
+  t.truthy(announced);
+  const contestId = Number(base.split("/").pop());
+  t.is((await author.client.post(`/c/${contestId}/delete`, {})).status, 302);
+  const inTrash = (await voter.client.get(group.url)).text;
+  t.true(inTrash.includes("Winner of Best slogan: Sunset by Mia Member"), "while the contest can be restored, its announcement stays");
+  t.true(inTrash.includes(`id="content-${announced.id}"`));
+
+  // Past the restore window, the daily purge deletes the contest for good, and its announcement with it.
+  await sql("UPDATE contents SET deleted_at = :at WHERE id = :id", { at: new Date(Date.now() - 31 * 24 * hour), id: contestId });
+  const { purgeDeletedContents } = await import("../../../core/content/moderation/purge.ts");
+  t.true((await purgeDeletedContents(app.app)) >= 1);
+  t.deepEqual(await sql("SELECT id FROM contents WHERE id IN (:ids)", { ids: [contestId, announced.id] }), [], "both content rows are gone");
+  t.deepEqual(await sql("SELECT id FROM polls WHERE id = :id", { id: pollId }), []);
+  const stream = (await voter.client.get(group.url)).text;
+  t.false(stream.includes("Best slogan"), "nothing of the contest is left in the stream");
+  t.false(stream.includes(`id="content-${announced.id}"`), "no empty announcement entry either");
+  t.is((await voter.client.get(`/c/${announced.id}`)).status, 404);
+});
