@@ -11,6 +11,7 @@ import { createAccount } from "../../core/commands/user-creator.ts";
 import type { InstanceRole, UserStatus } from "../../core/models/user.ts";
 import { Client } from "./client.ts";
 import { createPostgresDatabase, isPostgres } from "./database.ts";
+import { copySqliteTemplate, postgresTemplate, templateRun } from "./template.ts";
 
 export const fixtureModules = path.resolve(import.meta.dirname, "../fixtures/modules");
 
@@ -46,12 +47,16 @@ export async function startApp(env: Record<string, string> = {}, options: { setu
   // Models are bound process-wide (one app per process, as in production), so apps in one test file take turns.
   if (openApp) throw new Error(`another test app is still open (${openApp}); close it first or use one app per file`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "agora-test-"));
-  const database = isPostgres ? await createPostgresDatabase() : null;
+  const modulePaths = env.AGORA_MODULE_PATHS ?? ["modules", fixtureModules].join(path.delimiter);
+  // Within a suite run (test/run-suites.mjs) an app starts from a migrated copy, unless the test names its own database.
+  const fromTemplate = templateRun !== "" && env.DATABASE_URL === undefined;
+  if (fromTemplate && !isPostgres) await copySqliteTemplate(modulePaths, path.join(dataDir, "agora.sqlite"));
+  const database = isPostgres && env.DATABASE_URL === undefined ? await createPostgresDatabase(fromTemplate ? await postgresTemplate(modulePaths) : undefined) : null;
   const config = loadConfig({
     AGORA_DATA_DIR: dataDir,
     AGORA_UPLOADS_DIR: path.join(dataDir, "uploads"),
     AGORA_LOG_LEVEL: process.env.AGORA_TEST_LOG_LEVEL ?? "silent",
-    AGORA_MODULE_PATHS: ["modules", fixtureModules].join(path.delimiter),
+    AGORA_MODULE_PATHS: modulePaths,
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(options.setup ? { AGORA_ADMIN_EMAIL: "admin@example.test", AGORA_ADMIN_PASSWORD: "admin-password-1", AGORA_ADMIN_NAME: "Ada Admin" } : {}),
     ...env,
