@@ -70,7 +70,7 @@ export default defineModule({
     const versions = await Version.findAll({ where: { documentId: documents.map((document) => document.id) }, attributes: ["fileId", "previewFileId"], transaction });
     await Version.destroy({ where: { documentId: documents.map((document) => document.id) }, transaction });
     await Document.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
-    await Folder.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
+    await Folder.destroy({ where: { containerType: container.type, containerId: container.id }, transaction, force: true }); // trashed ones too
     await Batch.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
     await moduleHost?.sequelize.query("DELETE FROM documents_usage WHERE container_type = :type AND container_id = :id", { replacements: { type: container.type, id: container.id }, transaction });
     // The rows now, the bytes once the removal commits.

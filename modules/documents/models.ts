@@ -11,6 +11,11 @@ export class Folder extends Model<InferAttributes<Folder>, InferCreationAttribut
   declare createdBy: number | null;
   /** Open only to the space's moderators, with everything under it. */
   declare isRestricted: CreationOptional<boolean>;
+  /** In the trash (30 days), with the folders under it: every query of the model leaves it out (paranoid). */
+  declare deletedAt: CreationOptional<Date | null>;
+  declare deletedBy: CreationOptional<number | null>;
+  /** The folder whose deletion took this one to the trash (itself for the one deleted). */
+  declare trashRootId: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -25,10 +30,13 @@ export class Folder extends Model<InferAttributes<Folder>, InferCreationAttribut
         nameKey: { type: DataTypes.STRING(255), allowNull: false },
         createdBy: { type: DataTypes.INTEGER, allowNull: true },
         isRestricted: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        deletedAt: { type: DataTypes.DATE, allowNull: true },
+        deletedBy: { type: DataTypes.INTEGER, allowNull: true },
+        trashRootId: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: "documents_folders", underscored: true },
+      { sequelize, tableName: "documents_folders", underscored: true, paranoid: true },
     );
   }
 }
@@ -71,6 +79,8 @@ export class Document extends Model<InferAttributes<Document>, InferCreationAttr
   declare uploaderId: number | null;
   declare deletedAt: CreationOptional<Date | null>;
   declare deletedBy: CreationOptional<number | null>;
+  /** The folder whose deletion took it to the trash: it comes back when that folder is restored. */
+  declare trashedWithFolder: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -87,6 +97,7 @@ export class Document extends Model<InferAttributes<Document>, InferCreationAttr
         uploaderId: { type: DataTypes.INTEGER, allowNull: true },
         deletedAt: { type: DataTypes.DATE, allowNull: true },
         deletedBy: { type: DataTypes.INTEGER, allowNull: true },
+        trashedWithFolder: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -14,7 +14,7 @@ export async function purgeTrash(host: Host, now = new Date()) {
   const before = new Date(now.getTime() - trashDays * 24 * 3600_000);
   for (;;) {
     const expired = await Document.findAll({ where: { deletedAt: { [Op.lt]: before } }, attributes: ["id", "containerType", "containerId"], limit: 100, order: [["id", "ASC"]] });
-    if (expired.length === 0) return;
+    if (expired.length === 0) break;
     const ids = expired.map((document) => document.id);
     await host.sequelize.transaction(async (transaction) => {
       const versions = await Version.findAll({ where: { documentId: ids }, attributes: ["fileId", "size", "documentId", "previewFileId"], transaction });
@@ -47,4 +47,6 @@ export async function purgeTrash(host: Host, now = new Date()) {
       for (const { space, bytes } of freed.values()) await addUsage(host, space, -bytes, transaction);
     });
   }
+  // Then the folders deleted as a whole (their files went above): each tree's root, its folders following by cascade.
+  await host.sequelize.query("DELETE FROM documents_folders WHERE deleted_at < :before AND trash_root_id = id", { replacements: { before } });
 }

@@ -1,6 +1,6 @@
 import { QueryTypes, UniqueConstraintError, type Transaction } from "sequelize";
 import { HttpError, type Container, type ContentPolicy, type Host, type ReceivedUpload, type StoredFile, type User } from "../../core/sdk/index.ts";
-import { Batch, Document, Version } from "./models.ts";
+import { Batch, Document, Folder, Version } from "./models.ts";
 import { nameKey, uploadName } from "./names.ts";
 import { restrictedFolderIds } from "./restrict.ts";
 import { siteSettings } from "./settings.ts";
@@ -54,7 +54,8 @@ async function documentNamed(host: Host, container: Container, folderId: number 
   } catch (error) {
     if (!(error instanceof UniqueConstraintError)) throw error;
     const found = await Document.findOne({ where, transaction });
-    if (!found) throw error;
+    // Not a file of that name: a folder beside it took it (files and folders share their names, documents_names).
+    if (!found) throw new HttpError(409, "documents:errors.folderNamed");
     return found;
   }
 }
@@ -81,6 +82,11 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
     const checked = uploadName(upload.originalName);
     if ("error" in checked) throw new HttpError(422, checked.error);
     names.push(checked.name);
+  }
+  // A file cannot take the name of a folder beside it: refused whole, with the reason (the database checks it again).
+  if (!request.target && names.length > 0) {
+    const clash = await Folder.findOne({ where: { containerType: container.type, containerId: container.id, parentId: request.folderId, nameKey: names.map(nameKey) }, attributes: ["id"] });
+    if (clash) throw new HttpError(409, "documents:errors.folderNamed");
   }
   const incoming = uploads.reduce((sum, upload) => sum + upload.size, 0);
   const quota = await quotaOf(host);
