@@ -136,7 +136,7 @@ test.serial("over HTTP: Basic with an app password, the spaces a person may view
   t.true(listing.text.includes(`<d:href>${base}/Archive/old.txt</d:href>`) && listing.text.includes("<d:getcontentlength>3</d:getcontentlength>"));
   t.is((await dav("DELETE", `${base}/Archive`, member)).status, 403, "a member does not delete folders");
   t.is((await dav("DELETE", `${base}/Archive`, owner)).status, 204);
-  t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM documents_folders"))[0].n), 0);
+  t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM documents_folders WHERE deleted_at IS NULL"))[0].n), 0, "the folder is in the trash");
   const [old] = await sql<{ deleted_at: unknown }>("SELECT deleted_at FROM documents WHERE name = 'old.txt'");
   t.truthy(old.deleted_at, "its file in the trash");
 
