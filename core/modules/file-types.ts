@@ -45,6 +45,8 @@ export interface FileSendOptions {
   download?: boolean;
   /** An image's thumbnail (WebP) instead of the file. */
   thumbnail?: boolean;
+  /** The module's own entity tag for these bytes (a document version's, shown in WebDAV listings too), instead of core's. */
+  etag?: string;
 }
 
 /**

@@ -128,13 +128,14 @@ export interface WriteScope {
 
 /** The first running lock that applies to a write of key (see assertWritable) and that `passes` does not let through, or null. */
 export async function lockBlocking(key: string, options: WriteScope, passes: (lock: DavLock) => boolean): Promise<DavLock | null> {
+  return (await locksApplying(key, options)).find((lock) => !passes(lock)) ?? null;
+}
+
+/** The running locks a write of key must answer to: those covering it, and (by scope) its folder's and those under it. */
+export async function locksApplying(key: string, options: WriteScope = {}): Promise<DavLock[]> {
   const parentKey = key.includes("/") ? key.slice(0, key.lastIndexOf("/")) : null;
   const locks = await activeLocks(keyAndAncestors(key), options.tree ? key : undefined);
-  for (const lock of locks) {
-    const applies = covers(lock, key) || (options.tree && lock.pathKey.startsWith(`${key}/`)) || (options.members && lock.pathKey === parentKey);
-    if (applies && !passes(lock)) return lock;
-  }
-  return null;
+  return locks.filter((lock) => covers(lock, key) || (options.tree && lock.pathKey.startsWith(`${key}/`)) || (options.members && lock.pathKey === parentKey));
 }
 
 export class LockedError extends Error {

@@ -23,14 +23,17 @@ import {
   dropLocks,
   keyAndAncestors,
   LockedError,
+  locksApplying,
   lockSeconds,
   ownerOf,
   parseXml,
   pathKeyOf,
   submittedTokens,
   supportedLockXml,
+  type WriteScope,
   type XmlElement,
 } from "./webdav-locks.ts";
+import { BadIfHeader, ifHolds, matchHolds, parseIf, type ResourceState } from "./webdav-if.ts";
 
 /**
  * WebDAV (RFC 4918, classes 1 and 2: locks in webdav-locks.ts) at /dav/documents/: the root lists the spaces the person may view (the company
@@ -153,6 +156,50 @@ async function depthOf(folder: Folder | null): Promise<number> {
   return folder ? depth + 1 : 0;
 }
 
+/** A document's entity tag: its current version's (GET, HEAD, PROPFIND's getetag and the conditions agree). */
+const etagOf = (document: Document | null) => (document?.currentVersionId ? `v${document.currentVersionId}` : null);
+
+/**
+ * What a resource is now for an If header: its tag, and the tokens of the locks that bear on the request (for the
+ * request's own address, by the write's scope: its folder's depth-0 lock for a new name, the locks under a folder
+ * taken along). A path outside the drive, or one the person may not see, has neither.
+ */
+async function stateAt(host: Host, user: User, segments: string[], scope: WriteScope = {}): Promise<ResourceState> {
+  const none = { etag: null, tokens: new Set<string>() };
+  if (segments.length < 2) return none;
+  const at = await locate(host, user, segments).catch(() => null);
+  if (!at) return none;
+  const locks = await locksApplying(pathKeyOf(segments), scope);
+  return { etag: etagOf(at.document), tokens: new Set(locks.map((lock) => lock.token)) };
+}
+
+/**
+ * Refuses (412) a request whose conditions fail, before anything is read or written: If-Match / If-None-Match
+ * (not If-None-Match on a read: send answers it with 304), and the If header (400 when malformed).
+ */
+async function checkConditions(host: Host, ctx: AppContext, user: User, segments: string[], document: Document | null, exists: boolean, scope: WriteScope = {}, isRead = false) {
+  if (!matchHolds(ctx.get("if-match"), isRead ? "" : ctx.get("if-none-match"), exists, etagOf(document))) throw new DavError(412);
+  const header = ctx.get("if");
+  if (!header) return;
+  let lists;
+  try {
+    lists = parseIf(header);
+  } catch (error) {
+    throw error instanceof BadIfHeader ? new DavError(400) : error;
+  }
+  const holds = await ifHolds(lists, async (resource) => {
+    if (resource === null) return stateAt(host, user, segments, scope);
+    let tagged: string[];
+    try {
+      tagged = decodeSegments(new URL(resource, "http://x").pathname);
+    } catch {
+      return { etag: null, tokens: new Set<string>() };
+    }
+    return stateAt(host, user, tagged);
+  });
+  if (!holds) throw new DavError(412);
+}
+
 interface Entry {
   segments: string[];
   collection: boolean;
@@ -225,7 +272,7 @@ async function childrenOf(space: Space, folder: Folder | null, segments: string[
     ...folders.filter((child) => !space.hidden.has(child.id)).map((child) => ({ segments: [...segments, child.name], collection: true, modified: child.updatedAt })),
     ...documents.map((document) => {
       const version = versions.get(document.currentVersionId ?? 0);
-      return { segments: [...segments, document.name], collection: false, size: version?.size ?? 0, mime: version?.mime, modified: version?.createdAt ?? document.updatedAt, etag: `v${version?.id ?? 0}` };
+      return { segments: [...segments, document.name], collection: false, size: version?.size ?? 0, mime: version?.mime, modified: version?.createdAt ?? document.updatedAt, etag: etagOf(document) ?? undefined };
     }),
   ];
 }
@@ -338,7 +385,8 @@ export function webdavRoutes(host: Host) {
         if (!at.document) throw new DavError(at.folder || segments.length === 1 ? 405 : 404);
         const version = at.document.currentVersionId ? await Version.findByPk(at.document.currentVersionId) : null;
         if (!version) throw new DavError(404);
-        await host.files.send(context, version.fileId, { download: true });
+        await checkConditions(host, context, user, segments, at.document, true, {}, true);
+        await host.files.send(context, version.fileId, { download: true, etag: etagOf(at.document)! });
         return;
       }
       case "PUT": {
@@ -347,6 +395,7 @@ export function webdavRoutes(host: Host) {
         if (at.folder) throw new DavError(405);
         if (!at.space.rights.upload) throw new DavError(403);
         const name = at.document?.name ?? checkedName(at.name);
+        await checkConditions(host, context, user, segments, at.document, Boolean(at.document), { members: !at.document });
         await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: !at.document });
         const { maxFileMb } = await host.settings.read(siteSettings);
         let upload: ReceivedUpload | null = null;
@@ -372,6 +421,7 @@ export function webdavRoutes(host: Host) {
         if (at.folder || at.document) throw new DavError(405);
         if (!at.space.rights.manage) throw new DavError(403);
         const name = checkedName(at.name);
+        await checkConditions(host, context, user, segments, null, false, { members: true });
         await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true });
         if ((await depthOf(at.parent)) >= maxDepth) throw new DavError(403);
         try {
@@ -387,10 +437,12 @@ export function webdavRoutes(host: Host) {
         const at = await locate(host, user, segments);
         if (at.document) {
           if (!mayChange(at.space.rights, user, at.document)) throw new DavError(403);
+          await checkConditions(host, context, user, segments, at.document, true, { members: true, tree: true });
           await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
           await trashDocument(host, at.space, at.document, user);
         } else if (at.folder) {
           if (!at.space.rights.manage) throw new DavError(403);
+          await checkConditions(host, context, user, segments, null, true, { members: true, tree: true });
           await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
           await deleteFolderTree(host, at.space.container, at.folder, user.id);
         } else throw new DavError(404);
@@ -416,6 +468,7 @@ export function webdavRoutes(host: Host) {
         const replaced = to.document && to.document.id !== at.document?.id ? to.document : null;
         if ((to.folder && to.folder.id !== at.folder?.id) || (replaced && !overwrite)) throw new DavError(412);
         if (at.document ? !mayChange(at.space.rights, user, at.document) : !at.space.rights.manage) throw new DavError(403);
+        await checkConditions(host, context, user, segments, at.document, true, { members: true, tree: true });
         // Both ends: the source (and all under it) leaves its folder, the destination is written (or replaced).
         await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
         await assertWritable(user.id, ctx.get("if"), pathKeyOf(destination), { members: true, tree: true });
@@ -471,6 +524,7 @@ export function webdavRoutes(host: Host) {
           if (!scope || !childOf(childOf(info, "locktype"), "write")) throw new DavError(400);
           if (!childOf(scope, "exclusive")) throw new DavError(412); // shared locks are not offered (supportedlock says so)
           if (!at.folder && !at.document) checkedName(at.name); // a name not used yet is locked as is: no empty file is made
+          await checkConditions(host, context, user, segments, at.document, Boolean(at.folder || at.document));
           const depth = at.folder && ctx.get("depth") !== "0" ? -1 : 0;
           lock = await createLock(user.id, key, href, { documentId: at.document?.id ?? null, folderId: at.folder?.id ?? null, parentId: at.parent?.id ?? null }, depth, ownerOf(childOf(info, "owner")), seconds);
           if (!lock) throw new DavError(423);
@@ -490,6 +544,7 @@ export function webdavRoutes(host: Host) {
         const at = await locate(host, user, segments);
         if (!at.document && !at.folder) throw new DavError(404);
         if (!(at.folder ? at.space.rights.manage : at.space.rights.upload)) throw new DavError(403);
+        await checkConditions(host, context, user, segments, at.document, true);
         await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments));
         const names = update.children
           .filter((child) => child.ns === "DAV:" && (child.name === "set" || child.name === "remove"))

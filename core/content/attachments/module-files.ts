@@ -89,7 +89,7 @@ export function moduleFiles(registry: ModuleRegistry, config: Config, moduleId: 
         path: null,
         bytes: async () => (key ? backend.bytes(key) : null),
         mime: options.thumbnail ? "image/webp" : found.mime,
-        etag: `m${found.id}-${options.thumbnail ? "thumb" : found.size}`,
+        etag: options.etag ?? `m${found.id}-${options.thumbnail ? "thumb" : found.size}`,
         disposition: options.thumbnail || (isInlineType(found.mime) && !options.download) ? "inline" : "attachment",
         name: options.thumbnail ? undefined : found.originalName,
       });
