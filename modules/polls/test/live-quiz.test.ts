@@ -87,6 +87,7 @@ test.serial("a live run: presenter moves, participants answer once, late answers
     let session = await sessionOf(pollId);
     t.like(session, { phase: "lobby", step: 1, question_id: null });
     t.true((await anna.client.get(base)).text.includes("You are in."));
+    t.true((await anna.client.get(room.url)).text.includes("Live now"), "the quiz's entry says it runs live");
     t.is((await anna.client.post(`${base}/answer`, { question: q[0], [`q${q[0]}`]: option("Paris") })).status, 409, "no question open in the lobby");
 
     // The moderator opens question 1; the same form sent again (a double click) changes nothing.
@@ -157,6 +158,7 @@ test.serial("a live run: presenter moves, participants answer once, late answers
     t.is((await author.client.post(`${base}/finish`, {})).status, 303);
     t.is((await rankings(session.id)).length, 1, "finishing again posts nothing more");
     t.like(await sessionOf(pollId), { phase: "finished" });
+    t.false((await anna.client.get(room.url)).text.includes("Live now"), "not once it is finished");
     const stream = (await carla.client.get(room.url)).text;
     t.true(stream.includes("Final ranking of the live quiz Friday quiz"));
     // 3 for question 1, and 1 + 1 for question 2 answered the moment it opened (the clock stands still): 5.
