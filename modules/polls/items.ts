@@ -1,7 +1,6 @@
-import type { Sequelize } from "sequelize";
-import type { Content, ContentPolicy } from "../../core/sdk/index.ts";
+import type { Content, ContentPolicy, Host } from "../../core/sdk/index.ts";
 import { clock } from "./clock.ts";
-import { juriedPolls, standingsOf, type Standing } from "./jury.ts";
+import { juriedPolls, seatedJurors, standingsOf, type Standing } from "./jury.ts";
 import { Poll, PollJuryScore } from "./models.ts";
 import { maySeeResults, ownAnswers, participationOf, questionsOf, tallyData } from "./queries.ts";
 import { leaderboards, quizStates } from "./quiz.ts";
@@ -84,7 +83,8 @@ const versionKey = (content: Content) => `${content.refId}:${content.renderVersi
  * polls, their questions and options, participation, the viewer's own answers, and counts only for the polls
  * whose results this viewer may see.
  */
-export async function pollItems(sequelize: Sequelize, refIds: number[], policy: ContentPolicy, contents: Content[]): Promise<Map<number, PollItem>> {
+export async function pollItems(host: Pick<Host, "sequelize" | "policyFor">, refIds: number[], policy: ContentPolicy, contents: Content[]): Promise<Map<number, PollItem>> {
+  const sequelize = host.sequelize;
   const items = new Map<number, PollItem>();
   if (refIds.length === 0) return items;
   const viewer = policy.user && policy.user.isActive ? policy.user : null;
@@ -186,7 +186,8 @@ export async function pollItems(sequelize: Sequelize, refIds: number[], policy: 
     });
   }
   // After the close, whoever may see the results sees both parts of a juried contest's ranking.
-  const ranked = await standingsOf(sequelize, shown.filter((poll) => juries.has(poll.id) && !poll.isOpenAt(now)));
+  const juried = shown.filter((poll) => juries.has(poll.id) && !poll.isOpenAt(now));
+  const ranked = await standingsOf(host.sequelize, juried, await seatedJurors(host, juried));
   for (const [pollId, standings] of ranked) items.get(pollId)!.contest!.jury!.standings = standings;
   const boards = await leaderboards(sequelize, shown.filter((poll) => poll.kind === "quiz" && poll.hasLeaderboard).map((poll) => poll.id));
   for (const [pollId, board] of boards) items.get(pollId)!.quiz!.leaderboard = board;

@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from "sequelize";
+import { User, type Host } from "../../core/sdk/index.ts";
 import { PollJuror } from "./models.ts";
 
 /**
@@ -38,8 +39,32 @@ export async function juriedPolls(pollIds: number[]): Promise<Map<number, number
   return byPoll;
 }
 
-/** The approved entries of these contests with their votes and jury averages, ranked (two queries whatever their number). */
-export async function standingsOf(sequelize: Sequelize, polls: { id: number; juryWeight: number }[]): Promise<Map<number, Standing[]>> {
+/**
+ * The jurors whose scores count now: those still active members of the contest's container. Decided at tally
+ * time (the ranking shown, the announcement written at the close), so a juror who left the group, or whose
+ * account was deactivated, no longer weighs in; one taken off the jury has no scores left (routes.ts).
+ */
+export async function seatedJurors(host: Pick<Host, "policyFor">, polls: { id: number; containerType: string; containerId: number }[]): Promise<Map<number, Set<number>>> {
+  const seated = new Map<number, Set<number>>();
+  if (polls.length === 0) return seated;
+  const jurors = await juriedPolls(polls.map((poll) => poll.id));
+  const people = new Map((await User.findAll({ where: { id: [...new Set([...jurors.values()].flat())] } })).map((person) => [person.id, person]));
+  for (const poll of polls) {
+    const kept = new Set<number>();
+    for (const id of jurors.get(poll.id) ?? []) {
+      const person = people.get(id);
+      if (person?.isActive && (await host.policyFor(person).roleIn(poll)) !== "") kept.add(id);
+    }
+    seated.set(poll.id, kept);
+  }
+  return seated;
+}
+
+/**
+ * The approved entries of these contests with their votes and jury averages, ranked (two queries whatever their
+ * number). Only the scores of `seated` jurors count (seatedJurors).
+ */
+export async function standingsOf(sequelize: Sequelize, polls: { id: number; juryWeight: number }[], seated: Map<number, Set<number>>): Promise<Map<number, Standing[]>> {
   const result = new Map<number, Standing[]>();
   if (polls.length === 0) return result;
   const pollIds = polls.map((poll) => poll.id);
@@ -51,12 +76,17 @@ export async function standingsOf(sequelize: Sequelize, polls: { id: number; jur
        GROUP BY o.id, o.poll_id, o.label, o.added_by ORDER BY o.id`,
       { replacements: { pollIds }, type: QueryTypes.SELECT },
     ),
-    sequelize.query<{ option_id: number; total: number | string; n: number | string }>(
-      "SELECT option_id, SUM(score) AS total, COUNT(*) AS n FROM poll_jury_scores WHERE poll_id IN (:pollIds) GROUP BY option_id",
+    sequelize.query<{ poll_id: number; option_id: number; juror_id: number; score: number | string }>(
+      "SELECT poll_id, option_id, juror_id, score FROM poll_jury_scores WHERE poll_id IN (:pollIds)",
       { replacements: { pollIds }, type: QueryTypes.SELECT },
     ),
   ]);
-  const juryOf = new Map(scores.map((row) => [Number(row.option_id), { total: Number(row.total), n: Number(row.n) }]));
+  const juryOf = new Map<number, { total: number; n: number }>();
+  for (const row of scores) {
+    if (!seated.get(Number(row.poll_id))?.has(Number(row.juror_id))) continue;
+    const known = juryOf.get(Number(row.option_id)) ?? { total: 0, n: 0 };
+    juryOf.set(Number(row.option_id), { total: known.total + Number(row.score), n: known.n + 1 });
+  }
   for (const poll of polls) {
     const rows = votes
       .filter((row) => Number(row.poll_id) === poll.id)

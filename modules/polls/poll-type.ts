@@ -30,7 +30,7 @@ function ballotContentType(host: Host, type: string, composer: ComposerKind): Co
   return {
     type,
     template: "polls/entry.njk",
-    load: (refIds, policy, contents = []) => pollItems(host.sequelize, refIds, policy, contents),
+    load: (refIds, policy, contents = []) => pollItems(host, refIds, policy, contents),
     // Entries are cached per reader: an answer, a participation, an added option or a close moves the poll's render version.
     cacheable: true,
     versionedBy: [

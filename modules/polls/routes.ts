@@ -34,7 +34,7 @@ export function pollRoutes(host: Host) {
   }
 
   async function itemFor(ctx: AppContext, content: Content) {
-    return (await pollItems(host.sequelize, [content.refId!], host.policyOf(ctx), [content])).get(content.refId!)!;
+    return (await pollItems(host, [content.refId!], host.policyOf(ctx), [content])).get(content.refId!)!;
   }
 
   router.post("/:contentId/answer", requireUser, async (ctx) => {

@@ -1,7 +1,7 @@
 import { QueryTypes } from "sequelize";
 import { Content, User, type ContentTypeDefinition, type Host } from "../../core/sdk/index.ts";
 import { clock } from "./clock.ts";
-import { juriedPolls, sameScore, standingsOf } from "./jury.ts";
+import { juriedPolls, sameScore, seatedJurors, standingsOf } from "./jury.ts";
 import { Poll } from "./models.ts";
 
 /** The content type of a contest's winner announcement: its ref_id is the contest's poll; no composer (only the close writes it). */
@@ -21,7 +21,7 @@ class AlreadyAnnounced extends Error {}
 
 /** A juried contest's winners: the approved entries with the best combined score (several on a tie), none when all score 0. */
 async function juryWinnersOf(host: Host, poll: Poll): Promise<Winner[]> {
-  const rows = (await standingsOf(host.sequelize, [poll])).get(poll.id) ?? [];
+  const rows = (await standingsOf(host.sequelize, [poll], await seatedJurors(host, [poll]))).get(poll.id) ?? [];
   const best = rows[0]?.combined ?? 0;
   if (best <= 0) return [];
   const top = rows.filter((row) => sameScore(row.combined, best));

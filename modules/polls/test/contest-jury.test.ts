@@ -194,3 +194,51 @@ test.serial("the author's weight counts: at 0 % the public vote alone decides", 
   t.true(stream.includes("Winner of Best pun: Pun A by Mia Member"), "combined = votes only: 1 × 2/2 against 0");
   t.true(stream.includes("Combined score 100 out of 100"));
 });
+
+test.serial("a juror who leaves the group no longer counts at the tally; one taken off the jury takes their scores along", async (t) => {
+  const hour = 3600_000;
+  // Three jurors of their own for this contest: Lea leaves the group, Ray is taken off the jury, Jo stays.
+  const newcomer = async (displayName: string) => {
+    const signed = await app.signedIn("member", { displayName });
+    await addMember(group.id, signed.userId);
+    const [row] = await sql<{ username: string }>("SELECT username FROM users WHERE id = :id", { id: signed.userId });
+    return { ...signed, username: row.username };
+  };
+  const lea = await newcomer("Lea Leaver");
+  const ray = await newcomer("Ray Removed");
+  t.is((await author.client.post("/compose/contest", { target: `group:${group.id}`, returnTo: group.url, body: "Best mug", submissionsCloseAt: at(hour), closesAt: at(2 * hour), maxEntries: "1", votesPerPerson: "1" })).status, 303);
+  const [poll] = await sql<{ id: number }>("SELECT id FROM polls WHERE title = 'Best mug'");
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'contest' AND ref_id = :id", { id: poll.id });
+  const [question] = await sql<{ id: number }>("SELECT id FROM poll_questions WHERE poll_id = :id", { id: poll.id });
+  const base = `/polls/${content.id}`;
+  t.is((await mia.client.post(`${base}/entries`, { label: "Blue mug" })).status, 303);
+  t.is((await carl.client.post(`${base}/entries`, { label: "Red mug" })).status, 303);
+  const options = await sql<{ id: number; label: string }>("SELECT id, label FROM poll_options WHERE poll_id = :id", { id: poll.id });
+  const blue = options.find((option) => option.label === "Blue mug")!.id;
+  const red = options.find((option) => option.label === "Red mug")!.id;
+  t.is((await author.client.post(`${base}/jury`, { jurors: [jo.username, lea.username, ray.username].join("\n"), juryWeight: "100" })).status, 303);
+  const { clock } = await import("../clock.ts");
+  clock.now = () => new Date(Date.now() + hour + 60_000);
+  try {
+    // Jo: Blue 4, Red 6. Lea and Ray: Blue 10, Red 0. All three counted, Blue would win (8 against 2).
+    t.is((await jo.client.post(`${base}/jury/scores`, { [`score${blue}`]: "4", [`score${red}`]: "6" })).status, 303);
+    for (const juror of [lea, ray]) t.is((await juror.client.post(`${base}/jury/scores`, { [`score${blue}`]: "10", [`score${red}`]: "0" })).status, 303);
+    t.is((await sql("SELECT id FROM poll_jury_scores WHERE poll_id = :id", { id: poll.id })).length, 6);
+    t.is((await vic.client.post(`${base}/answer`, { [`q${question.id}`]: String(blue) })).status, 303);
+
+    t.is((await author.client.post(`${base}/jury`, { jurors: [jo.username, lea.username].join("\n"), juryWeight: "100" })).status, 303, "Ray taken off the jury");
+    t.deepEqual((await sql<{ juror_id: number }>("SELECT DISTINCT juror_id FROM poll_jury_scores WHERE poll_id = :id ORDER BY juror_id", { id: poll.id })).map((row) => Number(row.juror_id)), [jo.userId, lea.userId].sort((a, b) => a - b), "Ray's scores went with him");
+    t.is((await lea.client.post(`${group.url}/leave`, {})).status, 302, "Lea leaves the group");
+    t.is((await lea.client.get(`/c/${content.id}`)).status, 404, "she no longer sees the private group's contest");
+    t.is((await sql("SELECT id FROM poll_jury_scores WHERE poll_id = :id AND juror_id = :lea", { id: poll.id, lea: lea.userId })).length, 2, "her scores are kept (she may come back before the close)");
+    t.is((await author.client.post(`${base}/close`, {})).status, 303);
+  } finally {
+    clock.now = () => new Date();
+  }
+  // Only Jo counts now: Red 6, Blue 4 (weight 100 %: the jury alone decides).
+  const page = (await vic.client.get(`/c/${content.id}`)).text;
+  const rows = [...page.matchAll(/<tr><th scope="row">([^<]+)<\/th><td data-votes>(\d+)<\/td><td data-jury>([^<]+)<\/td><td data-combined>([^<]+)<\/td><\/tr>/g)].map((match) => match.slice(1));
+  t.deepEqual(rows, [["Red mug", "0", "6", "60"], ["Blue mug", "1", "4", "40"]], "the jury average is Jo's alone");
+  const stream = (await mia.client.get(group.url)).text;
+  t.true(stream.includes("Winner of Best mug: Red mug by Carl Colleague"), "the announcement counts only the jurors still in the group");
+});
