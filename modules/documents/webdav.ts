@@ -128,12 +128,16 @@ async function spaceNamed(host: Host, user: User, name: string, type?: string): 
 
 const inSpace = (space: Space) => ({ containerType: space.container.type, containerId: space.container.id });
 
-async function locate(host: Host, user: User, segments: string[]): Promise<Located> {
+/**
+ * The space, folder and file at a path. A folder on the way that is missing (or hidden from the person: the same
+ * answer) is a 404, or a 409 for a request that would create something there (PUT, MKCOL, LOCK: RFC 4918 §9.7.1).
+ */
+async function locate(host: Host, user: User, segments: string[], missingFolder: 404 | 409 = 404): Promise<Located> {
   const space = await spaceNamed(host, user, segments[0]);
   let parent = null as Folder | null;
   for (const segment of segments.slice(1, -1)) {
     const folder: Folder | null = await Folder.findOne({ where: { ...inSpace(space), parentId: parent?.id ?? null, nameKey: nameKey(segment) } });
-    if (!folder || space.hidden.has(folder.id)) throw new DavError(409);
+    if (!folder || space.hidden.has(folder.id)) throw new DavError(missingFolder);
     parent = folder;
   }
   if (segments.length === 1) return { space, parent: null, name: "", folder: null, document: null };
@@ -391,7 +395,7 @@ export function webdavRoutes(host: Host) {
       }
       case "PUT": {
         if (segments.length < 2) throw new DavError(405);
-        const at = await locate(host, user, segments);
+        const at = await locate(host, user, segments, 409);
         if (at.folder) throw new DavError(405);
         if (!at.space.rights.upload) throw new DavError(403);
         const name = at.document?.name ?? checkedName(at.name);
@@ -417,7 +421,7 @@ export function webdavRoutes(host: Host) {
           throw new DavError(415);
         });
         if (segments.length < 2) throw new DavError(405);
-        const at = await locate(host, user, segments);
+        const at = await locate(host, user, segments, 409);
         if (at.folder || at.document) throw new DavError(405);
         if (!at.space.rights.manage) throw new DavError(403);
         const name = checkedName(at.name);
@@ -462,7 +466,7 @@ export function webdavRoutes(host: Host) {
         }
         // Within one space only (a move to another group is on the web page, with its checks).
         if (destination.length < 2 || destination[0] !== segments[0]) throw new DavError(502);
-        const to = await locate(host, user, destination);
+        const to = await locate(host, user, destination, 409);
         const name = checkedName(to.name);
         const overwrite = ctx.get("overwrite").toUpperCase() !== "F";
         const replaced = to.document && to.document.id !== at.document?.id ? to.document : null;
@@ -505,7 +509,7 @@ export function webdavRoutes(host: Host) {
       case "LOCK": {
         const info = await xmlBody(ctx.req);
         if (segments.length < 2) throw new DavError(403);
-        const at = await locate(host, user, segments);
+        const at = await locate(host, user, segments, 409);
         if (!(at.folder ? at.space.rights.manage : at.space.rights.upload)) throw new DavError(403);
         const key = pathKeyOf(segments);
         const href = hrefOf(segments, Boolean(at.folder));
