@@ -93,34 +93,42 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
   if ((await usageOf(host, container)) + incoming > quota) throw new HttpError(413, "documents:errors.quota");
   const stored: StoredFile[] = [];
   const documentIds: number[] = [];
-  // Files in a moderators-only folder are found by the space's moderators only (search-visibility.ts).
+  // Files in a moderators-only folder: found by the space's moderators only (search-visibility.ts), once moved there.
   const restricted = await restrictedFolderIds(host, container);
+  // Into a folder for moderators only (one upload goes into one folder): no stream entry at all, which would
+  // show others that something came, and count in their "N new posts". Its files are in the folder only.
+  const quiet = request.folderId !== null && restricted.has(request.folderId);
   try {
+    const writeFiles = async (transaction: Transaction, batchId: number | null) => {
+      for (const [index, upload] of uploads.entries()) {
+        const file = await host.files.put(upload, { uploader, transaction });
+        stored.push(file);
+        const document = request.target ?? (await documentNamed(host, container, request.folderId, names[index], uploader, transaction));
+        const version = await Version.create(
+          { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail, docName: document.name, inRestricted: Boolean(document.folderId && restricted.has(document.folderId)) },
+          { transaction },
+        );
+        // Its text goes into search in background work (bounded in size and time), queued with the write.
+        await host.jobs.at("extract", new Date(), { versionId: version.id }, { key: `extract:${version.id}`, transaction });
+        await advanceCurrent(host, document.id, version.id, transaction);
+        await addUsage(host, container, file.size, transaction);
+        documentIds.push(document.id);
+      }
+      // Checked again once this upload's bytes are counted, in its transaction: two uploads at once cannot
+      // both pass the check above and go over together (the usage row is locked by the first until it commits).
+      if ((await usageOf(host, container, transaction)) > quota) throw new HttpError(413, "documents:errors.quota");
+    };
+    if (quiet) {
+      await host.sequelize.transaction((transaction) => writeFiles(transaction, null));
+      return { content: null, documentIds };
+    }
     const content = await host.content.create(policy, {
       type: batchType,
       container,
       text: request.note || null,
       write: async ({ transaction, html }) =>
         (await Batch.create({ containerType: container.type, containerId: container.id, uploaderId: uploader.id, noteHtml: request.note ? html(request.note) : "", note: request.note }, { transaction })).id,
-      afterWrite: async ({ transaction, content }) => {
-        for (const [index, upload] of uploads.entries()) {
-          const file = await host.files.put(upload, { uploader, transaction });
-          stored.push(file);
-          const document = request.target ?? (await documentNamed(host, container, request.folderId, names[index], uploader, transaction));
-          const version = await Version.create(
-            { documentId: document.id, fileId: file.id, uploaderId: uploader.id, batchId: content.refId, note: request.note.slice(0, 500), size: file.size, mime: file.mime, hasThumbnail: file.hasThumbnail, docName: document.name, inRestricted: Boolean(document.folderId && restricted.has(document.folderId)) },
-            { transaction },
-          );
-          // Its text goes into search in background work (bounded in size and time), queued with the write.
-          await host.jobs.at("extract", new Date(), { versionId: version.id }, { key: `extract:${version.id}`, transaction });
-          await advanceCurrent(host, document.id, version.id, transaction);
-          await addUsage(host, container, file.size, transaction);
-          documentIds.push(document.id);
-        }
-        // Checked again once this upload's bytes are counted, in its transaction: two uploads at once cannot
-        // both pass the check above and go over together (the usage row is locked by the first until it commits).
-        if ((await usageOf(host, container, transaction)) > quota) throw new HttpError(413, "documents:errors.quota");
-      },
+      afterWrite: ({ transaction, content }) => writeFiles(transaction, content.refId),
     });
     return { content, documentIds };
   } catch (error) {

@@ -12,8 +12,8 @@ test.before(async () => {
 });
 test.after.always(() => world?.app.close());
 
-const folderId = async (name: string) => (await world.sql<{ id: number }>("SELECT id FROM documents_folders WHERE name = :name AND deleted_at IS NULL", { name }))[0]?.id;
-const documentId = async (name: string) => (await world.sql<{ id: number }>("SELECT id FROM documents WHERE name = :name AND deleted_at IS NULL", { name }))[0]?.id;
+const folderId = async (name: string): Promise<number | undefined> => (await world.sql<{ id: number }>("SELECT id FROM documents_folders WHERE name = :name AND deleted_at IS NULL", { name }))[0]?.id;
+const documentId = async (name: string): Promise<number | undefined> => (await world.sql<{ id: number }>("SELECT id FROM documents WHERE name = :name AND deleted_at IS NULL", { name }))[0]?.id;
 const count = async (query: string, replacements: Record<string, unknown> = {}) => Number((await world.sql<{ n: number | string }>(query, replacements))[0].n);
 
 test.serial("an upload named like a folder beside it is refused whole with the reason; nothing is written", async (t) => {
