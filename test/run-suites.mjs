@@ -1,4 +1,7 @@
-// Runs the ava suite on SQLite, then again on PostgreSQL when AGORA_TEST_DATABASE_URL is set (CI sets it).
+// Runs the ava suite on SQLite, then again on PostgreSQL when AGORA_TEST_DATABASE_URL is set (CI sets it),
+// then the documents module's files once more with their files in an S3-compatible bucket (AGORA_TEST_S3=1:
+// s3rver on loopback, see test/helpers/app.ts), on SQLite. Only those: where files are kept matters there,
+// and the S3 adapter's core part has its own test (test/attachments/s3-storage.test.ts) in the main run.
 // Test apps start from a migrated template made once per run (test/helpers/template.ts); this removes them after.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,8 +12,16 @@ import path from "node:path";
 const args = process.argv.slice(2);
 const postgresUrl = process.env.AGORA_TEST_DATABASE_URL;
 const templateRun = randomBytes(4).toString("hex");
-const runs = [{ name: "SQLite", env: { AGORA_TEST_DATABASE_URL: "" } }];
-if (postgresUrl) runs.push({ name: "PostgreSQL", env: { AGORA_TEST_DATABASE_URL: postgresUrl } });
+const runs = [{ name: "SQLite", env: { AGORA_TEST_DATABASE_URL: "" }, args }];
+if (postgresUrl) runs.push({ name: "PostgreSQL", env: { AGORA_TEST_DATABASE_URL: postgresUrl }, args });
+// A full run only (files named on the command line are run as asked). Not again: s3-storage (on a bucket
+// already) and the browser test (its uploads are the pages' own, tested above; it is the slow one).
+if (args.length === 0) {
+  const documents = readdirSync("modules/documents/test")
+    .filter((name) => name.endsWith(".test.ts") && !["s3-storage.test.ts", "browser.test.ts"].includes(name))
+    .map((name) => `modules/documents/test/${name}`);
+  runs.push({ name: "SQLite, documents on S3", env: { AGORA_TEST_DATABASE_URL: "", AGORA_TEST_S3: "1" }, args: documents });
+}
 
 function removeTemplates() {
   // Same names as templatesOfRun in test/helpers/template.ts.
@@ -32,7 +43,7 @@ let failed = false;
 try {
   for (const run of runs) {
     console.log(`\n=== ava on ${run.name} ===`);
-    const result = spawnSync("npx", ["ava", ...args], { stdio: "inherit", env: { ...process.env, ...run.env, AGORA_TEST_TEMPLATE_RUN: templateRun } });
+    const result = spawnSync("npx", ["ava", ...run.args], { stdio: "inherit", env: { ...process.env, ...run.env, AGORA_TEST_TEMPLATE_RUN: templateRun } });
     if (result.status !== 0) {
       failed = true;
       console.error(`=== ${run.name}: FAILED ===`);

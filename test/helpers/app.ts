@@ -12,6 +12,13 @@ import type { InstanceRole, UserStatus } from "../../core/models/user.ts";
 import { Client } from "./client.ts";
 import { createPostgresDatabase, isPostgres } from "./database.ts";
 import { copySqliteTemplate, postgresTemplate, templateRun } from "./template.ts";
+import type { TestBucket } from "./s3.ts";
+
+/**
+ * The suite's storage switch: with AGORA_TEST_S3=1 (npm test runs the documents files once more so), every app
+ * a test starts keeps its files in an S3-compatible bucket on loopback instead of its uploads dir.
+ */
+export const usesS3 = process.env.AGORA_TEST_S3 === "1";
 
 export const fixtureModules = path.resolve(import.meta.dirname, "../fixtures/modules");
 
@@ -23,6 +30,8 @@ export interface TestApp {
   /** A signed-in client for a new account with this role. */
   signedIn(role?: InstanceRole, overrides?: Partial<TestAccount>): Promise<{ client: Client; account: TestAccount; userId: number }>;
   createUser(overrides?: Partial<TestAccount> & { status?: UserStatus }): Promise<{ account: TestAccount; userId: number }>;
+  /** The S3-compatible server the app stores its files in, when the suite runs with AGORA_TEST_S3=1 (helpers/s3.ts). */
+  bucket: TestBucket | null;
   close(): Promise<void>;
 }
 
@@ -52,6 +61,8 @@ export async function startApp(env: Record<string, string> = {}, options: { setu
   const fromTemplate = templateRun !== "" && env.DATABASE_URL === undefined;
   if (fromTemplate && !isPostgres) await copySqliteTemplate(modulePaths, path.join(dataDir, "agora.sqlite"));
   const database = isPostgres && env.DATABASE_URL === undefined ? await createPostgresDatabase(fromTemplate ? await postgresTemplate(modulePaths) : undefined) : null;
+  // AGORA_TEST_S3=1: files go to a bucket on loopback (s3rver), unless the test points the app at its own.
+  const bucket = usesS3 && !env.AGORA_S3_BUCKET ? await (await import("./s3.ts")).startBucket() : null;
   const config = loadConfig({
     AGORA_DATA_DIR: dataDir,
     AGORA_UPLOADS_DIR: path.join(dataDir, "uploads"),
@@ -59,6 +70,7 @@ export async function startApp(env: Record<string, string> = {}, options: { setu
     AGORA_MODULE_PATHS: modulePaths,
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(options.setup ? { AGORA_ADMIN_EMAIL: "admin@example.test", AGORA_ADMIN_PASSWORD: "admin-password-1", AGORA_ADMIN_NAME: "Ada Admin" } : {}),
+    ...(bucket?.env ?? {}),
     ...env,
   });
   const app = await createApp(config, pino({ level: config.logLevel }));
@@ -89,6 +101,7 @@ export async function startApp(env: Record<string, string> = {}, options: { setu
     url,
     client: () => new Client(url),
     createUser,
+    bucket,
     async signedIn(role = "member", overrides = {}) {
       const { account, userId } = await createUser({ role, ...overrides });
       const client = new Client(url);
@@ -100,6 +113,7 @@ export async function startApp(env: Record<string, string> = {}, options: { setu
       server.closeAllConnections?.();
       await app.close();
       await database?.drop();
+      await bucket?.close();
       rmSync(dataDir, { recursive: true, force: true });
       openApp = null;
     },

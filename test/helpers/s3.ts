@@ -52,9 +52,3 @@ export async function startBucket(options: { bucket?: string; prefix?: string } 
     },
   };
 }
-
-/**
- * The suite's storage switch: with AGORA_TEST_S3=1 (npm test runs the documents files once more so), a test
- * file that asks starts its app on a bucket instead of the uploads dir.
- */
-export const usesS3 = process.env.AGORA_TEST_S3 === "1";

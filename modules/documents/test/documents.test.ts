@@ -10,6 +10,7 @@ import { contentLinks, search } from "../../../test/search/helpers.ts";
 import { notificationsOf, queueDrained } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
 import { usernameOf } from "../../../test/helpers/content.ts";
+import { keysOnDisk, referencedKeys, storedKeys } from "../../../test/helpers/storage.ts";
 import { Document, Version } from "../models.ts";
 
 // The documents module over HTTP, as its users meet it: the switches, every role against every action,
@@ -756,4 +757,12 @@ test.serial("app passwords: created on the account's page with a name, shown onc
   t.is(await count("documents_app_passwords"), 1);
   t.is((await member.client.post(`/documents/app-passwords/${row.id}/revoke`, {})).status, 302);
   t.is(await count("documents_app_passwords"), 0);
+});
+
+test.serial("storage: the bytes of every file are where the site keeps them (a bucket under AGORA_TEST_S3=1, the disk otherwise), and every file deleted above took its bytes along", async (t) => {
+  await queueDrained();
+  const referenced = await referencedKeys(app);
+  t.true(referenced.length > 20, "the suite stored files");
+  t.deepEqual(await storedKeys(app), referenced, "no bytes without a row (purge, group removal, refused uploads), no row without its bytes");
+  if (app.bucket) t.deepEqual(keysOnDisk(app), [], "nothing stored on disk when a bucket is set");
 });

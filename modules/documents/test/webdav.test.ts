@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { QueryTypes } from "sequelize";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
+import { keysOnDisk, referencedKeys, storedKeys } from "../../../test/helpers/storage.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
 
 // WebDAV at /dav/documents/ with a real client (rclone, from Debian) and over plain HTTP for the refusals:
@@ -232,4 +233,11 @@ test.serial("failed sign-ins from one address: after 20, even a good app passwor
   const limited = await dav("PROPFIND", "/dav/documents/", owner, { depth: "0" });
   t.is(limited.status, 429);
   t.true(Number(limited.headers.get("retry-after")) > 0);
+});
+
+test.serial("storage: what WebDAV saved is where the site keeps files (a bucket under AGORA_TEST_S3=1), and refused saves left nothing", async (t) => {
+  const referenced = await referencedKeys(app);
+  t.true(referenced.length > 0, "files were saved");
+  t.deepEqual(await storedKeys(app), referenced, "no bytes without a row, no row without its bytes");
+  if (app.bucket) t.deepEqual(keysOnDisk(app), [], "nothing stored on disk when a bucket is set");
 });
