@@ -33,6 +33,10 @@ whenBrowserAvailable(() => {
     const contentId = Number(/href="\/polls\/(\d+)\/live\/present"/.exec((await author.client.get(room.url)).text)?.[1]);
     t.true(contentId > 0);
     const base = `${app.url}/polls/${contentId}/live`;
+    // Pages also refresh themselves every 15 s: waiting 5 s at most proves the live event did it.
+    const live = { timeout: 5000 };
+    // A page's live feed is open once its answer's headers came (the server subscribes it first).
+    const feedOpen = (page: Page) => page.waitForResponse((response) => response.url().includes("/live/events?") && response.url().includes("watch="));
 
     const presenting = await browser.newContext(desktop);
     const presenter = await presenting.newPage();
@@ -48,7 +52,9 @@ whenBrowserAvailable(() => {
       const page = await context.newPage();
       const watch = watchPage(page, app.url);
       await signInThroughForm(page, app.url, person.account);
+      const feed = feedOpen(page);
       await page.goto(base);
+      await feed;
       await page.getByText("has not started this quiz live yet").waitFor();
       phones.push({ page, watch, close: () => context.close() });
     }
@@ -58,15 +64,15 @@ whenBrowserAvailable(() => {
     await Promise.all([presenter.waitForURL(`${base}/present`), presenter.getByRole("button", { name: "Start the live quiz" }).click()]);
     const [screen] = await Promise.all([presenting.waitForEvent("page"), presenter.getByRole("link", { name: "Open the projector view" }).click()]);
     const screenWatch = watchPage(screen, app.url);
-    await screen.waitForLoadState();
+    await feedOpen(screen);
     await screen.getByText(`/polls/${contentId}/live`).waitFor();
     await expectNoAxeViolations(t, screen);
-    for (const page of [annaPage, brunoPage]) await page.getByText("You are in.").waitFor();
+    for (const page of [annaPage, brunoPage]) await page.getByText("You are in.").waitFor(live);
 
     await Promise.all([presenter.waitForURL(`${base}/present`), presenter.getByRole("button", { name: "Open question 1" }).click()]);
     await expectNoAxeViolations(t, presenter);
-    for (const page of [annaPage, brunoPage]) await page.getByRole("heading", { name: "Capital of France?" }).waitFor();
-    await screen.getByRole("heading", { name: "Capital of France?" }).waitFor();
+    for (const page of [annaPage, brunoPage]) await page.getByRole("heading", { name: "Capital of France?" }).waitFor(live);
+    await screen.getByRole("heading", { name: "Capital of France?" }).waitFor(live);
     t.is(await screen.locator(".poll-live-correct").count(), 0, "the projector shows no right answer while answers are open");
     await expectNoAxeViolations(t, annaPage);
     t.false(await hasHorizontalScroll(annaPage), "no sideways scrolling at 360 px");
@@ -74,22 +80,22 @@ whenBrowserAvailable(() => {
     await annaPage.getByRole("radio", { name: "Paris" }).check();
     await Promise.all([annaPage.waitForURL(base), annaPage.getByRole("button", { name: "Send my answer" }).click()]);
     await annaPage.getByText("Your answer is in.").waitFor();
-    await screen.getByText("1 person answered").waitFor();
+    await screen.getByText("1 person answered").waitFor(live);
     await brunoPage.getByRole("radio", { name: "Lyon" }).check();
     await Promise.all([brunoPage.waitForURL(base), brunoPage.getByRole("button", { name: "Send my answer" }).click()]);
-    await screen.getByText("2 people answered").waitFor();
-    await presenter.getByText("2 people answered").waitFor();
+    await screen.getByText("2 people answered").waitFor(live);
+    await presenter.getByText("2 people answered").waitFor(live);
     await expectNoAxeViolations(t, screen);
 
     // The reveal: the projector and the phones update by themselves.
     await Promise.all([presenter.waitForURL(`${base}/present`), presenter.getByRole("button", { name: "Close answers and show the right answer" }).click()]);
-    await screen.locator(".poll-live-correct", { hasText: "Paris" }).waitFor();
+    await screen.locator(".poll-live-correct", { hasText: "Paris" }).waitFor(live);
     const chart = screen.locator("svg.poll-chart");
     await chart.waitFor();
     t.regex((await chart.locator("title").textContent()) ?? "", /Lyon: 1 \(50 %\); Paris: 1 \(50 %\)/);
     t.deepEqual(await screen.locator(".poll-live-ranking li").allInnerTexts(), ["Anna Answer 2 points", "Bruno Bright 0 points"]);
-    await annaPage.getByText("Right! +2 points").waitFor();
-    await brunoPage.getByText("Not this time").waitFor();
+    await annaPage.getByText("Right! +2 points").waitFor(live);
+    await brunoPage.getByText("Not this time").waitFor(live);
     await expectNoAxeViolations(t, screen);
     await expectNoAxeViolations(t, annaPage);
     await expectNoAxeViolations(t, brunoPage);
@@ -99,8 +105,8 @@ whenBrowserAvailable(() => {
 
     await Promise.all([presenter.waitForURL(`${base}/present`), presenter.getByRole("button", { name: "Finish and post the ranking" }).click()]);
     await presenter.getByText("The final ranking is posted in the stream.").waitFor();
-    await screen.getByRole("heading", { name: "Final ranking" }).waitFor();
-    await annaPage.getByText("The quiz is over.").waitFor();
+    await screen.getByRole("heading", { name: "Final ranking" }).waitFor(live);
+    await annaPage.getByText("The quiz is over.").waitFor(live);
     await expectNoAxeViolations(t, screen);
     await expectNoAxeViolations(t, presenter);
 
@@ -111,9 +117,11 @@ whenBrowserAvailable(() => {
     await expectNoAxeViolations(t, annaPage);
     t.false(await hasHorizontalScroll(annaPage));
 
-    t.deepEqual(presenterWatch.problems, []);
-    t.deepEqual(screenWatch.problems, []);
-    for (const entry of phones) t.deepEqual(entry.watch.problems, []);
+    // A periodic refresh that a click on a form happened to cut short is no problem (the next page shows the state).
+    const real = (problems: string[]) => problems.filter((problem) => !/\/live(\/present|\/screen)?\?partial=1 net::ERR_ABORTED$/.test(problem));
+    t.deepEqual(real(presenterWatch.problems), []);
+    t.deepEqual(real(screenWatch.problems), []);
+    for (const entry of phones) t.deepEqual(real(entry.watch.problems), []);
     for (const entry of phones) await entry.close();
     await presenting.close();
   });
