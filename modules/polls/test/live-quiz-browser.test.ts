@@ -107,6 +107,8 @@ whenBrowserAvailable(() => {
     await presenter.getByText("The final ranking is posted in the stream.").waitFor();
     await screen.getByRole("heading", { name: "Final ranking" }).waitFor(live);
     await annaPage.getByText("The quiz is over.").waitFor(live);
+    t.deepEqual(await annaPage.locator(".poll-live-ranking li").allInnerTexts(), ["Anna Answer 2 points", "Bruno Bright 0 points"]);
+    await expectNoAxeViolations(t, annaPage);
     await expectNoAxeViolations(t, screen);
     await expectNoAxeViolations(t, presenter);
 
