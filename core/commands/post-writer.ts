@@ -37,10 +37,13 @@ export function createPost(services: PostWriterServices, policy: ContentPolicy, 
   });
 }
 
-/** Loads a post's content row by id, or 404 when it does not exist or the viewer may not read it. */
+/**
+ * Loads a content row by id, or 404 when it does not exist, the viewer may not read it, or its module is
+ * switched off where it lives (as if it were not there, like the streams and search).
+ */
 export async function readableContent(policy: ContentPolicy, id: number): Promise<Content> {
   const content = await Content.findByPk(id);
-  if (!content || !(await policy.canRead(content))) throw notFound();
+  if (!content || !(await policy.canOpen(content))) throw notFound();
   return content;
 }
 

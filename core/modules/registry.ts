@@ -85,6 +85,15 @@ export class ModuleRegistry {
     return definition && (definition.moduleId === "core" || this.isEnabled(definition.moduleId)) ? definition : null;
   }
 
+  /** Whether a content's module is on in the content's container: core's types always, a module's by its switch there. */
+  async isContentSwitchedOn(content: { type: string; containerType: string; containerId: number }): Promise<boolean> {
+    const definition = this.contentTypes.get(content.type);
+    if (!definition || definition.moduleId === "core") return Boolean(definition);
+    // As moduleGateSql: only where the module is chosen per container does that container's switch count.
+    if (!this.definition(definition.moduleId)?.scopes.includes(content.containerType)) return this.isEnabled(definition.moduleId);
+    return this.isEnabledIn(definition.moduleId, { type: content.containerType, id: content.containerId });
+  }
+
   /** Imports module code and binds its models; failures are recorded, never thrown. */
   async load(modulePaths: string[]) {
     this.discovered = await discoverModules(modulePaths, this.logger);

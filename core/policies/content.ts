@@ -6,6 +6,8 @@ import type { Container, ContainerTypeDefinition } from "../modules/container-ty
 export interface PolicyTypes {
   containerType(type: string): ContainerTypeDefinition | null;
   contentType(type: string): object | null;
+  /** Whether the module owning this content is on in its container (core's own types always are). */
+  isContentSwitchedOn?(content: Pick<Content, "type" | "containerType" | "containerId">): Promise<boolean>;
 }
 
 /** Container roles that manage a container (pin, announce, @-mention everyone) and that moderate its content. */
@@ -98,6 +100,14 @@ export class ContentPolicy {
     if (content.hiddenAt && !(await this.canModerate(content))) return false;
     if (content.deletedAt && content.authorId !== this.user?.id && !(await this.canModerate(content))) return false;
     return true;
+  }
+
+  /**
+   * canRead, and the content's module on in its container: for one content opened by its address (its page,
+   * comments, reactions). Lists and search apply the same switch in SQL (moduleGateSql).
+   */
+  async canOpen(content: Content): Promise<boolean> {
+    return (await this.canRead(content)) && (await (this.registry.isContentSwitchedOn?.(content) ?? true));
   }
 
   /** Keeps the contents the user may read, in order: one readable-set lookup per container type. */

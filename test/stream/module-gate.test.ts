@@ -1,4 +1,5 @@
 import path from "node:path";
+import { QueryTypes } from "sequelize";
 import test from "ava";
 import { fixtureModules, startApp, type TestApp } from "../helpers/app.ts";
 import type { Client } from "../helpers/client.ts";
@@ -90,4 +91,23 @@ test.serial("a memo written while on, in a group that then switches the module o
   t.is((await switchModule(offGroup, "enabled")).status, 302);
   const again = (await reader.get("/")).text;
   t.is(contentLinks(again)[0], memo, "on again: back on top");
+});
+
+test.serial("a memo in a group that switched the module off does not open by its address either, nor take comments or reactions", async (t) => {
+  t.is((await switchModule(offGroup, "enabled")).status, 302);
+  const memo = await postMemo(offGroup, "Addressed memo");
+  t.is((await reader.get(`/c/${memo}`)).status, 200, "on: it opens");
+  t.is((await switchModule(offGroup, "disabled")).status, 302);
+  for (const client of [reader, owner]) {
+    const page = await client.get(`/c/${memo}`);
+    t.is(page.status, 404, "off: as if it were not there, for a member and for the group's owner");
+    t.false(page.text.includes("Addressed memo"));
+  }
+  const comment = await reader.post(`/c/${memo}/comments`, { body: "Still here?" });
+  t.is(comment.status, 404, "no comment on it");
+  t.is((await reader.post(`/c/${memo}/react`, { kind: "like" })).status, 404, "no reaction on it");
+  const [{ count }] = await app.app.sequelize.query<{ count: number }>("SELECT COUNT(*) AS count FROM comments WHERE content_id = :memo", { replacements: { memo }, type: QueryTypes.SELECT });
+  t.is(Number(count), 0, "nothing written");
+  t.is((await switchModule(offGroup, "enabled")).status, 302);
+  t.is((await reader.get(`/c/${memo}`)).status, 200, "on again: it opens again");
 });
