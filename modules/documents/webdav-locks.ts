@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { DataTypes, Model, Op, Sequelize as S, UniqueConstraintError, type WhereOptions, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from "sequelize";
+import { DataTypes, Model, Op, Sequelize as S, UniqueConstraintError, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize, type Transaction, type WhereOptions } from "sequelize";
 import type { Container } from "../../core/sdk/index.ts";
 import { Document, Folder } from "./models.ts";
 import { nameKey } from "./names.ts";
@@ -13,6 +13,8 @@ import { nameKey } from "./names.ts";
 
 /** A lock asked without a Timeout lasts an hour; a longer one (or "Infinite") is cut to four hours. Clients refresh. */
 export const defaultLockSeconds = 3600;
+/** The first key of the PostgreSQL advisory locks that take WebDAV lock requests in turn, one space at a time ("DAVL"). */
+const lockNamespace = 0x4441564c;
 export const maxLockSeconds = 4 * 3600;
 
 export class DavLock extends Model<InferAttributes<DavLock>, InferCreationAttributes<DavLock>> {
@@ -67,21 +69,21 @@ export const keyAndAncestors = (key: string) => key.split("/").map((_, index, pa
 const under = (key: string) => S.where(S.fn("substr", S.col("path_key"), 1, [...key].length + 1), `${key}/`);
 
 /** The locks still running on these paths, and (with below) on anything under that path. */
-export async function activeLocks(keys: string[], below?: string): Promise<DavLock[]> {
+export async function activeLocks(keys: string[], below?: string, transaction?: Transaction): Promise<DavLock[]> {
   const or: WhereOptions<DavLock>[] = [{ pathHash: [...new Set(keys)].map(hashOf) }];
   if (below !== undefined) or.push(under(below));
-  return withoutStale(await DavLock.findAll({ where: { expiresAt: { [Op.gt]: new Date() }, [Op.or]: or }, order: [["id", "ASC"]] }));
+  return withoutStale(await DavLock.findAll({ where: { expiresAt: { [Op.gt]: new Date() }, [Op.or]: or }, order: [["id", "ASC"]], transaction }), transaction);
 }
 
 /**
  * Ends (and leaves out) the locks whose document or folder is no longer at the locked address: deleted,
  * renamed or moved on the web pages. Two queries at most, whatever the number of locks.
  */
-async function withoutStale(locks: DavLock[]): Promise<DavLock[]> {
+async function withoutStale(locks: DavLock[], transaction?: Transaction): Promise<DavLock[]> {
   const documentIds = locks.flatMap((lock) => (lock.documentId ? [lock.documentId] : []));
   const folderIds = locks.flatMap((lock) => (lock.folderId ? [lock.folderId] : []));
-  const documents = new Map(documentIds.length ? (await Document.findAll({ where: { id: documentIds } })).map((document) => [document.id, document]) : []);
-  const folders = new Map(folderIds.length ? (await Folder.findAll({ where: { id: folderIds } })).map((folder) => [folder.id, folder]) : []);
+  const documents = new Map(documentIds.length ? (await Document.findAll({ where: { id: documentIds }, transaction })).map((document) => [document.id, document]) : []);
+  const folders = new Map(folderIds.length ? (await Folder.findAll({ where: { id: folderIds }, transaction })).map((folder) => [folder.id, folder]) : []);
   const lastKey = (lock: DavLock) => lock.pathKey.slice(lock.pathKey.lastIndexOf("/") + 1);
   const stale = locks.filter((lock) => {
     if (lock.documentId) {
@@ -94,7 +96,7 @@ async function withoutStale(locks: DavLock[]): Promise<DavLock[]> {
     }
     return false;
   });
-  if (stale.length) await DavLock.destroy({ where: { id: stale.map((lock) => lock.id) } });
+  if (stale.length) await DavLock.destroy({ where: { id: stale.map((lock) => lock.id) }, transaction });
   return locks.filter((lock) => !stale.includes(lock));
 }
 
@@ -157,7 +159,11 @@ export function lockSeconds(header: string): number {
 
 /**
  * Takes a new exclusive lock, or null when another one covers the path, the path's folder tree (for depth
- * infinity) or it (one per path: two processes at once, the unique index lets one win). Expired rows are swept.
+ * infinity) or it. Expired rows are swept. The check and the insert are one transaction taken in turn per space,
+ * whatever the process: on PostgreSQL under an advisory lock on the space's name (held until the commit), on
+ * SQLite by its one writer at a time (transactions there are IMMEDIATE). So a folder's depth-infinity lock and a
+ * lock on a file inside it, asked at the same moment of two processes, cannot both be granted; the unique index
+ * on the path stays as a last guard.
  */
 export async function createLock(
   userId: number,
@@ -169,10 +175,18 @@ export async function createLock(
   seconds: number,
 ): Promise<DavLock | null> {
   await DavLock.destroy({ where: { expiresAt: { [Op.lte]: new Date() } } });
-  const existing = await activeLocks(keyAndAncestors(key), depth < 0 ? key : undefined);
-  if (existing.some((lock) => covers(lock, key) || lock.pathKey.startsWith(`${key}/`))) return null;
+  const sequelize = DavLock.sequelize!;
   try {
-    return await DavLock.create({ token: `urn:uuid:${randomUUID()}`, userId, pathKey: key, pathHash: hashOf(key), href, ...target, depth, owner, timeoutSeconds: seconds, expiresAt: new Date(Date.now() + seconds * 1000) });
+    return await sequelize.transaction(async (transaction) => {
+      const space = key.split("/")[0];
+      if (sequelize.getDialect() === "postgres") await sequelize.query("SELECT pg_advisory_xact_lock(:namespace, hashtext(:space))", { replacements: { namespace: lockNamespace, space }, transaction });
+      const existing = await activeLocks(keyAndAncestors(key), depth < 0 ? key : undefined, transaction);
+      if (existing.some((lock) => covers(lock, key) || lock.pathKey.startsWith(`${key}/`))) return null;
+      return DavLock.create(
+        { token: `urn:uuid:${randomUUID()}`, userId, pathKey: key, pathHash: hashOf(key), href, ...target, depth, owner, timeoutSeconds: seconds, expiresAt: new Date(Date.now() + seconds * 1000) },
+        { transaction },
+      );
+    });
   } catch (error) {
     if (error instanceof UniqueConstraintError) return null;
     throw error;
