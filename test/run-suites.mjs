@@ -14,11 +14,11 @@ const postgresUrl = process.env.AGORA_TEST_DATABASE_URL;
 const templateRun = randomBytes(4).toString("hex");
 const runs = [{ name: "SQLite", env: { AGORA_TEST_DATABASE_URL: "" }, args }];
 if (postgresUrl) runs.push({ name: "PostgreSQL", env: { AGORA_TEST_DATABASE_URL: postgresUrl }, args });
-// A full run only (files named on the command line are run as asked). Not again: s3-storage (on a bucket
-// already) and the browser test (its uploads are the pages' own, tested above; it is the slow one).
+// A full run only (files named on the command line are run as asked). Not again: the files on a bucket
+// already (*s3*) and the browser tests (their uploads are the pages' own, tested above; they are the slow ones).
 if (args.length === 0) {
   const documents = readdirSync("modules/documents/test")
-    .filter((name) => name.endsWith(".test.ts") && !["s3-storage.test.ts", "browser.test.ts"].includes(name))
+    .filter((name) => name.endsWith(".test.ts") && !/s3|browser/.test(name))
     .map((name) => `modules/documents/test/${name}`);
   runs.push({ name: "SQLite, documents on S3", env: { AGORA_TEST_DATABASE_URL: "", AGORA_TEST_S3: "1" }, args: documents });
 }

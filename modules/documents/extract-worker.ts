@@ -15,8 +15,8 @@ export interface ExtractTask {
   page: boolean;
 }
 
-/** What it posts: the text first, then (for a PDF, when asked) the first page as a PNG. */
-export type ExtractMessage = { text: string | null } | { page: Uint8Array | null };
+/** What it posts: that its code is loaded (the clock starts then), the text, then (for a PDF, when asked) the first page as a PNG. */
+export type ExtractMessage = { ready: true } | { text: string | null } | { page: Uint8Array | null };
 
 const task = workerData as ExtractTask;
 const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
@@ -25,9 +25,11 @@ const post = (message: ExtractMessage) => parentPort!.postMessage(message);
 if (task.mime === "application/pdf") {
   // Loaded only for PDFs: PDF.js and the canvas are the heavy part.
   const { pdfFirstPage, pdfText } = await import("./pdf.ts");
+  post({ ready: true });
   post({ text: await pdfText(bytes).then((text) => text.slice(0, task.characters), () => null) });
   if (task.page) post({ page: await pdfFirstPage(bytes).catch(() => null) });
 } else {
+  post({ ready: true });
   const parts = officeParts[task.mime];
   post({ text: parts ? await officeText(bytes, parts).then((text) => text.slice(0, task.characters), () => null) : null });
 }

@@ -3,10 +3,11 @@ import type { ExtractMessage, ExtractTask } from "./extract-worker.ts";
 
 /**
  * Bounds of the extraction worker: its JavaScript heap (a zip bomb's text, a PDF's thousands of drawing
- * operations) and its whole run, start included. Past either the worker is ended and the file simply has no
- * text or preview. Tests lower them to meet them quickly.
+ * operations) and the time its work takes once its code is loaded; loading (PDF.js, the canvas: a second or
+ * two, more on a busy machine) has its own, looser bound. Past any of them the worker is ended and the file
+ * simply has no text or preview. Tests lower them to meet them quickly.
  */
-export const workerLimits = { heapMb: 256, ms: 20_000 };
+export const workerLimits = { heapMb: 256, ms: 20_000, startMs: 60_000 };
 
 /** What a worker run gave: the text and the first page it reached, and why it ended early if it did. */
 export interface Extracted {
@@ -40,12 +41,16 @@ export function extractInWorker(task: ExtractTask): Promise<Extracted> {
     }
     worker.stdout.resume();
     worker.stderr.resume();
-    const timer = setTimeout(() => {
+    const stop = () => {
       result.failure ??= "timeout";
       void worker.terminate();
-    }, workerLimits.ms);
+    };
+    let timer = setTimeout(stop, workerLimits.startMs);
     worker.on("message", (message: ExtractMessage) => {
-      if ("text" in message) result.text = message.text;
+      if ("ready" in message) {
+        clearTimeout(timer);
+        timer = setTimeout(stop, workerLimits.ms);
+      } else if ("text" in message) result.text = message.text;
       else result.page = message.page ? Buffer.from(message.page) : null;
     });
     worker.on("error", (error: NodeJS.ErrnoException) => {

@@ -642,7 +642,7 @@ function pdfWithText(words: string): Buffer {
 
 test.serial("PDFs: their text goes into search and their first page is drawn as a preview, in background work", async (t) => {
   t.is((await upload(member, docs, [{ name: "brochure.pdf", data: pdfWithText("Lighthouse maintenance schedule") }])).status, 302);
-  await queueDrained();
+  await queueDrained(30_000); // a worker thread loads PDF.js for each file: seconds on a busy machine
   const brochure = (await documentNamed("brochure.pdf"))!;
   const [version] = await sql<{ extracted_text: string; preview_file_id: number | null }>("SELECT extracted_text, preview_file_id FROM documents_versions WHERE document_id = :id", { id: brochure.id });
   t.is(version.extracted_text, "Lighthouse maintenance schedule");
@@ -659,7 +659,7 @@ test.serial("PDFs: their text goes into search and their first page is drawn as 
   t.deepEqual(contentLinks((await search(other.client, "lighthouse maintenance")).main), [content.id]);
   // A broken PDF costs a bounded effort and leaves no preview.
   t.is((await upload(member, docs, [{ name: "broken.pdf", data: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n") }])).status, 302);
-  await queueDrained();
+  await queueDrained(30_000); // a worker thread loads PDF.js for each file: seconds on a busy machine
   const [broken] = await sql<{ extracted_text: string | null; preview_file_id: number | null }>("SELECT extracted_text, preview_file_id FROM documents_versions WHERE doc_name = 'broken.pdf'");
   t.is(broken.extracted_text, "");
   t.is(broken.preview_file_id, null);

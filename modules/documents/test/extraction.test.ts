@@ -76,15 +76,15 @@ test.serial("a zip bomb whose text never finishes parsing is stopped by the cloc
   // 2 MB of "<" without a ">": stripping its tags takes hours (quadratic), inside a small zip.
   t.is((await upload([{ name: "bomb.docx", data: word(`<w:document>${"<".repeat(2_000_000)}`) }])).status, 302);
   const started = Date.now();
-  await queueDrained();
-  t.true(Date.now() - started < 15_000, "ended by the worker's clock, not run to its end");
+  await queueDrained(30_000);
+  t.true(Date.now() - started < 30_000, "ended by the worker's clock, not run to its end (hours)");
   const bomb = await versionOf("bomb.docx");
   t.is(bomb.extracted_text, "", "extracted as nothing");
   t.is(bomb.preview_file_id, null);
   await listed(t, "bomb.docx");
   workerLimits.ms = defaults.ms;
   t.is((await upload([{ name: "after.docx", data: word(paragraph("Lighthouse keepers' rota")) }])).status, 302);
-  await queueDrained();
+  await queueDrained(30_000);
   t.is((await versionOf("after.docx")).extracted_text, "Lighthouse keepers' rota", "the next extraction works");
 });
 
@@ -92,21 +92,21 @@ test.serial("a file whose text exhausts the worker's heap ends the worker only: 
   workerLimits.heapMb = 32;
   // 7.5 MB of paragraphs (within the 8 MB read from one office file): their copies pass a 32 MB heap.
   t.is((await upload([{ name: "heavy.docx", data: word(`<w:document>${"<w:p>abc &amp; déf</w:p>".repeat(300_000)}</w:document>`) }])).status, 302);
-  await queueDrained();
+  await queueDrained(30_000);
   t.is((await versionOf("heavy.docx")).extracted_text, "");
   await listed(t, "heavy.docx");
   t.is((await upload([{ name: "next.docx", data: word(paragraph("Harbour tide tables")) }])).status, 302);
-  await queueDrained();
+  await queueDrained(30_000);
   t.is((await versionOf("next.docx")).extracted_text, "Harbour tide tables");
   workerLimits.heapMb = defaults.heapMb;
   t.is((await upload([{ name: "heavy-again.docx", data: word(`<w:document>${"<w:p>abc &amp; déf</w:p>".repeat(300_000)}</w:document>`) }])).status, 302);
-  await queueDrained();
+  await queueDrained(30_000);
   t.is((await versionOf("heavy-again.docx")).extracted_text?.slice(0, 12), "abc & déf\nab", "the same file within the real cap is read");
 });
 
 test.serial("a PDF page miles long is drawn within a bounded size, and its text is read", async (t) => {
   t.is((await upload([{ name: "scroll.pdf", data: pdf("Endless scroll", 400, 14_000_000) }])).status, 302);
-  await queueDrained();
+  await queueDrained(30_000);
   const scroll = await versionOf("scroll.pdf");
   t.is(scroll.extracted_text, "Endless scroll");
   t.truthy(scroll.preview_file_id, "its first page is drawn");
