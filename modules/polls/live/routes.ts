@@ -114,7 +114,7 @@ export function liveQuizRoutes(host: Host) {
     await finishSession(host.sequelize, session, now);
     const { ranking, participants } = await rankingOf(host.sequelize, session.id);
     try {
-      if (await postFinalRanking(host, host.policyOf(ctx), found.content, session.id, ranking, participants, now)) flash(ctx, "success", "polls:live.rankingPosted");
+      if (await postFinalRanking(host, host.policyOf(ctx), found.content, session, ranking, participants, now)) flash(ctx, "success", "polls:live.rankingPosted");
     } catch (error) {
       // The presenter may no longer post there (an archived group): the run ends without its ranking in the stream.
       host.logger.warn({ err: error, pollId: found.poll.id }, "live quiz ranking not posted");

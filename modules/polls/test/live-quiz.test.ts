@@ -57,7 +57,7 @@ async function quiz(group: CreatedGroup, title: string, extra: Record<string, st
 }
 const sessionOf = async (pollId: number) => (await sql<{ id: number; phase: string; step: number; question_id: number | null }>("SELECT id, phase, step, question_id FROM quiz_live_sessions WHERE poll_id = :pollId", { pollId }))[0];
 const answerRows = (sessionId: number) => sql<{ user_id: number; question_id: number; score: number; bonus: number }>("SELECT user_id, question_id, score, bonus FROM quiz_live_answers WHERE session_id = :sessionId ORDER BY user_id, question_id", { sessionId });
-const rankings = (sessionId: number) => sql<{ id: number; author_id: number; container_id: number }>("SELECT id, author_id, container_id FROM contents WHERE type = 'quiz-live-ranking' AND ref_id = :sessionId", { sessionId });
+const rankings = (pollId: number) => sql<{ id: number; author_id: number; container_id: number }>("SELECT id, author_id, container_id FROM contents WHERE type = 'quiz-live-ranking' AND ref_id = :pollId", { pollId });
 
 test.serial("a live run: presenter moves, participants answer once, late answers refused, projector, opt-out, the ranking posted once", async (t) => {
   const { clock } = await import("../clock.ts");
@@ -152,11 +152,11 @@ test.serial("a live run: presenter moves, participants answer once, late answers
     t.is((await author.client.post(`${base}/next`, { step: "5" })).status, 409, "no question left");
     const finishes = await Promise.all([author.client, moderator.client, author.client, moderator.client].map((client) => client.post(`${base}/finish`, {})));
     t.deepEqual(finishes.map((response) => response.status), [303, 303, 303, 303]);
-    const [posted, ...more] = await rankings(session.id);
+    const [posted, ...more] = await rankings(pollId);
     t.is(more.length, 0, "exactly one ranking entry");
     t.is(posted.container_id, room.id);
     t.is((await author.client.post(`${base}/finish`, {})).status, 303);
-    t.is((await rankings(session.id)).length, 1, "finishing again posts nothing more");
+    t.is((await rankings(pollId)).length, 1, "finishing again posts nothing more");
     t.like(await sessionOf(pollId), { phase: "finished" });
     t.false((await anna.client.get(room.url)).text.includes("Live now"), "not once it is finished");
     const stream = (await carla.client.get(room.url)).text;
