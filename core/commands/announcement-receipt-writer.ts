@@ -4,6 +4,7 @@ import type { Content } from "../models/content.ts";
 import type { User } from "../models/user.ts";
 import { isOwnAnnouncement } from "../content/announcements/lookup.ts";
 import { HttpError } from "../http/errors.ts";
+import { recordFirstMoment } from "../content/receipts.ts";
 
 type Answer = "dismissedAt" | "acknowledgedAt";
 
@@ -12,7 +13,8 @@ async function recordAnswer(sequelize: Sequelize, announcement: Announcement, re
   await sequelize.transaction(async (transaction) => {
     const key = { announcementId: announcement.id, userId: reader.id };
     await AnnouncementReceipt.bulkCreate([key], { ignoreDuplicates: true, transaction });
-    await AnnouncementReceipt.update({ [answer]: new Date() }, { where: { ...key, [answer]: null }, transaction });
+    // The receipt code modules' read receipts share (core/content/receipts.ts).
+    await recordFirstMoment(sequelize, "announcement_receipts", answer === "acknowledgedAt" ? "acknowledged_at" : "dismissed_at", { announcement_id: announcement.id, user_id: reader.id }, transaction);
   });
 }
 

@@ -37,6 +37,7 @@ import { loadEntries } from "../content/entries.ts";
 import { containerStreamPage } from "../content/container-stream.ts";
 import { containerModules } from "./container-modules.ts";
 import { composerFor } from "../content/composer.ts";
+import { containerMembers } from "../people/container-members.ts";
 
 export interface HostServices {
   logger: Logger;
@@ -98,6 +99,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
     entryDecorators: (decorator) => void registrations.entryDecorators.push(decorator),
     adminRoutes: (router) => void registrations.adminRouters.push(router as unknown as Router),
     rawRoutes: (router) => void registrations.rawRouters.push(router as unknown as Router),
+    members: (container, options) => containerMembers(services.sequelize, services.registry.containerType(container.type), container, options),
     containerNamed: async (type, slug, user) => {
       const definition = services.registry.containerType(type);
       const container = definition ? await definition.resolve(slug) : null;

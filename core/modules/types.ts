@@ -27,6 +27,8 @@ export type { ModuleJobContext, ScheduledWork } from "./scheduled-work.ts";
 // Containers are what the policy layer reads (core/policies/content.ts): declared below this contract, in a leaf file.
 import type { Container, ContainerTypeDefinition } from "./container-types.ts";
 export type { Container, ContainerNotificationLevel, ContainerTypeDefinition } from "./container-types.ts";
+import type { MembersPage, MembersQuery } from "../people/container-members.ts";
+export type { ContainerMember, MembersPage, MembersQuery } from "../people/container-members.ts";
 
 /** What a module's route handlers find on ctx.state and ctx (re-exported: modules import core types from here). */
 export type { AppState, AppContextExtras } from "../http/context.ts";
@@ -552,6 +554,12 @@ export interface Host {
   rawRoutes<S, C>(router: Router<S, C>): void;
   /** A container of this type by its slug, if this person may read it (the same check as its pages); null otherwise. */
   containerNamed(type: string, slug: string, user: User | null): Promise<Container | null>;
+  /**
+   * A container's active members, in name order, a page at a time (id, display name, user name): a group's
+   * members, or for the company stream every active person but guests. Empty for a viewer who may not read the
+   * container. For pickers (a contest's jurors): `query` narrows by name, `after` takes the previous page's `next`.
+   */
+  members(container: Container, options: MembersQuery): Promise<MembersPage>;
   /** Writes, edits, deletes and restores the module's own content (see ContentApi). */
   readonly content: ContentApi;
   /** Removes and archives containers of the types this module registered, with every module's hooks (see ContainerApi). */

@@ -72,6 +72,7 @@ export default defineModule({
     await Document.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
     await Folder.destroy({ where: { containerType: container.type, containerId: container.id }, transaction, force: true }); // trashed ones too
     await Batch.destroy({ where: { containerType: container.type, containerId: container.id }, transaction });
+    await moduleHost?.readReceipts.forget(documents.map((document) => `document:${document.id}`), { transaction });
     await moduleHost?.sequelize.query("DELETE FROM documents_usage WHERE container_type = :type AND container_id = :id", { replacements: { type: container.type, id: container.id }, transaction });
     // The rows now, the bytes once the removal commits.
     const fileIds = versions.flatMap((version) => (version.previewFileId ? [version.fileId, version.previewFileId] : [version.fileId]));

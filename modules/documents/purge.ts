@@ -21,6 +21,7 @@ export async function purgeTrash(host: Host, now = new Date()) {
       const previews = [...new Set(versions.map((version) => version.previewFileId).filter((id): id is number => id !== null))];
       const fileIds = [...new Set(versions.map((version) => version.fileId))];
       await Version.destroy({ where: { documentId: ids }, transaction });
+      await host.readReceipts.forget(ids.map((id) => `document:${id}`), { transaction });
       await Document.destroy({ where: { id: ids }, transaction });
       const kept = fileIds.length
         ? await host.sequelize.query<{ file_id: number }>("SELECT DISTINCT file_id FROM documents_versions WHERE file_id IN (:fileIds)", { replacements: { fileIds }, type: QueryTypes.SELECT, transaction })

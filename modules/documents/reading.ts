@@ -1,4 +1,4 @@
-import { Op, QueryTypes } from "sequelize";
+import { Op } from "sequelize";
 import { HttpError, User, type Container, type Host } from "../../core/sdk/index.ts";
 import { baseOf, permissions } from "./access.ts";
 import type { Document } from "./models.ts";
@@ -23,16 +23,12 @@ export async function readersNamed(host: Host, container: Container, raw: string
   return readers;
 }
 
-/** Asks readers to confirm they read a document: one row each (asking again keeps the first), one notification each. */
+/** The subject of a document's read receipts (host.readReceipts, the receipts announcements use too). */
+export const readingSubject = (documentId: number) => `document:${documentId}`;
+
+/** Asks readers to confirm they read a document: one receipt each (asking again keeps the first), one notification each. */
 export async function askToRead(host: Host, container: Container, document: Document, readers: User[], by: User) {
-  const now = new Date();
-  for (const reader of readers) {
-    await host.sequelize.query(
-      `INSERT INTO documents_read_requests (document_id, user_id, requested_by, requested_at) VALUES (:documentId, :userId, :by, :now)
-       ON CONFLICT (document_id, user_id) DO NOTHING`,
-      { replacements: { documentId: document.id, userId: reader.id, by: by.id, now } },
-    );
-  }
+  await host.readReceipts.ask(readingSubject(document.id), readers.map((reader) => reader.id), by.id);
   await host.notify({
     type: readRequestType,
     recipients: readers.map((reader) => reader.id),
@@ -49,24 +45,17 @@ export interface ReadReceipts {
   waiting: string[];
 }
 
-/** Who was asked to read a document and who confirmed, in one query. */
+/** Who was asked to read a document and who confirmed. */
 export async function receiptsOf(host: Host, document: Document, viewerId: number): Promise<ReadReceipts> {
-  const rows = await host.sequelize.query<{ user_id: number; display_name: string; confirmed_at: string | Date | null }>(
-    `SELECT r.user_id, u.display_name, r.confirmed_at FROM documents_read_requests r JOIN users u ON u.id = r.user_id
-     WHERE r.document_id = :id ORDER BY u.display_name, r.user_id`,
-    { replacements: { id: document.id }, type: QueryTypes.SELECT },
-  );
+  const rows = await host.readReceipts.list(readingSubject(document.id));
   return {
-    isAskedOfViewer: rows.some((row) => Number(row.user_id) === viewerId && !row.confirmed_at),
-    confirmed: rows.filter((row) => row.confirmed_at).map((row) => ({ name: row.display_name, at: new Date(row.confirmed_at!) })),
-    waiting: rows.filter((row) => !row.confirmed_at).map((row) => row.display_name),
+    isAskedOfViewer: rows.some((row) => row.userId === viewerId && !row.acknowledgedAt),
+    confirmed: rows.filter((row) => row.acknowledgedAt).map((row) => ({ name: row.displayName, at: row.acknowledgedAt! })),
+    waiting: rows.filter((row) => !row.acknowledgedAt).map((row) => row.displayName),
   };
 }
 
 /** The reader confirms: only their own request, once (confirming again keeps the first time). False when they were not asked. */
-export async function confirmReading(host: Host, document: Document, readerId: number): Promise<boolean> {
-  const replacements = { now: new Date(), id: document.id, userId: readerId };
-  await host.sequelize.query("UPDATE documents_read_requests SET confirmed_at = :now WHERE document_id = :id AND user_id = :userId AND confirmed_at IS NULL", { replacements });
-  const [asked] = await host.sequelize.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM documents_read_requests WHERE document_id = :id AND user_id = :userId", { replacements, type: QueryTypes.SELECT });
-  return Number(asked?.n ?? 0) > 0;
+export function confirmReading(host: Host, document: Document, readerId: number): Promise<boolean> {
+  return host.readReceipts.acknowledge(readingSubject(document.id), readerId);
 }

@@ -52,7 +52,7 @@ test.serial("a folder cannot be created, renamed or moved onto a file's name, no
   t.is((await moderator.client.post(`${docs}/folders`, { parent: String(drafts), name: "Report.txt" })).status, 302, "inside another folder it is free");
   const inner = await folderId("Report.txt");
   t.is((await moderator.client.post(`${docs}/f/${inner}/move`, { parent: "" })).status, 409, "moved up beside the file");
-  t.is((await world.sql<{ parent_id: number }>("SELECT parent_id FROM documents_folders WHERE id = :inner", { inner }))[0].parent_id, drafts);
+  t.is((await world.sql<{ parent_id: number }>("SELECT parent_id FROM documents_folders WHERE id = :inner", { inner }))[0].parent_id, drafts!);
 
   // Files: renamed or moved onto a folder's name.
   t.is((await upload(member, docs, [text("x", "notes.txt")])).status, 302);
