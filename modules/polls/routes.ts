@@ -137,13 +137,20 @@ export function pollRoutes(host: Host) {
     };
     const item = await itemFor(ctx, content);
     const questions = item.questions.filter((question) => question.options.length > 0);
-    // A contest's jury: its jurors' user names, one a line, and the weight of their average in the final ranking.
+    // A contest's jury: its jurors (ticked), the container's members found by the search box (host.members, a
+    // page at a time, a plain GET form), and the weight of the jury's average in the final ranking.
     let jury = null;
     if (poll.kind === "contest") {
       const jurors = await PollJuror.findAll({ where: { pollId: poll.id }, attributes: ["userId"], order: [["id", "ASC"]] });
-      const people = await User.findAll({ where: { id: jurors.map((juror) => juror.userId) }, attributes: ["id", "username"] });
-      const nameOf = new Map(people.map((person) => [person.id, person.username]));
-      jury = { jurors: jurors.flatMap((juror) => nameOf.get(juror.userId) ?? []).join("\n"), weight: poll.juryWeight, isOpen: item.isOpen };
+      const people = await User.findAll({ where: { id: jurors.map((juror) => juror.userId) }, attributes: ["id", "username", "displayName"] });
+      const personOf = new Map(people.map((person) => [person.id, { id: person.id, name: person.displayName, handle: person.username }]));
+      const seated = jurors.flatMap((juror) => personOf.get(juror.userId) ?? []);
+      const query = typeof ctx.query.jurorQuery === "string" ? ctx.query.jurorQuery.trim().slice(0, 100) : "";
+      const after = typeof ctx.query.jurorsAfter === "string" ? ctx.query.jurorsAfter : undefined;
+      const found = await host.members({ type: content.containerType, id: content.containerId, slug: "", name: "" }, { viewer: ctx.state.user!, query, limit: 20, after });
+      const chosen = new Set(seated.map((person) => person.id));
+      const more = found.next ? `/polls/${content.id}/settings?${new URLSearchParams({ jurorQuery: query, jurorsAfter: found.next })}#jury` : null;
+      jury = { seated, query, found: found.members.filter((member) => !chosen.has(member.id)), more, weight: poll.juryWeight, isOpen: item.isOpen };
     }
     return { title: ctx.state.t("polls:settings.title"), content, poll, values, isLocked: item.participants > 0, questions, jury };
   };
@@ -169,7 +176,8 @@ export function pollRoutes(host: Host) {
 
   // A contest's jury, named by its author among the container's members until the close (see jury.ts for the ranking).
   const juryForm = z.object({
-    jurors: z.string().max(5000, "polls:errors.jurors").default(""),
+    // The ticked members' ids (one checkbox each); none is no jury.
+    juror: z.union([z.string(), z.array(z.string())]).default([]).transform((value) => [value].flat()),
     // A whole number 0–100 (an empty field is refused, not read as 0).
     juryWeight: z.string({ message: "polls:errors.juryWeight" }).trim().regex(/^\d{1,3}$/, "polls:errors.juryWeight").transform(Number).refine((weight) => weight <= 100, "polls:errors.juryWeight"),
   });
@@ -178,17 +186,18 @@ export function pollRoutes(host: Host) {
     if (poll.kind !== "contest") throw notFound();
     if (!poll.isOpenAt(clock.now())) throw closedError();
     const form = validateForm(juryForm, ctx.state.body);
-    if (form.errors) throw new HttpError(422, form.errors.juryWeight ?? form.errors.jurors ?? "polls:errors.jurors");
-    const names = [...new Set(form.data.jurors.split(/[\s,]+/).map((name) => name.trim()).filter((name) => name !== ""))];
-    if (names.length > 50) throw new HttpError(422, "polls:errors.jurors");
-    const people = names.length > 0 ? await User.findAll({ where: { username: names } }) : [];
-    if (people.length !== names.length) throw new HttpError(422, "polls:errors.jurorUnknown");
+    if (form.errors) throw new HttpError(422, form.errors.juryWeight ?? form.errors.juror ?? "polls:errors.jurors");
+    if (!form.data.juror.every((id) => /^[1-9]\d{0,9}$/.test(id))) throw new HttpError(422, "polls:errors.jurorUnknown");
+    const chosen = [...new Set(form.data.juror.map(Number))];
+    if (chosen.length > 50) throw new HttpError(422, "polls:errors.jurors");
+    const people = chosen.length > 0 ? await User.findAll({ where: { id: chosen } }) : [];
+    if (people.length !== chosen.length) throw new HttpError(422, "polls:errors.jurorUnknown");
     // Only active members of the contest's container may judge it.
     for (const person of people) {
       if (!person.isActive || (await host.policyFor(person).roleIn(content)) === "") throw new HttpError(422, "polls:errors.jurorNotMember");
     }
-    // In the order the author gave them.
-    const ids = names.map((name) => people.find((person) => person.username === name)!.id);
+    // In the order the author ticked them.
+    const ids = chosen;
     await host.sequelize.transaction(async (transaction) => {
       const current = await PollJuror.findAll({ where: { pollId: poll.id }, transaction });
       const dropped = current.filter((juror) => !ids.includes(juror.userId)).map((juror) => juror.userId);

@@ -66,11 +66,15 @@ whenBrowserAvailable(() => {
     const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'contest' AND ref_id = :id", { id: poll.id });
     const contestUrl = `${app.url}/c/${content.id}`;
 
-    // The author names Jo as juror on the contest's settings page.
-    await authorPage.goto(`${app.url}/polls/${content.id}/settings`);
-    const [joRow] = await sql<{ username: string }>("SELECT username FROM users WHERE id = :id", { id: jo.userId });
-    await authorPage.getByLabel("Jurors (user names, one a line)").fill(joRow.username);
-    await Promise.all([authorPage.waitForURL(`${app.url}/polls/${content.id}/settings`), authorPage.getByRole("button", { name: "Save the jury" }).click()]);
+    // The author finds Jo among the members on the contest's settings page and ticks her as juror.
+    const settingsUrl = `${app.url}/polls/${content.id}/settings`;
+    await authorPage.goto(settingsUrl);
+    const search = authorPage.locator("form.poll-jury-search");
+    await search.getByLabel("Find members by name").fill("jo");
+    await Promise.all([authorPage.waitForURL(`${settingsUrl}?jurorQuery=jo#jury`), search.getByRole("button", { name: "Search" }).click()]);
+    await authorPage.getByRole("checkbox", { name: "Jo Juror" }).check();
+    await screenshot(authorPage, "contest-jury-picker");
+    await Promise.all([authorPage.waitForURL(settingsUrl), authorPage.getByRole("button", { name: "Save the jury" }).click()]);
     t.true(await authorPage.getByText("The jury is saved.").isVisible());
     t.deepEqual((await sql<{ user_id: number }>("SELECT user_id FROM poll_jurors WHERE poll_id = :id", { id: poll.id })).map((row) => Number(row.user_id)), [jo.userId]);
 

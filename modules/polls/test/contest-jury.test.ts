@@ -65,22 +65,31 @@ test.serial("a jury named by the author scores entries, hidden until the close; 
   t.is(settings.status, 200);
   t.true(settings.text.includes('action="/polls/' + content.id + '/jury"'), "the settings page has the jury form");
   t.is((await mia.client.get(`${base}/settings`)).status, 403);
-  t.is((await mia.client.post(`${base}/jury`, { jurors: jo.username, juryWeight: "50" })).status, 403, "a member may not name jurors");
-  t.is((await outsider.client.post(`${base}/jury`, { jurors: outsider.username, juryWeight: "50" })).status, 404, "an outsider does not see the contest");
-  const unknown = await author.client.post(`${base}/jury`, { jurors: `${jo.username}\nnobody-by-this-name`, juryWeight: "50" });
+  t.is((await mia.client.post(`${base}/jury`, { juror: String(jo.userId), juryWeight: "50" })).status, 403, "a member may not name jurors");
+  t.is((await outsider.client.post(`${base}/jury`, { juror: String(outsider.userId), juryWeight: "50" })).status, 404, "an outsider does not see the contest");
+  const unknown = await author.client.post(`${base}/jury`, { juror: [String(jo.userId), "999999"], juryWeight: "50" });
   t.is(unknown.status, 422);
   t.true(unknown.text.includes("A juror could not be found"));
-  const notMember = await author.client.post(`${base}/jury`, { jurors: outsider.username, juryWeight: "50" });
+  const notMember = await author.client.post(`${base}/jury`, { juror: String(outsider.userId), juryWeight: "50" });
   t.is(notMember.status, 422);
   t.true(notMember.text.includes("Jurors must be members of the contest"));
-  t.is((await author.client.post(`${base}/jury`, { jurors: jo.username, juryWeight: "150" })).status, 422, "a weight over 100 is refused");
-  for (const weight of ["", "-5", "50.5", "half"]) t.is((await author.client.post(`${base}/jury`, { jurors: jo.username, juryWeight: weight })).status, 422, `weight "${weight}" is refused`);
+  t.is((await author.client.post(`${base}/jury`, { juror: String(jo.userId), juryWeight: "150" })).status, 422, "a weight over 100 is refused");
+  for (const weight of ["", "-5", "50.5", "half"]) t.is((await author.client.post(`${base}/jury`, { juror: String(jo.userId), juryWeight: weight })).status, 422, `weight "${weight}" is refused`);
   t.deepEqual(await jurors(), [], "nothing written");
-  t.is((await author.client.post(`${base}/jury`, { jurors: `${jo.username}\n${carl.username}\n${vic.username}`, juryWeight: "50" })).status, 303);
-  t.is((await author.client.post(`${base}/jury`, { jurors: `${jo.username}\n${carl.username}`, juryWeight: "50" })).status, 303, "Vic taken off the jury");
+  t.is((await author.client.post(`${base}/jury`, { juror: [jo, carl, vic].map((person) => String(person.userId)), juryWeight: "50" })).status, 303);
+  t.is((await author.client.post(`${base}/jury`, { juror: [jo, carl].map((person) => String(person.userId)), juryWeight: "50" })).status, 303, "Vic taken off the jury");
   t.deepEqual((await jurors()).map((row) => Number(row.user_id)), [carl.userId, jo.userId].sort((a, b) => a - b));
   const form = (await author.client.get(`${base}/settings`)).text;
-  t.true(form.includes(`${jo.username}\n${carl.username}`), `the form shows the jurors: ${form.slice(form.indexOf("f-poll-jurors\""), form.indexOf("f-poll-jurors\"") + 200)}`);
+  const ticked = [...form.matchAll(/<input type="checkbox" name="juror" value="(\d+)" checked> ([^<]+) <span class="muted">@([^<]+)<\/span>/g)].map((match) => [Number(match[1]), match[2], match[3]]);
+  t.deepEqual(ticked, [[jo.userId, "Jo Juror", jo.username], [carl.userId, "Carl Colleague", carl.username]], "the form ticks the jurors, in order");
+  // The members to choose from: the group's (host.members), not the outsider; a search narrows them (no JavaScript).
+  const offered = (html: string) => [...html.matchAll(/<input type="checkbox" name="juror" value="(\d+)"> ([^<]+) </g)].map((match) => match[2]);
+  t.deepEqual(offered(form), ["Ann Author", "Gina Groupowner", "Mia Member", "Vic Voter"], "every other member, by name");
+  t.deepEqual(offered((await author.client.get(`${base}/settings?jurorQuery=mia`)).text), ["Mia Member"]);
+  const none = (await author.client.get(`${base}/settings?jurorQuery=otto`)).text;
+  t.deepEqual(offered(none), [], "an outsider is not offered");
+  t.true(none.includes("No other member matches."));
+  t.is((await author.client.get(`${base}/settings?jurorsAfter=garbage`)).status, 400, "a malformed page cursor is a 400");
 
   const { clock } = await import("../clock.ts");
   clock.now = () => new Date(Date.now() + hour + 60_000);
@@ -141,7 +150,7 @@ test.serial("a jury named by the author scores entries, hidden until the close; 
     t.is((await author.client.post(`${base}/close`, {})).status, 303);
     const late = await jo.client.post(`${base}/jury/scores`, { [`score${sunset}`]: "10" });
     t.is(late.status, 409, "no score after the close");
-    t.is((await author.client.post(`${base}/jury`, { jurors: jo.username, juryWeight: "10" })).status, 409, "nor a change of jury");
+    t.is((await author.client.post(`${base}/jury`, { juror: String(jo.userId), juryWeight: "10" })).status, 409, "nor a change of jury");
     t.is(Number((await scores()).find((row) => Number(row.juror_id) === jo.userId && Number(row.option_id) === sunset)!.score), 2, "unchanged");
     t.is((await jurors()).length, 2);
   } finally {
@@ -180,7 +189,7 @@ test.serial("the author's weight counts: at 0 % the public vote alone decides", 
   const options = await sql<{ id: number; label: string }>("SELECT id, label FROM poll_options WHERE poll_id = :id", { id: poll.id });
   const a = options.find((option) => option.label === "Pun A")!.id;
   const b = options.find((option) => option.label === "Pun B")!.id;
-  t.is((await author.client.post(`${base}/jury`, { jurors: jo.username, juryWeight: "0" })).status, 303);
+  t.is((await author.client.post(`${base}/jury`, { juror: String(jo.userId), juryWeight: "0" })).status, 303);
   const { clock } = await import("../clock.ts");
   clock.now = () => new Date(Date.now() + hour + 60_000);
   try {
@@ -216,7 +225,7 @@ test.serial("a juror who leaves the group no longer counts at the tally; one tak
   const options = await sql<{ id: number; label: string }>("SELECT id, label FROM poll_options WHERE poll_id = :id", { id: poll.id });
   const blue = options.find((option) => option.label === "Blue mug")!.id;
   const red = options.find((option) => option.label === "Red mug")!.id;
-  t.is((await author.client.post(`${base}/jury`, { jurors: [jo.username, lea.username, ray.username].join("\n"), juryWeight: "100" })).status, 303);
+  t.is((await author.client.post(`${base}/jury`, { juror: [jo, lea, ray].map((person) => String(person.userId)), juryWeight: "100" })).status, 303);
   const { clock } = await import("../clock.ts");
   clock.now = () => new Date(Date.now() + hour + 60_000);
   try {
@@ -226,7 +235,7 @@ test.serial("a juror who leaves the group no longer counts at the tally; one tak
     t.is((await sql("SELECT id FROM poll_jury_scores WHERE poll_id = :id", { id: poll.id })).length, 6);
     t.is((await vic.client.post(`${base}/answer`, { [`q${question.id}`]: String(blue) })).status, 303);
 
-    t.is((await author.client.post(`${base}/jury`, { jurors: [jo.username, lea.username].join("\n"), juryWeight: "100" })).status, 303, "Ray taken off the jury");
+    t.is((await author.client.post(`${base}/jury`, { juror: [jo, lea].map((person) => String(person.userId)), juryWeight: "100" })).status, 303, "Ray taken off the jury");
     t.deepEqual((await sql<{ juror_id: number }>("SELECT DISTINCT juror_id FROM poll_jury_scores WHERE poll_id = :id ORDER BY juror_id", { id: poll.id })).map((row) => Number(row.juror_id)), [jo.userId, lea.userId].sort((a, b) => a - b), "Ray's scores went with him");
     t.is((await lea.client.post(`${group.url}/leave`, {})).status, 302, "Lea leaves the group");
     t.is((await lea.client.get(`/c/${content.id}`)).status, 404, "she no longer sees the private group's contest");
