@@ -37,6 +37,7 @@ import { loadEntries } from "../content/entries.ts";
 import { containerStreamPage } from "../content/container-stream.ts";
 import { containerModules } from "./container-modules.ts";
 import { composerFor } from "../content/composer.ts";
+import { moduleReadReceipts } from "../content/receipts.ts";
 import { containerMembers } from "../people/container-members.ts";
 
 export interface HostServices {
@@ -57,6 +58,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
   bindStreamRegistry(services.sequelize, services.registry);
   return {
     moduleId,
+    readReceipts: moduleReadReceipts(services.sequelize, moduleId),
     logger: services.logger.child({ module: moduleId }),
     sequelize: services.sequelize,
     policyOf: (ctx) => policyOf(ctx, services.registry),

@@ -482,6 +482,8 @@ export interface ContainerModules {
 /** The narrow facade a module gets: everything it may touch in core, nothing else. */
 export interface Host {
   readonly moduleId: string;
+  /** Read receipts of what the module asks chosen people to read (core/content/receipts.ts, shared with announcements). */
+  readonly readReceipts: import("../content/receipts.ts").ModuleReadReceipts;
   readonly logger: Logger;
   readonly sequelize: Sequelize;
   /** The request's content policy (one per request): what the signed-in reader may read, post in, edit... */
