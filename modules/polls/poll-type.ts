@@ -6,6 +6,7 @@ import { scheduleClose, scheduleVoting } from "./deadlines.ts";
 import { pollItems, type PollItem } from "./items.ts";
 import { Poll } from "./models.ts";
 import { winnerType } from "./winner.ts";
+import { liveRankingType } from "./live/ranking-post.ts";
 
 export const pollType = "poll";
 export const surveyType = "survey";
@@ -21,7 +22,8 @@ export const ballotTypes = [pollType, surveyType, quizType, contestType];
  */
 export async function removePolls(ids: number[], transaction: Transaction) {
   if (ids.length === 0) return;
-  await Content.destroy({ where: { type: winnerType, refId: ids }, transaction });
+  // A live quiz's final ranking goes the same way (its ref_id is the quiz's poll too).
+  await Content.destroy({ where: { type: [winnerType, liveRankingType], refId: ids }, transaction });
   await Poll.destroy({ where: { id: ids }, transaction });
 }
 

@@ -168,6 +168,17 @@ test.serial("a live run: presenter moves, participants answer once, late answers
     t.true(stream.includes(`href="/c/${contentId}"`));
     t.is((await outsider.client.get(`/c/${posted.id}`)).status, 404, "the ranking stays in the private group");
     t.is((await anna.client.post(`${base}/answer`, { question: q[1], [`q${q[1]}`]: option("2") })).status, 409);
+
+    // The quiz deleted: its ranking stays while the quiz can be restored; deleted for good, both go.
+    t.is((await author.client.post(`/c/${contentId}/delete`, {})).status, 302);
+    t.is((await carla.client.get(`/c/${posted.id}`)).status, 200);
+    t.is((await anna.client.get(base)).status, 404, "no live page for a deleted quiz");
+    await sql("UPDATE contents SET deleted_at = :at WHERE id = :id", { at: new Date(Date.now() - 31 * 24 * 3600_000), id: contentId });
+    const { purgeDeletedContents } = await import("../../../core/content/moderation/purge.ts");
+    t.true((await purgeDeletedContents(app.app)) >= 1);
+    t.deepEqual(await sql("SELECT id FROM contents WHERE id IN (:ids)", { ids: [contentId, posted.id] }), []);
+    t.deepEqual(await sql("SELECT id FROM quiz_live_sessions WHERE poll_id = :pollId", { pollId }), [], "the run went with the quiz");
+    t.deepEqual(await answerRows(session.id), []);
   } finally {
     clock.now = () => new Date();
   }
