@@ -708,10 +708,10 @@ test.serial("required reading: chosen readers are notified, confirm once, and th
   t.is((await member.client.post(`${docs}/d/${code.id}/read-requests`, { readers: `@${otherName}` })).status, 403, "only who may change the file asks");
   t.is((await moderator.client.post(`${docs}/d/${code.id}/read-requests`, { readers: `@${memberName} @${outsiderName}` })).status, 422, "an outsider cannot be asked");
   t.is((await moderator.client.post(`${docs}/d/${code.id}/read-requests`, { readers: "@nobody-at-all" })).status, 422);
-  t.is(await count("documents_read_requests"), 0, "nothing asked after a refusal");
+  t.is(await count("read_receipts", "module_id = 'documents'"), 0, "nothing asked after a refusal");
   t.is((await moderator.client.post(`${docs}/d/${code.id}/read-requests`, { readers: `@${memberName}, ${otherName.toUpperCase()}` })).status, 302);
   t.is((await moderator.client.post(`${docs}/d/${code.id}/read-requests`, { readers: `@${memberName}` })).status, 302, "asking again");
-  t.is(await count("documents_read_requests", "document_id = :id", { id: code.id }), 2);
+  t.is(await count("read_receipts", "module_id = 'documents' AND subject = :subject", { subject: `document:${code.id}` }), 2, "core's read receipts (host.readReceipts)");
   await queueDrained();
   t.true((await notificationsOf(member.userId)).some((notification) => notification.type === "documents.read-request"), "the reader is notified");
   t.false((await notificationsOf(groupAdmin.userId)).some((notification) => notification.type === "documents.read-request"), "no one else");
@@ -720,9 +720,9 @@ test.serial("required reading: chosen readers are notified, confirm once, and th
   t.true(asked.text.includes("You were asked to read this document."));
   t.is((await groupAdmin.client.post(`${docs}/d/${code.id}/read`, {})).status, 403, "not asked: nothing to confirm");
   t.is((await member.client.post(`${docs}/d/${code.id}/read`, {})).status, 302);
-  const [first] = await sql<{ confirmed_at: string }>("SELECT confirmed_at FROM documents_read_requests WHERE user_id = :id", { id: member.userId });
+  const [first] = await sql<{ confirmed_at: string }>("SELECT acknowledged_at AS confirmed_at FROM read_receipts WHERE module_id = 'documents' AND user_id = :id", { id: member.userId });
   t.is((await member.client.post(`${docs}/d/${code.id}/read`, {})).status, 302, "confirming again");
-  const [second] = await sql<{ confirmed_at: string }>("SELECT confirmed_at FROM documents_read_requests WHERE user_id = :id", { id: member.userId });
+  const [second] = await sql<{ confirmed_at: string }>("SELECT acknowledged_at AS confirmed_at FROM read_receipts WHERE module_id = 'documents' AND user_id = :id", { id: member.userId });
   t.deepEqual(second.confirmed_at, first.confirmed_at, "keeps the first time");
   t.false((await member.client.get(`${docs}/d/${code.id}`)).text.includes("You were asked to read this document."));
   const receipts = (await moderator.client.get(`${docs}/d/${code.id}`)).text;
