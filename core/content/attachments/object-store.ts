@@ -1,8 +1,18 @@
 import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  type CompletedPart,
+} from "@aws-sdk/client-s3";
 import type { Config, ObjectStorageConfig } from "../../../config/index.ts";
 import type { ReceivedUpload } from "./received-upload.ts";
 import { newStorageKey, removeQuietly, storedPath } from "./storage.ts";
@@ -66,28 +76,80 @@ function isMissing(error: unknown) {
   return status === 404 || name === "NotFound" || name === "NoSuchKey";
 }
 
+/** Bytes of one part of a multipart upload, and parts sent at once. */
+export const multipartLimits = { partBytes: 8 * 1024 * 1024, parallel: 2, attempts: 3 };
+
 export function s3Backend(uploadsDir: string, settings: ObjectStorageConfig): FileBackend {
-  const client = new S3Client({
+  const options = {
     region: settings.region,
     endpoint: settings.endpoint || undefined,
     forcePathStyle: settings.forcePathStyle,
     credentials: settings.accessKeyId ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey ?? "" } : undefined,
-  });
+    // Checksums only where S3 requires one (DeleteObjects): a streamed body is then sent as it is read, never
+    // held in memory to be summed (nor re-encoded in aws-chunked frames that some S3-compatible servers misread).
+    requestChecksumCalculation: "WHEN_REQUIRED" as const,
+  };
+  const client = new S3Client(options);
+  // Bodies read from a file cannot be sent twice by the SDK's own retries: parts are retried here, each with a new stream.
+  // (The SDK's warning that it does not retry a streamed body is then expected: silenced.)
+  const quiet = () => undefined;
+  const writer = new S3Client({ ...options, maxAttempts: 1, logger: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
   const Bucket = settings.bucket;
   // Only keys the storage makes are ever sent (the same check as on disk): a forged key reaches no object.
   const objectKey = (key: string) => (storedPath(uploadsDir, key) ? `${settings.prefix}${key}` : null);
 
-  /** Streams a local file to a new object: a multipart upload in parts of 8 MB (never the whole file in memory), aborted when it fails. */
+  /** Sends a byte range of a local file, read as it goes (a new stream for each attempt). */
+  async function sendRange<T>(from: string, start: number, length: number, send: (body: Readable) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      const body = createReadStream(from, length > 0 ? { start, end: start + length - 1 } : {});
+      try {
+        return await send(body);
+      } catch (error) {
+        body.destroy();
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 500;
+        if (attempt >= multipartLimits.attempts || (status >= 400 && status < 500)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+
+  /**
+   * Streams a local file to a new object: one PUT up to 8 MB, above that a multipart upload in parts of 8 MB,
+   * two at a time, each read from the file as it is sent (never a part, let alone the file, in memory);
+   * aborted when a part fails, so no part stays in the bucket.
+   */
   async function put(from: string, key: string, contentType: string) {
-    const upload = new Upload({
-      client,
-      params: { Bucket, Key: objectKey(key)!, Body: createReadStream(from), ContentType: contentType },
-      partSize: 8 * 1024 * 1024,
-      queueSize: 2,
-      // On failure the SDK aborts the multipart upload: no parts are left in the bucket.
-      leavePartsOnError: false,
-    });
-    await upload.done();
+    const Key = objectKey(key)!;
+    const size = (await stat(from)).size;
+    const { partBytes, parallel } = multipartLimits;
+    if (size <= partBytes) {
+      await sendRange(from, 0, size, (Body) => writer.send(new PutObjectCommand({ Bucket, Key, Body, ContentLength: size, ContentType: contentType })));
+      return;
+    }
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket, Key, ContentType: contentType }));
+    try {
+      const parts: CompletedPart[] = [];
+      const count = Math.ceil(size / partBytes);
+      for (let first = 1; first <= count; first += parallel) {
+        const numbers = Array.from({ length: Math.min(parallel, count - first + 1) }, (_, index) => first + index);
+        // Settled, not raced: no part is still on its way when a failure aborts the upload.
+        const sent = await Promise.allSettled(
+          numbers.map((PartNumber) => {
+            const start = (PartNumber - 1) * partBytes;
+            const length = Math.min(partBytes, size - start);
+            return sendRange(from, start, length, (Body) => writer.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body, ContentLength: length })));
+          }),
+        );
+        for (const [index, result] of sent.entries()) {
+          if (result.status === "rejected") throw result.reason;
+          parts.push({ PartNumber: numbers[index], ETag: result.value.ETag });
+        }
+      }
+      await client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (error) {
+      await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).catch(() => undefined);
+      throw error;
+    }
   }
 
   const backend: FileBackend = {
