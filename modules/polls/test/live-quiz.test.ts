@@ -219,6 +219,34 @@ test.serial("a non-member of an open group reads the live page but may not answe
   t.like(await sessionOf(secret.pollId), { phase: "question", step: 2 }, "the outsider's finish changed nothing");
 });
 
+test.serial("answers racing the presenter's close: each is either kept (sent in time) or refused with nothing written", async (t) => {
+  const { quickVoters } = await import("./helpers.ts");
+  const live = await quiz(room, "Race quiz");
+  const players = await quickVoters(app, { client: anna.client, userId: anna.userId }, 20);
+  for (const player of players) await addMember(room.id, player.userId);
+  t.is((await author.client.post(`${live.base}/start`, {})).status, 303);
+  t.is((await author.client.post(`${live.base}/next`, { step: "abc" })).status, 422, "a malformed step");
+  t.is((await author.client.post(`${live.base}/next`, { step: "1" })).status, 303);
+  t.is((await anna.client.post(`${live.base}/answer`, { question: "x", [`q${live.q[0]}`]: live.option("Paris") })).status, 409, "a malformed question");
+  const session = await sessionOf(live.pollId);
+  const answer = (player: (typeof players)[number]) => player.post(`${live.base}/answer`, { question: live.q[0], [`q${live.q[0]}`]: live.option(player.userId % 2 ? "Paris" : "Lyon") });
+  // Half answer first, then the rest at the same moment as the close.
+  const early = await Promise.all(players.slice(0, 10).map(answer));
+  t.deepEqual(early.map((response) => response.status), Array(10).fill(303));
+  const [closed, ...racing] = await Promise.all([author.client.post(`${live.base}/close`, { step: "2" }), ...players.slice(10).map(answer)]);
+  t.is(closed.status, 303);
+  for (const response of racing) t.true(response.status === 303 || (response.status === 409 && response.text.includes("This question is closed")), `${response.status}`);
+  const kept = await answerRows(session.id);
+  const accepted = [...early, ...racing].filter((response) => response.status === 303).length;
+  t.is(kept.length, accepted, "exactly the accepted answers are kept");
+  const [choices] = await sql<{ n: number | string }>("SELECT COUNT(*) AS n FROM quiz_live_choices WHERE session_id = :id", { id: session.id });
+  t.is(Number(choices.n), accepted, "one chosen option each, none of a refused answer");
+  const screen = (await author.client.get(`${live.base}/screen`)).text;
+  t.true(screen.includes(`${accepted} people answered`), "the reveal counts what was kept");
+  t.is((await players[15].post(`${live.base}/answer`, { question: live.q[0], [`q${live.q[0]}`]: live.option("Paris") })).status, 409);
+  t.is((await answerRows(session.id)).length, accepted);
+});
+
 // Two server processes on one database agree on the run; after both stop, a new one carries on where it was.
 let instance: Instance | null = null;
 const servers: RunningServer[] = [];
