@@ -34,7 +34,13 @@ export interface ContentSearch extends SearchableTable {
    * their names with `prefix`, so they cannot clash). Called once per search with the viewer's policy;
    * documents use it for their "view" permission and folders for moderators only.
    */
-  visibleTo?(policy: import("../policies/content.ts").ContentPolicy, prefix: string): Promise<{ sql: string; replacements: Record<string, unknown> }>;
+  visibleTo?(policy: SearchViewer, prefix: string): Promise<{ sql: string; replacements: Record<string, unknown> }>;
+}
+
+/** What visibleTo is told of the viewer: the request's ContentPolicy (named structurally, so search's types import no policy). */
+export interface SearchViewer {
+  readonly user: import("../models/user.ts").User | null;
+  readableIds(containerType: string): Promise<Set<number> | "all">;
 }
 
 /** `ContainerTypeDefinition.search`: one row of `table` per container (`r.id` is the container id). */

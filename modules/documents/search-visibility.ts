@@ -1,5 +1,7 @@
 import { QueryTypes } from "sequelize";
 import type { Container, ContentPolicy, Host } from "../../core/sdk/index.ts";
+
+type Viewer = Pick<ContentPolicy, "user" | "readableIds">;
 import { permissions } from "./access.ts";
 
 /**
@@ -8,7 +10,7 @@ import { permissions } from "./access.ts";
  * folder for moderators only, the space's moderators alone (documents.delete-others). One query for the
  * viewer's groups, then the permission checks of the groups they belong to (only members hold a role there).
  */
-export async function searchVisibility(host: Host, policy: ContentPolicy, prefix: string): Promise<{ sql: string; replacements: Record<string, unknown> }> {
+export async function searchVisibility(host: Host, policy: Viewer, prefix: string): Promise<{ sql: string; replacements: Record<string, unknown> }> {
   const user = policy.user;
   if (!user?.isActive) return { sql: "1 = 0", replacements: {} };
   const company: Container = { type: "company", id: 0, slug: "company", name: "company" };
