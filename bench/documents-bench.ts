@@ -2,19 +2,26 @@
  * Documents figures (issue 21), in one run against a fresh app in this process (SQLite in a temp dir, or
  * the empty PostgreSQL database AGORA_TEST_DATABASE_URL names):
  *
- *   npx tsx bench/documents-bench.ts [--requests 200] [--upload-mb 1024]
+ *   npx tsx bench/documents-bench.ts [--requests 200] [--upload-mb 1024] [--s3]
  *
  * 1. Listing: a folder of 100 documents and one of 10,000 (rows bulk-inserted, as uploads write them);
  *    the first page of each is requested `requests` times, alternating, after a warm-up: median and p95.
  *    Keyset pagination should keep the large folder's first page within 1.5x the small one's.
  * 2. Upload: one file of `upload-mb` MB streamed over HTTP into a group's documents; the process's peak
  *    RSS above its level before the upload (sampled every 20 ms). The target is under 50 MB for 1 GB.
+ *
+ * With --s3 the app keeps its files in an S3-compatible bucket (AGORA_S3_*): s3rver on loopback, started in a
+ * child process (bench/lib/s3-server.mjs) so that only the app's memory is measured; the upload then goes
+ * through the disk (checked) and on to the bucket in 8 MB parts, and the object's size is read back.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { performance } from "node:perf_hooks";
 import pino from "pino";
@@ -24,8 +31,24 @@ import { createAccount } from "../core/commands/user-creator.ts";
 import { Client } from "../test/helpers/client.ts";
 import { addMember, createGroup } from "../modules/groups/test/helpers.ts";
 
+/** s3rver in a child process: the AGORA_S3_* settings that point the app at it, and a way to stop it. */
+async function startS3Server() {
+  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "lib/s3-server.mjs")], { stdio: ["pipe", "pipe", "inherit"] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
+  const { endpoint, bucket } = JSON.parse(line) as { endpoint: string; bucket: string };
+  return {
+    endpoint,
+    bucket,
+    env: { AGORA_S3_BUCKET: bucket, AGORA_S3_ENDPOINT: endpoint, AGORA_S3_ACCESS_KEY_ID: "S3RVER", AGORA_S3_SECRET_ACCESS_KEY: "S3RVER" },
+    async stop() {
+      child.stdin!.end();
+      await once(child, "exit");
+    },
+  };
+}
+
 /** The app on a random port with its own data dir (and the database AGORA_TEST_DATABASE_URL names, if any). */
-async function startBenchApp() {
+async function startBenchApp(storage: Record<string, string> = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "agora-documents-bench-"));
   const config = loadConfig({
     AGORA_DATA_DIR: dataDir,
@@ -36,6 +59,7 @@ async function startBenchApp() {
     AGORA_ADMIN_PASSWORD: "admin-password-1",
     AGORA_ADMIN_NAME: "Ada Admin",
     ...(process.env.AGORA_TEST_DATABASE_URL ? { DATABASE_URL: process.env.AGORA_TEST_DATABASE_URL } : {}),
+    ...storage,
   });
   const app = await createApp(config, pino({ level: "silent" }));
   const server = createServer(app.koa.callback());
@@ -71,8 +95,9 @@ function option(name: string, fallback: number): number {
 }
 const requests = option("requests", 200);
 const uploadMb = option("upload-mb", 1024);
+const s3 = process.argv.includes("--s3") ? await startS3Server() : null;
 
-const app = await startBenchApp();
+const app = await startBenchApp(s3?.env);
 try {
   const admin = (await app.signedIn("admin")).client;
   for (const id of ["groups", "documents"]) if ((await admin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(id);
@@ -118,7 +143,7 @@ try {
   }
   const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))];
   const row = (label: string, url: string) => `| ${label} | ${quantile(times[url], 0.5).toFixed(1)} | ${quantile(times[url], 0.95).toFixed(1)} |`;
-  console.log(`database: ${sequelize.getDialect()}, ${requests} first-page requests per folder, alternating\n`);
+  console.log(`database: ${sequelize.getDialect()}, files: ${s3 ? `S3-compatible bucket (s3rver at ${s3.endpoint})` : "disk"}, ${requests} first-page requests per folder, alternating\n`);
   console.log("| folder | p50 ms | p95 ms |\n|---|---|---|");
   console.log(row("100 documents", small));
   console.log(row("10,000 documents", large));
@@ -163,7 +188,16 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const [stored] = await sequelize.query<{ size: number | string }>("SELECT size FROM documents_versions WHERE doc_name = 'big.txt'", { type: "SELECT" as never });
   console.log(`\nupload of ${uploadMb} MB: HTTP ${status}, stored ${Number(stored?.size ?? 0)} bytes, ${seconds.toFixed(1)} s`);
+  if (s3) {
+    const { HeadObjectCommand, S3Client } = await import("@aws-sdk/client-s3");
+    const [file] = await sequelize.query<{ storage_key: string }>("SELECT f.storage_key FROM module_files f JOIN documents_versions v ON v.file_id = f.id WHERE v.doc_name = 'big.txt'", { type: "SELECT" as never });
+    const client = new S3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+    const head = await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: file.storage_key }));
+    client.destroy();
+    console.log(`object in the bucket: ${head.ContentLength} bytes`);
+  }
   console.log(`peak RSS above the level before the upload: ${((peak - baseline) / 1024 / 1024).toFixed(1)} MB (baseline ${(baseline / 1024 / 1024).toFixed(0)} MB)`);
 } finally {
   await app.close();
+  await s3?.stop();
 }
