@@ -141,7 +141,7 @@ export function liveQuizRoutes(host: Host) {
     const { score, bonus } = liveScoreOf(question, answer, { timeBonus: poll.timeBonus, openedAt: session.openedAt, now, bonusSeconds: session.bonusSeconds });
     await recordAnswer(host.sequelize, session, { questionId, userId: ctx.state.user!.id, answer, score, bonus, now });
     await publishLive(host, content, session.step, "answer");
-    flash(ctx, "success", "polls:live.answered");
+    flash(ctx, "success", "polls:live.answerRecorded");
     ctx.redirect(`/polls/${content.id}/live`);
     ctx.status = 303;
   });
