@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { rm, stat } from "node:fs/promises";
+import { rename, rm, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
@@ -15,8 +15,29 @@ import {
 } from "@aws-sdk/client-s3";
 import type { Config, ObjectStorageConfig } from "../../../config/index.ts";
 import type { ReceivedUpload } from "./received-upload.ts";
-import { newStorageKey, removeQuietly, storedPath } from "./storage.ts";
-import { storeUpload, type StoredFileFields } from "./uploads.ts";
+import type { Attachment } from "../../models/attachment.ts";
+import { ensureDirectoryOf, newStorageKey, removeQuietly, storedPath } from "./storage.ts";
+
+/** Moves one file to its final key; the path is recorded first, so a discard after any failure finds it. */
+async function place(upload: ReceivedUpload, from: string, key: string) {
+  const destination = storedPath(upload.uploadsDir, key)!;
+  await ensureDirectoryOf(destination);
+  upload.storedPaths.push(destination);
+  await rename(from, destination);
+}
+
+/** What a stored file's row records (an attachment's, a module file's): its keys and what the file is. */
+export type StoredFileFields = Pick<Attachment, "storageKey" | "thumbnailKey" | "originalName" | "mime" | "size" | "width" | "height">;
+
+/** Moves a received file (and an image's thumbnail) to new keys, under a module's own folder when given: the fields of its row. */
+export async function storeUpload(upload: ReceivedUpload, moduleId?: string): Promise<StoredFileFields> {
+  const storageKey = newStorageKey(new Date(), moduleId);
+  const thumbnailKey = upload.thumbnailTempPath ? newStorageKey(new Date(), moduleId) : null;
+  await place(upload, upload.tempPath, storageKey);
+  if (thumbnailKey) await place(upload, upload.thumbnailTempPath!, thumbnailKey);
+  const { originalName, mime, size, width, height } = upload;
+  return { storageKey, thumbnailKey, originalName, mime, size, width, height };
+}
 
 /** A stored file's bytes as a download reads them: its size, when it was written, and any byte range of it. */
 export interface StoredBytes {

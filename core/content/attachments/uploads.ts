@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -16,7 +16,7 @@ export type { ReceivedUpload } from "./received-upload.ts";
 import { acceptedTypeOf, emptyFileType, isImageType } from "./file-types.ts";
 import { processImage, UnreadableImageError } from "./images.ts";
 import { fileBackendFor } from "./object-store.ts";
-import { ensureDirectoryOf, newStorageKey, removeQuietly, storedPath, sweepStaleTemporaryFiles, temporaryDirectory, temporaryPath } from "./storage.ts";
+import { removeQuietly, sweepStaleTemporaryFiles, temporaryDirectory, temporaryPath } from "./storage.ts";
 
 /** The file input's name in every form that takes attachments. */
 export const fileFieldName = "files";
@@ -193,27 +193,6 @@ export async function receiveFormOrRefusal(ctx: AppContext, config: Config): Pro
     if (!(error instanceof HttpError) || error.status >= 500) throw error;
     return { uploads: [], refusal: { status: error.status, errors: { files: error.messageKey } } };
   }
-}
-
-/** Moves one file to its final key; the path is recorded first, so a discard after any failure finds it. */
-async function place(upload: ReceivedUpload, from: string, key: string) {
-  const destination = storedPath(upload.uploadsDir, key)!;
-  await ensureDirectoryOf(destination);
-  upload.storedPaths.push(destination);
-  await rename(from, destination);
-}
-
-/** What a stored file's row records (an attachment's, a module file's): its keys and what the file is. */
-export type StoredFileFields = Pick<Attachment, "storageKey" | "thumbnailKey" | "originalName" | "mime" | "size" | "width" | "height">;
-
-/** Moves a received file (and an image's thumbnail) to new keys, under a module's own folder when given: the fields of its row. */
-export async function storeUpload(upload: ReceivedUpload, moduleId?: string): Promise<StoredFileFields> {
-  const storageKey = newStorageKey(new Date(), moduleId);
-  const thumbnailKey = upload.thumbnailTempPath ? newStorageKey(new Date(), moduleId) : null;
-  await place(upload, upload.tempPath, storageKey);
-  if (thumbnailKey) await place(upload, upload.thumbnailTempPath!, thumbnailKey);
-  const { originalName, mime, size, width, height } = upload;
-  return { storageKey, thumbnailKey, originalName, mime, size, width, height };
 }
 
 /**
