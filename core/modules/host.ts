@@ -39,6 +39,7 @@ import { containerModules } from "./container-modules.ts";
 import { composerFor } from "../content/composer.ts";
 import { moduleReadReceipts } from "../content/receipts.ts";
 import { containerMembers } from "../people/container-members.ts";
+import { timeZoneOf } from "../people/time-zone.ts";
 
 export interface HostServices {
   logger: Logger;
@@ -101,6 +102,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
     entryDecorators: (decorator) => void registrations.entryDecorators.push(decorator),
     adminRoutes: (router) => void registrations.adminRouters.push(router as unknown as Router),
     rawRoutes: (router) => void registrations.rawRouters.push(router as unknown as Router),
+    timeZoneOf: (user) => timeZoneOf(user),
     members: (container, options) => containerMembers(services.sequelize, services.registry.containerType(container.type), container, options),
     containerNamed: async (type, slug, user) => {
       const definition = services.registry.containerType(type);

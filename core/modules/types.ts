@@ -562,6 +562,8 @@ export interface Host {
    * container. For pickers (a contest's jurors): `query` narrows by name, `after` takes the previous page's `next`.
    */
   members(container: Container, options: MembersQuery): Promise<MembersPage>;
+  /** A person's time zone (IANA name): the one in their notification settings, else the server's (also for null). */
+  timeZoneOf(user: { id: number } | null): Promise<string>;
   /** Writes, edits, deletes and restores the module's own content (see ContentApi). */
   readonly content: ContentApi;
   /** Removes and archives containers of the types this module registered, with every module's hooks (see ContainerApi). */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { questionKinds, resultVisibilities } from "./models.ts";
 import { parseSurvey } from "./survey-format.ts";
 import { maxOptions } from "./limits.ts";
+import { readInZone } from "./zones.ts";
 
 export { maxOptions, scales } from "./limits.ts";
 
@@ -9,7 +10,10 @@ const checkbox = z.preprocess((value) => value === "on" || value === "true" || v
 const optionalCount = z.preprocess((value) => (value === "" || value === undefined ? undefined : value), z.coerce.number({ message: "polls:errors.count" }).int("polls:errors.count").min(1, "polls:errors.count").max(maxOptions, "polls:errors.count").optional());
 const lines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
 
-/** A moment typed in the composer: a full ISO 8601 time with its zone, or a datetime-local value read as UTC. */
+/**
+ * A moment typed in the composer: a full ISO 8601 time with its zone, or a datetime-local value, which the
+ * schemas below read first in the writer's zone (inWriterZone); one sent without a zone field reads as UTC.
+ */
 function parseMoment(value: string): Date | null {
   const text = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value}Z` : value;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
@@ -31,19 +35,22 @@ const closesAtField = z
     return date;
   });
 
+/** The form's datetime-local fields read in the writer's time zone (its hidden timeZone field, see zones.ts). */
+const inWriterZone = <T extends z.ZodType>(names: string[], schema: T) => z.preprocess((body) => readInZone(body, names), schema);
+
 /** The rules an author may change on the poll's settings page (anonymity only until the first answer). */
-export const ruleFields = z.object({
+export const ruleFields = inWriterZone(["closesAt"], z.object({
   anonymous: checkbox,
   allowChange: checkbox,
   results: z.enum(resultVisibilities, { message: "polls:errors.results" }),
   membersAddOptions: checkbox,
   openToReaders: checkbox,
   closesAt: closesAtField,
-});
+}));
 export type RuleFields = z.infer<typeof ruleFields>;
 
 /** The poll composer's own fields, beside core's text box (the question). */
-export const pollFields = z
+export const pollFields = inWriterZone(["closesAt"], z
   .object({
     pollKind: z.enum(questionKinds, { message: "polls:errors.kind" }).default("single"),
     options: z.string().max(20_000, "polls:errors.options").default("").transform(lines),
@@ -69,12 +76,12 @@ export const pollFields = z
       const max = fields.maxChoices ?? fields.options.length;
       if (min > max || max > fields.options.length) issue("maxChoices", "polls:errors.minMax");
     }
-  });
+  }));
 
 export type PollFields = z.infer<typeof pollFields>;
 
 /** The survey composer's fields: the questions as text (survey-format.ts), and the same rules as a poll. */
-export const surveyFields = z.object({
+export const surveyFields = inWriterZone(["closesAt"], z.object({
   questions: z
     .string()
     .max(50_000, "polls:errors.surveyQuestions")
@@ -92,11 +99,11 @@ export const surveyFields = z.object({
   results: z.enum(resultVisibilities, { message: "polls:errors.results" }).default("always"),
   openToReaders: checkbox,
   closesAt: closesAtField,
-});
+}));
 export type SurveyFields = z.infer<typeof surveyFields>;
 
 /** The quiz composer's fields: questions with their right options (survey-format.ts, quiz mode), attempts, reveal, leaderboard. */
-export const quizFields = z.object({
+export const quizFields = inWriterZone(["closesAt"], z.object({
   questions: z
     .string()
     .max(50_000, "polls:errors.surveyQuestions")
@@ -117,11 +124,11 @@ export const quizFields = z.object({
   results: z.enum(resultVisibilities, { message: "polls:errors.results" }).default("closed"),
   openToReaders: checkbox,
   closesAt: closesAtField,
-});
+}));
 export type QuizFields = z.infer<typeof quizFields>;
 
 /** The contest composer's fields: when submissions end and voting ends, the caps, moderation. */
-export const contestFields = z
+export const contestFields = inWriterZone(["submissionsCloseAt", "closesAt"], z
   .object({
     submissionsCloseAt: closesAtField,
     closesAt: closesAtField,
@@ -133,5 +140,5 @@ export const contestFields = z
   .superRefine((fields, context) => {
     if (!fields.submissionsCloseAt) context.addIssue({ code: "custom", path: ["submissionsCloseAt"], message: "polls:errors.closesAt" });
     if (!fields.closesAt || (fields.submissionsCloseAt && fields.closesAt <= fields.submissionsCloseAt)) context.addIssue({ code: "custom", path: ["closesAt"], message: "polls:errors.votingAfter" });
-  });
+  }));
 export type ContestFields = z.infer<typeof contestFields>;

@@ -4,6 +4,7 @@ import { juriedPolls, seatedJurors, standingsOf, type Standing } from "./jury.ts
 import { Poll, PollJuryScore } from "./models.ts";
 import { maySeeResults, ownAnswers, participationOf, questionsOf, tallyData } from "./queries.ts";
 import { leaderboards, quizStates } from "./quiz.ts";
+import { formatInZone } from "./zones.ts";
 import { tallies, type QuestionResult, type QuestionView, type TallyData } from "./tallies/index.ts";
 
 /** What an entry (and a poll's results fragment) shows one viewer. */
@@ -19,6 +20,8 @@ export interface PollItem {
   closesAt: Date | null;
   closedAt: Date | null;
   isOpen: boolean;
+  /** A date as this viewer reads it: in their time zone (host.timeZoneOf), the zone named (zones.ts). */
+  when(date: Date | null | undefined, lang: string): string;
   participants: number;
   hasAnswered: boolean;
   /** May answer now (or change their answer). */
@@ -83,7 +86,7 @@ const versionKey = (content: Content) => `${content.refId}:${content.renderVersi
  * polls, their questions and options, participation, the viewer's own answers, and counts only for the polls
  * whose results this viewer may see.
  */
-export async function pollItems(host: Pick<Host, "sequelize" | "policyFor">, refIds: number[], policy: ContentPolicy, contents: Content[]): Promise<Map<number, PollItem>> {
+export async function pollItems(host: Pick<Host, "sequelize" | "policyFor" | "timeZoneOf">, refIds: number[], policy: ContentPolicy, contents: Content[]): Promise<Map<number, PollItem>> {
   const sequelize = host.sequelize;
   const items = new Map<number, PollItem>();
   if (refIds.length === 0) return items;
@@ -102,6 +105,8 @@ export async function pollItems(host: Pick<Host, "sequelize" | "policyFor">, ref
   const quizzes = await quizStates(sequelize, quizIds, viewer?.id ?? null);
   await policy.loadRoles(contents);
   const now = clock.now();
+  const zone = await host.timeZoneOf(viewer);
+  const when = (date: Date | null | undefined, lang: string) => formatInZone(date, lang, zone);
   // Contests' juries: the jurors, the viewer's own scores (jurors' scores stay hidden from others until the close).
   const juries = await juriedPolls(polls.filter((poll) => poll.kind === "contest").map((poll) => poll.id));
   const ownScores = viewer && juries.size > 0 ? await PollJuryScore.findAll({ where: { pollId: [...juries.keys()], jurorId: viewer.id }, attributes: ["optionId", "score"] }) : [];
@@ -133,6 +138,7 @@ export async function pollItems(host: Pick<Host, "sequelize" | "policyFor">, ref
       closesAt: poll.closesAt,
       closedAt: poll.closedAt,
       isOpen,
+      when,
       participants: memo.get(versionKey(content))?.participants ?? participation.counts.get(poll.id) ?? 0,
       hasAnswered,
       canAnswer: isOpen && isEligible && !content.deletedAt && !isSubmitting && (quizState ? attemptsLeft : !hasAnswered || (poll.allowChange && !poll.isAnonymous)),

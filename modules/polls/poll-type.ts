@@ -74,6 +74,9 @@ function ballotContentType(host: Host, type: string, composer: ComposerKind): Co
   };
 }
 
+/** The writer's time zone for the kind's template: its datetime-local fields are read in it (zones.ts). */
+const writerZone = (host: Host) => async (writer: { id: number }) => ({ timeZone: await host.timeZoneOf(writer) });
+
 /** Queues the deadline's close in the write that made the poll. */
 const afterWrite = (host: Host) => async ({ transaction, content }: { transaction: Transaction; content: { refId: number | null } }) => {
   const poll = await Poll.findByPk(content.refId!, { transaction });
@@ -90,6 +93,7 @@ export function pollContentType(host: Host): ContentTypeDefinition {
       template: "polls/fields.njk",
       text: { label: "polls:composer.question", required: true },
       files: false,
+      locals: writerZone(host),
       fields: pollFields,
       submit: ({ actor, container, text, fields }) =>
         host.content.create(actor, {
@@ -112,6 +116,7 @@ export function surveyContentType(host: Host): ContentTypeDefinition {
       template: "polls/survey-fields.njk",
       text: { label: "polls:survey.title", required: true },
       files: false,
+      locals: writerZone(host),
       fields: surveyFields,
       submit: ({ actor, container, text, fields }) =>
         host.content.create(actor, {
@@ -134,6 +139,7 @@ export function quizContentType(host: Host): ContentTypeDefinition {
       template: "polls/quiz-fields.njk",
       text: { label: "polls:quiz.title", required: true },
       files: false,
+      locals: writerZone(host),
       fields: quizFields,
       submit: ({ actor, container, text, fields }) =>
         host.content.create(actor, {
@@ -157,6 +163,7 @@ export function contestContentType(host: Host): ContentTypeDefinition {
       template: "polls/contest-fields.njk",
       text: { label: "polls:contest.title", required: true },
       files: false,
+      locals: writerZone(host),
       fields: contestFields,
       submit: ({ actor, container, text, fields }) =>
         host.content.create(actor, {

@@ -14,6 +14,7 @@ import { maxOptions } from "./limits.ts";
 import { graceSeconds, scoreOf, timeBonusOf } from "./quiz.ts";
 import { ballotTypes } from "./poll-type.ts";
 import { questionsOf } from "./queries.ts";
+import { wallClockValue } from "./zones.ts";
 
 /** Every open page showing the poll fetches its own view of the results: the event carries no figures. */
 export const publishResults = (host: Host, content: Pick<Content, "id" | "containerType" | "containerId">) =>
@@ -131,9 +132,11 @@ export function pollRoutes(host: Host) {
 
   // The author's settings page: who sees the results, changing answers, the deadline; anonymity until the first answer.
   const settingsPage = async (ctx: AppContext, content: Content, poll: Poll) => {
+    // The closing time is shown and read in the author's time zone (a hidden field carries it to the POST).
+    const timeZone = await host.timeZoneOf(ctx.state.user!);
     const values = ctx.state.body && Object.keys(ctx.state.body).length > 0 ? ctx.state.body : {
       anonymous: poll.isAnonymous, allowChange: poll.allowChange, results: poll.resultsVisibility, membersAddOptions: poll.membersAddOptions,
-      openToReaders: poll.openToReaders, closesAt: poll.closesAt ? poll.closesAt.toISOString().slice(0, 16) : "",
+      openToReaders: poll.openToReaders, closesAt: poll.closesAt ? wallClockValue(poll.closesAt, timeZone) : "",
     };
     const item = await itemFor(ctx, content);
     const questions = item.questions.filter((question) => question.options.length > 0);
@@ -152,7 +155,7 @@ export function pollRoutes(host: Host) {
       const more = found.next ? `/polls/${content.id}/settings?${new URLSearchParams({ jurorQuery: query, jurorsAfter: found.next })}#jury` : null;
       jury = { seated, query, found: found.members.filter((member) => !chosen.has(member.id)), more, weight: poll.juryWeight, isOpen: item.isOpen };
     }
-    return { title: ctx.state.t("polls:settings.title"), content, poll, values, isLocked: item.participants > 0, questions, jury };
+    return { title: ctx.state.t("polls:settings.title"), content, poll, values, isLocked: item.participants > 0, questions, jury, timeZone };
   };
   async function authorsPoll(ctx: AppContext & { params: Record<string, string> }) {
     const found = await readablePoll(ctx);
