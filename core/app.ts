@@ -27,7 +27,7 @@ import { createMailer } from "./mail/mailer.ts";
 import { keyedMailHandler } from "./mail/jobs.ts";
 import { linkPreviewHandler } from "./content/link-previews/job.ts";
 import { purgeDeletedContents } from "./content/moderation/purge.ts";
-import { createLoginLimiter } from "./auth/login-limiter.ts";
+import { bindLoginLimiter, createLoginLimiter } from "./auth/login-limiter.ts";
 import { localStrategy } from "./auth/local.ts";
 import { ldapStrategy } from "./auth/ldap-strategy.ts";
 import { startSyncScheduler } from "./auth/ldap/scheduler.ts";
@@ -141,6 +141,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     live: await createLiveHub(config, logger),
   };
   bindModuleLive(services.live);
+  bindLoginLimiter(services.loginLimiter);
   await ensureAdminFromEnvironment(services);
   passport.use("ldap", ldapStrategy(services));
   const directorySync = startSyncScheduler(services);

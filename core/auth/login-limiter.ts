@@ -18,10 +18,35 @@ export interface LoginLimiter {
 // How long a worker waits for its primary's answer before the attempt fails (a 500, not a free pass).
 const clusterTimeoutMs = 5_000;
 
+let boundLimiter: LoginLimiter | null = null;
+
+/** Hands the app's limiter to modules (host.loginLimiter): it is made with the app, after the modules' hosts. */
+export function bindLoginLimiter(limiter: LoginLimiter) {
+  boundLimiter = limiter;
+}
+
+/**
+ * host.loginLimiter: the app's limiter (the same limits and store: Redis when configured), its keys prefixed
+ * with the module's id so a module's failed sign-ins are counted apart from the sign-in form's.
+ */
+export function moduleLoginLimiter(moduleId: string): LoginLimiter {
+  const limiter = () => {
+    if (!boundLimiter) throw new Error("the sign-in limiter is only there in a running server");
+    return boundLimiter;
+  };
+  const key = (value: string) => `${moduleId}:${value}`;
+  return {
+    retryAfter: (account, ip) => limiter().retryAfter(key(account), key(ip)),
+    recordFailure: (account, ip) => limiter().recordFailure(key(account), key(ip)),
+    recordSuccess: (account) => limiter().recordSuccess(key(account)),
+  };
+}
+
 export function createLoginLimiter(config: Config, redis: Redis | null): LoginLimiter {
   const duration = config.loginLockMinutes * 60;
   const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
-    if (redis) return new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration });
+    // Under AGORA_REDIS_PREFIX, like the live updates: sites sharing one Redis keep their counts apart.
+    if (redis) return new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}${keyPrefix}`, points, duration });
     if (cluster.isWorker) return new RateLimiterCluster({ keyPrefix, points, duration, timeoutMs: clusterTimeoutMs });
     return new RateLimiterMemory({ keyPrefix, points, duration });
   };

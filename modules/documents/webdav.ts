@@ -1,7 +1,6 @@
 import Router, { type RouterContext } from "@koa/router";
 import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import { QueryTypes, UniqueConstraintError } from "sequelize";
 import { HttpError, User, type AppContext, type Container, type Host, type ReceivedUpload } from "../../core/sdk/index.ts";
 import { mayChange, rightsIn, type Rights } from "./access.ts";
@@ -43,8 +42,6 @@ import { BadIfHeader, ifHolds, matchHolds, parseIf, type ResourceState } from ".
  */
 const root = "/dav/documents";
 const maxDepth = 20;
-/** Failed sign-ins per address before it waits (a guessed app password has 256 bits, but a client looping on a stale one should stop). */
-export const failedSignInsAllowed = 20;
 
 interface Space {
   container: Container;
@@ -82,16 +79,22 @@ function decodeSegments(path: string): string[] {
   }
 }
 
-/** The person behind a Basic header carrying one of their app passwords (the user name must be theirs), or null. */
-async function personOf(host: Host, ctx: AppContext): Promise<User | null> {
-  const header = ctx.get("authorization");
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+/** The user name and password of a Basic header, or null. */
+function basicOf(ctx: AppContext): { login: string; password: string } | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(ctx.get("authorization"));
   if (!match) return null;
   const decoded = Buffer.from(match[1], "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) return null;
-  const login = decoded.slice(0, colon).trim().toLowerCase();
-  const userId = await userOfAppPassword(host, decoded.slice(colon + 1));
+  return { login: decoded.slice(0, colon).trim().toLowerCase().slice(0, 255), password: decoded.slice(colon + 1) };
+}
+
+/** The person behind a Basic header carrying one of their app passwords (the user name must be theirs), or null. */
+async function personOf(host: Host, ctx: AppContext): Promise<User | null> {
+  const basic = basicOf(ctx);
+  if (!basic) return null;
+  const { login } = basic;
+  const userId = await userOfAppPassword(host, basic.password);
   if (!userId) return null;
   const user = await User.findByPk(userId);
   if (!user || user.status !== "active") return null;
@@ -305,9 +308,7 @@ const allowed = "OPTIONS, PROPFIND, PROPPATCH, GET, HEAD, PUT, MKCOL, MOVE, DELE
 
 export function webdavRoutes(host: Host) {
   const router = new Router();
-  // Per process, by the client's address (ctx.ip follows AGORA_TRUST_PROXY): 20 failures in 15 minutes, then 429.
   DavLock.initModel(host.sequelize);
-  const failures = new RateLimiterMemory({ points: failedSignInsAllowed, duration: 15 * 60 });
 
   router.use(async (ctx, next) => {
     const context = ctx as unknown as AppContext;
@@ -319,16 +320,19 @@ export function webdavRoutes(host: Host) {
       return;
     }
     try {
-      const blocked = await failures.get(ctx.ip);
-      if (blocked && blocked.consumedPoints >= failedSignInsAllowed) {
-        ctx.set("Retry-After", String(Math.ceil(blocked.msBeforeNext / 1000)));
+      // The site's sign-in limits (per user name and per address, ctx.ip following AGORA_TRUST_PROXY), counted
+      // apart from the sign-in form's but in the same store: Redis when configured, so every process shares them.
+      const login = basicOf(context)?.login ?? "";
+      const wait = await host.loginLimiter.retryAfter(login, ctx.ip);
+      if (wait > 0) {
+        ctx.set("Retry-After", String(wait));
         ctx.status = 429;
         ctx.body = "Too many failed sign-ins\n";
         return;
       }
       const user = await personOf(host, context);
       if (!user) {
-        if (ctx.get("authorization")) await failures.penalty(ctx.ip, 1);
+        if (ctx.get("authorization")) await host.loginLimiter.recordFailure(login, ctx.ip);
         ctx.set("WWW-Authenticate", 'Basic realm="Agora documents", charset="UTF-8"');
         ctx.status = 401;
         ctx.body = "Unauthorized\n";

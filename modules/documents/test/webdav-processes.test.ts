@@ -1,25 +1,35 @@
 import test from "ava";
+import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { Client } from "../../../test/helpers/client.ts";
 import { waitUntil } from "../../../test/notifications/helpers.ts";
 import { freshInstance, seedAccounts, startServer, type Instance, type RunningServer } from "../../../test/ops/processes.ts";
 import { davRequest, lockinfo, tokenOf, type DavPerson } from "./webdav-helpers.ts";
 
 // Two real server processes on one database (SQLite file or PostgreSQL): WebDAV locks asked of both at the same
-// moment are granted as if by one process.
+// moment are granted as if by one process; failed app-password sign-ins are counted across both (Redis).
 
 const password = "correct-horse-battery";
 const admin = { AGORA_ADMIN_EMAIL: "dav-admin@example.test", AGORA_ADMIN_PASSWORD: "dav-admin-password", AGORA_ADMIN_NAME: "Dav Admin" };
 
-let instance: Instance | null = null;
+const instances: Instance[] = [];
 const servers: RunningServer[] = [];
 test.after.always(async () => {
   for (const server of servers) if (server.child.exitCode === null && server.child.signalCode === null) await server.stop();
-  await instance?.remove();
+  for (const instance of instances) await instance.remove();
 });
+
+/**
+ * Redis on 127.0.0.1:6379, as CI runs it: the limiter test needs it, and only without it is that test skipped.
+ * Asked synchronously (ava wants every test declared at once): a one-line node that connects or fails.
+ */
+const hasRedis =
+  spawnSync(process.execPath, ["-e", "require('node:net').connect(6379, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"], { timeout: 3000 }).status === 0;
 
 /** Two processes on one fresh database, a group with documents on, its owner with an app password. */
 async function twoProcesses(extra: Record<string, string> = {}) {
-  instance = await freshInstance({ ...admin, ...extra });
+  const instance = await freshInstance({ ...admin, ...extra });
+  instances.push(instance);
   const [account] = await seedAccounts(instance.env, ["olivia"], password);
   const one = await startServer(instance.env);
   servers.push(one);
@@ -41,8 +51,11 @@ async function twoProcesses(extra: Record<string, string> = {}) {
   if (!token) throw new Error("no app password");
   const owner: Pick<DavPerson, "username" | "token"> = { username: account.username, token };
   // The other process reads the module switches every few seconds.
-  await waitUntil(async () => (await davRequest(two.url, "PROPFIND", `/dav/documents/${group.slug}/`, owner, { depth: "0" })).status === 207, "the second process sees the documents");
-  return { one, two, owner, base: `/dav/documents/${group.slug}` };
+  let seen = 0;
+  await waitUntil(async () => (seen = (await davRequest(two.url, "PROPFIND", `/dav/documents/${group.slug}/`, owner, { depth: "0" })).status) === 207, "the second process sees the documents", 30_000).catch((error: Error) => {
+    throw new Error(`${error.message} (last answer ${seen})`);
+  });
+  return { one, two, owner, account, base: `/dav/documents/${group.slug}` };
 }
 
 test.serial("a folder's depth-infinity lock and a lock on a file in it, asked of two processes at once: never both granted", async (t) => {
@@ -67,4 +80,37 @@ test.serial("a folder's depth-infinity lock and a lock on a file in it, asked of
     t.is((await davRequest(two.url, "PUT", `${base}/F${round}/x.txt`, owner, { if: `(<${tokenOf(granted)}>)` }, "with it")).status, 204);
   }
   t.log(outcomes.join(" "));
+});
+
+const redisTest = hasRedis ? test.serial : test.serial.skip;
+redisTest("failed app-password sign-ins are counted across processes (Redis): per user name and per address, apart from the sign-in form", async (t) => {
+  t.timeout(120_000);
+  const prefix = `agora-dav-${randomBytes(6).toString("hex")}:`;
+  const { one, two, owner, account, base } = await twoProcesses({
+    AGORA_REDIS_URL: "redis://127.0.0.1:6379",
+    AGORA_REDIS_PREFIX: prefix,
+    AGORA_LOGIN_ATTEMPTS_PER_ACCOUNT: "6",
+    AGORA_LOGIN_ATTEMPTS_PER_IP: "10",
+  });
+  const wrong = { username: owner.username, token: "w".repeat(43) };
+  const propfind = (url: string, who: Pick<DavPerson, "username" | "token">) => davRequest(url, "PROPFIND", `${base}/`, who, { depth: "0" });
+
+  // Six failures for one user name, three on each process: the limit of six is reached on both.
+  for (const server of [one, two, one, two, one]) t.is((await propfind(server.url, wrong)).status, 401);
+  t.is((await propfind(two.url, owner)).status, 207, "five failures: still in");
+  t.is((await propfind(two.url, wrong)).status, 401);
+  for (const server of [one, two]) {
+    const limited = await propfind(server.url, owner);
+    t.is(limited.status, 429, "the right app password waits too, on either process");
+    t.true(Number(limited.headers.get("retry-after")) > 0);
+  }
+  // The sign-in form counts apart: the person still signs in on the web.
+  const web = new Client(two.url);
+  await t.notThrowsAsync(web.login(account.email, password));
+
+  // Per address: four more failures under other names (ten in all from this address) stop everyone there.
+  const stranger = (name: string) => ({ username: name, token: "s".repeat(43) });
+  for (const [server, name] of [[one, "nobody-1"], [two, "nobody-2"], [one, "nobody-3"]] as const) t.is((await propfind(server.url, stranger(name))).status, 401);
+  t.is((await propfind(one.url, stranger("nobody-4"))).status, 401, "the tenth failure");
+  t.is((await propfind(two.url, stranger("nobody-5"))).status, 429, "the address waits, on the other process too");
 });

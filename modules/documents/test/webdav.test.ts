@@ -226,13 +226,18 @@ clientTest("with rclone: list, upload, save over (a new version), rename, make a
   t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM documents WHERE name = 'q1.txt' AND deleted_at IS NULL"))[0].n), 1);
 });
 
-test.serial("failed sign-ins from one address: after 20, even a good app password waits (429)", async (t) => {
-  t.is((await dav("PROPFIND", "/dav/documents/", owner, { depth: "0" })).status, 207);
-  const wrong = { username: owner.username, token: "y".repeat(43) };
-  for (let attempt = 0; attempt < 25; attempt += 1) await dav("PROPFIND", "/dav/documents/", wrong, { depth: "0" });
-  const limited = await dav("PROPFIND", "/dav/documents/", owner, { depth: "0" });
+test.serial("failed sign-ins: the site's sign-in limits (5 per user name), then even a good app password waits (429); the web form counts apart", async (t) => {
+  const fresh = await person("member", "Fay Fresh"); // no failure counted for her name yet
+  t.is((await dav("PROPFIND", "/dav/documents/", fresh, { depth: "0" })).status, 207);
+  const wrong = { username: fresh.username, token: "y".repeat(43) };
+  for (let attempt = 0; attempt < 4; attempt += 1) t.is((await dav("PROPFIND", "/dav/documents/", wrong, { depth: "0" })).status, 401);
+  t.is((await dav("PROPFIND", "/dav/documents/", fresh, { depth: "0" })).status, 207, "four failures: still in");
+  t.is((await dav("PROPFIND", "/dav/documents/", wrong, { depth: "0" })).status, 401);
+  const limited = await dav("PROPFIND", "/dav/documents/", fresh, { depth: "0" });
   t.is(limited.status, 429);
   t.true(Number(limited.headers.get("retry-after")) > 0);
+  t.is((await dav("PROPFIND", "/dav/documents/", owner, { depth: "0" })).status, 207, "another user name from the same address is not stopped yet");
+  t.is((await fresh.client.get("/documents/app-passwords")).status, 200, "signed in on the web as before");
 });
 
 test.serial("storage: what WebDAV saved is where the site keeps files (a bucket under AGORA_TEST_S3=1), and refused saves left nothing", async (t) => {
