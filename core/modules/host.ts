@@ -37,6 +37,7 @@ import { loadEntries } from "../content/entries.ts";
 import { containerStreamPage } from "../content/container-stream.ts";
 import { containerModules } from "./container-modules.ts";
 import { composerFor } from "../content/composer.ts";
+import { moduleLoginLimiter } from "../auth/login-limiter.ts";
 import { moduleReadReceipts } from "../content/receipts.ts";
 import { containerMembers } from "../people/container-members.ts";
 import { timeZoneOf } from "../people/time-zone.ts";
@@ -102,6 +103,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
     entryDecorators: (decorator) => void registrations.entryDecorators.push(decorator),
     adminRoutes: (router) => void registrations.adminRouters.push(router as unknown as Router),
     rawRoutes: (router) => void registrations.rawRouters.push(router as unknown as Router),
+    loginLimiter: moduleLoginLimiter(moduleId),
     timeZoneOf: (user) => timeZoneOf(user),
     members: (container, options) => containerMembers(services.sequelize, services.registry.containerType(container.type), container, options),
     containerNamed: async (type, slug, user) => {

@@ -20,6 +20,7 @@ import type { ModuleLive } from "../live/module-channel.ts";
 import type { ReceivedUpload } from "../content/attachments/received-upload.ts";
 export type { ModuleLive } from "../live/module-channel.ts";
 import type { ModuleFiles } from "./file-types.ts";
+import type { LoginLimiter } from "../auth/login-limiter.ts";
 export type { FilePutOptions, FileSendOptions, FileSource, ModuleFiles, StoredFile } from "./file-types.ts";
 export type { ModuleSettingsDefinition, ModuleSettingsReader, SettingField, SettingFields, SettingInput, SettingValues } from "./setting-types.ts";
 export type { ModuleJobContext, ScheduledWork } from "./scheduled-work.ts";
@@ -554,6 +555,12 @@ export interface Host {
    * ctx.state.user, ctx.state.body nor ctx.render: they authenticate each request themselves. 404 while the module is off.
    */
   rawRoutes<S, C>(router: Router<S, C>): void;
+  /**
+   * The site's sign-in limiter, for a module that checks credentials itself (WebDAV's app passwords): the sign-in
+   * form's limits (AGORA_LOGIN_*), counted in Redis when it is configured so every process shares the counts. Its
+   * keys are prefixed with the module's id: counted apart from the form's. Ask retryAfter first, record each failure.
+   */
+  readonly loginLimiter: LoginLimiter;
   /** A container of this type by its slug, if this person may read it (the same check as its pages); null otherwise. */
   containerNamed(type: string, slug: string, user: User | null): Promise<Container | null>;
   /**
