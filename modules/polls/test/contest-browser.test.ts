@@ -111,6 +111,7 @@ whenBrowserAvailable(() => {
       await veraPage.goto(contestUrl);
       const ballot = veraPage.locator(".poll", { hasText: "Best photo of the offsite" });
       t.true(await ballot.getByText("Voting is open").isVisible());
+      t.true(await ballot.getByText("Choose one.", { exact: true }).isVisible(), "one vote each: said plainly");
       const thumbnail = ballot.locator(`img[src="/polls/${content.id}/entries/${entries[0].id}/image?size=thumb"]`);
       t.true(await thumbnail.isVisible(), "the ballot shows Mia's image");
       t.true(await thumbnail.evaluate((image) => (image as HTMLImageElement).naturalWidth > 0), "and it loads");
