@@ -73,7 +73,11 @@ export async function startApp(env: Record<string, string> = {}, options: { setu
     ...(bucket?.env ?? {}),
     ...env,
   });
-  const app = await createApp(config, pino({ level: config.logLevel }));
+  // An app that fails to start leaves no S3 server behind (it would keep the test's process alive).
+  const app = await createApp(config, pino({ level: config.logLevel })).catch(async (error: unknown) => {
+    await bucket?.close();
+    throw error;
+  });
   const handle = app.koa.callback();
   // Each request runs in its own async scope, so a test can count the SQL one request runs (helpers/queries.ts).
   const server: Server = await new Promise((resolve) => {
