@@ -5,7 +5,7 @@ import { baseOf, mayChange, rightsIn, type Rights } from "./access.ts";
 import { Document, Folder } from "./models.ts";
 import { checkName, uploadName } from "./names.ts";
 import { restrictedFolderIds } from "./restrict.ts";
-import { activeLocks, covers, davSpaceName, keyAndAncestors, lockBlocking, pathKeyOf, type DavLock, type WriteScope } from "./webdav-locks.ts";
+import { activeLocks, covers, keyAndAncestors, lockBlocking, pathKeyOf, spaceKeyOf, type DavLock, type WriteScope } from "./webdav-locks.ts";
 
 /**
  * The web pages and WebDAV locks: a file or folder locked by a WebDAV client (File Explorer, Finder, Office while
@@ -41,7 +41,7 @@ async function folderNames(host: Host, folderId: number | null): Promise<string[
 
 /** The WebDAV path key of a name in a folder (null: the top level) of a space. */
 async function keyIn(host: Host, container: Container, folderId: number | null, name?: string): Promise<string> {
-  return pathKeyOf([davSpaceName(container), ...(await folderNames(host, folderId)), ...(name === undefined ? [] : [name])]);
+  return pathKeyOf([spaceKeyOf(container), ...(await folderNames(host, folderId)), ...(name === undefined ? [] : [name])]);
 }
 
 const bodyText = (ctx: Ctx, field: string) => {

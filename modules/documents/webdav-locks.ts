@@ -58,8 +58,11 @@ export class DavLock extends Model<InferAttributes<DavLock>, InferCreationAttrib
   }
 }
 
-/** The name a space has at the top of the WebDAV drive: its lock paths start with it. */
-export const davSpaceName = (container: Pick<Container, "type" | "slug">) => (container.type === "company" ? "company" : container.slug);
+/**
+ * The first part of a lock's path: the space by its type and id ("group:12"), not by the name in the address, so
+ * one space reached by two addresses (the company space's old name) or a group whose address changed keeps its locks.
+ */
+export const spaceKeyOf = (container: Pick<Container, "type" | "id">) => `${container.type}:${container.id}`;
 
 export const pathKeyOf = (segments: string[]) => segments.map((segment) => nameKey(segment)).join("/");
 const hashOf = (key: string) => createHash("sha256").update(key).digest("hex");

@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { QueryTypes, UniqueConstraintError } from "sequelize";
 import { HttpError, User, type AppContext, type Container, type Host, type ReceivedUpload } from "../../core/sdk/index.ts";
-import { mayChange, rightsIn, type Rights } from "./access.ts";
+import { mayChange, permissionDefinitions, permissions, rightsIn, type Rights } from "./access.ts";
 import { userOfAppPassword } from "./app-passwords.ts";
 import { Document, Folder, Version } from "./models.ts";
 import { deleteFolderTree, depthBelow } from "./folders.ts";
@@ -27,6 +27,7 @@ import {
   ownerOf,
   parseXml,
   pathKeyOf,
+  spaceKeyOf,
   submittedTokens,
   supportedLockXml,
   type WriteScope,
@@ -36,11 +37,13 @@ import { BadIfHeader, ifHolds, matchHolds, parseIf, type ResourceState } from ".
 
 /**
  * WebDAV (RFC 4918, classes 1 and 2: locks in webdav-locks.ts) at /dav/documents/: the root lists the spaces the person may view (the company
- * space as "company", each group they belong to by its address name), each space its folders and files.
+ * space as "_company", each group they belong to by its address name), each space its folders and files.
  * Signed in with HTTP Basic and an app password; every action asks the same rights as the web pages.
  * Mounted by core before its body parser and session (host.rawRoutes): no cookie, no CSRF token here.
  */
 const root = "/dav/documents";
+/** The company space's name at the top of the drive: a group's address cannot start with "_", so none can take it. */
+export const companySpaceName = "_company";
 const maxDepth = 20;
 
 interface Space {
@@ -102,26 +105,44 @@ async function personOf(host: Host, ctx: AppContext): Promise<User | null> {
   return user;
 }
 
-/** The spaces a person may open: the company space, and the groups they belong to where documents are on. */
-async function spacesOf(host: Host, user: User): Promise<{ name: string; container: Container }[]> {
-  const rows = await host.sequelize.query<{ id: number; slug: string }>(
-    "SELECT g.id, g.slug FROM groups g JOIN group_memberships m ON m.group_id = g.id WHERE m.user_id = :userId ORDER BY g.slug",
-    { replacements: { userId: user.id }, type: QueryTypes.SELECT },
-  );
-  // Only the groups where documents are on (one query) are asked for the person's rights.
-  const on = await host.onInMany("group", rows.map((row) => Number(row.id)));
-  const named = [{ type: "company", slug: "company" }, ...rows.filter((row) => on.has(Number(row.id))).map((row) => ({ type: "group", slug: row.slug }))];
-  const spaces: { name: string; container: Container }[] = [];
-  for (const { type, slug } of named) {
-    const space = await spaceNamed(host, user, slug, type).catch(() => null);
-    if (space) spaces.push({ name: slug, container: space.container });
+/** The roles a group's permission row grants (a JSON array), or null for a row that is not one. */
+function rolesOfRow(json: string | null): string[] | null {
+  try {
+    const roles: unknown = json === null ? null : JSON.parse(json);
+    return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === "string") : null;
+  } catch {
+    return null;
   }
-  return spaces;
 }
 
-/** One space by its name in the root; anything the person may not view is the same 404 (a secret group never shows). */
-async function spaceNamed(host: Host, user: User, name: string, type?: string): Promise<Space> {
-  const container = await host.containerNamed(type ?? (name === "company" ? "company" : "group"), name, user);
+/**
+ * The names of the spaces a person may open, for the top of the drive: the company space, and the groups they
+ * belong to where documents are on and their role may view them. A fixed number of queries, whatever the number
+ * of groups: their groups with their role and the group's own roles for documents.view (one query), which of
+ * them have documents on (one), and the company space's checks.
+ */
+async function spacesOf(host: Host, user: User): Promise<string[]> {
+  const rows = await host.sequelize.query<{ id: number; slug: string; role: string; roles: string | null }>(
+    `SELECT g.id, g.slug, m.role, p.roles FROM groups g JOIN group_memberships m ON m.group_id = g.id AND m.user_id = :userId
+     LEFT JOIN group_permissions p ON p.group_id = g.id AND p.permission_id = :view ORDER BY g.slug`,
+    { replacements: { userId: user.id, view: permissions.view }, type: QueryTypes.SELECT },
+  );
+  const on = await host.onInMany("group", rows.map((row) => Number(row.id)));
+  const viewDefaults = permissionDefinitions.find((definition) => definition.id === permissions.view)!.defaults as readonly string[];
+  // As core's can(): the site's admins hold every right; otherwise the role, against the group's own roles if it set them.
+  const groups = rows.filter((row) => on.has(Number(row.id)) && (user.isAdmin || (rolesOfRow(row.roles) ?? viewDefaults).includes(row.role)));
+  const company = await host.containerNamed("company", "company", user);
+  const companyOpen = Boolean(company && (await host.isOnIn(company)) && (await host.can(user, permissions.view, company)));
+  return [...(companyOpen ? [companySpaceName] : []), ...groups.map((row) => row.slug)];
+}
+
+/**
+ * One space by its name at the top of the drive; anything the person may not view is the same 404 (a secret group
+ * never shows). "company", the company space's name before, still opens it when no group of that address does.
+ */
+async function spaceNamed(host: Host, user: User, name: string): Promise<Space> {
+  let container = name === companySpaceName ? await host.containerNamed("company", "company", user) : await host.containerNamed("group", name, user);
+  if (!container && name === "company") container = await host.containerNamed("company", "company", user);
   if (!container || !(await host.isOnIn(container))) throw new DavError(404);
   const rights = await rightsIn(host, user, container);
   if (!rights.view) throw new DavError(404);
@@ -130,6 +151,8 @@ async function spaceNamed(host: Host, user: User, name: string, type?: string): 
 }
 
 const inSpace = (space: Space) => ({ containerType: space.container.type, containerId: space.container.id });
+/** A path's lock key: the space by its type and id (whatever address reached it), then the names below it. */
+const keyOf = (space: Space, segments: string[]) => pathKeyOf([spaceKeyOf(space.container), ...segments.slice(1)]);
 
 /**
  * The space, folder and file at a path. A folder on the way that is missing (or hidden from the person: the same
@@ -176,7 +199,7 @@ async function stateAt(host: Host, user: User, segments: string[], scope: WriteS
   if (segments.length < 2) return none;
   const at = await locate(host, user, segments).catch(() => null);
   if (!at) return none;
-  const locks = await locksApplying(pathKeyOf(segments), scope);
+  const locks = await locksApplying(keyOf(at.space, segments), scope);
   return { etag: etagOf(at.document), tokens: new Set(locks.map((lock) => lock.token)) };
 }
 
@@ -361,11 +384,13 @@ export function webdavRoutes(host: Host) {
         const depth = ctx.get("depth") === "0" ? 0 : 1;
         if (ctx.get("depth") === "infinity") throw new DavError(403);
         const entries: Entry[] = [];
+        let listed: Space | null = null;
         if (segments.length === 0) {
           entries.push({ segments: [], collection: true, modified: new Date() });
-          if (depth) for (const space of await spacesOf(host, user)) entries.push({ segments: [space.name], collection: true, modified: new Date() });
+          if (depth) for (const name of await spacesOf(host, user)) entries.push({ segments: [name], collection: true, modified: new Date() });
         } else {
           const at = await locate(host, user, segments);
+          listed = at.space;
           if (segments.length === 1 || at.folder) {
             entries.push({ segments, collection: true, modified: at.folder?.updatedAt ?? new Date() });
             if (depth) entries.push(...(await childrenOf(at.space, at.folder, segments)));
@@ -374,14 +399,15 @@ export function webdavRoutes(host: Host) {
           } else throw new DavError(404);
         }
         // The running locks on what is listed and the folders above it, in one query.
-        const keys = entries.filter((entry) => entry.segments.length >= 2).map((entry) => pathKeyOf(entry.segments));
+        const keyed = (entry: Entry) => (listed && entry.segments.length >= 2 ? keyOf(listed, entry.segments) : null);
+        const keys = entries.flatMap((entry) => keyed(entry) ?? []);
         const locks = keys.length ? await activeLocks(keys.flatMap(keyAndAncestors)) : [];
         ctx.status = 207;
         ctx.type = "application/xml; charset=utf-8";
         ctx.body = `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:">${entries
           .map((entry) => {
-            const key = pathKeyOf(entry.segments);
-            return responseXml(entry, asked, locks.filter((lock) => covers(lock, key)));
+            const key = keyed(entry);
+            return responseXml(entry, asked, key === null ? [] : locks.filter((lock) => covers(lock, key)));
           })
           .join("")}</d:multistatus>`;
         return;
@@ -404,7 +430,7 @@ export function webdavRoutes(host: Host) {
         if (!at.space.rights.upload) throw new DavError(403);
         const name = at.document?.name ?? checkedName(at.name);
         await checkConditions(host, context, user, segments, at.document, Boolean(at.document), { members: !at.document });
-        await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: !at.document });
+        await assertWritable(user.id, ctx.get("if"), keyOf(at.space, segments), { members: !at.document });
         const { maxFileMb } = await host.settings.read(siteSettings);
         let upload: ReceivedUpload | null = null;
         try {
@@ -430,7 +456,7 @@ export function webdavRoutes(host: Host) {
         if (!at.space.rights.manage) throw new DavError(403);
         const name = checkedName(at.name);
         await checkConditions(host, context, user, segments, null, false, { members: true });
-        await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true });
+        await assertWritable(user.id, ctx.get("if"), keyOf(at.space, segments), { members: true });
         if ((await depthOf(at.parent)) >= maxDepth) throw new DavError(403);
         try {
           await Folder.create({ ...inSpace(at.space), parentId: at.parent?.id ?? null, name, nameKey: nameKey(name), createdBy: user.id });
@@ -446,15 +472,15 @@ export function webdavRoutes(host: Host) {
         if (at.document) {
           if (!mayChange(at.space.rights, user, at.document)) throw new DavError(403);
           await checkConditions(host, context, user, segments, at.document, true, { members: true, tree: true });
-          await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
+          await assertWritable(user.id, ctx.get("if"), keyOf(at.space, segments), { members: true, tree: true });
           await trashDocument(host, at.space, at.document, user);
         } else if (at.folder) {
           if (!at.space.rights.manage) throw new DavError(403);
           await checkConditions(host, context, user, segments, null, true, { members: true, tree: true });
-          await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
+          await assertWritable(user.id, ctx.get("if"), keyOf(at.space, segments), { members: true, tree: true });
           await deleteFolderTree(host, at.space.container, at.folder, user.id);
         } else throw new DavError(404);
-        await dropLocks(pathKeyOf(segments));
+        await dropLocks(keyOf(at.space, segments));
         ctx.status = 204;
         return;
       }
@@ -478,8 +504,8 @@ export function webdavRoutes(host: Host) {
         if (at.document ? !mayChange(at.space.rights, user, at.document) : !at.space.rights.manage) throw new DavError(403);
         await checkConditions(host, context, user, segments, at.document, true, { members: true, tree: true });
         // Both ends: the source (and all under it) leaves its folder, the destination is written (or replaced).
-        await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments), { members: true, tree: true });
-        await assertWritable(user.id, ctx.get("if"), pathKeyOf(destination), { members: true, tree: true });
+        await assertWritable(user.id, ctx.get("if"), keyOf(at.space, segments), { members: true, tree: true });
+        await assertWritable(user.id, ctx.get("if"), keyOf(to.space, destination), { members: true, tree: true });
         if (at.document) {
           if (!mayChange(at.space.rights, user, at.document)) throw new DavError(403);
           if (replaced && !mayChange(at.space.rights, user, replaced)) throw new DavError(403);
@@ -506,7 +532,7 @@ export function webdavRoutes(host: Host) {
           }
         }
         // A lock stays with its address (RFC 4918 §7.5): the moved file or folder leaves its locks behind, ended.
-        if (pathKeyOf(segments) !== pathKeyOf(destination)) await dropLocks(pathKeyOf(segments));
+        if (keyOf(at.space, segments) !== keyOf(to.space, destination)) await dropLocks(keyOf(at.space, segments));
         ctx.status = replaced ? 204 : 201;
         return;
       }
@@ -515,7 +541,7 @@ export function webdavRoutes(host: Host) {
         if (segments.length < 2) throw new DavError(403);
         const at = await locate(host, user, segments, 409);
         if (!(at.folder ? at.space.rights.manage : at.space.rights.upload)) throw new DavError(403);
-        const key = pathKeyOf(segments);
+        const key = keyOf(at.space, segments);
         const href = hrefOf(segments, Boolean(at.folder));
         const seconds = lockSeconds(ctx.get("timeout"));
         let lock: DavLock | null;
@@ -553,7 +579,7 @@ export function webdavRoutes(host: Host) {
         if (!at.document && !at.folder) throw new DavError(404);
         if (!(at.folder ? at.space.rights.manage : at.space.rights.upload)) throw new DavError(403);
         await checkConditions(host, context, user, segments, at.document, true);
-        await assertWritable(user.id, ctx.get("if"), pathKeyOf(segments));
+        await assertWritable(user.id, ctx.get("if"), keyOf(at.space, segments));
         const names = update.children
           .filter((child) => child.ns === "DAV:" && (child.name === "set" || child.name === "remove"))
           .flatMap((child) => childOf(child, "prop")?.children ?? []);
@@ -566,10 +592,10 @@ export function webdavRoutes(host: Host) {
       case "UNLOCK": {
         await readBody(ctx.req, 64 * 1024);
         if (segments.length < 2) throw new DavError(403);
-        await locate(host, user, segments);
+        const at = await locate(host, user, segments);
         const token = /^\s*<([^>]+)>\s*$/.exec(ctx.get("lock-token"))?.[1];
         if (!token) throw new DavError(400);
-        const key = pathKeyOf(segments);
+        const key = keyOf(at.space, segments);
         const lock = (await activeLocks(keyAndAncestors(key))).find((each) => each.token === token && covers(each, key));
         if (!lock) throw new DavError(409);
         if (lock.userId !== user.id) throw new DavError(403);

@@ -66,7 +66,7 @@ test.serial("a file locked by one person: others get 423, its owner writes with 
   t.regex(locked.text, /<d:timeout>Second-(600|599)<\/d:timeout>/);
   t.true(locked.text.includes("<d:owner><d:href>http://www.apple.com/webdav_fs/</d:href></d:owner>"));
   t.true(locked.text.includes(`<d:lockroot><d:href>${base}/Report.txt</d:href></d:lockroot>`));
-  t.deepEqual((await lockRows()).map((row) => ({ ...row, user_id: Number(row.user_id) })), [{ user_id: owner.userId, path_key: `${handbook.slug}/report.txt`, token }], "kept in the table every process reads");
+  t.deepEqual((await lockRows()).map((row) => ({ ...row, user_id: Number(row.user_id) })), [{ user_id: owner.userId, path_key: `group:${handbook.id}/report.txt`, token }], "kept in the table every process reads (the space by its type and id)");
 
   // Everyone else: 423, even with the owner's token; nothing written.
   t.is((await dav("PUT", `${base}/Report.txt`, member, {}, "member's")).status, 423);

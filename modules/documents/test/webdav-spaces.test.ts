@@ -1,10 +1,11 @@
 import test from "ava";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
-import { davPerson, davRequest, lockinfo, sqlOf, windowsTimes, type DavPerson } from "./webdav-helpers.ts";
+import { davPerson, davRequest, lockinfo, sqlOf, statementsOfRequest, tokenOf, windowsTimes, type DavPerson } from "./webdav-helpers.ts";
 
 // WebDAV answers from the pages' checks: an archived group is read only over WebDAV too (every write 403, every
-// read as before), and folders for moderators only are invisible to everyone else (not listed, 404 to open).
+// read as before), and folders for moderators only are invisible to everyone else (not listed, 404 to open). The
+// top of the drive: the company space as "_company" (a group may be called "company"), in a fixed number of queries.
 
 let app: TestApp;
 let owner: DavPerson; // the groups' owner: a moderator
@@ -108,4 +109,73 @@ test.serial("a folder for moderators only: not listed, 404 to read or write unde
   t.true(seen.text.includes(`<d:href>${base}/Board/</d:href>`));
   t.true((await dav("PROPFIND", `${base}/Board/`, owner, { depth: "1" })).text.includes(`<d:href>${base}/Board/Salaries/</d:href>`));
   t.is((await dav("GET", `${base}/Board/Salaries/2027.txt`, owner)).text, "numbers");
+});
+
+test.serial("the company space is \"_company\"; a group whose address is \"company\" is reachable; the old \"company\" address works until then", async (t) => {
+  // Before any group takes the address, the old name still opens the company space, with the same locks.
+  t.is((await dav("PUT", "/dav/documents/company/Holidays.txt", member, {}, "holidays")).status, 201);
+  const [holidays] = await sql<{ container_type: string }>("SELECT container_type FROM documents WHERE name = 'Holidays.txt'");
+  t.is(holidays.container_type, "company");
+  t.is((await dav("GET", "/dav/documents/_company/Holidays.txt", owner)).text, "holidays");
+  const locked = await dav("LOCK", "/dav/documents/_company/Holidays.txt", member, {}, lockinfo());
+  t.is(locked.status, 200);
+  t.is((await dav("PUT", "/dav/documents/company/Holidays.txt", member, {}, "no token")).status, 423, "one lock, whichever address");
+  t.is((await dav("PUT", "/dav/documents/company/Holidays.txt", member, { if: `(<${tokenOf(locked)}>)` }, "holidays 2027")).status, 204);
+  t.is((await dav("UNLOCK", "/dav/documents/_company/Holidays.txt", member, { "lock-token": `<${tokenOf(locked)}>` })).status, 204);
+
+  // A group called Company takes the address "company": its documents are there, the company space stays at _company.
+  const group = await createGroup(owner.client, { name: "Company", visibility: "private" });
+  t.is(group.slug, "company");
+  await addMember(group.id, member.userId, "member");
+  t.is((await owner.client.post(`${group.url}/modules/documents`, { state: "enabled" })).status, 302);
+  const root = await dav("PROPFIND", "/dav/documents/", member, { depth: "1" });
+  t.true(root.text.includes("<d:href>/dav/documents/_company/</d:href>") && root.text.includes("<d:href>/dav/documents/company/</d:href>"));
+  t.is((await dav("PUT", "/dav/documents/company/Team.txt", member, {}, "the group's")).status, 201);
+  const [team] = await sql<{ container_type: string; container_id: number }>("SELECT container_type, container_id FROM documents WHERE name = 'Team.txt'");
+  t.deepEqual({ ...team, container_id: Number(team.container_id) }, { container_type: "group", container_id: group.id });
+  const listing = await dav("PROPFIND", "/dav/documents/company/", member, { depth: "1" });
+  t.true(listing.text.includes("/dav/documents/company/Team.txt") && !listing.text.includes("Holidays.txt"));
+  t.is((await dav("GET", "/dav/documents/_company/Holidays.txt", member)).text, "holidays 2027");
+  t.is((await dav("GET", "/dav/documents/company/Holidays.txt", member)).status, 404, "the group's space has no such file");
+  // Someone outside the group: "company" is not theirs, and they never see a secret group's documents through it.
+  const outsider = await davPerson(app, "Otto Outsider");
+  t.is((await dav("PROPFIND", "/dav/documents/company/", outsider, { depth: "0" })).status, 207, "the old address, for them still the company space");
+  t.false((await dav("PROPFIND", "/dav/documents/company/", outsider, { depth: "1" })).text.includes("Team.txt"));
+});
+
+test.serial("the top of the drive lists a person's spaces in the same number of queries for 2 groups as for 9", async (t) => {
+  const person = await davPerson(app, "Gina Groups");
+  const join = async (name: string, documentsOn = true) => {
+    const group = await createGroup(owner.client, { name, visibility: "private" });
+    await addMember(group.id, person.userId, "member");
+    if (documentsOn) t.is((await owner.client.post(`${group.url}/modules/documents`, { state: "enabled" })).status, 302);
+    return group;
+  };
+  const first = [await join("Alpha Team"), await join("Beta Team")];
+  const count = async () => {
+    let listed = "";
+    const statements = await statementsOfRequest(app, async () => {
+      listed = (await dav("PROPFIND", "/dav/documents/", person, { depth: "1" })).text;
+    });
+    return { statements: statements.length, listed };
+  };
+  const before = await count();
+  for (const group of first) t.true(before.listed.includes(`<d:href>/dav/documents/${group.slug}/</d:href>`));
+  const more = [];
+  for (const name of ["Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota"]) more.push(await join(`${name} Team`));
+  const quiet = await join("Quiet Team", false); // documents off there: not listed
+  const after = await count();
+  for (const group of [...first, ...more]) t.true(after.listed.includes(`<d:href>/dav/documents/${group.slug}/</d:href>`), group.slug);
+  t.false(after.listed.includes(quiet.slug));
+  t.true(after.listed.includes("<d:href>/dav/documents/_company/</d:href>"));
+  t.is(after.statements, before.statements, `${before.statements} statements for 2 groups, ${after.statements} for 9`);
+  t.true(after.statements <= 12, `${after.statements} statements`);
+
+  // A group whose moderators took documents.view from members: not listed for a member (the same rule as core's).
+  const closed = await join("Closed Team");
+  t.is((await owner.client.post(`${closed.url}/permissions`, { "p.documents.view": ["admin", "moderator"], "p.documents.upload": ["admin", "moderator", "member"] })).status, 302);
+  const [row] = await sql<{ roles: string }>("SELECT roles FROM group_permissions WHERE group_id = :id AND permission_id = 'documents.view'", { id: closed.id });
+  t.truthy(row, "the group's own roles for documents.view are saved");
+  t.false((await count()).listed.includes(closed.slug));
+  t.is((await dav("PROPFIND", `/dav/documents/${closed.slug}/`, person, { depth: "0" })).status, 404);
 });
