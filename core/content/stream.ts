@@ -4,6 +4,7 @@ import { modelRows } from "../db/model-rows.ts";
 import { badRequest } from "../http/errors.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
 import type { ContentPolicy } from "../policies/content.ts";
+import type { User } from "../models/user.ts";
 
 /** The registry of the app using this database, for module switches per container (set when modules register). */
 const registries = new WeakMap<Sequelize, ModuleRegistry>();
@@ -240,17 +241,27 @@ export function pageOf(contents: Content[], limit: number): StreamPage {
 /**
  * Counts, up to a cap, what others wrote in these containers (the reader's dashboard, all readable) since a
  * moment: "N new posts". Every type that shows in the stream counts, a module's as much as a post, as long as
- * its module is on, there too.
+ * its module is on, there too, and the type shows the entry to this reader (ContentTypeDefinition.shownTo).
  */
-export async function countNewer(sequelize: Sequelize, streamKeys: string[], since: Date, readerId: number, cap = 99): Promise<number> {
+export async function countNewer(sequelize: Sequelize, streamKeys: string[], since: Date, reader: User, cap = 99): Promise<number> {
   const registry = registries.get(sequelize);
   const types = registry ? [...registry.contentTypes.keys()].filter((type) => registry.contentType(type)) : ["post"];
   if (streamKeys.length === 0 || types.length === 0) return 0;
+  const replacements: Record<string, unknown> = { keys: [...new Set(streamKeys)], since, types, readerId: reader.id, cap: cap + 1 };
+  const narrower: string[] = [];
+  for (const type of types) {
+    const rule = registry?.contentType(type)?.shownTo;
+    if (!rule) continue;
+    const own = await rule(reader, "contents");
+    replacements[`shownType${narrower.length}`] = type;
+    Object.assign(replacements, own.replacements);
+    narrower.push(`AND (contents.type <> :shownType${narrower.length} OR (${own.sql}))`);
+  }
   const [row] = await sequelize.query<{ count: number }>(
     `SELECT COUNT(*) AS count FROM (SELECT id FROM contents WHERE stream_key IN (:keys) AND deleted_at IS NULL AND hidden_at IS NULL
        AND sort_at > :since AND created_at > :since AND type IN (:types) AND (author_id IS NULL OR author_id <> :readerId)
-       AND ${moduleGateSql(sequelize, "contents")} LIMIT :cap) newer`,
-    { replacements: { keys: [...new Set(streamKeys)], since, types, readerId, cap: cap + 1 }, type: QueryTypes.SELECT },
+       AND ${moduleGateSql(sequelize, "contents")} ${narrower.join(" ")} LIMIT :cap) newer`,
+    { replacements, type: QueryTypes.SELECT },
   );
   return Number(row?.count ?? 0);
 }

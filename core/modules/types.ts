@@ -250,6 +250,12 @@ export interface ContentTypeDefinition {
   /** Makes this type's content searchable through database triggers (docs/search.md). */
   search?: import("../search/types.ts").ContentSearch;
   /**
+   * Optional, for a type whose entries some readers of their container may not see (its `load` leaves their
+   * item out: the entry is not shown, its page is 404): SQL over `contents` aliased `alias`, true for the
+   * entries this reader sees, so that their "N new posts" counts only those. Called once per count.
+   */
+  shownTo?(user: User, alias: string): Promise<{ sql: string; replacements: Record<string, unknown> }>;
+  /**
    * The permission that lets someone write this type in a container (e.g. "polls.create"), checked by the
    * content API instead of the container's posting right; a read-only container still refuses. Without it,
    * whoever may post there may write it.

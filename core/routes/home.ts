@@ -59,7 +59,7 @@ export function homeRoutes(services: AppServices) {
       // nothing in them is, and the count is 0 without a query (every plain reload).
       const pageHasTheNewest = !topicParam && (filter === "all" || filter === "posts");
       const newest = page.contents[0]?.sortAt;
-      newCount = pageHasTheNewest && (!newest || newest <= since) ? 0 : await countNewer(services.sequelize, keys, since, user.id);
+      newCount = pageHasTheNewest && (!newest || newest <= since) ? 0 : await countNewer(services.sequelize, keys, since, user);
       if (newCount > 0 || !user.streamSeenAt) await User.update({ streamSeenAt: new Date() }, { where: { id: user.id } });
     }
     // "Post to": the company stream, the writer's profile and their groups; ?kind= opens a module's kind without JavaScript.

@@ -80,6 +80,7 @@ export { idParam, queryValue } from "../content/request.ts";
 
 // Content and people as modules read them.
 export type { ContentPolicy } from "../policies/content.ts";
+export type { ContentSearch, ItemSearch, SearchViewer } from "../search/types.ts";
 export { Content, streamKeyOf } from "../models/content.ts";
 export { User, shownUserAttributes } from "../models/user.ts";
 export { plainText, renderMarkdown } from "../content/markdown.ts";

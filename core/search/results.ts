@@ -77,6 +77,21 @@ export async function containers(registry: ModuleRegistry, wanted: { type: strin
   return found;
 }
 
+/** The module rows (ContentSearch.items) of a page of hits, one load per kind, keyed "<kind>:<ref id>". */
+async function itemsOf(registry: ModuleRegistry, policy: ContentPolicy, hits: Hit[], kindOf: Map<string, SearchKind>) {
+  const found = new Map<string, { url: string; authorId: number | null; date: Date; contentId: number | null }>();
+  const byKind = new Map<string, number[]>();
+  for (const hit of hits) if (kindOf.get(hit.kind)?.family === "item") byKind.set(hit.kind, [...(byKind.get(hit.kind) ?? []), hit.refId]);
+  if (byKind.size === 0) return found;
+  for (const [type, definition] of registry.contentTypes) {
+    const items = definition.search?.items;
+    const refIds = items && registry.contentType(type) ? byKind.get(items.kind) : undefined;
+    if (!items || !refIds) continue;
+    for (const [refId, item] of await items.load([...new Set(refIds)], policy)) found.set(`${items.kind}:${refId}`, item);
+  }
+  return found;
+}
+
 /**
  * Turns a page of hits into what the page shows, in a bounded number of queries (one per table and per
  * container type, never per result). Content is checked once more against the policy: a hit whose
@@ -94,7 +109,12 @@ export async function describeHits(context: ResultContext, hits: Hit[], highligh
   // One query for the posts the comments are on: a comment's title names what it answers.
   const commentedPostIds = unique(hits.map((hit) => { const content = hit.kind === "comment" ? contents.get(hit.contentId ?? 0) : undefined; return content?.type === "post" ? content.refId : null; }));
   const posts = new Map((commentedPostIds.length ? await Post.findAll({ where: { id: { [Op.in]: commentedPostIds } }, attributes: ["id", "title", "body"] }) : []).map((post) => [post.id, post]));
-  const authorOf = (hit: Hit) => (hit.kind === "comment" ? comments.get(hit.refId)?.authorId : hit.kind === "file" ? files.get(hit.refId)?.uploaderId : contents.get(hit.contentId ?? 0)?.authorId);
+  const items = await itemsOf(registry, policy, hits, kindOf);
+  // Items name the stream entry they came with: shown only if readable, like any content.
+  const itemContentIds = unique([...items.values()].map((item) => item.contentId));
+  const itemContents = new Set(itemContentIds.length ? (await policy.filterReadable(await Content.findAll({ where: { id: { [Op.in]: itemContentIds } } }))).map((content) => content.id) : []);
+  const authorOf = (hit: Hit) =>
+    hit.kind === "comment" ? comments.get(hit.refId)?.authorId : hit.kind === "file" ? files.get(hit.refId)?.uploaderId : kindOf.get(hit.kind)?.family === "item" ? items.get(`${hit.kind}:${hit.refId}`)?.authorId : contents.get(hit.contentId ?? 0)?.authorId;
   const authors = new Map((await User.findAll({ where: { id: { [Op.in]: unique(hits.map((hit) => authorOf(hit) ?? null)) } }, attributes: ["id", "username", "displayName"] })).map((user) => [user.id, user]));
   const cards = await people(context.sequelize, unique(hits.map((hit) => (hit.kind === "person" ? hit.refId : null))), context.fields);
   const places = await containers(registry, hits.map((hit) => ({ type: hit.containerType, id: hit.containerId })));
@@ -128,6 +148,16 @@ export async function describeHits(context: ResultContext, hits: Hit[], highligh
       if (!place?.url) continue;
       view.url = place.url;
       if (!highlight.title) view.titleHtml = plainHtml(place.name);
+    } else if (kind.family === "item") {
+      // The module says which of its rows the viewer may open (and where): the others are not shown.
+      const item = items.get(`${hit.kind}:${hit.refId}`);
+      if (!item) continue;
+      const author = authors.get(item.authorId ?? 0);
+      view.author = author ? { displayName: author.displayName, username: author.username } : null;
+      view.container = place;
+      view.url = item.url;
+      view.date = item.date;
+      view.contentUrl = item.contentId && itemContents.has(item.contentId) ? `/c/${item.contentId}` : null;
     } else {
       const content = contents.get(hit.contentId ?? 0);
       if (!content || !readable.has(content.id)) continue;

@@ -47,7 +47,7 @@ function titleFirst(titled: Hit[], window: Hit[]): Hit[] {
  * keyset on the document id, no page limit.
  */
 export async function runSearch(engine: SearchEngine, kinds: SearchKind[], filter: VisibilityFilter, request: SearchRequest): Promise<SearchOutcome> {
-  const listed = request.type === "all" ? kinds.filter((kind) => kind.family === "content") : kinds.filter((kind) => kind.kind === request.type);
+  const listed = request.type === "all" ? kinds.filter((kind) => kind.family === "content" || kind.family === "item") : kinds.filter((kind) => kind.kind === request.type);
   const find = (limit: number, options: { before?: number | null; inTitle?: boolean } = {}) =>
     engine.find({ terms: request.terms, kinds: listed.map((kind) => kind.kind), filter, limit, ...options });
 
@@ -69,7 +69,7 @@ export async function runSearch(engine: SearchEngine, kinds: SearchKind[], filte
 
   const isFirstPage = request.order === "relevance" ? request.page === 1 : !request.before;
   if (request.type === "all" && isFirstPage) {
-    for (const kind of kinds.filter((candidate) => candidate.family !== "content")) {
+    for (const kind of kinds.filter((candidate) => candidate.family === "person" || candidate.family === "container")) {
       const strip = (limit: number, inTitle: boolean) => engine.find({ terms: request.terms, kinds: [kind.kind], filter, limit, inTitle });
       const hits = titleFirst(await strip(stripSize, true), await strip(stripSize + 1, false));
       if (hits.length) outcome.strips.push({ kind, hits: hits.slice(0, stripSize), hasMore: hits.length > stripSize });

@@ -1,12 +1,12 @@
 import type { Dialect } from "../db/sequelize.ts";
 import type { ModuleRegistry } from "../modules/registry.ts";
-import { sqlOf, type ContainerSearch, type ContentSearch } from "./types.ts";
+import { sqlOf, type ContainerSearch, type ContentSearch, type ItemSearch } from "./types.ts";
 
 /** The columns every source's SELECT yields, in this order, one row per document. */
 export const documentColumns = ["ref_id", "content_id", "comment_id", "content_type", "container_type", "container_id", "is_listed", "name", "title", "body", "sort_at"] as const;
 
-/** What a result is: a person card, a container (group) card, or something written in a container. */
-export type SourceFamily = "person" | "container" | "content";
+/** What a result is: a person card, a container (group) card, something written in a container, or a module's row there (ItemSearch). */
+export type SourceFamily = "person" | "container" | "content" | "item";
 
 /**
  * A change in `table` that alters documents of a kind. `keys` is a SELECT of the affected documents'
@@ -141,12 +141,30 @@ function containerSource(type: string, search: ContainerSearch, dialect: Dialect
   };
 }
 
+/** A module's rows found on their own (ContentSearch.items), under the rules of the content type declaring them. */
+function itemSource(contentType: string, search: ItemSearch, dialect: Dialect): SearchSource {
+  const byRow = (column: string) => `SELECT {row}.${column}`;
+  return {
+    kind: search.kind,
+    label: search.label,
+    family: "item",
+    select: `SELECT r.id AS ref_id, ${nullInt} AS content_id, ${nullInt} AS comment_id, '${contentType}' AS content_type,
+      ${sqlOf(search.containerType, dialect)} AS container_type, ${sqlOf(search.containerId, dialect)} AS container_id, 0 AS is_listed, ${nullText} AS name,
+      ${sqlOf(search.title, dialect)} AS title, COALESCE(${sqlOf(search.body, dialect)}, '') AS body, ${search.date ? sqlOf(search.date, dialect) : "r.created_at"} AS sort_at
+      FROM "${search.table}" r WHERE ${search.where ? sqlOf(search.where, dialect) : "1 = 1"}`,
+    watches: [
+      { table: search.table, key: "ref_id", keys: byRow("id"), insert: true, update: search.columns ?? true, delete: true },
+      ...(search.related ?? []).map(({ table, column }) => ({ table, key: "ref_id" as const, keys: byRow(column), insert: true, update: true as const, delete: true })),
+    ],
+  };
+}
+
 const coreKinds = new Set(["person", "post", "comment", "file"]);
 const kindPattern = /^[a-z][a-z0-9-]{0,31}$/;
 const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Refuses names that would not be safe to write into trigger SQL; modules are trusted, typos are not. */
-function checkDeclaration(kind: string, search: ContentSearch) {
+function checkDeclaration(kind: string, search: ContentSearch | ItemSearch) {
   if (!kindPattern.test(kind) || coreKinds.has(kind)) throw new Error(`search: type "${kind}" cannot be indexed (name taken or not [a-z0-9-])`);
   const names = [search.table, ...(search.columns ?? []), ...(search.related ?? []).flatMap((related) => [related.table, related.column])];
   const bad = names.find((name) => !identifierPattern.test(name));
@@ -178,6 +196,14 @@ export function searchSources(registry: ModuleRegistry, dialect: Dialect, onErro
     } catch (error) {
       onError(type, error as Error);
     }
+    if (!search.items) continue;
+    try {
+      if (registry.contentTypes.has(search.items.kind)) throw new Error(`search: item kind "${search.items.kind}" is a content type`);
+      checkDeclaration(search.items.kind, search.items);
+      sources.push(itemSource(type, search.items, dialect));
+    } catch (error) {
+      onError(search.items.kind, error as Error);
+    }
   }
   return sources;
 }
@@ -189,7 +215,7 @@ export interface SearchKind {
   family: SourceFamily;
 }
 
-/** The kinds searchable now, in tab order: people, containers (groups), posts, modules' content, comments, files. */
+/** The kinds searchable now, in tab order: people, containers (groups), posts, modules' content and items, comments, files. */
 export function searchKinds(registry: ModuleRegistry): SearchKind[] {
   const containers: SearchKind[] = [];
   for (const [type, definition] of registry.containerTypes) {
@@ -199,11 +225,17 @@ export function searchKinds(registry: ModuleRegistry): SearchKind[] {
   for (const [type, definition] of registry.contentTypes) {
     if (definition.search && type !== "post" && !coreKinds.has(type) && registry.contentType(type)) contents.push({ kind: type, label: definition.search.label, family: "content" });
   }
+  const items: SearchKind[] = [];
+  for (const [type, definition] of registry.contentTypes) {
+    const declared = definition.search?.items;
+    if (declared && !coreKinds.has(declared.kind) && registry.contentType(type)) items.push({ kind: declared.kind, label: declared.label, family: "item" });
+  }
   return [
     { kind: "person", label: "search:tabs.people", family: "person" },
     ...containers,
     { kind: "post", label: "search:tabs.posts", family: "content" },
     ...contents,
+    ...items,
     { kind: "comment", label: "search:tabs.comments", family: "content" },
     { kind: "file", label: "search:tabs.files", family: "content" },
   ];

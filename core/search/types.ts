@@ -35,6 +35,33 @@ export interface ContentSearch extends SearchableTable {
    * documents use it for their "view" permission and folders for moderators only.
    */
   visibleTo?(policy: SearchViewer, prefix: string): Promise<{ sql: string; replacements: Record<string, unknown> }>;
+  /**
+   * Optional: rows of the module found on their own, with or without a content (a document in a folder, its
+   * own result apart from the upload that brought it). They follow the content type's rules: its container's
+   * readers, its module switch, and visibleTo (which tells them apart by `d.kind`).
+   */
+  items?: ItemSearch;
+}
+
+/**
+ * A module's rows indexed one search document each, in a container but not tied to a stream entry
+ * (`search_documents.content_id` is NULL, `content_type` is the declaring content type). Expressions over `r`.
+ */
+export interface ItemSearch extends SearchableTable {
+  /** The search kind and results tab: [a-z0-9-], not a content type. */
+  kind: string;
+  /** SQL for the row's container. */
+  containerType: SqlText;
+  containerId: SqlText;
+  /** SQL, true for rows to index (live ones); default every row. */
+  where?: SqlText;
+  /** SQL for the date shown and the newest-first order (default: r.created_at). */
+  date?: SqlText;
+  /**
+   * The rows this viewer may open, with their address, checked again as results load (a row left out is not
+   * shown): `contentId` links the stream entry it came with, if any and readable.
+   */
+  load(refIds: number[], policy: SearchViewer): Promise<Map<number, { url: string; authorId: number | null; date: Date; contentId: number | null }>>;
 }
 
 /** What visibleTo is told of the viewer: the request's ContentPolicy (named structurally, so search's types import no policy). */
