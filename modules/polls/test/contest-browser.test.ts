@@ -153,6 +153,10 @@ whenBrowserAvailable(() => {
     const ranking = veraPage.locator("table.poll-jury-ranking tbody tr");
     t.deepEqual(await ranking.allInnerTexts(), ["Sunset over the lake\t1\t6\t80", "Mountain at dawn\t0\t9\t45"]);
     t.false(await hasHorizontalScroll(veraPage));
+    // The four-column ranking stays inside the entry's card at 360 px (the page may clip what spills out).
+    const card = await veraPage.locator(".entry", { has: veraPage.locator("table.poll-jury-ranking") }).boundingBox();
+    const table = await veraPage.locator("table.poll-jury-ranking").boundingBox();
+    t.true(Boolean(card && table && table.x + table.width <= card.x + card.width), `the ranking fits in its card: ${JSON.stringify({ card, table })}`);
     await screenshot(veraPage, "contest-phone-winner");
 
     for (const { page, problems, name } of pages) {
