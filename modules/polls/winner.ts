@@ -99,7 +99,8 @@ export function winnerContentType(): ContentTypeDefinition {
     template: "polls/winner.njk",
     async load(refIds) {
       const polls = await Poll.findAll({ where: { id: refIds }, attributes: ["id", "title", "winners"] });
-      const contests = await Content.findAll({ where: { type: "contest", refId: refIds }, attributes: ["id", "refId"] });
+      // No link to a contest in the trash (its readers would find nothing there); it comes back if restored.
+      const contests = await Content.findAll({ where: { type: "contest", refId: refIds, deletedAt: null }, attributes: ["id", "refId"] });
       const contestOf = new Map(contests.map((content) => [content.refId, content.id]));
       return new Map(polls.map((poll) => [poll.id, { title: poll.title, contestContentId: contestOf.get(poll.id) ?? null, winners: JSON.parse(poll.winners ?? "[]") as Winner[] } satisfies WinnerItem]));
     },

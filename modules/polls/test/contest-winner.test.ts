@@ -178,6 +178,10 @@ test.serial("a contest deleted for good takes its winner announcement along; in 
   const inTrash = (await voter.client.get(group.url)).text;
   t.true(inTrash.includes("Winner of Best slogan: Sunset by Mia Member"), "while the contest can be restored, its announcement stays");
   t.true(inTrash.includes(`id="content-${announced.id}"`));
+  t.false(inTrash.includes(`<a href="/c/${contestId}">See the contest</a>`), "without a link to the contest in the trash");
+  t.is((await author.client.post(`/c/${contestId}/restore`, {})).status, 302);
+  t.true((await voter.client.get(group.url)).text.includes(`<a href="/c/${contestId}">See the contest</a>`), "restored, the link is back");
+  t.is((await author.client.post(`/c/${contestId}/delete`, {})).status, 302);
 
   // Past the restore window, the daily purge deletes the contest for good, and its announcement with it.
   await sql("UPDATE contents SET deleted_at = :at WHERE id = :id", { at: new Date(Date.now() - 31 * 24 * hour), id: contestId });
