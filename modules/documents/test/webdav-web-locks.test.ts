@@ -141,3 +141,16 @@ test.serial("a folder locked with everything under it: its files and the folder 
   t.is((await dav("MKCOL", `${base}/Plans`, admin)).status, 201, "the old address is free");
   t.is(await lockCount(), 0, "and the lock left there ended");
 });
+
+test.serial("a locked file in a folder for moderators only: its uploader, who no longer sees it, gets the route's 404, not the lock's holder", async (t) => {
+  t.is((await owner.client.post(`${docs}/folders`, { name: "Board", parent: "" })).status, 302);
+  const board = Number((await sql<{ id: number }>("SELECT id FROM documents_folders WHERE name = 'Board'"))[0].id);
+  t.is((await postMultipart(other.client, `${docs}/upload`, { folder: String(board), note: "" }, [{ name: "Agenda.txt", data: Buffer.from("agenda") }])).status, 302);
+  const agenda = await documentNamed("Agenda.txt");
+  t.is((await owner.client.post(`${docs}/f/${board}/restrict`, { restricted: "1" })).status, 302);
+  t.is((await dav("LOCK", `${base}/Board/Agenda.txt`, owner, {}, lockinfo())).status, 200);
+  const renamed = await other.client.post(`${docs}/d/${agenda.id}/rename`, { name: "Mine.txt" });
+  t.is(renamed.status, 404);
+  t.false(renamed.text.includes("Olivia Owner"), "nothing about the lock or its holder");
+  t.is((await documentNamed("Agenda.txt")).name, "Agenda.txt");
+});
