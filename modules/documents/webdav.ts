@@ -141,8 +141,17 @@ async function spacesOf(host: Host, user: User): Promise<string[]> {
  * never shows). "company", the company space's name before, still opens it when no group of that address does.
  */
 async function spaceNamed(host: Host, user: User, name: string): Promise<Space> {
-  let container = name === companySpaceName ? await host.containerNamed("company", "company", user) : await host.containerNamed("group", name, user);
-  if (!container && name === "company") container = await host.containerNamed("company", "company", user);
+  if (name === companySpaceName) return spaceOf(host, user, await host.containerNamed("company", "company", user));
+  try {
+    return await spaceOf(host, user, await host.containerNamed("group", name, user));
+  } catch (error) {
+    if (name !== "company" || !(error instanceof DavError)) throw error;
+    return spaceOf(host, user, await host.containerNamed("company", "company", user));
+  }
+}
+
+/** A container's documents as a space, if they are on and the person may view them; else the same 404. */
+async function spaceOf(host: Host, user: User, container: Container | null): Promise<Space> {
   if (!container || !(await host.isOnIn(container))) throw new DavError(404);
   const rights = await rightsIn(host, user, container);
   if (!rights.view) throw new DavError(404);
