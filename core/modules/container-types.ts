@@ -45,6 +45,8 @@ export interface ContainerTypeDefinition {
   memberIds?(container: Container): Promise<number[]>;
   /** Roles granted a permission in this container when its admins changed the defaults; null keeps them. */
   grantedRoles?(container: Container, permissionId: string): Promise<string[] | null>;
+  /** grantedRoles for many containers and permissions in one query: the choices made, by container then permission (defaults left out). */
+  grantedRolesIn?(ids: number[], permissionIds: string[]): Promise<Map<number, Map<string, string[]>>>;
   /** Each member's notification level here (a user missing from the map gets "all"); without it, everyone gets "all". */
   notificationLevels?(container: Container, userIds: number[]): Promise<Map<number, ContainerNotificationLevel>>;
   /** Makes containers of this type searchable and offered by autocomplete (docs/search.md). */

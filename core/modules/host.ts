@@ -33,6 +33,7 @@ import { settingsReader } from "./settings.ts";
 import { moduleLive } from "../live/module-channel.ts";
 import { policyOf } from "../content/request.ts";
 import { ContentPolicy } from "../policies/content.ts";
+import { permittedIds } from "../policies/index.ts";
 import { loadEntries } from "../content/entries.ts";
 import { containerStreamPage } from "../content/container-stream.ts";
 import { containerModules } from "./container-modules.ts";
@@ -85,6 +86,7 @@ export function createHost(moduleId: string, services: HostServices, registratio
     contentType: (definition) => void registrations.contentTypes.push(definition),
     containerType: (definition) => void registrations.containerTypes.push(definition),
     can: (user, permissionId, container) => services.can(user, permissionId, container),
+    canIn: (user, permissionIds, containerType, ids) => permittedIds(services.registry, user, permissionIds, containerType, ids),
     notificationType: (definition) => {
       NotificationTypes.check(moduleId, definition);
       if (services.registry.notificationTypes.get(definition.id)) throw new Error(`notification type "${definition.id}" is already registered`);

@@ -95,6 +95,18 @@ export function groupContainerType(sequelize: Sequelize): ContainerTypeDefinitio
       return memberships.map((membership) => membership.userId);
     },
     grantedRoles: (container, permissionId) => grantedRoles(container.id, permissionId),
+    async grantedRolesIn(ids, permissionIds) {
+      const choices = new Map<number, Map<string, string[]>>();
+      if (ids.length === 0 || permissionIds.length === 0) return choices;
+      const rows = await GroupPermission.findAll({ where: { groupId: { [Op.in]: ids }, permissionId: { [Op.in]: permissionIds } } });
+      for (const row of rows) {
+        const roles = rolesOfRow(row.roles);
+        if (!roles) continue;
+        if (!choices.has(row.groupId)) choices.set(row.groupId, new Map());
+        choices.get(row.groupId)!.set(row.permissionId, roles);
+      }
+      return choices;
+    },
     async notificationLevels(container, userIds) {
       if (userIds.length === 0) return new Map();
       const memberships = await GroupMembership.findAll({ where: { groupId: container.id, userId: { [Op.in]: userIds } }, attributes: ["userId", "notificationLevel"] });
