@@ -1,5 +1,5 @@
 import type { Middleware } from "koa";
-import { QueryTypes } from "sequelize";
+import { Op, QueryTypes } from "sequelize";
 import { audit, flash, forbidden, idParam, notFound, User, type AppContext, type AppContextExtras, type AppState, type Container, type Host, type ReceivedUpload } from "../../core/sdk/index.ts";
 import { baseOf, mayChange, rightsIn, type Rights } from "./access.ts";
 import { Document, Folder } from "./models.ts";
@@ -53,6 +53,8 @@ const folderFieldOf = (raw: string): number | null | undefined => (raw === "" ||
 
 /** The forms of the web pages that change a file or folder, by their address (after the space's /documents). */
 const documentForm = /\/documents\/d\/([0-9]+)\/(versions|versions\/[0-9]+\/restore|rename|move|transfer|delete)$/;
+/** A file back from the trash comes to its old name in its folder: a name (or folder) locked there stops it. */
+const restoreForm = /\/documents\/d\/([0-9]+)\/restore$/;
 const folderForm = /\/documents\/f\/([0-9]+)\/(rename|move|delete)$/;
 
 /** What a form writes over WebDAV's eyes, and whether this viewer may send it at all (if not, the route refuses it). */
@@ -74,6 +76,18 @@ async function writesOf(host: Host, ctx: Ctx, container: Container): Promise<{ w
       writes,
       back: `${base}/d/${document.id}`,
       allowed: (rights, hidden) => !(document.folderId && hidden.has(document.folderId)) && (action.startsWith("versions") ? rights.upload : mayChange(rights, ctx.state.user!, document)),
+    };
+  }
+  const onRestore = restoreForm.exec(ctx.path);
+  if (onRestore) {
+    const document = await Document.findOne({ where: { id: Number(onRestore[1]), ...inSpace, deletedAt: { [Op.ne]: null } } });
+    if (!document) return null;
+    // Its folder may be gone: it then comes back at the top level (as the route does).
+    const folderId = document.folderId && (await Folder.findByPk(document.folderId)) ? document.folderId : null;
+    return {
+      writes: [{ key: await keyIn(host, container, folderId, document.name), members: true }],
+      back: `${base}/trash`,
+      allowed: (rights, hidden) => !(document.folderId && hidden.has(document.folderId)) && mayChange(rights, ctx.state.user!, document),
     };
   }
   const onFolder = folderForm.exec(ctx.path);

@@ -74,6 +74,16 @@ test.serial("a locked file: new version, restore, rename, move, delete, same-nam
 
   // Another member without the right to rename it hears the rights refusal first, as without a lock.
   t.is((await other.client.post(`${docs}/d/${plan.id}/rename`, { name: "Mine.txt" })).status, 403);
+  // A file coming back from the trash to a name someone holds a lock on (a name not used yet) is stopped too.
+  t.is((await postMultipart(other.client, `${docs}/upload`, { folder: "", note: "" }, [{ name: "Draft.txt", data: Buffer.from("draft") }])).status, 302);
+  const draft = await documentNamed("Draft.txt");
+  t.is((await other.client.post(`${docs}/d/${draft.id}/delete`, {})).status, 302);
+  const reserved = await dav("LOCK", `${base}/Draft.txt`, holder, {}, lockinfo());
+  t.is(reserved.status, 201);
+  t.is((await other.client.post(`${docs}/d/${draft.id}/restore`, {})).status, 423);
+  t.truthy((await documentNamed("Draft.txt")).deleted_at, "still in the trash");
+  t.is((await dav("UNLOCK", `${base}/Draft.txt`, holder, { "lock-token": `<${tokenOf(reserved)}>` })).status, 204);
+  t.is((await other.client.post(`${docs}/d/${draft.id}/restore`, {})).status, 302, "unlocked: restored");
   // Other files are not concerned.
   t.is((await postMultipart(other.client, `${docs}/upload`, { folder: "", note: "" }, [{ name: "Other.txt", data: Buffer.from("x") }])).status, 302);
 
