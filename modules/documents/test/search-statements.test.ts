@@ -37,6 +37,18 @@ test.serial("a search runs as many statements for a member of eight groups as fo
   t.is(contentLinks((await search(other.client, "kestrelnote")).main).length, 1);
   t.is(contentLinks((await search(member.client, "kestrelnote")).main).length, 1);
 
+  // Where they moderate, they find a file in a folder for moderators only, until the group takes that right from moderators.
+  const shared = more[1];
+  t.is((await owner.client.post(`${shared.url}/documents/folders`, { parent: "", name: "Board" })).status, 302);
+  const [board] = await world.sql<{ id: number }>("SELECT id FROM documents_folders WHERE name = 'Board' AND container_id = :id", { id: shared.id });
+  t.is((await owner.client.post(`${shared.url}/documents/f/${board.id}/restrict`, { restricted: "1" })).status, 302);
+  t.is((await upload(owner, `${shared.url}/documents`, [text("The shagminutes are for moderators.", "minutes.txt")], { folder: String(board.id) })).status, 302);
+  await queueDrained();
+  const fileLinks = async (words: string) => [...(await search(other.client, words)).main.matchAll(/href="[^"]*\/documents\/d\/(\d+)"/g)].length;
+  t.is(await fileLinks("shagminutes"), 1, "a moderator there finds it");
+  t.is((await owner.client.post(`${shared.url}/permissions`, everyPermission({ "p.documents.delete-others": ["admin"] }))).status, 302);
+  t.is(await fileLinks("shagminutes"), 0, "no longer once the group's matrix takes delete-others from moderators");
+
   // Each query once first: PostgreSQL's engine remembers how it parsed the words (one statement less after).
   for (const words of ["kestrelnote", "nothingmatchesthis"]) await search(owner.client, words);
   const one = await statementsFor(app, member.client, "/search?q=kestrelnote");
