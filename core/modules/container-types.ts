@@ -34,7 +34,7 @@ export interface ContainerTypeDefinition {
   /** May the user write content here (archived or read-only containers say no)? */
   canPost(user: User, container: Container): Promise<boolean>;
   /** Whether nothing may be written here now (an archived group): content types with their own create permission are refused too. */
-  isReadOnly?(container: Container): Promise<boolean>;
+  isReadOnly?(container: Pick<Container, "type" | "id">): Promise<boolean>;
   /** The containers of this type the user may post in now (the composer's "Post to" list), in one query, by name. */
   postable?(user: User): Promise<Container[]>;
   /** Ids of this type the user may read, or "all": one indexed query (topic pages, search, feeds). */

@@ -512,7 +512,7 @@ export interface Host {
    */
   isOnIn(container: Pick<Container, "type" | "id">): Promise<boolean>;
   /** Whether a container takes no new writes (an archived group): a module refuses its own writes there, as host.content does. */
-  isReadOnly(container: Container): Promise<boolean>;
+  isReadOnly(container: Pick<Container, "type" | "id">): Promise<boolean>;
   /** Which of these containers of one type the module is on in, with one query: for a module's own lists across containers (a wall of kudos). */
   onInMany(containerType: string, ids: number[]): Promise<Set<number>>;
   /** The composer of one container for a module's page (include "stream/composer.njk" with it); show it only to those who may post there. */

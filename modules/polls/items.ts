@@ -26,6 +26,8 @@ export interface PollItem {
   hasAnswered: boolean;
   /** May answer now (or change their answer). */
   canAnswer: boolean;
+  /** Lives in a container that takes no writes (an archived group): shown, never changed. */
+  isReadOnly: boolean;
   /** Takes part in principle (a member, or any reader where the poll is open to readers). */
   isEligible: boolean;
   isManager: boolean;
@@ -86,7 +88,7 @@ const versionKey = (content: Content) => `${content.refId}:${content.renderVersi
  * polls, their questions and options, participation, the viewer's own answers, and counts only for the polls
  * whose results this viewer may see.
  */
-export async function pollItems(host: Pick<Host, "sequelize" | "policyFor" | "timeZoneOf">, refIds: number[], policy: ContentPolicy, contents: Content[]): Promise<Map<number, PollItem>> {
+export async function pollItems(host: Pick<Host, "sequelize" | "policyFor" | "timeZoneOf" | "isReadOnly">, refIds: number[], policy: ContentPolicy, contents: Content[]): Promise<Map<number, PollItem>> {
   const sequelize = host.sequelize;
   const items = new Map<number, PollItem>();
   if (refIds.length === 0) return items;
@@ -111,10 +113,20 @@ export async function pollItems(host: Pick<Host, "sequelize" | "policyFor" | "ti
   const juries = await juriedPolls(polls.filter((poll) => poll.kind === "contest").map((poll) => poll.id));
   const ownScores = viewer && juries.size > 0 ? await PollJuryScore.findAll({ where: { pollId: [...juries.keys()], jurorId: viewer.id }, attributes: ["optionId", "score"] }) : [];
   const scoreOf = new Map(ownScores.map((row) => [row.optionId, row.score]));
+  // Asked once per container on the page (a page of polls comes from a few groups).
+  const containerKeys = [...new Set(contents.map((content) => `${content.containerType}:${content.containerId}`))];
+  const readOnly = new Set<string>();
+  await Promise.all(
+    containerKeys.map(async (key) => {
+      const [type, id] = key.split(":");
+      if (await host.isReadOnly({ type, id: Number(id) })) readOnly.add(key);
+    }),
+  );
   const shown: Poll[] = [];
   for (const poll of polls) {
     const content = contentOf.get(poll.id);
     if (!content) continue;
+    const isReadOnly = readOnly.has(`${content.containerType}:${content.containerId}`);
     const isOpen = poll.isOpenAt(now);
     const hasAnswered = participation.answered.has(poll.id);
     const isManager = Boolean(viewer && (poll.authorId === viewer.id || (await policy.canManage(content))));
@@ -141,7 +153,8 @@ export async function pollItems(host: Pick<Host, "sequelize" | "policyFor" | "ti
       when,
       participants: memo.get(versionKey(content))?.participants ?? participation.counts.get(poll.id) ?? 0,
       hasAnswered,
-      canAnswer: isOpen && isEligible && !content.deletedAt && !isSubmitting && (quizState ? attemptsLeft : !hasAnswered || (poll.allowChange && !poll.isAnonymous)),
+      isReadOnly,
+      canAnswer: isOpen && isEligible && !isReadOnly && !content.deletedAt && !isSubmitting && (quizState ? attemptsLeft : !hasAnswered || (poll.allowChange && !poll.isAnonymous)),
       isEligible,
       isManager,
       showResults,
@@ -160,13 +173,13 @@ export async function pollItems(host: Pick<Host, "sequelize" | "policyFor" | "ti
               maxEntries: poll.maxEntries,
               ownEntries: viewer ? entryOptions.filter((option) => option.addedBy === viewer.id && !option.isRemoved).length : 0,
               isModerated: poll.isModerated,
-              pending: isManager || (viewer && (await policy.canModerate(content))) ? entryOptions.filter((option) => option.isPending && !option.isRemoved).map(({ id, label }) => ({ id, label })) : [],
+              pending: isReadOnly ? [] : isManager || (viewer && (await policy.canModerate(content))) ? entryOptions.filter((option) => option.isPending && !option.isRemoved).map(({ id, label }) => ({ id, label })) : [],
               jury: juries.has(poll.id)
                 ? {
                     jurorCount: juries.get(poll.id)!.length,
                     weight: poll.juryWeight,
                     isJuror: Boolean(viewer && juries.get(poll.id)!.includes(viewer.id)),
-                    canScore: Boolean(viewer && juries.get(poll.id)!.includes(viewer.id) && isOpen && !content.deletedAt && (await policy.roleIn(content)) !== ""),
+                    canScore: Boolean(viewer && !isReadOnly && juries.get(poll.id)!.includes(viewer.id) && isOpen && !content.deletedAt && (await policy.roleIn(content)) !== ""),
                     entries: entryOptions
                       .filter((option) => !option.isPending && !option.isRemoved)
                       .map((option) => ({ id: option.id, label: option.label, score: scoreOf.get(option.id) ?? null, isOwn: Boolean(viewer && option.addedBy === viewer.id) })),

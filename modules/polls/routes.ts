@@ -29,6 +29,8 @@ export function pollRoutes(host: Host) {
     const content = await Content.findByPk(idParam(ctx.params.contentId));
     if (!content || !ballotTypes.includes(content.type) || !content.refId || !(await host.policyOf(ctx).canRead(content))) throw notFound();
     if (!(await host.isOnIn({ type: content.containerType, id: content.containerId }))) throw notFound();
+    // An archived group is read only: its polls show, nothing in them changes (answers, entries, scores, closing, settings).
+    if (ctx.method === "POST" && (await host.isReadOnly({ type: content.containerType, id: content.containerId }))) throw forbidden("polls:errors.readOnly");
     const poll = await Poll.findByPk(content.refId);
     if (!poll) throw notFound();
     return { content, poll };

@@ -36,6 +36,8 @@ export function liveQuizRoutes(host: Host) {
     const content = await Content.findByPk(idParam(ctx.params.contentId));
     if (!content || content.type !== "quiz" || content.deletedAt || !content.refId || !(await host.policyOf(ctx).canRead(content))) throw notFound();
     if (!(await host.isOnIn({ type: content.containerType, id: content.containerId }))) throw notFound();
+    // An archived group is read only: a live run can be watched, not moved or answered.
+    if (ctx.method === "POST" && (await host.isReadOnly({ type: content.containerType, id: content.containerId }))) throw forbidden("polls:errors.readOnly");
     const poll = await Poll.findByPk(content.refId);
     if (!poll || poll.kind !== "quiz") throw notFound();
     const questions = (await questionsOf([poll.id])).get(poll.id) ?? [];
