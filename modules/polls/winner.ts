@@ -3,6 +3,7 @@ import { Content, User, type ContentTypeDefinition, type Host } from "../../core
 import { clock } from "./clock.ts";
 import { juriedPolls, sameScore, seatedJurors, standingsOf } from "./jury.ts";
 import { Poll } from "./models.ts";
+import { postOnce } from "./post-once.ts";
 
 /** The content type of a contest's winner announcement: its ref_id is the contest's poll; no composer (only the close writes it). */
 export const winnerType = "contest-winner";
@@ -15,9 +16,6 @@ export interface Winner {
   juryAverage?: number | null;
   combined?: number;
 }
-
-/** Raised inside the announcement's transaction when another close announced first: nothing is written. */
-class AlreadyAnnounced extends Error {}
 
 /** A juried contest's winners: the approved entries with the best combined score (several on a tie), none when all score 0. */
 async function juryWinnersOf(host: Host, poll: Poll): Promise<Winner[]> {
@@ -62,25 +60,20 @@ export async function announceWinner(host: Host, pollId: number) {
   // With a jury, the combined ranking decides (jury.ts); without one, the most votes.
   const winners = (await juriedPolls([poll.id])).has(poll.id) ? await juryWinnersOf(host, poll) : await winnersOf(host, poll.id);
   if (winners.length === 0) return;
-  const actor = host.policyFor(author);
-  const [entry] = await host.entries(actor, [contest]);
-  if (!entry) return;
   try {
-    await host.content.create(actor, {
+    await postOnce(host, host.policyFor(author), contest, {
       type: winnerType,
-      container: entry.container,
-      write: async ({ transaction }) => {
+      refId: poll.id,
+      guard: async (transaction) => {
         const [, changed] = await host.sequelize.query("UPDATE polls SET winner_announced_at = :now, winners = :winners WHERE id = :id AND winner_announced_at IS NULL", {
           replacements: { now: clock.now(), winners: JSON.stringify(winners), id: poll.id },
           type: QueryTypes.UPDATE,
           transaction,
         });
-        if (changed !== 1) throw new AlreadyAnnounced();
-        return poll.id;
+        return Number(changed);
       },
     });
   } catch (error) {
-    if (error instanceof AlreadyAnnounced) return;
     // The author may no longer post there (left the group, archived): the close stands, without an announcement.
     host.logger.warn({ err: error, pollId: poll.id }, "contest winner not announced");
   }

@@ -1,6 +1,7 @@
-import { QueryTypes, type Transaction } from "sequelize";
+import { QueryTypes } from "sequelize";
 import { Content, type ContentPolicy, type ContentTypeDefinition, type Host } from "../../../core/sdk/index.ts";
 import { Poll } from "../models.ts";
+import { postOnce } from "../post-once.ts";
 import { LiveSession } from "./models.ts";
 import type { RankingRow } from "./scoring.ts";
 
@@ -10,33 +11,6 @@ import type { RankingRow } from "./scoring.ts";
  * Only the finish writes it.
  */
 export const liveRankingType = "quiz-live-ranking";
-
-/** Raised inside the entry's transaction when the guard changed no row (posted already): nothing is written. */
-class AlreadyPosted extends Error {}
-
-/**
- * Writes a stream entry once, the way winner.ts announces a contest's winner: the content and a conditional UPDATE
- * (`guard`, which must change exactly one row) commit together; a second caller's UPDATE changes nothing and its
- * content rolls back. Answers whether this call posted.
- */
-export async function postOnce(host: Host, actor: ContentPolicy, source: Content, input: { type: string; refId: number; guard: (transaction: Transaction) => Promise<number> }) {
-  const [entry] = await host.entries(actor, [source]);
-  if (!entry) return false;
-  try {
-    await host.content.create(actor, {
-      type: input.type,
-      container: entry.container,
-      write: async ({ transaction }) => {
-        if ((await input.guard(transaction)) !== 1) throw new AlreadyPosted();
-        return input.refId;
-      },
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof AlreadyPosted) return false;
-    throw error;
-  }
-}
 
 /** Posts the final ranking of a finished live run in the quiz's container, once; nothing when nobody answered. */
 export async function postFinalRanking(host: Host, actor: ContentPolicy, quiz: Content, session: { id: number; pollId: number }, ranking: RankingRow[], participants: number, now: Date) {
