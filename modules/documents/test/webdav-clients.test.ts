@@ -1,8 +1,8 @@
 import test from "ava";
 import { postMultipart } from "../../../test/attachments/helpers.ts";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
-import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
-import { davPerson, davRequest, finderProps, lockinfo, sqlOf, tokenOf, windowsTimes, type DavPerson } from "./webdav-helpers.ts";
+import type { CreatedGroup } from "../../groups/test/helpers.ts";
+import { davRequest, davStage, finderProps, lockinfo, sqlOf, tokenOf, windowsTimes, type DavPerson } from "./webdav-helpers.ts";
 
 // What real clients send, request by request: macOS Finder's copy (an empty PUT, LOCK, the bytes, PROPPATCH,
 // UNLOCK) and Windows' (LOCK on a new name, an empty PUT, the bytes, UNLOCK); empty files on the web page too.
@@ -17,13 +17,7 @@ let sql: ReturnType<typeof sqlOf>;
 test.before(async () => {
   app = await startApp();
   sql = sqlOf(app);
-  const siteAdmin = (await app.signedIn("admin")).client;
-  for (const id of ["groups", "documents"]) if ((await siteAdmin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(id);
-  owner = await davPerson(app, "Olivia Owner");
-  member = await davPerson(app, "Max Member");
-  handbook = await createGroup(owner.client, { name: "Handbook", visibility: "private" });
-  await addMember(handbook.id, member.userId, "member");
-  if ((await owner.client.post(`${handbook.url}/modules/documents`, { state: "enabled" })).status !== 302) throw new Error("switch");
+  ({ owner, members: [member], groups: [handbook] } = await davStage(app, ["Handbook"], ["Max Member"]));
   base = `/dav/documents/${handbook.slug}`;
 });
 test.after.always(async () => {

@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
-import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
-import { davPerson, davRequest, lockinfo, sqlOf, tokenOf, type DavPerson } from "./webdav-helpers.ts";
+import type { CreatedGroup } from "../../groups/test/helpers.ts";
+import { davRequest, davStage, lockinfo, sqlOf, tokenOf, type DavPerson } from "./webdav-helpers.ts";
 
 // Conditional WebDAV requests: entity tags on GET, HEAD and PROPFIND that change with the content; If-Match and
 // If-None-Match on writes; the If header (RFC 4918 §10.4) with untagged and tagged lists, lock tokens, entity tags
@@ -17,13 +17,7 @@ let sql: ReturnType<typeof sqlOf>;
 test.before(async () => {
   app = await startApp();
   sql = sqlOf(app);
-  const siteAdmin = (await app.signedIn("admin")).client;
-  for (const id of ["groups", "documents"]) if ((await siteAdmin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(id);
-  owner = await davPerson(app, "Olivia Owner");
-  member = await davPerson(app, "Max Member");
-  handbook = await createGroup(owner.client, { name: "Handbook", visibility: "private" });
-  await addMember(handbook.id, member.userId, "member");
-  if ((await owner.client.post(`${handbook.url}/modules/documents`, { state: "enabled" })).status !== 302) throw new Error("switch");
+  ({ owner, members: [member], groups: [handbook] } = await davStage(app, ["Handbook"], ["Max Member"]));
   base = `/dav/documents/${handbook.slug}`;
 });
 test.after.always(async () => {

@@ -1,6 +1,7 @@
 import { QueryTypes } from "sequelize";
 import { requestScope, type TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
+import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
 
 // Shared by the WebDAV tests: a signed-in person with an app password, a WebDAV request, lock bodies and tokens.
 
@@ -11,6 +12,26 @@ export const sqlOf =
   (app: TestApp) =>
   <T extends object>(query: string, replacements: Record<string, unknown> = {}) =>
     app.app.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
+
+/**
+ * The usual stage of a WebDAV test: groups and documents on for the site; an owner (a moderator of the groups'
+ * documents) and members, each with an app password; private groups with documents on, every member in each.
+ */
+export async function davStage(app: TestApp, groupNames: string[], memberNames: string[]): Promise<{ owner: DavPerson; members: DavPerson[]; groups: CreatedGroup[] }> {
+  const siteAdmin = (await app.signedIn("admin")).client;
+  for (const id of ["groups", "documents"]) if ((await siteAdmin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(id);
+  const owner = await davPerson(app, "Olivia Owner");
+  const members: DavPerson[] = [];
+  for (const name of memberNames) members.push(await davPerson(app, name));
+  const groups: CreatedGroup[] = [];
+  for (const name of groupNames) {
+    const group = await createGroup(owner.client, { name, visibility: "private" });
+    for (const member of members) await addMember(group.id, member.userId, "member");
+    if ((await owner.client.post(`${group.url}/modules/documents`, { state: "enabled" })).status !== 302) throw new Error("switch");
+    groups.push(group);
+  }
+  return { owner, members, groups };
+}
 
 /** A new member of the site with one app password (as their account page shows it once). */
 export async function davPerson(app: TestApp, name: string, role: "member" | "admin" = "member"): Promise<DavPerson> {

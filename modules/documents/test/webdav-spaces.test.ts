@@ -1,7 +1,7 @@
 import test from "ava";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
-import { davPerson, davRequest, lockinfo, sqlOf, statementsOfRequest, tokenOf, windowsTimes, type DavPerson } from "./webdav-helpers.ts";
+import { davPerson, davRequest, davStage, lockinfo, sqlOf, statementsOfRequest, tokenOf, windowsTimes, type DavPerson } from "./webdav-helpers.ts";
 
 // WebDAV answers from the pages' checks: an archived group is read only over WebDAV too (every write 403, every
 // read as before), and folders for moderators only are invisible to everyone else (not listed, 404 to open). The
@@ -17,16 +17,7 @@ let sql: ReturnType<typeof sqlOf>;
 test.before(async () => {
   app = await startApp();
   sql = sqlOf(app);
-  const siteAdmin = (await app.signedIn("admin")).client;
-  for (const id of ["groups", "documents"]) if ((await siteAdmin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(id);
-  owner = await davPerson(app, "Olivia Owner");
-  member = await davPerson(app, "Max Member");
-  archived = await createGroup(owner.client, { name: "Old Project", visibility: "private" });
-  handbook = await createGroup(owner.client, { name: "Handbook", visibility: "private" });
-  for (const group of [archived, handbook]) {
-    await addMember(group.id, member.userId, "member");
-    if ((await owner.client.post(`${group.url}/modules/documents`, { state: "enabled" })).status !== 302) throw new Error("switch");
-  }
+  ({ owner, members: [member], groups: [archived, handbook] } = await davStage(app, ["Old Project", "Handbook"], ["Max Member"]));
 });
 test.after.always(async () => {
   await app?.close();

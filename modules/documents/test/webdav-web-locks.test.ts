@@ -1,8 +1,8 @@
 import test from "ava";
 import { postMultipart } from "../../../test/attachments/helpers.ts";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
-import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
-import { davPerson, davRequest, lockinfo, sqlOf, tokenOf, type DavPerson } from "./webdav-helpers.ts";
+import type { CreatedGroup } from "../../groups/test/helpers.ts";
+import { davPerson, davRequest, davStage, lockinfo, sqlOf, tokenOf, type DavPerson } from "./webdav-helpers.ts";
 
 // The web pages and WebDAV locks: a file or folder someone holds a lock on cannot be given a new version, renamed,
 // moved or deleted on the pages by anyone else (a 423 page, in English and French, nothing written); its page says
@@ -20,15 +20,7 @@ let sql: ReturnType<typeof sqlOf>;
 test.before(async () => {
   app = await startApp();
   sql = sqlOf(app);
-  const siteAdmin = (await app.signedIn("admin")).client;
-  for (const id of ["groups", "documents"]) if ((await siteAdmin.post(`/admin/modules/${id}/enable`, { state: "enabled" })).status !== 302) throw new Error(id);
-  owner = await davPerson(app, "Olivia Owner");
-  holder = await davPerson(app, "Hugo Holder");
-  other = await davPerson(app, "Otto Other");
-  handbook = await createGroup(owner.client, { name: "Handbook", visibility: "private" });
-  await addMember(handbook.id, holder.userId, "member");
-  await addMember(handbook.id, other.userId, "member");
-  if ((await owner.client.post(`${handbook.url}/modules/documents`, { state: "enabled" })).status !== 302) throw new Error("switch");
+  ({ owner, members: [holder, other], groups: [handbook] } = await davStage(app, ["Handbook"], ["Hugo Holder", "Otto Other"]));
   base = `/dav/documents/${handbook.slug}`;
   docs = `${handbook.url}/documents`;
 });
