@@ -3,7 +3,7 @@ import type { Middleware } from "koa";
 import compose from "koa-compose";
 import path from "node:path";
 import type { Logger } from "pino";
-import type { Sequelize, Transaction } from "sequelize";
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { ModuleState, type ModuleStateValue } from "../models/module-state.ts";
 import type { User } from "../models/user.ts";
 import type { MigrationSource } from "../db/migrate.ts";
@@ -92,6 +92,22 @@ export class ModuleRegistry {
     // As moduleGateSql: only where the module is chosen per container does that container's switch count.
     if (!this.definition(definition.moduleId)?.scopes.includes(content.containerType)) return this.isEnabled(definition.moduleId);
     return this.isEnabledIn(definition.moduleId, { type: content.containerType, id: content.containerId });
+  }
+
+  /**
+   * Whether a type that leaves some entries out for some readers of their container (ContentTypeDefinition.shownTo)
+   * shows this one to this person: one statement, for a content opened by its address or a notification's recipient.
+   */
+  async isContentShownTo(content: Pick<Content, "id" | "type">, user: User | null): Promise<boolean> {
+    const rule = this.contentType(content.type)?.shownTo;
+    if (!rule) return true;
+    if (!user) return false;
+    const { sql, replacements } = await rule(user, "contents");
+    const rows = await this.sequelize.query(`SELECT 1 AS shown FROM contents WHERE contents.id = :shownContentId AND (${sql})`, {
+      replacements: { ...replacements, shownContentId: content.id },
+      type: QueryTypes.SELECT,
+    });
+    return rows.length > 0;
   }
 
   /** Imports module code and binds its models; failures are recorded, never thrown. */

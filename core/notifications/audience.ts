@@ -28,11 +28,17 @@ export async function activeRecipients(ids: number[], actorId: number | null, tr
   return User.findAll({ where: { id: { [Op.in]: wanted }, status: "active" }, transaction });
 }
 
-/** Keeps the people who may read the content, each asked through the policy layer as themselves. */
+/**
+ * Keeps the people who may open the content, each asked through the policy layer as themselves (its module on
+ * where it lives, and shown to them by its type: a documents upload whose files all went into a folder for
+ * moderators only tells the others nothing more).
+ */
 export async function readersOf(registry: ModuleRegistry, content: Content | null, users: User[]): Promise<User[]> {
   if (!content) return users;
+  // The module's switch is the same for everyone: asked once, not per recipient as canOpen would.
+  if (!(await registry.isContentSwitchedOn(content))) return [];
   const kept: User[] = [];
-  for (const user of users) if (await new ContentPolicy(registry, user).canRead(content)) kept.push(user);
+  for (const user of users) if ((await new ContentPolicy(registry, user).canRead(content)) && (await registry.isContentShownTo(content, user))) kept.push(user);
   return kept;
 }
 

@@ -8,6 +8,8 @@ export interface PolicyTypes {
   contentType(type: string): object | null;
   /** Whether the module owning this content is on in its container (core's own types always are). */
   isContentSwitchedOn?(content: Pick<Content, "type" | "containerType" | "containerId">): Promise<boolean>;
+  /** Whether the content's type shows this entry to this person (ContentTypeDefinition.shownTo; most types show every entry). */
+  isContentShownTo?(content: Pick<Content, "id" | "type">, user: User | null): Promise<boolean>;
 }
 
 /** Container roles that manage a container (pin, announce, @-mention everyone) and that moderate its content. */
@@ -103,11 +105,16 @@ export class ContentPolicy {
   }
 
   /**
-   * canRead, and the content's module on in its container: for one content opened by its address (its page,
-   * comments, reactions). Lists and search apply the same switch in SQL (moduleGateSql).
+   * canRead, the content's module on in its container, and its type showing it to this person: for one content
+   * opened by its address (its page, comments, reactions) or told about in a notification. Lists and search
+   * apply the same rules in SQL (moduleGateSql, shownTo).
    */
   async canOpen(content: Content): Promise<boolean> {
-    return (await this.canRead(content)) && (await (this.registry.isContentSwitchedOn?.(content) ?? true));
+    return (
+      (await this.canRead(content)) &&
+      (await (this.registry.isContentSwitchedOn?.(content) ?? true)) &&
+      (await (this.registry.isContentShownTo?.(content, this.user) ?? true))
+    );
   }
 
   /** Keeps the contents the user may read, in order: one readable-set lookup per container type. */

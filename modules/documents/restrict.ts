@@ -33,7 +33,8 @@ export async function restrictedFolderIds(host: Host, container: Pick<Container,
  */
 export async function syncSearchVisibility(host: Host, container: Pick<Container, "type" | "id">, transaction?: Transaction) {
   const restricted = [...(await restrictedFolderIds(host, container, transaction))];
-  const inRestricted = restricted.length ? "d.folder_id IN (:restricted)" : "1 = 0";
+  // IS NOT NULL: for a file at the top (no folder) IN gives NULL, and NOT (NULL) would never set it back to "no".
+  const inRestricted = restricted.length ? "(d.folder_id IS NOT NULL AND d.folder_id IN (:restricted))" : "1 = 0";
   const replacements = { type: container.type, id: container.id, restricted, yes: true, no: false };
   const documents = "SELECT d.id FROM documents d WHERE d.container_type = :type AND d.container_id = :id";
   const set = async (column: string, value: "yes" | "no", where: string) =>

@@ -1,6 +1,6 @@
 import test from "ava";
 import { contentLinks, search } from "../../../test/search/helpers.ts";
-import { queueDrained } from "../../../test/notifications/helpers.ts";
+import { notificationsOf, queueDrained } from "../../../test/notifications/helpers.ts";
 import { pagesWorld, text, upload, type PagesWorld } from "./pages-helpers.ts";
 
 // An upload made before its folder was restricted: once every one of its files is in a folder for
@@ -47,7 +47,8 @@ test.serial("every file of an entry now in a folder for moderators only: no entr
   // One file moved out to an open folder: the entry shows that file only.
   const [tern] = await sql<{ id: number }>("SELECT id FROM documents WHERE name = 'tern.txt'");
   t.is((await moderator.client.post(`${docs}/d/${tern.id}/move`, { folder: "" })).status, 302);
-  const partial = (await other.client.get(`/c/${content.id}`)).text;
+  const partialPage = await other.client.get(`/c/${content.id}`);
+  const partial = partialPage.text;
   t.true(partial.includes(">tern.txt</a>") && !partial.includes("gannet.txt"));
   t.true((await other.client.get(group.url)).text.includes("Gannetnotes"));
 
@@ -58,4 +59,30 @@ test.serial("every file of an entry now in a folder for moderators only: no entr
   t.true((await other.client.get(`/c/${content.id}`)).text.includes(">gannet.txt</a>"));
   t.true((await other.client.get(group.url)).text.includes("Gannetnotes"));
   t.deepEqual(contentLinks((await search(other.client, "gannetnotes")).main), [content.id]);
+});
+
+test.serial("an entry whose files all went into a folder for moderators only takes no comment from the others, shows them none, and tells them of none", async (t) => {
+  const { moderator, member, other, docs, sql } = world;
+  t.is((await moderator.client.post(`${docs}/folders`, { parent: "", name: "Board" })).status, 302);
+  const [board] = await sql<{ id: number }>("SELECT id FROM documents_folders WHERE name = 'Board'");
+  t.is((await upload(member, docs, [text("osprey figures", "osprey.txt")], { folder: String(board.id), note: "Ospreynotes for all" })).status, 302);
+  await queueDrained();
+  const [content] = await sql<{ id: number }>("SELECT id FROM contents WHERE type = 'documents-batch' ORDER BY id DESC LIMIT 1");
+  // The other member takes part while it is open to them: they follow its comments from now on.
+  t.is((await other.client.post(`/c/${content.id}/comments`, { body: "Thanks for the figures" })).status, 302);
+  await queueDrained();
+  t.is((await moderator.client.post(`${docs}/f/${board.id}/restrict`, { restricted: "1" })).status, 302);
+  const notifiedBefore = (await notificationsOf(other.userId)).length;
+
+  t.is((await moderator.client.post(`/c/${content.id}/comments`, { body: "Confidential: the osprey budget is cut" })).status, 302);
+  await queueDrained();
+  t.is((await notificationsOf(other.userId)).length, notifiedBefore, "no notification of the new comment");
+  const comments = await other.client.get(`/c/${content.id}/comments`);
+  t.is(comments.status, 404, "its comments are not listed to them");
+  t.false(comments.text.includes("osprey budget"));
+  t.is((await other.client.post(`/c/${content.id}/comments`, { body: "Still here?" })).status, 404, "nor do they comment on it");
+  const [{ count }] = await sql<{ count: number }>("SELECT COUNT(*) AS count FROM comments WHERE content_id = :id AND body = 'Still here?'", { id: content.id });
+  t.is(Number(count), 0);
+  // The uploader is a member too: the same for them.
+  t.is((await member.client.get(`/c/${content.id}/comments`)).status, 404);
 });
