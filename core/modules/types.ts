@@ -252,7 +252,8 @@ export interface ContentTypeDefinition {
   /**
    * Optional, for a type whose entries some readers of their container may not see (its `load` leaves their
    * item out: the entry is not shown, its page is 404): SQL over `contents` aliased `alias`, true for the
-   * entries this reader sees, so that their "N new posts" counts only those. Called once per count.
+   * entries this reader sees, so that their "N new posts" counts only those. Called once per count, and for one
+   * entry before it is opened by its address (comments, reactions) or notified to someone.
    */
   shownTo?(user: User, alias: string): Promise<{ sql: string; replacements: Record<string, unknown> }>;
   /**
