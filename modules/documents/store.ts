@@ -67,6 +67,20 @@ export interface UploadRequest {
   note: string;
   /** "Upload a new version" of this document: every file becomes one of its versions, whatever its name. */
   target?: Document | null;
+  /**
+   * A save over WebDAV: a new version of a document this person saved themselves within the last hour makes no
+   * new stream entry (an editor saving every few minutes, Finder's empty file then its bytes), only the version.
+   */
+  isSave?: boolean;
+}
+
+/** How long a person's saves of one document over WebDAV count as one stream entry. */
+const saveWindowMs = 60 * 60 * 1000;
+
+/** Whether this person saved a version of this document within the save window (their own recent entry stands for it). */
+async function savedLately(documentId: number, uploaderId: number): Promise<boolean> {
+  const last = await Version.findOne({ where: { documentId }, order: [["id", "DESC"]], attributes: ["uploaderId", "createdAt"] });
+  return Boolean(last && last.uploaderId === uploaderId && Date.now() - last.createdAt.getTime() < saveWindowMs);
 }
 
 /**
@@ -96,8 +110,9 @@ export async function storeBatch(host: Host, policy: ContentPolicy, uploader: Us
   // Files in a moderators-only folder: found by the space's moderators only (search-visibility.ts), once moved there.
   const restricted = await restrictedFolderIds(host, container);
   // Into a folder for moderators only (one upload goes into one folder): no stream entry at all, which would
-  // show others that something came, and count in their "N new posts". Its files are in the folder only.
-  const quiet = request.folderId !== null && restricted.has(request.folderId);
+  // show others that something came, and count in their "N new posts". Its files are in the folder only. Nor
+  // for a WebDAV save of a document the same person saved within the hour (isSave).
+  const quiet = (request.folderId !== null && restricted.has(request.folderId)) || Boolean(request.isSave && request.target && (await savedLately(request.target.id, uploader.id)));
   try {
     const writeFiles = async (transaction: Transaction, batchId: number | null) => {
       for (const [index, upload] of uploads.entries()) {

@@ -445,7 +445,7 @@ export function webdavRoutes(host: Host) {
         try {
           // Empty bodies too: Finder and Windows create a new file empty, then write its bytes (a second version).
           upload = await host.files.receiveStream({ name, data: ctx.req }, { maxFileBytes: maxFileMb * 1024 * 1024, allowEmpty: true });
-          await storeBatch(host, host.policyFor(user), user, { container: at.space.container, folderId: at.parent?.id ?? null, uploads: [upload], note: "", target: at.document });
+          await storeBatch(host, host.policyFor(user), user, { container: at.space.container, folderId: at.parent?.id ?? null, uploads: [upload], note: "", target: at.document, isSave: true });
         } catch (error) {
           if (upload) await host.files.discard([upload]).catch(() => undefined);
           throw error;

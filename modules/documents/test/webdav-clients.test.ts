@@ -52,6 +52,10 @@ test.serial("macOS Finder's copy: an empty PUT, LOCK, the bytes with the token (
     ],
     "the empty start and the bytes: two versions of one document",
   );
+  const [{ n: entries }] = await sql<{ n: number }>(
+    "SELECT COUNT(DISTINCT v.batch_id) AS n FROM documents_versions v JOIN documents d ON d.id = v.document_id WHERE d.name = 'Budget.txt' AND v.batch_id IS NOT NULL",
+  );
+  t.is(Number(entries), 1, "one stream entry for the copy, not one per PUT");
   t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM documents_dav_locks"))[0].n), 0);
 
   // An empty file of a type that cannot be sniffed yet (a photo on its way) is plain bytes until its content comes.
@@ -95,4 +99,17 @@ test.serial("the web page takes an empty file too (an empty .txt is a file like 
   const post = await postMultipart(member.client, "/posts", { target: `group:${handbook.id}`, title: "Empty", body: "An empty file" }, [{ name: "empty.txt", data: Buffer.alloc(0) }]);
   t.not(post.status, 302, "a post's empty attachment is refused");
   t.is(Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM attachments"))[0].n), 0);
+});
+
+test.serial("saves over WebDAV: one person's saves of a document within the hour are one stream entry; another person's save is news", async (t) => {
+  const entries = async () => Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM contents WHERE type = 'documents-batch' AND container_id = :id", { id: handbook.id }))[0].n);
+  const before = await entries();
+  t.is((await dav("PUT", `${base}/Retro.txt`, member, {}, "draft 1")).status, 201);
+  t.is(await entries(), before + 1, "a new file is news");
+  for (const draft of ["draft 2", "draft 3", "draft 4"]) t.is((await dav("PUT", `${base}/Retro.txt`, member, {}, draft)).status, 204);
+  t.is(await entries(), before + 1, "the same person's saves add versions, not entries");
+  t.is((await versionsOf("Retro.txt")).length, 4, "every save is a version");
+  t.is((await dav("PUT", `${base}/Retro.txt`, owner, {}, "reviewed")).status, 204);
+  t.is(await entries(), before + 2, "someone else's save is news");
+  t.is((await dav("GET", `${base}/Retro.txt`, member)).text, "reviewed");
 });
