@@ -99,15 +99,27 @@ export class ModuleRegistry {
    * shows this one to this person: one statement, for a content opened by its address or a notification's recipient.
    */
   async isContentShownTo(content: Pick<Content, "id" | "type">, user: User | null): Promise<boolean> {
-    const rule = this.contentType(content.type)?.shownTo;
-    if (!rule) return true;
-    if (!user) return false;
-    const { sql, replacements } = await rule(user, "contents");
-    const rows = await this.sequelize.query(`SELECT 1 AS shown FROM contents WHERE contents.id = :shownContentId AND (${sql})`, {
-      replacements: { ...replacements, shownContentId: content.id },
-      type: QueryTypes.SELECT,
-    });
-    return rows.length > 0;
+    return (await this.contentsShownTo([content], user)).has(content.id);
+  }
+
+  /** The ids among these contents that their types show to this person: one statement per type that hides some (a notifications page). */
+  async contentsShownTo(contents: Pick<Content, "id" | "type">[], user: User | null): Promise<Set<number>> {
+    const shown = new Set<number>();
+    const hiding = new Map<string, number[]>();
+    for (const content of contents) {
+      if (!this.contentType(content.type)?.shownTo) shown.add(content.id);
+      else hiding.set(content.type, [...(hiding.get(content.type) ?? []), content.id]);
+    }
+    if (!user) return shown;
+    for (const [type, ids] of hiding) {
+      const { sql, replacements } = await this.contentType(type)!.shownTo!(user, "contents");
+      const rows = await this.sequelize.query<{ id: number }>(`SELECT contents.id FROM contents WHERE contents.id IN (:shownContentIds) AND (${sql})`, {
+        replacements: { ...replacements, shownContentIds: ids },
+        type: QueryTypes.SELECT,
+      });
+      for (const row of rows) shown.add(Number(row.id));
+    }
+    return shown;
   }
 
   /** Imports module code and binds its models; failures are recorded, never thrown. */

@@ -56,7 +56,9 @@ export async function presentNotifications(registry: ModuleRegistry, viewer: Use
   const contentIds = [...new Set(rows.map((row) => row.contentId).filter((id): id is number => id !== null))];
   const actors = new Map(actorIds.length ? (await User.findAll({ where: { id: { [Op.in]: actorIds } }, attributes: ["id", "displayName", "username", "status", "photoKey"] })).map((user) => [user.id, user]) : []);
   const contents = contentIds.length ? await Content.findAll({ where: { id: { [Op.in]: contentIds } } }) : [];
-  const readable = new Set((await policy.filterReadable(contents)).filter((content) => content.isLive).map((content) => content.id));
+  const live = (await policy.filterReadable(contents)).filter((content) => content.isLive);
+  // And shown to them by their type (a documents upload whose files all went into a folder for moderators only).
+  const readable = await registry.contentsShownTo(live, viewer);
   const hidden = await hiddenContainerRows(registry, viewer, rows, policy);
   return rows.map((row) => {
     const actor = row.actorId ? (actors.get(row.actorId) ?? null) : null;

@@ -71,7 +71,13 @@ test.serial("an entry whose files all went into a folder for moderators only tak
   // The other member takes part while it is open to them: they follow its comments from now on.
   t.is((await other.client.post(`/c/${content.id}/comments`, { body: "Thanks for the figures" })).status, 302);
   await queueDrained();
+  // A comment while it is still open to them: they are told, with a link to it.
+  t.is((await moderator.client.post(`/c/${content.id}/comments`, { body: "More figures soon" })).status, 302);
+  await queueDrained();
+  t.true((await other.client.get("/notifications")).text.includes("commented on"), "told while open");
   t.is((await moderator.client.post(`${docs}/f/${board.id}/restrict`, { restricted: "1" })).status, 302);
+  const list = (await other.client.get("/notifications")).text;
+  t.false(list.includes("commented on"), "once restricted, the earlier notification no longer says what it was about");
   const notifiedBefore = (await notificationsOf(other.userId)).length;
 
   t.is((await moderator.client.post(`/c/${content.id}/comments`, { body: "Confidential: the osprey budget is cut" })).status, 302);
