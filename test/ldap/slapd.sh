@@ -28,6 +28,10 @@ stop() {
     fi
     rm -f "$dir/slapd.pid"
   fi
+  # A server of this directory whose pid file is gone (a run stopped half-way): found by its configuration's path.
+  if pkill -f "slapd -f $dir/slapd.conf" 2>/dev/null; then
+    for _ in $(seq 1 50); do pgrep -f "slapd -f $dir/slapd.conf" >/dev/null || break; sleep 0.1; done
+  fi
 }
 
 # The fingerprint of what the running server was seeded from, kept as the base entry's description;
