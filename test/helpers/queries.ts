@@ -10,11 +10,11 @@ const isStateRefresh = (sql: string) =>
   /FROM [`"]module_states[`"][^;]*WHERE [`"]ModuleState[`"].[`"]container_id[`"] IS NULL;$/.test(sql) || /FROM [`"]settings[`"] AS [`"]Setting[`"];$/.test(sql);
 
 /**
- * The SQL statements one GET runs, through Sequelize's logging hook; fails on a non-200. Only the
- * request's own statements count: background work of the process (job worker, hook handlers) runs
- * outside the request's async scope.
+ * The SQL statements of the one request `send` makes, through Sequelize's logging hook. Only the request's own
+ * statements count: background work of the process (job worker, hook handlers) runs outside the request's
+ * async scope.
  */
-export async function statementsFor(app: TestApp, client: Client, path: string): Promise<string[]> {
+export async function statementsOfRequest(app: TestApp, send: () => Promise<unknown>): Promise<string[]> {
   const { options } = app.app.sequelize as unknown as { options: { logging?: unknown } };
   const previous = options.logging;
   const seen: string[][] = [];
@@ -26,14 +26,22 @@ export async function statementsFor(app: TestApp, client: Client, path: string):
     }
   };
   try {
-    const response = await client.get(path);
-    if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+    await send();
   } finally {
     options.logging = previous;
   }
   if (seen.length !== 1) throw new Error(`expected one request, saw ${seen.length}`);
-  if (process.env.AGORA_TEST_SHOW_QUERIES) console.log(`${path}\n  ${seen[0].map((sql) => sql.slice(0, 150)).join("\n  ")}`);
   return seen[0];
+}
+
+/** The SQL statements one GET runs (see statementsOfRequest); fails on a non-200. */
+export async function statementsFor(app: TestApp, client: Client, path: string): Promise<string[]> {
+  const statements = await statementsOfRequest(app, async () => {
+    const response = await client.get(path);
+    if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+  });
+  if (process.env.AGORA_TEST_SHOW_QUERIES) console.log(`${path}\n  ${statements.map((sql) => sql.slice(0, 150)).join("\n  ")}`);
+  return statements;
 }
 
 /** How many SQL statements one GET runs (see statementsFor). */

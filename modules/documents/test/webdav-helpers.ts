@@ -1,5 +1,5 @@
 import { QueryTypes } from "sequelize";
-import { requestScope, type TestApp } from "../../../test/helpers/app.ts";
+import type { TestApp } from "../../../test/helpers/app.ts";
 import type { Client } from "../../../test/helpers/client.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
 
@@ -77,28 +77,3 @@ export const windowsTimes = `<?xml version="1.0" encoding="utf-8" ?><D:propertyu
 
 /** Finder's PROPPATCH after a copy (its Finder info, in Apple's namespace). */
 export const finderProps = `<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><A:com.apple.FinderInfo xmlns:A="http://www.apple.com/webdav_fs/props/">AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=</A:com.apple.FinderInfo></D:prop></D:set></D:propertyupdate>`;
-
-/** Module switches and settings reloaded every few seconds by any process: a clock matter, not counted (as helpers/queries.ts). */
-const isStateRefresh = (sql: string) =>
-  /FROM [`"]module_states[`"][^;]*WHERE [`"]ModuleState[`"].[`"]container_id[`"] IS NULL;$/.test(sql) || /FROM [`"]settings[`"] AS [`"]Setting[`"];$/.test(sql);
-
-/** The SQL statements of the one request `send` makes (its own async scope, as helpers/queries.ts counts a page's). */
-export async function statementsOfRequest(app: TestApp, send: () => Promise<unknown>): Promise<string[]> {
-  const { options } = app.app.sequelize as unknown as { options: { logging?: unknown } };
-  const previous = options.logging;
-  const seen: string[][] = [];
-  options.logging = (sql: string) => {
-    const statements = requestScope.getStore();
-    if (statements && !isStateRefresh(sql)) {
-      if (!seen.includes(statements)) seen.push(statements);
-      statements.push(sql);
-    }
-  };
-  try {
-    await send();
-  } finally {
-    options.logging = previous;
-  }
-  if (seen.length !== 1) throw new Error(`expected one request, saw ${seen.length}`);
-  return seen[0];
-}

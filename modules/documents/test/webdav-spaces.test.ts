@@ -1,7 +1,8 @@
 import test from "ava";
 import { startApp, type TestApp } from "../../../test/helpers/app.ts";
 import { addMember, createGroup, type CreatedGroup } from "../../groups/test/helpers.ts";
-import { davPerson, davRequest, davStage, lockinfo, sqlOf, statementsOfRequest, tokenOf, windowsTimes, type DavPerson } from "./webdav-helpers.ts";
+import { statementsOfRequest } from "../../../test/helpers/queries.ts";
+import { davPerson, davRequest, davStage, lockinfo, sqlOf, tokenOf, windowsTimes, type DavPerson } from "./webdav-helpers.ts";
 
 // WebDAV answers from the pages' checks: an archived group is read only over WebDAV too (every write 403, every
 // read as before), and folders for moderators only are invisible to everyone else (not listed, 404 to open). The
