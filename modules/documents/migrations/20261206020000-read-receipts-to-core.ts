@@ -22,7 +22,7 @@ export async function down(qi: QueryInterface) {
     confirmed_at: { type: DataTypes.DATE, allowNull: true },
   });
   await qi.addIndex("documents_read_requests", ["document_id", "user_id"], { unique: true });
-  const id = qi.sequelize.getDialect() === "postgres" ? "CAST(substr(r.subject, 10) AS INTEGER)" : "CAST(substr(r.subject, 10) AS INTEGER)";
+  const id = "CAST(substr(r.subject, 10) AS INTEGER)";
   await qi.sequelize.query(
     `INSERT INTO documents_read_requests (document_id, user_id, requested_by, requested_at, confirmed_at)
      SELECT ${id}, r.user_id, r.requested_by, r.requested_at, r.acknowledged_at FROM read_receipts r

@@ -12,6 +12,7 @@ import { addMember, createGroup, type CreatedGroup } from "../../groups/test/hel
 import { usernameOf } from "../../../test/helpers/content.ts";
 import { keysOnDisk, referencedKeys, storedKeys } from "../../../test/helpers/storage.ts";
 import { Document, Version } from "../models.ts";
+import { onePagePdf } from "./pdf-fixture.ts";
 
 // The documents module over HTTP, as its users meet it: the switches, every role against every action,
 // folders, hostile names, disguised types, limits and quota, keyset pages, versions (also two uploads of
@@ -618,30 +619,8 @@ test.serial("'files from posts' lists what posts and comments here carry, only f
   t.is((await other.client.get(`${docs}/from-posts?before=zzz`)).status, 400);
 });
 
-/** A one-page PDF whose page says `words` in Helvetica, with a correct cross-reference table. */
-function pdfWithText(words: string): Buffer {
-  const stream = `BT /F1 18 Tf 20 100 Td (${words}) Tj ET`;
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  let body = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((object, index) => {
-    offsets.push(body.length);
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join("")}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, "latin1");
-}
-
 test.serial("PDFs: their text goes into search and their first page is drawn as a preview, in background work", async (t) => {
-  t.is((await upload(member, docs, [{ name: "brochure.pdf", data: pdfWithText("Lighthouse maintenance schedule") }])).status, 302);
+  t.is((await upload(member, docs, [{ name: "brochure.pdf", data: onePagePdf("Lighthouse maintenance schedule", { width: 400, height: 200, at: [20, 100] }) }])).status, 302);
   await queueDrained(30_000); // a worker thread loads PDF.js for each file: seconds on a busy machine
   const brochure = (await documentNamed("brochure.pdf"))!;
   const [version] = await sql<{ extracted_text: string; preview_file_id: number | null }>("SELECT extracted_text, preview_file_id FROM documents_versions WHERE document_id = :id", { id: brochure.id });

@@ -6,6 +6,7 @@ import type { Client } from "../../../test/helpers/client.ts";
 import { queueDrained, waitUntil } from "../../../test/notifications/helpers.ts";
 import { addMember, createGroup } from "../../groups/test/helpers.ts";
 import { workerLimits } from "../isolated.ts";
+import { onePagePdf } from "./pdf-fixture.ts";
 
 // Text extraction and PDF previews run in a worker thread with a capped heap and a clock: a hostile file
 // (a zip bomb whose text hangs the tag stripping, a part that exhausts the heap, a PDF page miles long)
@@ -41,28 +42,6 @@ const versionOf = async (name: string) =>
 const contentTypes = `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`;
 const word = (xml: string) => zipArchive({ "[Content_Types].xml": contentTypes, "word/document.xml": xml });
 const paragraph = (words: string) => `<w:document><w:body><w:p><w:r><w:t>${words}</w:t></w:r></w:p></w:body></w:document>`;
-
-/** A one-page PDF of this size (in points) with a line of text. */
-function pdf(words: string, width: number, height: number): Buffer {
-  const stream = `BT /F1 18 Tf 0 10 Td (${words}) Tj ET`;
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${width} ${height}] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>`,
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  let body = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((object, index) => {
-    offsets.push(body.length);
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join("")}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, "latin1");
-}
 
 /** The server answers, and its folder lists the file. */
 async function listed(t: { true(value: boolean, message?: string): void; is(a: unknown, b: unknown, message?: string): void }, name: string) {
@@ -105,7 +84,7 @@ test.serial("a file whose text exhausts the worker's heap ends the worker only: 
 });
 
 test.serial("a PDF page miles long is drawn within a bounded size, and its text is read", async (t) => {
-  t.is((await upload([{ name: "scroll.pdf", data: pdf("Endless scroll", 400, 14_000_000) }])).status, 302);
+  t.is((await upload([{ name: "scroll.pdf", data: onePagePdf("Endless scroll", { width: 400, height: 14_000_000, at: [0, 10] }) }])).status, 302);
   await queueDrained(30_000);
   const scroll = await versionOf("scroll.pdf");
   t.is(scroll.extracted_text, "Endless scroll");
