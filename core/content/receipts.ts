@@ -35,14 +35,15 @@ export interface ModuleReadReceipts {
 export function moduleReadReceipts(sequelize: Sequelize, moduleId: string): ModuleReadReceipts {
   return {
     async ask(subject, userIds, requestedBy, options = {}) {
-      const now = new Date();
-      for (const userId of new Set(userIds)) {
-        await sequelize.query(
-          `INSERT INTO read_receipts (module_id, subject, user_id, requested_by, requested_at) VALUES (:moduleId, :subject, :userId, :requestedBy, :now)
-           ON CONFLICT (module_id, subject, user_id) DO NOTHING`,
-          { replacements: { moduleId, subject, userId, requestedBy, now }, transaction: options.transaction },
-        );
-      }
+      const people = [...new Set(userIds)];
+      if (people.length === 0) return;
+      // One statement for everyone asked; a receipt already there keeps its first request.
+      const rows = people.map((_, index) => `(:moduleId, :subject, :user${index}, :requestedBy, :now)`).join(", ");
+      await sequelize.query(
+        `INSERT INTO read_receipts (module_id, subject, user_id, requested_by, requested_at) VALUES ${rows}
+         ON CONFLICT (module_id, subject, user_id) DO NOTHING`,
+        { replacements: { moduleId, subject, requestedBy, now: new Date(), ...Object.fromEntries(people.map((userId, index) => [`user${index}`, userId])) }, transaction: options.transaction },
+      );
     },
     async acknowledge(subject, userId) {
       const where = { module_id: moduleId, subject, user_id: userId };

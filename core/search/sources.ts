@@ -222,13 +222,12 @@ export function searchKinds(registry: ModuleRegistry): SearchKind[] {
     if (definition.search && registry.containerType(type)) containers.push({ kind: type, label: definition.search.label, family: "container" });
   }
   const contents: SearchKind[] = [];
-  for (const [type, definition] of registry.contentTypes) {
-    if (definition.search && type !== "post" && !coreKinds.has(type) && registry.contentType(type)) contents.push({ kind: type, label: definition.search.label, family: "content" });
-  }
   const items: SearchKind[] = [];
   for (const [type, definition] of registry.contentTypes) {
-    const declared = definition.search?.items;
-    if (declared && !coreKinds.has(declared.kind) && registry.contentType(type)) items.push({ kind: declared.kind, label: declared.label, family: "item" });
+    if (!definition.search || !registry.contentType(type)) continue;
+    if (type !== "post" && !coreKinds.has(type)) contents.push({ kind: type, label: definition.search.label, family: "content" });
+    const declared = definition.search.items;
+    if (declared && !coreKinds.has(declared.kind)) items.push({ kind: declared.kind, label: declared.label, family: "item" });
   }
   return [
     { kind: "person", label: "search:tabs.people", family: "person" },
